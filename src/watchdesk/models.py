@@ -1,0 +1,145 @@
+"""Plain data passed between the pipeline's stages.
+
+Everything here is picklable (it crosses into worker processes) and free of behaviour beyond
+small derived properties.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    """One feed as configured in feeds.yaml."""
+
+    name: str
+    url: str
+    tags: tuple[str, ...] = ()
+    interval: int = 1800  # seconds
+    fetch_articles: bool = True
+    enabled: bool = True
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """A feed as the database knows it (what the next poll needs)."""
+
+    id: int
+    name: str
+    url: str
+    tags: tuple[str, ...]
+    interval: int
+    fetch_articles: bool
+    enabled: bool
+    etag: str | None
+    last_modified: str | None
+    error_count: int
+    next_poll_at: str | None
+    last_polled_at: str | None
+    disabled_reason: str | None = None
+
+
+@dataclass
+class Entry:
+    """One item of a parsed feed, reduced to plain text."""
+
+    guid: str | None
+    link: str | None
+    title: str
+    summary: str            # plain text
+    content: str            # plain text of the feed's full content, if it carries one
+    author: str | None
+    published_at: str | None  # UTC ISO 8601
+
+
+@dataclass
+class ParsedFeed:
+    title: str | None
+    link: str | None
+    entries: list[Entry]
+    ttl: int | None = None          # publisher's hint, seconds (<ttl>, sy:updatePeriod)
+    bozo: str | None = None         # feedparser's complaint, if any (kept even if entries parsed)
+    is_feed: bool = True            # False: it was HTML or garbage
+    alternates: list[str] = field(default_factory=list)  # feed links found in an HTML page
+
+
+@dataclass
+class Extracted:
+    """What trafilatura made of an article page."""
+
+    body: str
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+    lang: str | None = None
+    description: str | None = None
+
+
+@dataclass
+class MatchRecord:
+    """A rule match as stored: built from ``rules.Match``."""
+
+    rule_id: str
+    priority: str
+    terms: list[str]
+    snippet: str
+    snippets: dict[str, dict[str, object]]
+    backfill: bool = False
+
+
+@dataclass
+class ArticleWrite:
+    """What to write for one feed entry. ``action`` is decided by ``identity.plan``:
+
+    - ``new``: a new article (and its entry row)
+    - ``update``: same identity, content changed: update article ``article_id`` in place
+    - ``link``: an article we already have under another feed or identity: only an entry row
+    """
+
+    action: str
+    identity: str
+    entry_hash: str
+    article_id: int | None = None
+    guid: str | None = None
+    url: str | None = None
+    canonical_url: str | None = None
+    title: str = ""
+    summary: str = ""
+    body: str = ""
+    author: str | None = None
+    lang: str | None = None
+    published_at: str | None = None
+    extraction: str = "none"
+    content_hash: str = ""
+    matches: list[MatchRecord] = field(default_factory=list)
+
+
+@dataclass
+class PollResult:
+    """The outcome of polling one feed: a value, whatever happened."""
+
+    feed_id: int
+    feed_name: str
+    started_at: str
+    status: int | None = None
+    bytes: int = 0
+    ms: int = 0
+    error: str | None = None
+    not_modified: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+    new_url: str | None = None          # permanent redirect target
+    gone: bool = False                  # 410: disable the feed
+    next_poll_at: str | None = None
+    feed_title: str | None = None
+    site_url: str | None = None
+    new: int = 0
+    updated: int = 0
+    matched: int = 0
+    skipped: int = 0                    # entries over the per-poll bound, or blocked links
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None

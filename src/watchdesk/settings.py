@@ -1,0 +1,146 @@
+"""Per-install settings: environment variables ``WATCHDESK_*``, overridden by CLI flags.
+
+Settings that differ from one install to another (paths, SMTP, digest time) live here so that
+systemd can pass them with ``Environment=``/``EnvironmentFile=``; what analysts edit (feeds,
+rules) lives in files. Nothing is required: every setting has a default that works for a first
+run in the current directory.
+
+Secrets (the SMTP password) are read from ``WATCHDESK_SMTP_PASSWORD`` or from the file named by
+``WATCHDESK_SMTP_PASSWORD_FILE`` (systemd ``LoadCredential=`` puts it in
+``$CREDENTIALS_DIRECTORY/smtp-password``), are never logged and never shown by ``repr``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A string that does not print itself."""
+
+    value: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        return "Secret('********')" if self.value else "Secret('')"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
+
+
+# name -> (environment variable, parser, help). The table is the documentation: README's
+# settings section and `watchdesk settings` are generated from it.
+def _bool(v: str) -> bool:
+    if v.lower() in ("1", "true", "yes", "on"):
+        return True
+    if v.lower() in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"expected true/false, got {v!r}")
+
+
+def _list(v: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in v.replace(";", ",").split(",") if x.strip())
+
+
+def _networks(v: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(x, strict=False) for x in _list(v))
+
+
+@dataclass(frozen=True)
+class Settings:
+    feeds: Path = Path("feeds.yaml")
+    rules: Path = Path("rules")
+    db: Path = Path("watchdesk.db")
+    # fetching
+    concurrency: int = 32                 # requests in flight, all hosts
+    per_host: int = 2                     # requests in flight per host
+    timeout: float = 30.0                 # total deadline per request, seconds
+    max_feed_bytes: int = 10 * 1024 * 1024
+    max_page_bytes: int = 5 * 1024 * 1024
+    max_redirects: int = 5
+    max_entries: int = 200                # entries taken per poll of one feed
+    allow_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    user_agent: str = ""
+    # extraction
+    workers: int = 0                      # 0 = one per core
+    extract_timeout: float = 20.0
+    extract_memory_mb: int = 1024
+    # scheduling
+    tick: float = 15.0                    # how often the daemon looks for due feeds
+    backfill_days: int = 7
+    # mail
+    smtp_host: str = "localhost"
+    smtp_port: int = 0                    # 0 = by security: 25, 587 (starttls) or 465 (tls)
+    smtp_security: str = "none"           # none | starttls | tls
+    smtp_user: str = ""
+    smtp_password: Secret = Secret("")
+    mail_from: str = "watchdesk@localhost"
+    mail_to: tuple[str, ...] = ()
+    digest_time: str = "07:00"
+    timezone: str = "Europe/Paris"
+    digest_lang: str = "fr"
+    digest_send_empty: bool = True
+    alert_every: int = 5                  # minutes: at most one alert email per recipient per N
+    webhook_url: str = ""
+    # logging
+    log_format: str = "text"              # text | json
+    log_level: str = "INFO"
+
+    def with_overrides(self, **kw: Any) -> Settings:
+        return replace(self, **{k: v for k, v in kw.items() if v is not None})
+
+
+_PARSERS: dict[str, Any] = {
+    "feeds": Path, "rules": Path, "db": Path,
+    "concurrency": int, "per_host": int, "timeout": float, "max_feed_bytes": int,
+    "max_page_bytes": int, "max_redirects": int, "max_entries": int,
+    "allow_networks": _networks, "user_agent": str,
+    "workers": int, "extract_timeout": float, "extract_memory_mb": int,
+    "tick": float, "backfill_days": int,
+    "smtp_host": str, "smtp_port": int, "smtp_security": str, "smtp_user": str,
+    "smtp_password": Secret, "mail_from": str, "mail_to": _list, "digest_time": str,
+    "timezone": str, "digest_lang": str, "digest_send_empty": _bool, "alert_every": int,
+    "webhook_url": str, "log_format": str, "log_level": str,
+}
+
+
+def env_name(name: str) -> str:
+    return "WATCHDESK_" + name.upper()
+
+
+def from_env(environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from ``WATCHDESK_*`` variables; a bad value raises ConfigError naming it."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        var = env_name(f.name)
+        if var in env:
+            try:
+                values[f.name] = _PARSERS[f.name](env[var])
+            except ValueError as e:
+                raise ConfigError(var, None, None, f"invalid value: {e}") from e
+    if "smtp_password" not in values:
+        pw_file = env.get("WATCHDESK_SMTP_PASSWORD_FILE")
+        if not pw_file and env.get("CREDENTIALS_DIRECTORY"):
+            candidate = Path(env["CREDENTIALS_DIRECTORY"]) / "smtp-password"
+            pw_file = str(candidate) if candidate.exists() else None
+        if pw_file:
+            try:
+                values["smtp_password"] = Secret(Path(pw_file).read_text().strip())
+            except OSError as e:
+                raise ConfigError(pw_file, None, None,
+                                  f"cannot read the SMTP password file: {e.strerror}") from e
+    s = Settings(**values)
+    if s.smtp_security not in ("none", "starttls", "tls"):
+        raise ConfigError("WATCHDESK_SMTP_SECURITY", None, None,
+                          "must be one of: none, starttls, tls")
+    return s

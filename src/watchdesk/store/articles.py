@@ -1,0 +1,141 @@
+"""Articles, entries and matches: look-ups for the identity decision, and the per-feed batch."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+
+from ..models import ArticleWrite, MatchRecord, PollResult
+from .base import StoreBase, dumps
+from .feeds import FeedsMixin
+
+
+def _chunks(items: Sequence[str], n: int = 500) -> Iterable[Sequence[str]]:
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+class ArticlesMixin(FeedsMixin, StoreBase):
+    def known_entries(self, feed_id: int, identities: Sequence[str]) -> dict[str, tuple[int, str]]:
+        """identity -> (article_id, entry_hash) for the entries of this feed we have seen."""
+        out: dict[str, tuple[int, str]] = {}
+        for chunk in _chunks(list(identities)):
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(
+                f"SELECT identity, article_id, entry_hash FROM entries"
+                f" WHERE feed_id = ? AND identity IN ({marks})", (feed_id, *chunk)):
+                out[r[0]] = (r[1], r[2])
+        return out
+
+    def articles_by_url(self, canonical_urls: Sequence[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for chunk in _chunks([u for u in canonical_urls if u]):
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(
+                f"SELECT canonical_url, id FROM articles WHERE canonical_url IN ({marks})", chunk):
+                out[r[0]] = r[1]
+        return out
+
+    def save_poll(self, result: PollResult, writes: Sequence[ArticleWrite], now: str) -> list[int]:
+        """Write one feed's poll in ONE transaction: articles, entries, matches, feed state and
+        the fetch log. Either all of it is committed or none. Returns the article ids written."""
+        ids: list[int] = []
+        with self.transaction() as c:
+            for w in writes:
+                ids.append(self._write_article(c, result.feed_id, w, now))
+            self._record_poll(c, result)
+        return ids
+
+    def _write_article(self, c: sqlite3.Connection, feed_id: int, w: ArticleWrite,
+                       now: str) -> int:
+        if w.action == "link":
+            assert w.article_id is not None
+            c.execute(
+                "INSERT OR IGNORE INTO entries(feed_id, identity, article_id, entry_hash,"
+                " first_seen_at) VALUES (?,?,?,?,?)",
+                (feed_id, w.identity, w.article_id, w.entry_hash, now))
+            return w.article_id
+        if w.action == "update":
+            assert w.article_id is not None
+            c.execute(
+                "UPDATE articles SET title=?, summary=?, body=?, author=?, lang=?,"
+                " published_at=coalesce(?, published_at), updated_at=?, extraction=?,"
+                " content_hash=?, url=coalesce(?, url) WHERE id=?",
+                (w.title, w.summary, w.body, w.author, w.lang, w.published_at, now,
+                 w.extraction, w.content_hash, w.url, w.article_id))
+            c.execute("UPDATE entries SET entry_hash=? WHERE feed_id=? AND identity=?",
+                      (w.entry_hash, feed_id, w.identity))
+            article_id = w.article_id
+        else:
+            cur = c.execute(
+                "INSERT INTO articles(feed_id, guid, url, canonical_url, title, summary, body,"
+                " author, lang, published_at, fetched_at, extraction, content_hash)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (feed_id, w.guid, w.url, w.canonical_url, w.title, w.summary, w.body, w.author,
+                 w.lang, w.published_at, now, w.extraction, w.content_hash))
+            article_id = int(cur.lastrowid or 0)
+            c.execute("UPDATE articles SET story_id=? WHERE id=?", (article_id, article_id))
+            c.execute(
+                "INSERT INTO entries(feed_id, identity, article_id, entry_hash, first_seen_at)"
+                " VALUES (?,?,?,?,?)", (feed_id, w.identity, article_id, w.entry_hash, now))
+        self._write_matches(c, article_id, w.matches, now)
+        return article_id
+
+    @staticmethod
+    def _write_matches(c: sqlite3.Connection, article_id: int, matches: Iterable[MatchRecord],
+                       now: str) -> int:
+        """Insert matches; a rule that already matched this article keeps its row (and so
+        never alerts twice), its terms and snippet refreshed."""
+        n = 0
+        for m in matches:
+            cur = c.execute(
+                "INSERT INTO matches(article_id, rule_id, priority, terms, snippet, snippets,"
+                " backfill, created_at) VALUES (?,?,?,?,?,?,?,?)"
+                " ON CONFLICT(article_id, rule_id) DO UPDATE SET terms=excluded.terms,"
+                " snippet=excluded.snippet, snippets=excluded.snippets",
+                (article_id, m.rule_id, m.priority, dumps(m.terms), m.snippet,
+                 dumps(m.snippets), int(m.backfill), now))
+            n += cur.rowcount
+        return n
+
+    def save_backfill(self, items: Sequence[tuple[int, list[MatchRecord]]], now: str) -> int:
+        """Store matches found by checking a new or changed rule against stored articles."""
+        n = 0
+        with self.transaction() as c:
+            for article_id, ms in items:
+                for m in ms:
+                    m.backfill = True
+                    cur = c.execute(
+                        "INSERT OR IGNORE INTO matches(article_id, rule_id, priority, terms,"
+                        " snippet, snippets, backfill, created_at) VALUES (?,?,?,?,?,?,1,?)",
+                        (article_id, m.rule_id, m.priority, dumps(m.terms), m.snippet,
+                         dumps(m.snippets), now))
+                    n += cur.rowcount
+        return n
+
+    def articles_since(self, since: str, *, ids: Sequence[int] | None = None,
+                       ) -> Iterable[sqlite3.Row]:
+        """Stored articles fetched since ``since`` (with their first feed's name and tags)."""
+        sql = ("SELECT a.id, a.title, a.summary, a.body, a.url, a.published_at, a.fetched_at,"
+               " f.name AS feed_name, f.tags AS feed_tags FROM articles a"
+               " JOIN feeds f ON f.id = a.feed_id WHERE a.fetched_at >= ?")
+        params: list[object] = [since]
+        if ids is not None:
+            sql += f" AND a.id IN ({','.join('?' * len(ids))})"
+            params.extend(ids)
+        return self.conn.execute(sql + " ORDER BY a.id", params)
+
+    def matches_since(self, since: str, *, rule_id: str | None = None) -> list[sqlite3.Row]:
+        sql = ("SELECT m.*, a.title, a.url, a.published_at, a.fetched_at, a.extraction,"
+               " a.story_id, f.name AS feed_name FROM matches m"
+               " JOIN articles a ON a.id = m.article_id JOIN feeds f ON f.id = a.feed_id"
+               " WHERE m.created_at >= ?")
+        params: list[object] = [since]
+        if rule_id:
+            sql += " AND m.rule_id = ?"
+            params.append(rule_id)
+        return self.query(sql + " ORDER BY m.created_at DESC, m.id DESC", params)
+
+    def counts(self) -> dict[str, int]:
+        return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("feeds", "articles", "entries", "matches", "fetches", "outbox")}

@@ -1,0 +1,121 @@
+"""Feeds: configuration sync, what is due, and the outcome of each poll."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime
+
+from ..models import FeedConfig, FeedState, PollResult
+from .base import StoreBase, dumps, iso
+
+_FEED_COLUMNS = (
+    "id, name, url, tags, interval_s, fetch_articles, enabled, etag, last_modified, "
+    "error_count, next_poll_at, last_polled_at, disabled_reason"
+)
+
+
+def _state(row: sqlite3.Row) -> FeedState:
+    return FeedState(
+        id=row["id"], name=row["name"], url=row["url"], tags=tuple(json.loads(row["tags"])),
+        interval=row["interval_s"], fetch_articles=bool(row["fetch_articles"]),
+        enabled=bool(row["enabled"]), etag=row["etag"], last_modified=row["last_modified"],
+        error_count=row["error_count"], next_poll_at=row["next_poll_at"],
+        last_polled_at=row["last_polled_at"], disabled_reason=row["disabled_reason"],
+    )
+
+
+class FeedsMixin(StoreBase):
+    def sync_feeds(self, configs: Iterable[FeedConfig], now: datetime) -> None:
+        """Make the feeds table agree with feeds.yaml (feeds are matched by name).
+
+        A feed whose configured URL is unchanged keeps the URL it was permanently redirected
+        to; a feed whose configured URL changed starts afresh (and is re-enabled if it had
+        been disabled as gone). Feeds removed from the file are kept (their articles stay)
+        but no longer polled.
+        """
+        with self.transaction() as c:
+            existing = {r["name"]: r for r in c.execute(
+                "SELECT id, name, config_url FROM feeds")}
+            seen = set()
+            for f in configs:
+                seen.add(f.name)
+                row = existing.get(f.name)
+                if row is None:
+                    c.execute(
+                        "INSERT INTO feeds(name, url, config_url, tags, interval_s, fetch_articles,"
+                        " enabled, in_config, created_at) VALUES (?,?,?,?,?,?,?,1,?)",
+                        (f.name, f.url, f.url, dumps(list(f.tags)), f.interval,
+                         int(f.fetch_articles), int(f.enabled), iso(now)))
+                    continue
+                c.execute(
+                    "UPDATE feeds SET tags=?, interval_s=?, fetch_articles=?, enabled=?,"
+                    " in_config=1 WHERE id=?",
+                    (dumps(list(f.tags)), f.interval, int(f.fetch_articles), int(f.enabled),
+                     row["id"]))
+                if row["config_url"] != f.url:
+                    c.execute(
+                        "UPDATE feeds SET url=?, config_url=?, etag=NULL, last_modified=NULL,"
+                        " redirected_from=NULL, disabled_reason=NULL, error_count=0,"
+                        " next_poll_at=NULL WHERE id=?", (f.url, f.url, row["id"]))
+            for name, row in existing.items():
+                if name not in seen:
+                    c.execute("UPDATE feeds SET in_config=0 WHERE id=?", (row["id"],))
+
+    def feeds(self, *, active_only: bool = False) -> list[FeedState]:
+        where = " WHERE in_config=1 AND enabled=1 AND disabled_reason IS NULL" if active_only else ""
+        return [_state(r) for r in self.conn.execute(
+            f"SELECT {_FEED_COLUMNS} FROM feeds{where} ORDER BY name")]
+
+    def due_feeds(self, now: datetime) -> list[FeedState]:
+        """Active feeds whose next poll time has come (never polled ones first)."""
+        return [_state(r) for r in self.conn.execute(
+            f"SELECT {_FEED_COLUMNS} FROM feeds WHERE in_config=1 AND enabled=1"
+            " AND disabled_reason IS NULL AND (next_poll_at IS NULL OR next_poll_at <= ?)"
+            " ORDER BY next_poll_at IS NOT NULL, next_poll_at, name", (iso(now),))]
+
+    def next_due_at(self) -> str | None:
+        row = self.conn.execute(
+            "SELECT min(coalesce(next_poll_at, '')) FROM feeds WHERE in_config=1 AND enabled=1"
+            " AND disabled_reason IS NULL").fetchone()
+        return row[0] if row else None
+
+    def _record_poll(self, c: sqlite3.Connection, r: PollResult) -> None:
+        """Write a poll's outcome: feed state and a row in the fetches log."""
+        if r.ok:
+            c.execute(
+                "UPDATE feeds SET last_polled_at=?, last_success_at=?, last_status=?,"
+                " last_error=NULL, error_count=0, next_poll_at=?,"
+                " etag=CASE WHEN ? THEN etag ELSE ? END,"
+                " last_modified=CASE WHEN ? THEN last_modified ELSE ? END,"
+                " title=coalesce(?, title), site_url=coalesce(?, site_url) WHERE id=?",
+                (r.started_at, r.started_at, r.status, r.next_poll_at,
+                 r.not_modified, r.etag, r.not_modified, r.last_modified,
+                 r.feed_title, r.site_url, r.feed_id))
+        else:
+            c.execute(
+                "UPDATE feeds SET last_polled_at=?, last_status=?, last_error=?, last_error_at=?,"
+                " error_count=error_count+1, next_poll_at=? WHERE id=?",
+                (r.started_at, r.status, r.error, r.started_at, r.next_poll_at, r.feed_id))
+        if r.new_url:
+            c.execute("UPDATE feeds SET redirected_from=url, url=?, etag=NULL, last_modified=NULL"
+                      " WHERE id=?", (r.new_url, r.feed_id))
+        if r.gone:
+            c.execute("UPDATE feeds SET disabled_reason=? WHERE id=?",
+                      (f"410 Gone at {r.started_at}: the publisher removed this feed; "
+                       "change its url in feeds.yaml to re-enable it", r.feed_id))
+        c.execute(
+            "INSERT INTO fetches(feed_id, started_at, status, bytes, ms, new, updated, error)"
+            " VALUES (?,?,?,?,?,?,?,?)",
+            (r.feed_id, r.started_at, r.status, r.bytes, r.ms, r.new, r.updated, r.error))
+
+    def feed_report(self) -> list[sqlite3.Row]:
+        """One row per configured feed for ``watchdesk feeds``."""
+        return self.query(
+            """
+            SELECT f.*, (SELECT count(*) FROM entries e WHERE e.feed_id = f.id) AS articles,
+                   (SELECT count(*) FROM fetches x WHERE x.feed_id = f.id
+                      AND x.error IS NOT NULL) AS errors
+            FROM feeds f WHERE f.in_config = 1 ORDER BY f.name
+            """)

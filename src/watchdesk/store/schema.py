@@ -1,0 +1,147 @@
+"""Database schema, as an ordered list of migrations.
+
+Never edit a migration that has shipped: add a new one. Each runs in its own transaction
+together with the record that it ran (sqlite-utils ``Migrations``).
+
+Timestamps are TEXT in UTC ISO 8601 (``2026-11-26T07:00:00Z``), so they sort and compare as text.
+JSON columns hold lists/objects as text (``json_extract`` works on them).
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("watchdesk")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE feeds (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            url TEXT NOT NULL,              -- where we fetch it now (follows permanent redirects)
+            config_url TEXT NOT NULL,       -- as written in feeds.yaml
+            title TEXT,                     -- the feed's own title
+            site_url TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            interval_s INTEGER NOT NULL,
+            fetch_articles INTEGER NOT NULL DEFAULT 1,
+            in_config INTEGER NOT NULL DEFAULT 1,
+            enabled INTEGER NOT NULL DEFAULT 1,
+            disabled_reason TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            last_polled_at TEXT,
+            last_success_at TEXT,
+            last_status INTEGER,
+            last_error TEXT,
+            last_error_at TEXT,
+            error_count INTEGER NOT NULL DEFAULT 0,
+            next_poll_at TEXT,
+            redirected_from TEXT,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            feed_id INTEGER NOT NULL REFERENCES feeds(id),
+            guid TEXT,
+            url TEXT,
+            canonical_url TEXT UNIQUE,
+            title TEXT NOT NULL DEFAULT '',
+            summary TEXT NOT NULL DEFAULT '',
+            body TEXT NOT NULL DEFAULT '',
+            author TEXT,
+            lang TEXT,
+            published_at TEXT,
+            fetched_at TEXT NOT NULL,
+            updated_at TEXT,
+            extraction TEXT NOT NULL,       -- page | feed | summary | none
+            content_hash TEXT NOT NULL,
+            story_id INTEGER                -- articles telling the same story share it
+        );
+        CREATE INDEX articles_fetched_at ON articles(fetched_at);
+        CREATE INDEX articles_story ON articles(story_id);
+
+        -- one row per (feed, entry identity): how a feed's entry maps to an article
+        CREATE TABLE entries (
+            feed_id INTEGER NOT NULL REFERENCES feeds(id),
+            identity TEXT NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            entry_hash TEXT NOT NULL,
+            first_seen_at TEXT NOT NULL,
+            PRIMARY KEY (feed_id, identity)
+        ) WITHOUT ROWID;
+        CREATE INDEX entries_article ON entries(article_id);
+
+        CREATE TABLE matches (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            rule_id TEXT NOT NULL,
+            priority TEXT NOT NULL,         -- alert | digest
+            terms TEXT NOT NULL,            -- JSON list of the query terms that matched
+            snippet TEXT NOT NULL,          -- keyword in context, plain text
+            snippets TEXT NOT NULL,         -- JSON {field: {"text": ..., "spans": [[start, end], ...]}}
+            backfill INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            alert_outbox_id INTEGER,        -- set once an urgent alert carrying it was queued
+            UNIQUE (article_id, rule_id)
+        );
+        CREATE INDEX matches_created ON matches(created_at);
+
+        CREATE TABLE fetches (
+            id INTEGER PRIMARY KEY,
+            feed_id INTEGER NOT NULL REFERENCES feeds(id),
+            started_at TEXT NOT NULL,
+            status INTEGER,
+            bytes INTEGER,
+            ms INTEGER,
+            new INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            error TEXT
+        );
+        CREATE INDEX fetches_feed_time ON fetches(feed_id, started_at);
+
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,             -- digest | alert | webhook
+            message_id TEXT NOT NULL UNIQUE,
+            recipients TEXT NOT NULL,       -- JSON list
+            subject TEXT NOT NULL,
+            body_text TEXT NOT NULL,
+            body_html TEXT,
+            payload TEXT,                   -- JSON for webhooks
+            window_start TEXT,
+            window_end TEXT,
+            created_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',   -- pending | sent | failed
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            next_attempt_at TEXT,
+            sent_at TEXT
+        );
+        CREATE INDEX outbox_status ON outbox(status, next_attempt_at);
+
+        -- rule versions the daemon has seen, so a new or changed rule is backfilled once
+        CREATE TABLE rule_state (
+            rule_id TEXT PRIMARY KEY,
+            hash TEXT NOT NULL,
+            first_seen_at TEXT NOT NULL,
+            changed_at TEXT NOT NULL,
+            backfilled_at TEXT
+        );
+
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT
+        );
+        """
+    )
+    db["articles"].enable_fts(
+        ["title", "summary", "body"],
+        create_triggers=True,
+        tokenize="unicode61 remove_diacritics 2",
+    )
