@@ -27,13 +27,17 @@ class ArticlesMixin(FeedsMixin, StoreBase):
                 out[r[0]] = (r[1], r[2])
         return out
 
-    def articles_by_url(self, canonical_urls: Sequence[str]) -> dict[str, int]:
-        out: dict[str, int] = {}
+    def articles_by_url(self, feed_id: int, canonical_urls: Sequence[str],
+                        ) -> dict[str, tuple[int, bool]]:
+        """canonical URL -> (article_id, whether this feed already has an entry for it)."""
+        out: dict[str, tuple[int, bool]] = {}
         for chunk in _chunks([u for u in canonical_urls if u]):
             marks = ",".join("?" * len(chunk))
             for r in self.conn.execute(
-                f"SELECT canonical_url, id FROM articles WHERE canonical_url IN ({marks})", chunk):
-                out[r[0]] = r[1]
+                f"SELECT a.canonical_url, a.id, EXISTS(SELECT 1 FROM entries e"
+                f" WHERE e.article_id = a.id AND e.feed_id = ?) FROM articles a"
+                f" WHERE a.canonical_url IN ({marks})", (feed_id, *chunk)):
+                out[r[0]] = (r[1], bool(r[2]))
         return out
 
     def save_poll(self, result: PollResult, writes: Sequence[ArticleWrite], now: str) -> list[int]:

@@ -1,0 +1,165 @@
+"""The long-running service: APScheduler jobs on one asyncio loop.
+
+Jobs (APScheduler 3, ``AsyncIOScheduler``):
+
+- ``poll``: every ``tick`` seconds, poll the feeds that are due (each feed's own interval,
+  backoff and jitter are decided by ``schedule`` and kept in the database, so they survive
+  restarts); never two cycles at once;
+- ``rules``: every 2 seconds, look for edited, added or removed rule files and apply them
+  (a broken file keeps its last good version);
+- ``watchdog``: at half of ``WATCHDOG_USEC``, tell systemd we are alive, but only if the
+  database answers, from the scheduler's own loop, so a hung loop gets restarted.
+
+Signals: SIGHUP reloads feeds and rules; SIGTERM/SIGINT stop accepting new work, let feeds in
+flight commit (or cancel them after ``STOP_GRACE`` seconds; a feed's transaction is never
+interrupted halfway since writes are synchronous) and exit 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from .app import Watchdesk
+from .pipeline import CycleReport
+from .settings import Settings
+from .systemd import Notifier
+
+log = logging.getLogger("watchdesk.daemon")
+
+STOP_GRACE = 8.0
+RULES_CHECK_SECONDS = 2.0
+
+# Extra jobs (digest, alerts) register here: (name, coroutine factory taking the daemon).
+JobFactory = Callable[["Daemon", AsyncIOScheduler], None]
+EXTRA_JOBS: list[JobFactory] = []
+
+
+class Daemon:
+    def __init__(self, settings: Settings, *, notifier: Notifier | None = None) -> None:
+        self.settings = settings
+        self.notifier = notifier or Notifier()
+        self.wd = Watchdesk(settings)
+        self.stop_event = asyncio.Event()
+        self.cycle_task: asyncio.Task[CycleReport] | None = None
+        self.last_cycle: CycleReport | None = None
+        self.last_cycle_at: datetime | None = None
+        self.cycles = 0
+        self.status_extra: Callable[[], str] | None = None
+
+    # jobs --------------------------------------------------------------------------------
+
+    async def poll_due(self) -> None:
+        if self.stop_event.is_set():
+            return
+        self.cycle_task = asyncio.ensure_future(self.wd.poll(due_only=True))
+        try:
+            report = await self.cycle_task
+        except asyncio.CancelledError:
+            if self.stop_event.is_set():
+                return
+            raise
+        finally:
+            self.cycle_task = None
+        if report.results:
+            self.cycles += 1
+            self.last_cycle, self.last_cycle_at = report, datetime.now(UTC)
+            log.info("cycle feeds=%d new=%d updated=%d matched=%d failed=%d not_modified=%d "
+                     "seconds=%.2f", len(report.results), report.new, report.updated,
+                     report.matched, len(report.failed), report.not_modified, report.seconds)
+            self.notifier.status(self.status_line())
+
+    async def check_rules(self) -> None:
+        self.wd.reload_rules()
+
+    async def watchdog(self) -> None:
+        # Only claim to be alive if the database answers too.
+        self.wd.store.query("SELECT 1")
+        self.notifier.watchdog()
+
+    def status_line(self) -> str:
+        feeds = len(self.wd.store.feeds(active_only=True))
+        parts = [f"{feeds} feeds"]
+        if self.last_cycle_at and self.last_cycle:
+            parts.append(f"last cycle {self.last_cycle_at.astimezone():%H:%M}")
+            parts.append(f"{self.last_cycle.matched} new matches")
+            if self.last_cycle.failed:
+                parts.append(f"{len(self.last_cycle.failed)} failing")
+        errors = len(self.wd.rulebook.errors) + len(self.wd.feed_errors)
+        if errors:
+            parts.append(f"{errors} config errors (see watchdesk check)")
+        if self.status_extra:
+            parts.append(self.status_extra())
+        return ", ".join(parts)
+
+    def reload(self) -> None:
+        log.info("reloading feeds and rules (SIGHUP)")
+        self.notifier.reloading()
+        self.wd.reload_feeds()
+        self.wd.reload_rules()
+        self.notifier.ready(self.status_line())
+
+    def request_stop(self, signame: str) -> None:
+        if not self.stop_event.is_set():
+            log.info("stopping (%s): no new feeds; waiting for feeds in flight", signame)
+            self.notifier.stopping()
+            self.stop_event.set()
+            if self.wd.pipeline:
+                self.wd.pipeline.stop()
+
+    # main --------------------------------------------------------------------------------
+
+    def _add(self, scheduler: AsyncIOScheduler, fn: Callable[[], Awaitable[None]],
+             seconds: float, job_id: str, first: datetime | None = None) -> None:
+        scheduler.add_job(fn, "interval", seconds=seconds, id=job_id, max_instances=1,
+                          coalesce=True, misfire_grace_time=None,
+                          next_run_time=first or datetime.now(UTC))
+
+    async def run(self) -> int:
+        loop = asyncio.get_running_loop()
+        for sig, name in ((signal.SIGTERM, "SIGTERM"), (signal.SIGINT, "SIGINT")):
+            loop.add_signal_handler(sig, self.request_stop, name)
+        loop.add_signal_handler(signal.SIGHUP, self.reload)
+        async with self.wd:
+            assert self.wd.workers is not None
+            await self.wd.workers.warm_up()
+            scheduler = AsyncIOScheduler(event_loop=loop, timezone=UTC)
+            self._add(scheduler, self.poll_due, self.settings.tick, "poll")
+            self._add(scheduler, self.check_rules, RULES_CHECK_SECONDS, "rules")
+            if self.notifier.watchdog_seconds:
+                self._add(scheduler, self.watchdog, self.notifier.watchdog_seconds / 2,
+                          "watchdog")
+            for factory in EXTRA_JOBS:
+                factory(self, scheduler)
+            scheduler.start()
+            log.info("watchdesk running: db=%s feeds=%s rules=%s tick=%gs", self.settings.db,
+                     self.settings.feeds, self.settings.rules, self.settings.tick)
+            self.notifier.ready(self.status_line())
+            await self.stop_event.wait()
+            scheduler.shutdown(wait=False)
+            await self._drain()
+        log.info("stopped")
+        return 0
+
+    async def _drain(self) -> None:
+        task = self.cycle_task
+        if task is None or task.done():
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(task), STOP_GRACE)
+        except TimeoutError:
+            log.warning("feeds still in flight after %gs: cancelled (nothing half-written)",
+                        STOP_GRACE)
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        except asyncio.CancelledError:
+            pass
+
+
+def run(settings: Settings) -> int:
+    return asyncio.run(Daemon(settings).run())

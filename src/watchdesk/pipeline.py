@@ -1,0 +1,218 @@
+"""The poll cycle: the one place that knows the order of the stages.
+
+For each due feed, concurrently (bounded by the fetcher's global and per-host limits):
+
+1. **fetch** the feed with a conditional GET (``fetch``); 304 ends here;
+2. **parse** the bytes in a worker process (``parse``);
+3. **plan**: decide which entries are new, updated or already known (``identity``, pure);
+4. **fetch** each new or updated entry's article page (same fetcher; links to internal
+   addresses are refused unless on the feed's own host);
+5. **extract** the body in a worker process (``extract``), falling back to the feed's own
+   content, then its summary, and recording which was used;
+6. **match** the article against every rule at once (``rules``);
+7. **store** the feed's articles, matches, new state and fetch log in one transaction
+   (``store``).
+
+A feed that fails at any step becomes a ``PollResult`` with its error and its next poll time
+(backoff); it never stops the other feeds. One log line per feed per cycle says how it went.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from . import identity, schedule
+from .errors import ExtractError, FeedGone, FetchError
+from .fetch import PAGE_ACCEPT, Fetcher
+from .models import ArticleWrite, Entry, FeedState, MatchRecord, PollResult
+from .rules import Document, RuleSet
+from .settings import Settings
+from .store import Store, iso
+from .urls import host_of
+from .workers import Workers
+
+log = logging.getLogger("watchdesk.poll")
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class CycleReport:
+    results: list[PollResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def new(self) -> int:
+        return sum(r.new for r in self.results)
+
+    @property
+    def updated(self) -> int:
+        return sum(r.updated for r in self.results)
+
+    @property
+    def matched(self) -> int:
+        return sum(r.matched for r in self.results)
+
+    @property
+    def failed(self) -> list[PollResult]:
+        return [r for r in self.results if not r.ok]
+
+    @property
+    def not_modified(self) -> int:
+        return sum(1 for r in self.results if r.not_modified)
+
+
+def to_record(m: Any) -> MatchRecord:
+    """rules.Match -> what the store keeps."""
+    snippets = {f: {"text": s.text, "spans": [list(sp) for sp in s.spans]}
+                for f, s in m.snippets.items()}
+    best = next((snippets[f]["text"] for f in ("body", "summary", "title") if f in snippets), "")
+    return MatchRecord(rule_id=m.rule_id, priority=m.priority, terms=list(m.terms),
+                       snippet=str(best), snippets=snippets)
+
+
+class Pipeline:
+    def __init__(self, settings: Settings, store: Store, fetcher: Fetcher, workers: Workers,
+                 rules: Callable[[], RuleSet], *, clock: Clock = utcnow,
+                 rng: random.Random | None = None) -> None:
+        self.settings = settings
+        self.store = store
+        self.fetcher = fetcher
+        self.workers = workers
+        self.rules = rules
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self._stopping = False
+
+    def stop(self) -> None:
+        """Accept no new feeds; feeds in flight finish and commit."""
+        self._stopping = True
+
+    async def poll(self, feeds: Sequence[FeedState],
+                   on_result: Callable[[PollResult], None] | None = None) -> CycleReport:
+        t0 = time.monotonic()
+        report = CycleReport()
+
+        async def one(feed: FeedState) -> None:
+            if self._stopping:
+                return
+            result = await self.poll_feed(feed)
+            report.results.append(result)
+            if on_result:
+                on_result(result)
+
+        await asyncio.gather(*(one(f) for f in feeds))
+        report.seconds = time.monotonic() - t0
+        return report
+
+    async def poll_feed(self, feed: FeedState) -> PollResult:
+        now = self.clock()
+        result = PollResult(feed_id=feed.id, feed_name=feed.name, started_at=iso(now))
+        t0 = time.monotonic()
+        writes: list[ArticleWrite] = []
+        ttl = None
+        try:
+            resp = await self.fetcher.get(feed.url, etag=feed.etag,
+                                          last_modified=feed.last_modified,
+                                          max_bytes=self.settings.max_feed_bytes,
+                                          allowed_hosts=[host_of(feed.url)])
+            result.status = resp.status
+            result.bytes = len(resp.body)
+            result.new_url = resp.permanent_url
+            if resp.not_modified:
+                result.not_modified = True
+            else:
+                result.etag = resp.headers.get("etag")
+                result.last_modified = resp.headers.get("last-modified")
+                parsed = await self.workers.parse(resp.body, resp.headers, resp.url)
+                if not parsed.is_feed:
+                    hint = (f"; the page links to feed(s): {', '.join(parsed.alternates[:3])}"
+                            if parsed.alternates else "")
+                    raise FetchError(f"not a feed ({parsed.bozo}){hint}")
+                ttl = parsed.ttl
+                result.feed_title, result.site_url = parsed.title, parsed.link
+                entries = parsed.entries[: self.settings.max_entries]
+                result.skipped = len(parsed.entries) - len(entries)
+                writes = await self._articles(feed, entries, resp.url)
+        except FeedGone as e:
+            result.gone, result.error, result.status = True, str(e), 410
+        except (FetchError, ExtractError) as e:
+            result.error = f"{type(e).__name__}: {e}"
+            result.status = getattr(e, "status", None) or result.status
+            retry_after = getattr(e, "retry_after", None)
+            result.next_poll_at = iso(schedule.next_poll_at(
+                now, feed.interval, errors=feed.error_count + 1, retry_after=retry_after,
+                rng=self.rng))
+        result.ms = int((time.monotonic() - t0) * 1000)
+        if result.next_poll_at is None:
+            result.next_poll_at = iso(schedule.next_poll_at(now, feed.interval, ttl=ttl,
+                                                            rng=self.rng))
+        result.new = sum(1 for w in writes if w.action == "new")
+        result.updated = sum(1 for w in writes if w.action == "update")
+        result.matched = sum(len(w.matches) for w in writes)
+        self.store.save_poll(result, writes, iso(self.clock()))
+        self._log(result)
+        return result
+
+    async def _articles(self, feed: FeedState, entries: Sequence[Entry],
+                        base_url: str) -> list[ArticleWrite]:
+        ids, urls = identity.entry_keys(entries)
+        decisions = identity.plan(entries, self.store.known_entries(feed.id, ids),
+                                  self.store.articles_by_url(feed.id, urls))
+        todo = [d for d in decisions if d.action != "skip"]
+        allowed = {host_of(feed.url), host_of(base_url)}
+        return list(await asyncio.gather(*(self._article(feed, d, allowed) for d in todo)))
+
+    async def _article(self, feed: FeedState, d: identity.Decision,
+                       allowed: set[str]) -> ArticleWrite:
+        e = d.entry
+        w = ArticleWrite(action=d.action, identity=d.identity, entry_hash=d.entry_hash,
+                         article_id=d.article_id, guid=e.guid, url=e.link,
+                         canonical_url=d.canonical_url, title=e.title, summary=e.summary,
+                         author=e.author, published_at=e.published_at)
+        if d.action == "link":
+            return w
+        body, how = "", "none"
+        if feed.fetch_articles and e.link:
+            try:
+                page = await self.fetcher.get(e.link, max_bytes=self.settings.max_page_bytes,
+                                              allowed_hosts=allowed, accept=PAGE_ACCEPT)
+                ex = await self.workers.extract(page.body, page.url,
+                                                page.headers.get("content-type", ""))
+                if ex is not None:
+                    body, how = ex.body, "page"
+                    w.author = w.author or ex.author
+                    w.lang = ex.lang
+                    w.title = w.title or (ex.title or "")
+            except (FetchError, ExtractError) as err:
+                log.info("article page not used feed=%s url=%s error=%s",
+                         feed.name, e.link, f"{type(err).__name__}: {err}")
+        if not body and e.content:
+            body, how = e.content, "feed"
+        if not body and e.summary:
+            how = "summary"
+        w.body, w.extraction = body, how
+        w.content_hash = identity.content_hash(w.title, body or w.summary)
+        doc = Document(title=w.title, summary=w.summary, body=body)
+        w.matches = [to_record(m) for m in self.rules().match(doc, feed.name, feed.tags)]
+        return w
+
+    def _log(self, r: PollResult) -> None:
+        if r.ok:
+            status = "not-modified" if r.not_modified else "ok"
+            log.info("feed=%s status=%s http=%s new=%d updated=%d matched=%d bytes=%d ms=%d",
+                     r.feed_name, status, r.status, r.new, r.updated, r.matched, r.bytes, r.ms)
+        else:
+            log.warning("feed=%s status=%s http=%s error=%r next=%s ms=%d", r.feed_name,
+                        "gone" if r.gone else "error", r.status, r.error, r.next_poll_at, r.ms)

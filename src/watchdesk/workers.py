@@ -1,0 +1,102 @@
+"""The CPU-bound stages (feed parsing, article extraction) in a pool of worker processes.
+
+One process per core (pebble ``ProcessPool``), started through a forkserver that has already
+imported feedparser and trafilatura, so a replaced worker is ready in milliseconds. Each task
+has a time bound: a worker stuck on a pathological page is killed and replaced. Each worker has
+a memory bound (``RLIMIT_AS``): a page that would bloat it raises MemoryError inside the worker
+instead of swelling the daemon. Workers are recycled after ``MAX_TASKS`` tasks so that
+fragmentation never accumulates over months.
+
+The event loop awaits the results, so polling never waits on parsing or extraction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import resource
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any
+
+from pebble import ProcessExpired, ProcessPool
+
+from .errors import ExtractError
+from .models import Extracted, ParsedFeed
+
+MAX_TASKS = 500
+
+
+def _init_worker(memory_mb: int) -> None:
+    if memory_mb > 0:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _parse(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
+    from .parse import parse_feed
+    return parse_feed(body, headers, url)
+
+
+def _extract(html: bytes, url: str, content_type: str) -> Extracted | None:
+    from .extract import extract_page
+    return extract_page(html, url, content_type)
+
+
+def _ping() -> int:
+    return os.getpid()
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class Workers:
+    """Async front of the process pool."""
+
+    def __init__(self, workers: int = 0, *, timeout: float = 20.0, memory_mb: int = 1024) -> None:
+        self.size = workers or default_workers()
+        self.timeout = timeout
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["watchdesk.parse", "watchdesk.extract"])
+        self._pool = ProcessPool(max_workers=self.size, max_tasks=MAX_TASKS,
+                                 initializer=_init_worker, initargs=(memory_mb,), context=ctx)
+
+    async def _run(self, fn: Any, *args: Any) -> Any:
+        future = self._pool.schedule(fn, args=args, timeout=self.timeout)
+        return await asyncio.wrap_future(future)
+
+    async def warm_up(self) -> None:
+        """Start every worker now rather than on the first article."""
+        await asyncio.gather(*(self._run(_ping) for _ in range(self.size)))
+
+    async def parse(self, body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
+        try:
+            result: ParsedFeed = await self._run(_parse, body, headers, url)
+        except FutureTimeout as e:
+            raise ExtractError(f"parsing took more than {self.timeout:g}s") from e
+        except ProcessExpired as e:
+            raise ExtractError(f"the parser process died ({e})") from e
+        except MemoryError as e:
+            raise ExtractError("parsing ran out of its memory bound") from e
+        return result
+
+    async def extract(self, html: bytes, url: str, content_type: str = "") -> Extracted | None:
+        try:
+            result: Extracted | None = await self._run(_extract, html, url, content_type)
+        except FutureTimeout as e:
+            raise ExtractError(f"extraction took more than {self.timeout:g}s") from e
+        except ProcessExpired as e:
+            raise ExtractError(f"the extraction process died ({e})") from e
+        except MemoryError as e:
+            raise ExtractError("extraction ran out of its memory bound") from e
+        except Exception as e:  # trafilatura/lxml failing on one page is that page's problem
+            raise ExtractError(f"{type(e).__name__}: {e}") from e
+        return result
+
+    def close(self) -> None:
+        self._pool.stop()
+        self._pool.join(timeout=5)
