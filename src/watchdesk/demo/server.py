@@ -351,7 +351,8 @@ class FixtureServer:
         self.conditional = conditional
         self.verbose = verbose
         self.host = host
-        self.port = port
+        self.port = port  # the bound port once started
+        self._requested_port = port
         self.thread_name = "FixtureServer"
         self._routes: dict[str, Handler] = {}
         self._entries: dict[str, _Entry] = {}
@@ -368,7 +369,7 @@ class FixtureServer:
         if self._httpd is not None:
             raise RuntimeError("FixtureServer already started")
         self._stopping.clear()
-        httpd = _Server((self.host, self.port), self)
+        httpd = _Server((self.host, self._requested_port), self)
         self.port = httpd.server_address[1]
         self.thread_name = f"FixtureServer-{self.port}"
         self._httpd = httpd
