@@ -30,6 +30,7 @@ class YamlDocument:
     path: str
     data: Any
     marks: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
 
     def locate(self, json_path: JsonPath) -> tuple[int | None, int | None]:
         """Line and column (1-based) of the value at ``json_path``, or of its nearest parent."""
@@ -41,14 +42,16 @@ class YamlDocument:
                 return None, None
             p = p[:-1]
 
-    def error(self, json_path: JsonPath, message: str) -> ConfigError:
-        line, col = self.locate(json_path)
+    def error(self, json_path: JsonPath, message: str, *, at_key: bool = False) -> ConfigError:
+        """An error located at the value of ``json_path`` (or at its key, with ``at_key``)."""
+        pos = self.key_marks.get(tuple(json_path)) if at_key else None
+        line, col = pos or self.locate(json_path)
         return ConfigError(self.path, line, col, message)
 
 
-def _construct(node: yaml.Node, path: JsonPath, marks: dict[JsonPath, tuple[int, int]],
+def _construct(node: yaml.Node, path: JsonPath, doc: YamlDocument,
                errors: list[ConfigError], fname: str) -> Any:
-    marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -62,10 +65,12 @@ def _construct(node: yaml.Node, path: JsonPath, marks: dict[JsonPath, tuple[int,
                 errors.append(ConfigError(fname, key_node.start_mark.line + 1,
                                           key_node.start_mark.column + 1,
                                           f"duplicate key {key!r}: remove one of them"))
-            out[key] = _construct(value_node, (*path, key), marks, errors, fname)
+            doc.key_marks[(*path, key)] = (key_node.start_mark.line + 1,
+                                           key_node.start_mark.column + 1)
+            out[key] = _construct(value_node, (*path, key), doc, errors, fname)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(v, (*path, i), marks, errors, fname) for i, v in enumerate(node.value)]
+        return [_construct(v, (*path, i), doc, errors, fname) for i, v in enumerate(node.value)]
     loader = yaml.SafeLoader("")
     try:
         return loader.construct_object(node, deep=True)
@@ -89,7 +94,7 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
     if node is None:
         return doc
     errors: list[ConfigError] = []
-    doc.data = _construct(node, (), doc.marks, errors, path)
+    doc.data = _construct(node, (), doc, errors, path)
     if errors:
         raise errors[0]
     return doc
@@ -144,10 +149,11 @@ def schema_errors(doc: YamlDocument, schema_name: str) -> Iterator[ConfigError]:
         # for oneOf/anyOf, report the most specific cause
         best = jsonschema.exceptions.best_match([err]) if err.context else err
         path = tuple(best.absolute_path)
+        at_key = False
         if best.validator == "additionalProperties" and isinstance(best.instance, dict):
             extra = sorted(set(best.instance) - set(best.schema.get("properties", {})))
             if extra:
-                path = (*path, extra[0])
-        errs.append(doc.error(path, _describe(best)))
+                path, at_key = (*path, extra[0]), True
+        errs.append(doc.error(path, _describe(best), at_key=at_key))
     errs.sort(key=lambda e: (e.line or 0, e.column or 0))
     yield from errs

@@ -1,0 +1,119 @@
+"""Shared fixtures: a real HTTP server on 127.0.0.1 serving feeds and article pages built from
+real-looking templates, a real SQLite file, settings pointing at both."""
+
+from __future__ import annotations
+
+import html
+import shutil
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from watchdesk.demo.server import FixtureServer
+from watchdesk.settings import Settings
+
+DATA = Path(__file__).parent / "data"
+
+
+def rfi_paragraphs() -> list[str]:
+    text = (DATA / "rfi-libye-russie-2023-08-22.txt").read_text(encoding="utf-8")
+    lines = [p.strip() for p in text.splitlines()[1:] if p.strip()]
+    return lines
+
+
+def article_page(title: str, paragraphs: list[str], *, lang: str = "fr",
+                 sidebar: list[str] = ()) -> str:
+    """A news page as sites publish them: navigation, 'read also' box, footer around the text."""
+    nav = "".join(f'<li><a href="/rubrique/{i}">{html.escape(s)}</a></li>'
+                  for i, s in enumerate(["Afrique", "Monde", "Économie", "Culture", "Sports"]))
+    side = "".join(f'<li><a href="/a/{i}">{html.escape(s)}</a></li>'
+                   for i, s in enumerate(sidebar))
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    return textwrap.dedent(f"""\
+        <!DOCTYPE html>
+        <html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+        <meta name="author" content="Rédaction"></head>
+        <body>
+        <header><nav><ul>{nav}</ul></nav></header>
+        <main>
+        <article>
+          <h1>{html.escape(title)}</h1>
+          <p class="byline">Publié le 22/08/2023</p>
+          {body}
+        </article>
+        <aside class="read-also"><h2>Lire aussi</h2><ul>{side}</ul></aside>
+        </main>
+        <footer><ul><li><a href="/mentions">Mentions légales</a></li>
+        <li><a href="/contact">Contact</a></li></ul><p>© Exemple Médias</p></footer>
+        </body></html>""")
+
+
+def rss(items: list[dict[str, str]], title: str = "Afrique") -> str:
+    out = []
+    for it in items:
+        guid = f"<guid isPermaLink=\"false\">{html.escape(it['guid'])}</guid>" if it.get(
+            "guid") else ""
+        out.append(f"""<item><title>{html.escape(it['title'])}</title>
+<link>{html.escape(it['link'])}</link>{guid}
+<description>{html.escape(it.get('summary', ''))}</description>
+<pubDate>Tue, 22 Aug 2023 10:00:00 GMT</pubDate></item>""")
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f"<title>{html.escape(title)}</title><link>{{{{BASE}}}}/</link>"
+            f"<description>test</description>{''.join(out)}</channel></rss>")
+
+
+NOT_LIBYA = [
+    "Au Sénégal, la saison des pluies a commencé plus tôt que prévu dans le bassin arachidier.",
+    "Les agriculteurs de Kaolack se réjouissent : les semis ont pu être faits dès la fin juin, "
+    "et les premières pousses sont prometteuses selon les techniciens agricoles.",
+    "Le ministère de l'Agriculture prévoit une récolte record si les pluies se maintiennent "
+    "jusqu'en septembre, après deux années difficiles pour les producteurs.",
+]
+
+
+@pytest.fixture
+def site() -> Iterator[FixtureServer]:
+    """A news site on 127.0.0.1 with one feed of two articles: the RFI piece on the Russian
+    delegation in Benghazi, and a Senegal farming piece whose 'read also' box mentions Wagner
+    and Haftar (which must not match, since that box is not the article)."""
+    with FixtureServer() as srv:
+        srv.set("/afrique/rss.xml", rss([
+            {"title": "Libye : une délégation militaire russe à Benghazi",
+             "link": "{{BASE}}/afrique/libye-delegation-russe",
+             "guid": "rfi-1", "summary": "Une délégation russe est arrivée."},
+            {"title": "Sénégal : les pluies arrivent tôt",
+             "link": "{{BASE}}/afrique/senegal-pluies", "guid": "rfi-2",
+             "summary": "Bonne nouvelle pour les agriculteurs."},
+        ]))
+        srv.set("/afrique/libye-delegation-russe", article_page(
+            "Libye : une délégation militaire russe à Benghazi", rfi_paragraphs()))
+        srv.set("/afrique/senegal-pluies", article_page(
+            "Sénégal : les pluies arrivent tôt", NOT_LIBYA,
+            sidebar=["Wagner en Libye : Haftar reçoit Moscou",
+                     "Libye : le maréchal Haftar à Moscou"]))
+        yield srv
+
+
+@pytest.fixture
+def rules_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "rules"
+    shutil.copytree(DATA / "rules", d)
+    return d
+
+
+def write_feeds(path: Path, feeds: list[tuple[str, str]], **extra: str) -> Path:
+    lines = ["feeds:"]
+    for name, url in feeds:
+        lines += [f"  - name: {name}", f"    url: {url}"]
+        lines += [f"    {k}: {v}" for k, v in extra.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path: Path, site: FixtureServer, rules_dir: Path) -> Settings:
+    feeds = write_feeds(tmp_path / "feeds.yaml", [("afrique", site.url("/afrique/rss.xml"))])
+    return Settings(feeds=feeds, rules=rules_dir, db=tmp_path / "watchdesk.db", workers=2,
+                    timeout=10.0)

@@ -1,0 +1,179 @@
+"""The fetcher's bounds and guard, against a hostile server on 127.0.0.1.
+
+Every case must end within its time bound with a FetchError of the right kind: a failing URL
+is a value for the caller, never a hang or a crash."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import random
+import time
+import zlib
+
+import brotli
+import pytest
+
+from watchdesk.demo.server import FixtureRequestHandler, FixtureServer, redirect, slow_drip, status
+from watchdesk.errors import (
+    BlockedAddress,
+    ContentError,
+    DeadlineExceeded,
+    FeedGone,
+    HTTPStatusError,
+    TooLarge,
+    TooManyRedirects,
+)
+from watchdesk.fetch import Fetcher, Response, retry_after_seconds
+from watchdesk.settings import Settings
+
+LIMIT = 1024 * 1024
+
+
+def get(url: str, *, allowed: tuple[str, ...] = ("127.0.0.1",), timeout: float = 3.0,
+        **kw: object) -> Response:
+    settings = Settings(timeout=timeout, max_feed_bytes=LIMIT, max_redirects=3)
+
+    async def go() -> Response:
+        async with Fetcher(settings) as f:
+            return await f.get(url, allowed_hosts=allowed, **kw)  # type: ignore[arg-type]
+    return asyncio.run(go())
+
+
+@pytest.fixture
+def srv() -> FixtureServer:
+    with FixtureServer() as s:
+        yield s
+
+
+def encoded(encoding: str, body: bytes):  # type: ignore[no-untyped-def]
+    def handler(req: FixtureRequestHandler) -> None:
+        req.send_body(200, body, content_type="application/rss+xml",
+                      headers={"Content-Encoding": encoding})
+    return handler
+
+
+def test_plain_get_and_user_agent(srv: FixtureServer) -> None:
+    srv.set("/f.xml", "<rss/>")
+    r = get(srv.url("/f.xml"))
+    assert (r.status, r.body) == (200, b"<rss/>")
+    ua = srv.requests[0].headers["user-agent"]
+    assert ua.startswith("watchdesk/") and "+https://" in ua
+
+
+def test_conditional_get_gives_304(srv: FixtureServer) -> None:
+    srv.set("/f.xml", "<rss/>")
+    first = get(srv.url("/f.xml"))
+    again = get(srv.url("/f.xml"), etag=first.headers["etag"],
+                last_modified=first.headers["last-modified"])
+    assert again.status == 304 and again.not_modified and again.body == b""
+    assert srv.requests[1].headers["if-none-match"] == first.headers["etag"]
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "br"])
+def test_compressed_bodies_are_decoded(srv: FixtureServer, encoding: str) -> None:
+    body = "<rss>Benghazi é</rss>".encode() * 100
+    comp = {"gzip": gzip.compress, "deflate": zlib.compress, "br": brotli.compress}[encoding]
+    srv.route("/c.xml", encoded(encoding, comp(body)))
+    assert get(srv.url("/c.xml")).body == body
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br"])
+def test_decompression_bomb_stops_at_the_bound(srv: FixtureServer, encoding: str) -> None:
+    bomb = (gzip.compress if encoding == "gzip" else brotli.compress)(b"\0" * (64 * LIMIT))
+    assert len(bomb) < LIMIT  # small on the wire, 64 MB once inflated
+    srv.route("/bomb.xml", encoded(encoding, bomb))
+    t0 = time.monotonic()
+    with pytest.raises(TooLarge, match="after decompression"):
+        get(srv.url("/bomb.xml"))
+    assert time.monotonic() - t0 < 3
+
+
+def test_large_body_stops_at_the_bound(srv: FixtureServer) -> None:
+    srv.set("/big.xml", b"x" * (5 * LIMIT))
+    with pytest.raises(TooLarge):
+        get(srv.url("/big.xml"))
+
+
+def test_large_body_without_content_length(srv: FixtureServer) -> None:
+    def handler(req: FixtureRequestHandler) -> None:
+        req.send_response(200)
+        req.send_header("Content-Type", "application/rss+xml")
+        req.end_headers()
+        for _ in range(50):
+            req.wfile.write(b"y" * 65536)
+    srv.route("/stream.xml", handler)
+    with pytest.raises(TooLarge):
+        get(srv.url("/stream.xml"))
+
+
+def test_truncated_gzip_is_a_content_error(srv: FixtureServer) -> None:
+    body = random.Random(1).randbytes(20000)
+    srv.route("/t.xml", encoded("gzip", gzip.compress(body)[:5000]))
+    with pytest.raises(ContentError, match="truncated"):
+        get(srv.url("/t.xml"))
+
+
+def test_dripping_server_hits_the_total_deadline(srv: FixtureServer) -> None:
+    srv.route("/drip.xml", slow_drip(bytes_per_second=20))
+    t0 = time.monotonic()
+    with pytest.raises(DeadlineExceeded):
+        get(srv.url("/drip.xml"), timeout=1.5)
+    assert time.monotonic() - t0 < 3
+
+
+def test_hanging_server_hits_the_deadline(srv: FixtureServer) -> None:
+    srv.route("/hang.xml", lambda req: req.fixture.sleep(30))
+    t0 = time.monotonic()
+    with pytest.raises(DeadlineExceeded):
+        get(srv.url("/hang.xml"), timeout=1.0)
+    assert time.monotonic() - t0 < 3
+
+
+def test_redirect_loop_and_long_chain(srv: FixtureServer) -> None:
+    srv.route("/a", redirect("/b"))
+    srv.route("/b", redirect("/a"))
+    with pytest.raises(TooManyRedirects, match="loop"):
+        get(srv.url("/a"))
+    for i in range(6):
+        srv.route(f"/hop{i}", redirect(f"/hop{i + 1}", status=302))
+    with pytest.raises(TooManyRedirects, match="more than 3"):
+        get(srv.url("/hop0"))
+
+
+def test_permanent_redirect_reports_the_new_url(srv: FixtureServer) -> None:
+    srv.route("/old.xml", redirect("/new.xml", status=301))
+    srv.set("/new.xml", "<rss/>")
+    r = get(srv.url("/old.xml"))
+    assert r.permanent_url == srv.url("/new.xml") and r.url == srv.url("/new.xml")
+    srv.route("/tmp.xml", redirect("/new.xml", status=302))
+    assert get(srv.url("/tmp.xml")).permanent_url is None
+
+
+def test_gone_and_errors_and_retry_after(srv: FixtureServer) -> None:
+    srv.route("/gone.xml", status(410))
+    with pytest.raises(FeedGone):
+        get(srv.url("/gone.xml"))
+    srv.route("/busy.xml", status(429, headers={"Retry-After": "120"}))
+    with pytest.raises(HTTPStatusError) as e:
+        get(srv.url("/busy.xml"))
+    assert e.value.status == 429 and e.value.retry_after == 120
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412480 - 60) == 60
+
+
+def test_other_loopback_hosts_are_refused_unless_allowed(srv: FixtureServer) -> None:
+    # 127.0.0.2 stands in for an internal host; the guard refuses before connecting.
+    with pytest.raises(BlockedAddress, match="not a public address"):
+        get(f"http://127.0.0.2:{srv.port}/x", allowed=("127.0.0.1",))
+    with pytest.raises(BlockedAddress):
+        get(f"http://localhost:{srv.port}/x", allowed=())
+    assert srv.requests == []
+
+
+def test_redirect_to_an_internal_address_is_refused(srv: FixtureServer) -> None:
+    srv.route("/r", redirect(f"http://127.0.0.2:{srv.port}/secret"))
+    with pytest.raises(BlockedAddress):
+        get(srv.url("/r"))
+    srv.route("/s", redirect("file:///etc/passwd"))
+    with pytest.raises(BlockedAddress, match="only http and https"):
+        get(srv.url("/s"))
