@@ -1,23 +1,50 @@
-"""Watch rules: files, query language, matching.  (CONTRACT — implementation in progress)
+"""Watch rules: files, query language, matching. Pure data: no network, database or clock.
 
-Public API used by the rest of watchdesk (keep these names and signatures):
+Public API used by the rest of watchdesk (names and signatures of the contract kept; "added"
+marks what this implementation adds):
 
-    Document(title: str, summary: str, body: str)                    # text to match, plain text
-    Snippet(text: str, spans: tuple[tuple[int, int], ...])           # keyword-in-context, spans = highlighted [start, end) in text
+    Document(title: str, summary: str, body: str)       # text to match, plain text
+    Snippet(text: str, spans: tuple[tuple[int, int], ...])
+        # keyword in context; spans = highlighted [start, end) in text
+        .highlighted(before="[", after="]") -> str                      # added
     Match(rule_id: str, priority: str, terms: tuple[str, ...], snippets: dict[str, Snippet])
-          # terms: the query terms that matched (as written in the rule, e.g. "haftar", "libyen*", "africa corps")
-          # snippets: one per field that had a hit: keys among "title", "summary", "body"
+        # terms: the query terms that matched, as written in the rule ("haftar", "libyen*",
+        #        "africa corps"), deduplicated, in query order
+        # snippets: one per field that had a hit: keys among "title", "summary", "body"
     Rule(id, title, query, exclude, priority, feeds, enabled, recipients, path, line)
-    RuleSet(rules: Sequence[Rule])            # compiles all rules together
+        .version -> str      # added: hash of what decides matching (backfill when it changes)
+    RuleSet(rules: Sequence[Rule])                       # compiles all rules together
         .rules -> tuple[Rule, ...]
-        .match(doc: Document, feed_name: str | None = None, feed_tags: Iterable[str] = ()) -> list[Match]
+        .match(doc: Document, feed_name: str | None = None,
+               feed_tags: Iterable[str] = ()) -> list[Match]
         .get(rule_id) -> Rule | None
-    compile_query(text: str, *, path: str = "<query>", line: int | None = None) -> Query   # raises RuleSyntaxError
+    compile_query(text: str, *, path: str = "<query>", line: int | None = None,
+                  locate: Callable[[int], tuple[int, int]] | None = None) -> Query
+        # raises RuleSyntaxError; locate (added) maps offsets to (line, column) in a file
     Query.matches(doc) -> Match | None   (used by `watchdesk search` and `rules test --query`)
-    load_rule_file(path) -> list[Rule]                 # raises ConfigError (file, line, column, message)
+    load_rule_file(path) -> list[Rule]       # raises ConfigError (file, line, column, message)
+    parse_rule_file(path) -> tuple[list[Rule], list[ConfigError]]   # added: all errors
     load_rules(directory) -> tuple[RuleSet, list[ConfigError]]
-    RuleBook(directory)                               # hot-reload holder
-        .reload() -> list[ConfigError]                # re-reads changed files; a broken file keeps its last good rules
+    RuleBook(directory)                                  # hot-reload holder
+        .reload() -> list[ConfigError]
+            # re-reads changed files; a broken file keeps its last good rules
         .ruleset -> RuleSet
         .errors -> list[ConfigError]
+        .changed_rule_ids -> frozenset[str]   # added: enabled rules new/changed by last reload
+        .removed_rule_ids -> frozenset[str]   # added: rules no longer running (or disabled)
+        .generation -> int                    # added: +1 each time .ruleset is replaced
+
+Module map: ``text`` (folding, tokens), ``query`` (the language and its parser; the semantics
+are in its docstring), ``matcher`` (RuleSet), ``snippet`` (keyword in context), ``model``
+(values), ``loader`` (YAML files, RuleBook).
 """
+
+from .loader import RuleBook, load_rule_file, load_rules, parse_rule_file
+from .matcher import RuleSet
+from .model import Document, Match, Rule, Snippet
+from .query import Query, compile_query
+
+__all__ = [
+    "Document", "Match", "Query", "Rule", "RuleBook", "RuleSet", "Snippet", "compile_query",
+    "load_rule_file", "load_rules", "parse_rule_file",
+]
