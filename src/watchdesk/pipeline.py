@@ -158,9 +158,6 @@ class Pipeline:
         if result.next_poll_at is None:
             result.next_poll_at = iso(schedule.next_poll_at(now, feed.interval, ttl=ttl,
                                                             rng=self.rng))
-        result.new = sum(1 for w in writes if w.action == "new")
-        result.updated = sum(1 for w in writes if w.action == "update")
-        result.matched = sum(len(w.matches) for w in writes)
         self.store.save_poll(result, writes, iso(self.clock()))
         self._log(result)
         return result

@@ -42,11 +42,17 @@ class ArticlesMixin(FeedsMixin, StoreBase):
 
     def save_poll(self, result: PollResult, writes: Sequence[ArticleWrite], now: str) -> list[int]:
         """Write one feed's poll in ONE transaction: articles, entries, matches, feed state and
-        the fetch log. Either all of it is committed or none. Returns the article ids written."""
+        the fetch log. Either all of it is committed or none. Returns the article ids written.
+
+        ``result.new``/``updated``/``matched`` are set from what was actually written (a "new"
+        article another feed stored first in the same cycle becomes a link)."""
         ids: list[int] = []
         with self.transaction() as c:
             for w in writes:
                 ids.append(self._write_article(c, result.feed_id, w, now))
+            result.new = sum(1 for w in writes if w.action == "new")
+            result.updated = sum(1 for w in writes if w.action == "update")
+            result.matched = sum(len(w.matches) for w in writes if w.action != "link")
             self._record_poll(c, result)
         return ids
 
@@ -74,9 +80,15 @@ class ArticlesMixin(FeedsMixin, StoreBase):
             cur = c.execute(
                 "INSERT INTO articles(feed_id, guid, url, canonical_url, title, summary, body,"
                 " author, lang, published_at, fetched_at, extraction, content_hash)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(canonical_url) DO NOTHING",
                 (feed_id, w.guid, w.url, w.canonical_url, w.title, w.summary, w.body, w.author,
                  w.lang, w.published_at, now, w.extraction, w.content_hash))
+            if cur.rowcount == 0:
+                # Another feed stored the same URL since we planned (same cycle): link to it.
+                w.action = "link"
+                w.article_id = c.execute("SELECT id FROM articles WHERE canonical_url = ?",
+                                         (w.canonical_url,)).fetchone()[0]
+                return self._write_article(c, feed_id, w, now)
             article_id = int(cur.lastrowid or 0)
             c.execute("UPDATE articles SET story_id=? WHERE id=?", (article_id, article_id))
             c.execute(
