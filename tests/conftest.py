@@ -117,3 +117,25 @@ def settings(tmp_path: Path, site: FixtureServer, rules_dir: Path) -> Settings:
     feeds = write_feeds(tmp_path / "feeds.yaml", [("afrique", site.url("/afrique/rss.xml"))])
     return Settings(feeds=feeds, rules=rules_dir, db=tmp_path / "watchdesk.db", workers=2,
                     timeout=10.0)
+
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """Environment for running `python -m watchdesk` as a real subprocess."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WATCHDESK_", "NOTIFY_",
+                                                                      "WATCHDOG_"))}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
+    env.update(extra)
+    return env
+
+
+def watchdesk(*args: str, env: dict[str, str] | None = None, timeout: float = 120):  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "watchdesk", *args], capture_output=True,
+                          text=True, env=env or cli_env(), timeout=timeout, check=False)

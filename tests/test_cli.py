@@ -1,0 +1,125 @@
+"""The command line, run as a real subprocess against the loopback site."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pytest
+from conftest import watchdesk, write_feeds
+
+from watchdesk.cli import cli
+from watchdesk.demo.server import FixtureServer, status
+from watchdesk.settings import Settings
+
+
+def paths(s: Settings) -> list[str]:
+    return ["--feeds", str(s.feeds), "--rules", str(s.rules), "--db", str(s.db)]
+
+
+def test_poll_twice_second_run_stores_nothing_and_gets_304(settings: Settings,
+                                                            site: FixtureServer) -> None:
+    first = watchdesk("poll", *paths(settings))
+    assert first.returncode == 0, first.stderr
+    assert "2 new articles" in first.stdout and "2 matches" in first.stdout
+    site.clear_log()
+    second = watchdesk("poll", *paths(settings))
+    assert second.returncode == 0, second.stderr
+    assert "0 new articles" in second.stdout and "1 not modified" in second.stdout
+    assert [r.status for r in site.requests] == [304]
+    # one canonical log line per feed on stderr
+    assert "feed=afrique status=not-modified http=304" in second.stderr
+
+
+def test_environment_variables_name_the_files(settings: Settings) -> None:
+    from conftest import cli_env
+
+    env = cli_env(WATCHDESK_FEEDS=str(settings.feeds), WATCHDESK_RULES=str(settings.rules),
+                  WATCHDESK_DB=str(settings.db))
+    r = watchdesk("poll", env=env)
+    assert r.returncode == 0, r.stderr
+    assert settings.db.exists()
+
+
+def test_poll_one_feed_by_name(settings: Settings, site: FixtureServer) -> None:
+    site.set("/other.xml", "<rss version='2.0'><channel><title>x</title></channel></rss>")
+    write_feeds(settings.feeds, [("afrique", site.url("/afrique/rss.xml")),
+                                 ("other", site.url("/other.xml"))])
+    r = watchdesk("poll", "--feed", "other", *paths(settings))
+    assert r.returncode == 0 and "polled 1 feeds" in r.stdout
+    assert site.hits("/afrique/rss.xml") == 0
+    bad = watchdesk("poll", "--feed", "nope", *paths(settings))
+    assert bad.returncode == 2 and "no feed named nope" in bad.stderr
+
+
+def test_check_reports_file_and_line_and_fails(tmp_path: Path, rules_dir: Path) -> None:
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds:\n  - name: ok\n    url: https://a.example/rss\n"
+                     "  - name: bad\n    url: https://b.example/rss\n    interval: often\n")
+    r = watchdesk("check", "--feeds", str(feeds), "--rules", str(rules_dir))
+    assert r.returncode == 1
+    assert f"{feeds}:6:15: feeds/1/interval" in r.stdout
+    feeds.write_text("feeds:\n  - name: ok\n    url: https://a.example/rss\n")
+    ok = watchdesk("check", "--feeds", str(feeds), "--rules", str(rules_dir))
+    assert ok.returncode == 0 and "ok: 1 feeds" in ok.stdout and "2 rules" in ok.stdout
+
+
+def test_poll_refuses_to_start_on_config_errors(tmp_path: Path, rules_dir: Path) -> None:
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds:\n  - nom: x\n")
+    r = watchdesk("poll", "--feeds", str(feeds), "--rules", str(rules_dir),
+                  "--db", str(tmp_path / "x.db"))
+    assert r.returncode == 1 and f"{feeds}:2:" in r.stderr
+
+
+def test_feeds_table_shows_failures(settings: Settings, site: FixtureServer) -> None:
+    site.route("/broken.xml", status(503, headers={"Retry-After": "3600"}))
+    write_feeds(settings.feeds, [("afrique", site.url("/afrique/rss.xml")),
+                                 ("broken", site.url("/broken.xml"))])
+    watchdesk("poll", *paths(settings))
+    r = watchdesk("feeds", *paths(settings))
+    assert r.returncode == 0
+    lines = r.stdout.splitlines()
+    assert lines[0].split() == ["FEED", "LAST", "POLL", "STATUS", "ARTICLES", "ERRORS", "NEXT"]
+    afrique = next(line for line in lines if line.startswith("afrique"))
+    assert "ok 200" in afrique and " 2 " in afrique
+    assert any(line.startswith("broken") and "failing x1" in line for line in lines)
+    assert "broken: HTTPStatusError: HTTP 503" in r.stdout
+    data = json.loads(watchdesk("feeds", "--json", *paths(settings)).stdout)
+    broken = next(f for f in data if f["name"] == "broken")
+    assert broken["last_status"] == 503
+    # Retry-After of an hour was honoured for the next poll
+    assert broken["next_poll_at"] >= broken["last_polled_at"][:11]
+
+
+def test_alerts_lists_recent_matches(settings: Settings) -> None:
+    watchdesk("poll", *paths(settings))
+    r = watchdesk("alerts", "--since", "1h", "--json", *paths(settings))
+    data = json.loads(r.stdout)
+    assert {d["rule_id"] for d in data} == {"russie-libye", "haftar"}
+    first = next(d for d in data if d["rule_id"] == "russie-libye")
+    assert first["priority"] == "alert" and first["extraction"] == "page"
+    text = watchdesk("alerts", *paths(settings)).stdout
+    assert "! [russie-libye] Libye : une délégation militaire russe à Benghazi" in text
+    bad = watchdesk("alerts", "--since", "yesterday", *paths(settings))
+    assert bad.returncode == 2 and "not a duration" in bad.stderr
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    out = []
+    for name, cmd in group.commands.items():
+        out.append((prefix + name, cmd))
+        if isinstance(cmd, click.Group):
+            out += _commands(cmd, prefix + name + " ")
+    return out
+
+
+@pytest.mark.parametrize(("name", "command"), _commands(cli))
+def test_every_command_is_documented(name: str, command: click.Command) -> None:
+    assert command.help and len(command.help) > 30, f"`watchdesk {name}` needs a help text"
+    for p in command.params:
+        if isinstance(p, click.Option) and p.name not in ("help",):
+            assert p.help, f"`watchdesk {name} {p.opts[0]}` needs a help text"
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"watchdesk {name}" in readme, f"README does not mention `watchdesk {name}`"
