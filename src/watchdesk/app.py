@@ -102,7 +102,9 @@ class Watchdesk:
         subset = RuleSet(changed)
         since = iso(now - timedelta(days=self.settings.backfill_days))
         found = []
+        checked = 0
         for row in self.store.articles_since(since):
+            checked += 1
             tags = json.loads(row["feed_tags"])
             doc = Document(title=row["title"], summary=row["summary"], body=row["body"])
             ms = [to_record(m) for m in subset.match(doc, row["feed_name"], tags)]
@@ -112,8 +114,9 @@ class Watchdesk:
         with self.store.transaction() as c:
             c.executemany("UPDATE rule_state SET backfilled_at=? WHERE rule_id=?",
                           [(iso(now), r.id) for r in changed])
-        log.info("backfill rules=%s days=%d new_matches=%d",
-                 ",".join(r.id for r in changed), self.settings.backfill_days, n)
+        log.log(logging.INFO if checked else logging.DEBUG,
+                "backfill rules=%s days=%d articles=%d new_matches=%d",
+                ",".join(r.id for r in changed), self.settings.backfill_days, checked, n)
         return n
 
     # running -----------------------------------------------------------------------------
