@@ -6,7 +6,8 @@ from a daemon thread. It behaves like a well-run news site: strong ``ETag`` and
 placeholder ``{{BASE}}`` in text bodies replaced by its own base URL so feed links point back
 at it. Custom handlers (``route``) let tests inject faults; ``requests`` records every request.
 
-Lookup order for a request path: routes, then bodies given to ``set``, then files under ``root``.
+Lookup order for a request path: routes, then bodies given to ``set``, then files under ``root``
+(a directory serves its ``index.html``).
 
     with FixtureServer(data_dir) as srv:
         httpx.get(f"{srv.base_url}/rfi-afrique.xml")
@@ -459,6 +460,8 @@ class FixtureServer:
         if entry is not None or self.root is None:
             return entry
         file = (self.root / path.lstrip("/")).resolve()
+        if file.is_dir():
+            file = file / "index.html"
         if not file.is_relative_to(self.root) or not file.is_file():
             return None
         return _Entry(
