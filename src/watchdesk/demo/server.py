@@ -73,7 +73,8 @@ def guess_content_type(path: str) -> str:
 
 @dataclass
 class RequestRecord:
-    """One request as the server saw it. ``headers`` keys are lower-case.
+    """One request as the server saw it: ``path`` as sent (with any query string), ``headers``
+    with lower-case keys.
 
     ``status`` is the status line sent (``None`` while the handler has not sent one, or when a
     custom handler wrote raw bytes).
@@ -452,7 +453,11 @@ class FixtureServer:
         self._entries.pop(_norm(path), None)
 
     def route(self, path: str, handler: Handler) -> None:
-        """Answer every request for ``path`` (any method, any query) with ``handler``."""
+        """Answer every request for ``path`` (any method, any query) with ``handler``.
+
+        The connection is closed after a custom handler. Handlers that wait must use
+        ``req.fixture.sleep(seconds)`` (returns False when stopping) so that :meth:`stop` is fast.
+        """
         self._routes[_norm(path)] = handler
 
     def _lookup(self, path: str) -> _Entry | None:
