@@ -9,7 +9,9 @@ main menu and country/section sub-menu, a breaking-news ticker, a breadcrumb, th
 
 from __future__ import annotations
 
+import hashlib
 import json
+import unicodedata
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -118,8 +120,12 @@ def e(text: str) -> str:
 
 
 def slug(text: str) -> str:
-    keep = "".join(c.lower() if c.isalnum() else "-" for c in text)
-    return "-".join(part for part in keep.split("-") if part) or "x"
+    """ASCII URL slug; non-Latin text (Arabic) gets a short stable hash instead."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    keep = "".join(c.lower() if c.isalnum() else "-" for c in folded)
+    return "-".join(part for part in keep.split("-") if part) or (
+        "n" + hashlib.sha1(text.encode()).hexdigest()[:8]
+    )
 
 
 def link(site: Site, *parts: str) -> str:
