@@ -6,7 +6,8 @@ from a daemon thread. It behaves like a well-run news site: strong ``ETag`` and
 placeholder ``{{BASE}}`` in text bodies replaced by its own base URL so feed links point back
 at it. Custom handlers (``route``) let tests inject faults; ``requests`` records every request.
 
-Lookup order for a request path: routes, then bodies given to ``set``, then files under ``root``.
+Lookup order for a request path: routes, then bodies given to ``set``, then files under ``root``
+(a directory serves its ``index.html``).
 
     with FixtureServer(data_dir) as srv:
         httpx.get(f"{srv.base_url}/rfi-afrique.xml")
@@ -72,7 +73,8 @@ def guess_content_type(path: str) -> str:
 
 @dataclass
 class RequestRecord:
-    """One request as the server saw it. ``headers`` keys are lower-case.
+    """One request as the server saw it: ``path`` as sent (with any query string), ``headers``
+    with lower-case keys.
 
     ``status`` is the status line sent (``None`` while the handler has not sent one, or when a
     custom handler wrote raw bytes).
@@ -451,7 +453,11 @@ class FixtureServer:
         self._entries.pop(_norm(path), None)
 
     def route(self, path: str, handler: Handler) -> None:
-        """Answer every request for ``path`` (any method, any query) with ``handler``."""
+        """Answer every request for ``path`` (any method, any query) with ``handler``.
+
+        The connection is closed after a custom handler. Handlers that wait must use
+        ``req.fixture.sleep(seconds)`` (returns False when stopping) so that :meth:`stop` is fast.
+        """
         self._routes[_norm(path)] = handler
 
     def _lookup(self, path: str) -> _Entry | None:
@@ -459,6 +465,8 @@ class FixtureServer:
         if entry is not None or self.root is None:
             return entry
         file = (self.root / path.lstrip("/")).resolve()
+        if file.is_dir():
+            file = file / "index.html"
         if not file.is_relative_to(self.root) or not file.is_file():
             return None
         return _Entry(
