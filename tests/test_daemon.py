@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import cli_env, rss
 
+from conftest import cli_env, rss
 from watchdesk.demo.server import FixtureServer
 from watchdesk.settings import Settings
 

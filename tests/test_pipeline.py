@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 from conftest import article_page, rss, write_feeds
-
 from watchdesk.app import Watchdesk
 from watchdesk.demo.server import FixtureServer, status
 from watchdesk.pipeline import CycleReport

@@ -3,9 +3,9 @@
 ::
 
     WatchdeskError
-    ├── ConfigError            a feeds.yaml or rule file is wrong (file, line, column, what to do)
+    ├── ConfigError            a feeds.yaml or rule file is wrong (file, line, column, fix)
     │   └── RuleSyntaxError    a rule query does not parse
-    ├── FetchError             one URL could not be retrieved (a value in the cycle report, not a crash)
+    ├── FetchError             one URL could not be retrieved (a value in the report, not a crash)
     │   ├── HTTPStatusError    the server answered with an error status
     │   ├── FeedGone           410 Gone: the feed is disabled
     │   ├── BlockedAddress     the URL resolves to a loopback/private/link-local address

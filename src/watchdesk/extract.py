@@ -56,7 +56,8 @@ def decode_html(body: bytes, content_type: str = "") -> str:
 def extract_page(html: bytes, url: str, content_type: str = "") -> Extracted | None:
     """Body and metadata of an article page, or None when no article text was found."""
     doc: Any = trafilatura.bare_extraction(
-        decode_html(html[:MAX_HTML], content_type), url=url, include_comments=False, include_tables=False,
+        decode_html(html[:MAX_HTML], content_type), url=url, include_comments=False,
+        include_tables=False,
         include_images=False, include_links=False, favor_precision=True, with_metadata=True,
         deduplicate=False, config=_CONFIG)
     if doc is None:

@@ -17,11 +17,7 @@ from pathlib import Path
 from ..app import Watchdesk
 from ..settings import Settings
 from ..store import Store
-from .server import FixtureServer
-
-
-def data_dir() -> Path:
-    return Path(str(resources.files("watchdesk").joinpath("demo", "data")))
+from . import FixtureServer, data_dir, render_feeds_yaml
 
 
 def default_rules_dir() -> Path:
@@ -71,25 +67,27 @@ def run_demo(settings: Settings, *, db: Path | None = None, rules: Path | None =
     with tempfile.TemporaryDirectory(prefix="watchdesk-demo-") as tmp:
         db_path = db or Path(tmp) / "demo.db"
         with FixtureServer(data_dir()) as server:
-            feeds_text = (data_dir() / "feeds.yaml").read_text(encoding="utf-8")
             feeds_file = Path(tmp) / "feeds.yaml"
-            feeds_file.write_text(feeds_text.replace("{{BASE}}", server.base_url),
-                                  encoding="utf-8")
+            feeds_file.write_text(render_feeds_yaml(server.base_url), encoding="utf-8")
             s = settings.with_overrides(feeds=feeds_file, db=db_path,
                                         rules=rules or default_rules_dir())
             t0 = time.monotonic()
 
+            titles: dict[str, str] = {}
+
             async def go() -> list[str]:
                 async with Watchdesk(s) as wd:
+                    titles.update({r.id: r.title for r in wd.ruleset().rules})
                     report = await wd.poll()
                     return [f"{r.feed_name}: {r.error}" for r in report.failed]
 
             failed = asyncio.run(go())
             seconds = time.monotonic() - t0
-        return _report(db_path, db is not None, failed, seconds)
+        return _report(db_path, db is not None, failed, seconds, titles)
 
 
-def _report(db_path: Path, kept: bool, failed: list[str], seconds: float) -> DemoReport:
+def _report(db_path: Path, kept: bool, failed: list[str], seconds: float,
+            titles: dict[str, str]) -> DemoReport:
     store = Store(db_path)
     try:
         rep = DemoReport(db=db_path, kept=kept, failed=failed, seconds=seconds)
@@ -97,7 +95,7 @@ def _report(db_path: Path, kept: bool, failed: list[str], seconds: float) -> Dem
         rep.articles = store.counts()["articles"]
         rep.from_page = store.query(
             "SELECT count(*) FROM articles WHERE extraction='page'")[0][0]
-        rep.per_rule = [(r[0], "", r[1]) for r in store.query(
+        rep.per_rule = [(r[0], titles.get(r[0], ""), r[1]) for r in store.query(
             "SELECT rule_id, count(*) FROM matches GROUP BY rule_id ORDER BY 2 DESC")]
         rep.examples = [(r["rule_id"], r["title"], r["snippet"][:160].replace("\n", " "))
                         for r in store.query(

@@ -64,7 +64,8 @@ class FeedsMixin(StoreBase):
                     c.execute("UPDATE feeds SET in_config=0 WHERE id=?", (row["id"],))
 
     def feeds(self, *, active_only: bool = False) -> list[FeedState]:
-        where = " WHERE in_config=1 AND enabled=1 AND disabled_reason IS NULL" if active_only else ""
+        where = (" WHERE in_config=1 AND enabled=1 AND disabled_reason IS NULL"
+                 if active_only else "")
         return [_state(r) for r in self.conn.execute(
             f"SELECT {_FEED_COLUMNS} FROM feeds{where} ORDER BY name")]
 

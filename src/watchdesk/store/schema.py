@@ -84,7 +84,7 @@ def m001_initial(db: Database) -> None:
             priority TEXT NOT NULL,         -- alert | digest
             terms TEXT NOT NULL,            -- JSON list of the query terms that matched
             snippet TEXT NOT NULL,          -- keyword in context, plain text
-            snippets TEXT NOT NULL,         -- JSON {field: {"text": ..., "spans": [[start, end], ...]}}
+            snippets TEXT NOT NULL,         -- JSON {field: {"text": ..., "spans": [[s, e], ...]}}
             backfill INTEGER NOT NULL DEFAULT 0,
             created_at TEXT NOT NULL,
             alert_outbox_id INTEGER,        -- set once an urgent alert carrying it was queued
@@ -140,7 +140,7 @@ def m001_initial(db: Database) -> None:
         );
         """
     )
-    db["articles"].enable_fts(
+    db.table("articles").enable_fts(
         ["title", "summary", "body"],
         create_triggers=True,
         tokenize="unicode61 remove_diacritics 2",
