@@ -276,10 +276,10 @@ def _item(rows: Sequence[Mapping[str, Any]], tz: ZoneInfo) -> Item:
     )
 
 
-def group_matches(rows: Iterable[Mapping[str, Any]], *, titles: Mapping[str, str], tz: ZoneInfo,
+def group_matches(rows: Iterable[Any], *, titles: Mapping[str, str], tz: ZoneInfo,
                   max_items: int = 25) -> tuple[tuple[RuleGroup, ...], int]:
     """Group match rows by rule, each story once. Returns (groups, number of stories)."""
-    rows = [dict(r) for r in rows]
+    rows = [dict(r) for r in rows]  # sqlite3.Row or mapping
     story_of = _story_keys(rows)
     by_rule: dict[str, dict[int, list[dict[str, Any]]]] = {}
     priority: dict[str, str] = {}
@@ -317,11 +317,11 @@ def group_matches(rows: Iterable[Mapping[str, Any]], *, titles: Mapping[str, str
     return tuple(groups), len(shown)
 
 
-def feed_issues(rows: Iterable[Mapping[str, Any]], tz: ZoneInfo) -> tuple[FeedIssue, ...]:
+def feed_issues(rows: Iterable[Any], tz: ZoneInfo) -> tuple[FeedIssue, ...]:
     """Footer warnings from ``Store.feed_health()`` rows."""
     out = []
-    for r in rows:
-        r = dict(r)
+    for row in rows:
+        r = dict(row)
         since = _parse_time(r.get("last_success_at"), tz)
         if r.get("disabled_reason"):
             out.append(FeedIssue(clean_text(r["name"], 120), "stopped", since,
@@ -334,15 +334,15 @@ def feed_issues(rows: Iterable[Mapping[str, Any]], tz: ZoneInfo) -> tuple[FeedIs
     return tuple(out)
 
 
-def compose(rows: Iterable[Mapping[str, Any]], *, kind: str = "digest", now: datetime,
+def compose(rows: Iterable[Any], *, kind: str = "digest", now: datetime,
             window_start: datetime | None, window_end: datetime, timezone: str,
-            titles: Mapping[str, str] | None = None, health: Iterable[Mapping[str, Any]] = (),
+            titles: Mapping[str, str] | None = None, health: Iterable[Any] = (),
             rules_dir: str = "rules", recipients: Sequence[str] = (),
             max_items: int = 25) -> Digest:
     """The digest (or alert) for these match rows. ``now`` and the window are aware
     datetimes; they are shown in ``timezone``."""
     tz = ZoneInfo(timezone)
-    rows = list(rows)
+    rows = [dict(r) for r in rows]
     groups, n_stories = group_matches(rows, titles=titles or {}, tz=tz, max_items=max_items)
     return Digest(
         kind=kind, now=now.astimezone(tz),

@@ -190,6 +190,12 @@ class OutboxMixin(StoreBase):
             "SELECT * FROM outbox WHERE id = ?", (outbox_id,)).fetchone()
         return row
 
+    def retry_now(self, now: str) -> int:
+        """Make every failed row due now (after the operator fixed the mail settings)."""
+        with self.transaction() as c:
+            return c.execute("UPDATE outbox SET next_attempt_at = ? WHERE status = 'failed'",
+                             (now,)).rowcount
+
     def outbox_counts(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self.conn.execute(
             "SELECT status, count(*) FROM outbox GROUP BY status")}
