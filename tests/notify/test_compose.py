@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -108,7 +109,7 @@ def test_segments_rebuild_the_text(text: str, spans: list[tuple[int, int]]) -> N
     hits = [s for s in segs if s.hit]
     assert all(s.text for s in hits)
     # no two highlighted runs touch: overlapping spans were merged
-    assert all(not (a.hit and b.hit) for a, b in zip(segs, segs[1:], strict=False))
+    assert all(not (a.hit and b.hit) for a, b in pairwise(segs))
 
 
 def test_snippet_spans_highlight_and_bad_spans_are_ignored() -> None:
