@@ -240,3 +240,38 @@ def test_tls_against_a_plain_server_says_what_to_check(store: Store, settings: S
 def test_no_recipient_no_digest(store: Store, settings: Settings) -> None:
     assert queue_digest(store, replace(settings, mail_to=()), DAY1, force=True) is None
     assert store.outbox_rows() == []
+
+
+class _Auth:
+    """aiosmtpd authenticator accepting one user/password."""
+
+    def __call__(self, server: object, session: object, envelope: object, mechanism: str,
+                 auth_data: object) -> object:
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+        ok = (isinstance(auth_data, LoginPassword) and auth_data.login == b"veille"
+              and auth_data.password == b"s3cret-pw")
+        return AuthResult(success=ok, handled=False)  # let aiosmtpd answer 535
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+def test_login_and_a_refused_login_never_shows_the_password(
+        store: Store, settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
+    from watchdesk.settings import Secret
+    server = SMTPServer()
+    server.start(authenticator=_Auth(), auth_required=True, auth_require_tls=False)
+    try:
+        good = replace(settings, smtp_port=server.port, smtp_user="veille",
+                       smtp_password=Secret("s3cret-pw"))
+        bad = replace(good, smtp_password=Secret("wrong-pw"))
+        first_digest(store, good)
+        report = deliver(store, bad, DAY1)
+        error = report.failed[0][1]
+        assert error.startswith(f"SMTP server 127.0.0.1:{server.port} refused the login of "
+                                "'veille' (535)")
+        assert "WATCHDESK_SMTP_USER" in error
+        assert deliver(store, good, DAY1 + timedelta(hours=1)).sent
+        assert len(server.messages) == 1
+    finally:
+        server.stop()
+    logged = caplog.text + repr(store.outbox_rows()[0]["last_error"])
+    assert "wrong-pw" not in logged and "s3cret-pw" not in logged

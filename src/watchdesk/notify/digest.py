@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -53,6 +54,12 @@ class Item:
     terms: tuple[str, ...]
     backfill: bool = False       # found by checking a new rule against older articles
     shown_under: str | None = None  # already shown in full under this (earlier) rule
+
+    @property
+    def rtl(self) -> bool:
+        """Is the title in a right-to-left script (Arabic here)? The HTML gives it a slightly
+        larger size: Arabic at the size of Latin text reads small."""
+        return is_rtl(self.title)
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,17 @@ def clean_text(text: str | None, limit: int = TITLE_MAX) -> str:
     """One line of text: control characters and runs of spaces become one space, bounded."""
     text = _SPACES.sub(" ", _CONTROL.sub(" ", text or "")).strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def is_rtl(text: str) -> bool:
+    """True when the first strongly directional character is right-to-left."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
 
 
 def safe_url(url: str | None) -> str | None:
