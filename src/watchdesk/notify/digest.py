@@ -8,7 +8,8 @@ templates do that in the reader's language). The rules of composition:
 2. A *story* is a set of articles sharing ``story_id`` or URL. Each story is shown once in full,
    under the first rule (in that order) it matched; the other feeds that carried it are named
    ("also in"); under any later rule it matched it appears as a one-line reference.
-3. Within a rule, newest story first; at most ``max_items`` per rule, the rest counted.
+3. Within a rule, newest story first; at most ``max_items`` per rule and ``max_total`` in all
+   (so the HTML stays under Gmail's 102 KB clipping), the rest counted.
 4. Only ``http``/``https`` URLs are kept as links. Text is cleaned of control characters and
    bounded; highlighting comes from the match's spans, validated against the text.
 """
@@ -295,7 +296,8 @@ def _item(rows: Sequence[Mapping[str, Any]], tz: ZoneInfo) -> Item:
 
 
 def group_matches(rows: Iterable[Any], *, titles: Mapping[str, str], tz: ZoneInfo,
-                  max_items: int = 25) -> tuple[tuple[RuleGroup, ...], int]:
+                  max_items: int = 25, max_total: int = 80,
+                  ) -> tuple[tuple[RuleGroup, ...], int]:
     """Group match rows by rule, each story once. Returns (groups, number of stories)."""
     rows = [dict(r) for r in rows]  # sqlite3.Row or mapping
     story_of = _story_keys(rows)
@@ -329,9 +331,11 @@ def group_matches(rows: Iterable[Any], *, titles: Mapping[str, str], tz: ZoneInf
             else:
                 shown[key] = title_of(rule)
             out.append(item)
+        keep = max(1, min(max_items, max_total))   # every rule shows at least one story
+        max_total -= keep
         groups.append(RuleGroup(rule_id=rule, title=title_of(rule), priority=priority[rule],
-                                items=tuple(out[:max_items]), count=len(out),
-                                more=max(0, len(out) - max_items)))
+                                items=tuple(out[:keep]), count=len(out),
+                                more=max(0, len(out) - keep)))
     return tuple(groups), len(shown)
 
 
@@ -356,12 +360,13 @@ def compose(rows: Iterable[Any], *, kind: str = "digest", now: datetime,
             window_start: datetime | None, window_end: datetime, timezone: str,
             titles: Mapping[str, str] | None = None, health: Iterable[Any] = (),
             rules_dir: str = "rules", recipients: Sequence[str] = (),
-            max_items: int = 25) -> Digest:
+            max_items: int = 25, max_total: int = 80) -> Digest:
     """The digest (or alert) for these match rows. ``now`` and the window are aware
     datetimes; they are shown in ``timezone``."""
     tz = ZoneInfo(timezone)
     rows = [dict(r) for r in rows]
-    groups, n_stories = group_matches(rows, titles=titles or {}, tz=tz, max_items=max_items)
+    groups, n_stories = group_matches(rows, titles=titles or {}, tz=tz, max_items=max_items,
+                                      max_total=max_total)
     return Digest(
         kind=kind, now=now.astimezone(tz),
         window_start=window_start.astimezone(tz) if window_start else None,
