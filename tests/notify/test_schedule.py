@@ -96,3 +96,22 @@ def test_first_start_records_a_baseline_and_waits_for_the_digest_time(
     assert outbox_id is not None
     row = store.outbox_row(outbox_id)
     assert row is not None and row["window_start"] is None and "Avant tout" in row["body_text"]
+
+
+def test_a_day_of_minute_ticks(store: Store, settings: Settings, world: World,
+                               smtp: SMTPServer) -> None:
+    """The every-minute job over 25 hours: two digests (07:00 each day), one alert."""
+    from watchdesk.notify.outbox import notify_tick
+    feed = world.feed("RFI")
+    t = utc(2026, 11, 25, 5, 50)
+    notify_tick(store, settings, t - timedelta(days=1))          # first start: baseline
+    for minute in range(25 * 60):
+        now = t + timedelta(minutes=minute)
+        if minute == 120:
+            world.story(feed, "Haftar à Moscou", "haftar", now, priority="alert")
+        report = notify_tick(store, settings, now, titles={"haftar": "Haftar"})
+        assert not report.delivery.failed
+    got = [m.message["Subject"] for m in smtp.messages]
+    assert got == ["watchdesk — rien de nouveau — mer. 25 nov.",
+                   "watchdesk ALERTE — Haftar — Haftar à Moscou",
+                   "watchdesk — 1 article pour 1 règle — jeu. 26 nov."]

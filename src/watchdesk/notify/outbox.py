@@ -46,6 +46,19 @@ Poster = Callable[[str, str], None]
 
 
 @dataclass
+class TickReport:
+    """What one ``notify_tick`` did."""
+
+    digest: int | None
+    alerts: list[int]
+    delivery: DeliveryReport
+
+    def __str__(self) -> str:
+        return (f"digest={self.digest if self.digest is not None else '-'} "
+                f"alerts={len(self.alerts)} {self.delivery}")
+
+
+@dataclass
 class DeliveryReport:
     """What one ``deliver`` call did."""
 
@@ -269,3 +282,12 @@ def deliver(store: Store, settings: Settings, now: datetime, *, send: Sender = _
         log.info("outbox sent id=%d kind=%s message_id=%s%s", outbox_id, kind,
                  row["message_id"], f" {note}" if note else "")
     return report
+
+
+def notify_tick(store: Store, settings: Settings, now: datetime, *,
+                titles: Mapping[str, str] | None = None,
+                recipients: Mapping[str, Sequence[str]] | None = None) -> TickReport:
+    """The every-minute job: queue the digest if due, queue alerts, deliver the outbox."""
+    digest = queue_digest(store, settings, now, titles=titles)
+    alerts = queue_alerts(store, settings, now, recipients, titles=titles)
+    return TickReport(digest, alerts, deliver(store, settings, now))
