@@ -104,7 +104,7 @@ def test_a_day_of_minute_ticks(store: Store, settings: Settings, world: World,
     from watchdesk.notify.outbox import notify_tick
     feed = world.feed("RFI")
     t = utc(2026, 11, 25, 5, 50)
-    notify_tick(store, settings, t - timedelta(days=1))          # first start: baseline
+    notify_tick(store, settings, t - timedelta(hours=23))        # first start: baseline
     for minute in range(25 * 60):
         now = t + timedelta(minutes=minute)
         if minute == 120:
