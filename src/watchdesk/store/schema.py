@@ -145,3 +145,11 @@ def m001_initial(db: Database) -> None:
         create_triggers=True,
         tokenize="unicode61 remove_diacritics 2",
     )
+
+
+@migrations()
+def m002_pending_alerts_index(db: Database) -> None:
+    """The notifier asks every minute for urgent matches not yet queued; keep that cheap."""
+    db.execute(
+        "CREATE INDEX matches_pending_alert ON matches(id)"
+        " WHERE priority = 'alert' AND backfill = 0 AND alert_outbox_id IS NULL")

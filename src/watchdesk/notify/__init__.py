@@ -1,0 +1,15 @@
+"""Telling people: the daily digest, urgent alerts, and the outbox that delivers them once.
+
+Modules, in the order the work flows:
+
+- ``schedule``  when a digest is due (digest_time in the time zone, DST-correct)
+- ``digest``    pure composition: match rows -> ``Digest`` (grouping, stories once, safe URLs)
+- ``i18n``      French/English words and dates (Babel, not the OS locale)
+- ``render``    ``Digest`` -> subject, text and HTML (Jinja2 templates, CSS inlined)
+- ``outbox``    the service the daemon calls: queue_digest, queue_alerts, deliver, notify_tick
+- ``mail``      SMTP (MIME message from an outbox row; operator-friendly errors)
+- ``webhook``   JSON POST for Slack/Mattermost
+- ``commands``  ``watchdesk digest`` and ``watchdesk outbox``
+
+Storage lives in ``watchdesk.store.outbox``. See docs/digest.md.
+"""

@@ -1,0 +1,135 @@
+"""``watchdesk digest`` and ``watchdesk outbox``: thin click commands over notify.outbox.
+
+They expect ``ctx.obj`` to be the ``Settings`` (the main group puts it there) and open the
+database themselves. The lead registers them on the main group::
+
+    from watchdesk.notify.commands import digest_command, outbox_command
+    main.add_command(digest_command)
+    main.add_command(outbox_command)
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from ..errors import ConfigError
+from ..settings import Settings
+from ..store import Store
+from .outbox import deliver, preview_digest, queue_digest, rule_maps
+from .schedule import next_digest_at
+
+
+def _titles(settings: Settings) -> dict[str, str]:
+    """Rule titles for the digest headings; rule ids when the rules cannot be read."""
+    try:
+        from ..rules import load_rules  # type: ignore[attr-defined]
+    except ImportError:
+        return {}
+    try:
+        ruleset, _errors = load_rules(settings.rules)
+    except (ConfigError, OSError):
+        return {}
+    return rule_maps(ruleset.rules)[0]
+
+
+@click.command("digest")
+@click.option("--preview", "preview", metavar="[FILE.html]", is_flag=False, flag_value="",
+              default=None, type=click.Path(dir_okay=False),
+              help="Render the digest that would be sent now, without queuing it: print the "
+                   "text part, and write the HTML part to FILE.html if given.")
+@click.option("--send", is_flag=True,
+              help="Queue a digest now (covering everything since the last digest) and "
+                   "deliver the outbox at once.")
+@click.pass_obj
+def digest_command(settings: Settings, preview: str | None, send: bool) -> None:
+    """Preview or send the daily digest email.
+
+    The daemon queues the digest by itself at WATCHDESK_DIGEST_TIME (in WATCHDESK_TIMEZONE);
+    use this to see what it will contain, or to send one now. Without an option, prints the
+    preview of the text part.
+    """
+    if preview is not None and send:
+        raise click.UsageError("use either --preview or --send, not both")
+    now = datetime.now(UTC)
+    store = Store(settings.db)
+    try:
+        titles = _titles(settings)
+        if send:
+            outbox_id = queue_digest(store, settings, now, force=True, titles=titles)
+            if outbox_id is None:
+                raise click.ClickException(
+                    "no digest queued: set WATCHDESK_MAIL_TO, or there was nothing to send "
+                    "and WATCHDESK_DIGEST_SEND_EMPTY is false")
+            report = deliver(store, settings, now)
+            for _, error in report.failed:
+                click.echo(f"not sent yet (will be retried): {error}", err=True)
+            if outbox_id not in report.sent:
+                raise click.ClickException(
+                    f"digest {outbox_id} is queued but not delivered; see `watchdesk outbox`")
+            click.echo(f"digest {outbox_id} sent to {', '.join(settings.mail_to)}")
+            return
+        _, rendered = preview_digest(store, settings, now, titles=titles)
+        click.echo(f"Subject: {rendered.subject}\n")
+        click.echo(rendered.text)
+        if preview:
+            Path(preview).write_text(rendered.html, encoding="utf-8")
+            click.echo(f"HTML written to {preview} ({len(rendered.html) // 1024 + 1} KB)",
+                       err=True)
+        click.echo(f"next digest: {next_digest_at(settings, now):%Y-%m-%d %H:%M %Z}", err=True)
+    finally:
+        store.close()
+
+
+def _row(r: object) -> dict[str, object]:
+    keys = ("id", "kind", "status", "attempts", "subject", "message_id", "recipients",
+            "created_at", "sent_at", "next_attempt_at", "last_error", "window_start",
+            "window_end")
+    out = {k: r[k] for k in keys}  # type: ignore[index]
+    out["recipients"] = json.loads(str(out["recipients"]))
+    return out
+
+
+@click.command("outbox")
+@click.option("--status", type=click.Choice(["all", "pending", "sent", "failed"]),
+              default="all", show_default=True, help="Only messages with this status.")
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True,
+              help="How many messages to list, newest first.")
+@click.option("--retry-now", is_flag=True,
+              help="Make every failed message due at once (after fixing the mail settings); "
+                   "the daemon sends them within a minute.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one object) instead of text.")
+@click.pass_obj
+def outbox_command(settings: Settings, status: str, limit: int, retry_now: bool,
+                   as_json: bool) -> None:
+    """List the emails and webhook posts watchdesk queued: pending, sent and failed ones,
+    with their attempts and last error.
+
+    A failed message is not lost: it is retried with growing delays (at most an hour apart)
+    until the server accepts it.
+    """
+    store = Store(settings.db)
+    try:
+        if retry_now:
+            n = store.retry_now(datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+            click.echo(f"{n} failed message(s) will be retried at once", err=True)
+        rows = [_row(r) for r in store.outbox_rows(None if status == "all" else status, limit)]
+        counts = store.outbox_counts()
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps({"counts": counts, "messages": rows}, ensure_ascii=False,
+                              indent=2))
+        return
+    click.echo("  ".join(f"{k}={counts.get(k, 0)}" for k in ("pending", "failed", "sent")))
+    for r in rows:
+        when = r["sent_at"] if r["status"] == "sent" else f"next {r['next_attempt_at']}"
+        click.echo(f"#{r['id']:<5} {r['kind']:<7} {r['status']:<7} attempts={r['attempts']}"
+                   f"  {r['created_at']}  {when}")
+        click.echo(f"       {str(r['subject'])[:100]}")
+        click.echo(f"       to: {', '.join(map(str, r['recipients']))}")  # type: ignore[call-overload]
+        if r["last_error"]:
+            click.echo(f"       last error: {r['last_error']}")

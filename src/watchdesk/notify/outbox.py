@@ -1,0 +1,293 @@
+"""The notifier service the daemon calls: queue digests and alerts, deliver the outbox.
+
+Order of work, each step its own short transaction:
+
+1. ``queue_digest``: when a digest is due, compose and render it and store it in the outbox
+   (with its window) — nothing is sent yet;
+2. ``queue_alerts``: batch the urgent matches not yet queued into one email per recipient set
+   (rate-limited per recipient) and one webhook post, store them and mark the matches;
+3. ``deliver``: send what the outbox holds and is due; mark each row sent only once the server
+   accepted it, else record the error and retry later with exponential backoff.
+
+A crash anywhere leaves either nothing queued (the step is redone) or a stored message that
+the next ``deliver`` sends, with the same Message-ID. The only window for a duplicate is a crash
+after the SMTP server accepted a message and before it was marked sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import parseaddr
+from typing import Any
+
+from ..errors import DeliveryError
+from ..settings import Settings
+from ..store import OutboxWrite, Store, iso, parse_iso
+from ..store.outbox import recipients_of
+from . import mail, webhook
+from .digest import Digest, compose
+from .render import Rendered, render
+from .schedule import last_digest_at
+
+log = logging.getLogger("watchdesk.notify")
+
+BACKOFF_BASE = 60.0      # seconds before the first retry
+BACKOFF_CAP = 3600.0     # never wait more than an hour between attempts
+ALERT_MAX_AGE = timedelta(days=1)   # older urgent matches are left to the digest
+
+Sender = Callable[[EmailMessage, Sequence[str], Settings], Mapping[str, str]]
+Poster = Callable[[str, str], None]
+
+
+@dataclass
+class TickReport:
+    """What one ``notify_tick`` did."""
+
+    digest: int | None
+    alerts: list[int]
+    delivery: DeliveryReport
+
+    def __str__(self) -> str:
+        return (f"digest={self.digest if self.digest is not None else '-'} "
+                f"alerts={len(self.alerts)} {self.delivery}")
+
+
+@dataclass
+class DeliveryReport:
+    """What one ``deliver`` call did."""
+
+    sent: list[int] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)   # (outbox id, error)
+    postponed: int = 0      # due rows not tried because the mail server already failed
+
+    def __str__(self) -> str:
+        return f"sent={len(self.sent)} failed={len(self.failed)} postponed={self.postponed}"
+
+
+def rule_maps(rules: Iterable[Any]) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """(rule id -> title, rule id -> extra alert recipients) from ``RuleSet.rules``."""
+    titles: dict[str, str] = {}
+    recipients: dict[str, tuple[str, ...]] = {}
+    for r in rules:
+        titles[r.id] = getattr(r, "title", None) or r.id
+        if getattr(r, "recipients", None):
+            recipients[r.id] = tuple(r.recipients)
+    return titles, recipients
+
+
+def _message_id(kind: str, day: datetime, settings: Settings, *parts: object) -> str:
+    digest = hashlib.sha256("|".join(map(str, (kind, settings.db, *parts))).encode())
+    domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "localhost"
+    return f"<{kind}-{day:%Y-%m-%d}-{digest.hexdigest()[:16]}@watchdesk.{domain}>"
+
+
+# -- digest -------------------------------------------------------------------------------------
+
+def _compose_digest(store: Store, settings: Settings, now: datetime,
+                    titles: Mapping[str, str] | None) -> tuple[Digest, str | None, str, int]:
+    """The digest from the end of the last one to ``now``: (digest, window start, window end,
+    match high-water mark)."""
+    state = store.digest_state()
+    start = state.window_end
+    end = max(iso(now), start or "")         # never a window that ends before it starts
+    hw = max(store.max_match_id(), state.match_hw or 0)   # read BEFORE the matches
+    rows = store.digest_matches(start, end, prev_hw=state.match_hw, hw=hw)
+    start_dt = parse_iso(start)
+    end_dt = parse_iso(end)
+    assert end_dt is not None
+    d = compose(rows, kind="digest", now=now, window_start=start_dt, window_end=end_dt,
+                timezone=settings.timezone, titles=titles, health=store.feed_health(now),
+                rules_dir=str(settings.rules), recipients=settings.mail_to)
+    return d, start, end, hw
+
+
+def preview_digest(store: Store, settings: Settings, now: datetime, *,
+                   titles: Mapping[str, str] | None = None) -> tuple[Digest, Rendered]:
+    """What a digest sent now would contain, without queuing anything."""
+    d, _, _, _ = _compose_digest(store, settings, now, titles)
+    return d, render(d, settings.digest_lang)
+
+
+def digest_due(store: Store, settings: Settings, now: datetime) -> bool:
+    """Is the most recent scheduled digest time after the end of the last digest?"""
+    state = store.digest_state()
+    reference = state.window_end or state.baseline or store.ensure_digest_baseline(iso(now))
+    return iso(last_digest_at(settings, now)) > reference
+
+
+def queue_digest(store: Store, settings: Settings, now: datetime, force: bool = False, *,
+                 titles: Mapping[str, str] | None = None) -> int | None:
+    """Queue the digest if one is due (or ``force``); returns its outbox id, else None.
+
+    Due: the most recent ``digest_time`` (in ``timezone``) is after the end of the last
+    digest, so one missed while the daemon was down is queued at start-up. The first call
+    ever only records a baseline: the first digest comes at the next digest time and covers
+    every match so far. Idempotent: a second call finds the window moved and queues nothing.
+    An empty digest is queued only when ``digest_send_empty`` (otherwise the window moves on).
+    """
+    if not settings.mail_to:
+        log.warning("digest not queued: no recipient (set WATCHDESK_MAIL_TO)")
+        return None
+    if not force and not digest_due(store, settings, now):
+        return None
+    d, start, end, hw = _compose_digest(store, settings, now, titles)
+    if d.empty and not settings.digest_send_empty:
+        store.queue_digest_row(None, expect_end=start, window_end=end, match_hw=hw, now=iso(now))
+        log.info("digest skipped: nothing matched (WATCHDESK_DIGEST_SEND_EMPTY=false)")
+        return None
+    r = render(d, settings.digest_lang)
+    msg = OutboxWrite(
+        kind="digest", message_id=_message_id("digest", d.window_end, settings, start, end, hw),
+        recipients=tuple(settings.mail_to), subject=r.subject, body_text=r.text,
+        body_html=r.html, window_start=start, window_end=end)
+    outbox_id = store.queue_digest_row(msg, expect_end=start, window_end=end, match_hw=hw,
+                                       now=iso(now))
+    if outbox_id is not None:
+        log.info("digest queued id=%d stories=%d rules=%d matches=%d window=%s..%s",
+                 outbox_id, d.n_stories, d.n_rules, d.n_matches, start or "-", end)
+    return outbox_id
+
+
+# -- alerts -------------------------------------------------------------------------------------
+
+def queue_alerts(store: Store, settings: Settings, now: datetime,
+                 recipients: Mapping[str, Sequence[str]] | None = None, *,
+                 titles: Mapping[str, str] | None = None,
+                 max_age: timedelta = ALERT_MAX_AGE) -> list[int]:
+    """Queue urgent alerts for the pending ``alert``-priority matches; returns outbox ids.
+
+    Each match goes to ``mail_to`` plus its rule's ``recipients``; matches with the same
+    recipient set make ONE email. A set with a recipient who got an alert in the last
+    ``alert_every`` minutes waits (its matches stay pending for a later call). With
+    ``webhook_url`` set, the matches queued by this call also make one webhook post (and,
+    where there is no email recipient at all, the webhook is the recipient, rate-limited the
+    same way). Backfill matches and matches older than ``max_age`` never alert.
+    """
+    recipients = recipients or {}
+    rows = store.pending_alert_matches(iso(now - max_age))
+    if not rows:
+        return []
+    groups: dict[tuple[str, ...], list[Any]] = {}
+    for r in rows:
+        to = {a.strip() for a in (*settings.mail_to, *recipients.get(r["rule_id"], ()))
+              if a.strip()}
+        key = tuple(sorted(to)) or (("webhook",) if settings.webhook_url else ())
+        if key:
+            groups.setdefault(key, []).append(r)
+    busy = store.recent_alert_recipients(iso(now - timedelta(minutes=settings.alert_every)))
+    batches: list[tuple[OutboxWrite, list[int]]] = []
+    carried: list[Any] = []
+    for key, group in groups.items():
+        if busy.intersection(key):
+            log.info("alert held (rate limit %d min) matches=%d", settings.alert_every,
+                     len(group))
+            continue
+        busy.update(key)
+        carried.extend(group)
+        if key == ("webhook",):
+            continue
+        d = _compose_alert(group, settings, now, titles, key)
+        rendered = render(d, settings.digest_lang)
+        ids = [int(x["id"]) for x in group]
+        batches.append((OutboxWrite(
+            kind="alert", message_id=_message_id("alert", d.now, settings, key, ids),
+            recipients=key, subject=rendered.subject, body_text=rendered.text,
+            body_html=rendered.html), ids))
+    if settings.webhook_url and carried:
+        carried.sort(key=lambda x: int(x["id"]))
+        d = _compose_alert(carried, settings, now, titles, ())
+        rendered = render(d, settings.digest_lang)
+        ids = [int(x["id"]) for x in carried]
+        batches.append((OutboxWrite(
+            kind="webhook", message_id=_message_id("webhook", d.now, settings, ids),
+            recipients=("webhook",), subject=rendered.subject, body_text=rendered.text,
+            payload=webhook.dumps(webhook.payload(d, rendered.subject))), ids))
+    if not batches:
+        return []
+    out = store.queue_alert_rows(batches, iso(now))
+    if out:
+        log.info("alerts queued ids=%s matches=%d", out, len({i for _, b in batches for i in b}))
+    return out
+
+
+def _compose_alert(rows: Sequence[Any], settings: Settings, now: datetime,
+                   titles: Mapping[str, str] | None, to: Sequence[str]) -> Digest:
+    first = parse_iso(min(str(r["created_at"]) for r in rows)) or now
+    return compose(rows, kind="alert", now=now, window_start=first, window_end=now,
+                   timezone=settings.timezone, titles=titles, rules_dir=str(settings.rules),
+                   recipients=to)
+
+
+# -- delivery -----------------------------------------------------------------------------------
+
+def backoff(attempts: int, rng: Callable[[], float] = random.random) -> timedelta:
+    """Wait before attempt ``attempts + 1``: 1, 2, 4 … minutes, capped at an hour, times a
+    random factor in [0.5, 1) so that many rows do not retry in lockstep."""
+    delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempts - 1))
+    return timedelta(seconds=delay * (0.5 + rng() / 2))
+
+
+def _send_smtp(msg: EmailMessage, to: Sequence[str], settings: Settings) -> Mapping[str, str]:
+    return mail.send_message(msg, to, settings)
+
+
+def _post(url: str, body: str) -> None:
+    webhook.post(url, body)
+
+
+def deliver(store: Store, settings: Settings, now: datetime, *, send: Sender = _send_smtp,
+            post: Poster = _post, rng: Callable[[], float] = random.random,
+            limit: int = 100) -> DeliveryReport:
+    """Send the outbox rows that are due (pending, or failed and past their retry time).
+
+    A row is marked sent only after the server accepted it. On failure its attempts, error
+    and next attempt time are recorded; nothing is ever dropped. Once the mail server has
+    failed in this call, the remaining emails wait for the next call (so a dead server costs
+    one timeout, not one per message).
+    """
+    report = DeliveryReport()
+    mail_down = False
+    for row in store.due_outbox(iso(now))[:limit]:
+        outbox_id, kind = int(row["id"]), str(row["kind"])
+        if kind != "webhook" and mail_down:
+            report.postponed += 1
+            continue
+        note = None
+        try:
+            if kind == "webhook":
+                post(settings.webhook_url, row["payload"] or "{}")
+            else:
+                refused = send(mail.build_message(row, settings), recipients_of(row), settings)
+                if refused:
+                    note = "refused: " + "; ".join(f"{a} {m}" for a, m in refused.items())
+        except Exception as e:  # any failure is recorded and retried, never lost
+            error = str(e) if isinstance(e, DeliveryError) else f"unexpected {e!r}"
+            if not isinstance(e, DeliveryError):
+                log.exception("outbox id=%d: unexpected error while sending", outbox_id)
+            retry = now + backoff(int(row["attempts"]) + 1, rng)
+            attempts = store.mark_failed(outbox_id, error, iso(retry))
+            report.failed.append((outbox_id, error))
+            log.warning("outbox failed id=%d kind=%s attempts=%d retry_at=%s error=%s",
+                        outbox_id, kind, attempts, iso(retry), error)
+            mail_down = mail_down or kind != "webhook"
+            continue
+        store.mark_sent(outbox_id, iso(now), note)
+        report.sent.append(outbox_id)
+        log.info("outbox sent id=%d kind=%s message_id=%s%s", outbox_id, kind,
+                 row["message_id"], f" {note}" if note else "")
+    return report
+
+
+def notify_tick(store: Store, settings: Settings, now: datetime, *,
+                titles: Mapping[str, str] | None = None,
+                recipients: Mapping[str, Sequence[str]] | None = None) -> TickReport:
+    """The every-minute job: queue the digest if due, queue alerts, deliver the outbox."""
+    digest = queue_digest(store, settings, now, titles=titles)
+    alerts = queue_alerts(store, settings, now, recipients, titles=titles)
+    return TickReport(digest, alerts, deliver(store, settings, now))

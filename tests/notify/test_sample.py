@@ -1,0 +1,39 @@
+"""A realistic day (tests/notify/sample.py): size and content of the digest."""
+
+from __future__ import annotations
+
+from watchdesk.notify.outbox import preview_digest
+from watchdesk.settings import Settings
+from watchdesk.store import Store
+
+from .sample import NOW, TITLES, populate
+
+
+def test_typical_digest_stays_small(store: Store, settings: Settings) -> None:
+    populate(store)
+    d, r = preview_digest(store, settings, NOW, titles=TITLES)
+    assert (d.n_stories, d.n_rules) == (14, 4)
+    assert r.subject == "watchdesk — 14 articles pour 4 règles — jeu. 26 nov."
+    # Gmail clips HTML bodies over 102 KB behind a "message clipped" link
+    assert len(r.html.encode()) < 40 * 1024
+    assert d.groups[0].rule_id == "haftar-russie"                        # the alert rule
+    assert "Le Monde Afrique" in d.groups[0].items[0].also_in
+    assert r.html.count('class="title rtl"') == 2                        # the Arabic titles
+    assert "javascript:" not in r.html and "<script>" not in r.html
+
+
+def test_huge_digest_is_bounded_below_gmail_clipping(store: Store, settings: Settings) -> None:
+    """First digest after a week of backfill: 12 rules, 400 matches."""
+    from .conftest import World
+    w = World(store)
+    feed = w.feed("RFI Afrique")
+    long = "Le maréchal Haftar a reçu une délégation russe à Benghazi " * 3
+    for i in range(400):
+        w.story(feed, f"Article {i} : Haftar, Wagner et l'Africa Corps en Libye orientale",
+                f"rule-{i % 12}", NOW.replace(hour=1), snippet_text=long, spans=[[12, 18]])
+    d, r = preview_digest(store, settings, NOW)
+    assert d.n_stories == 400 and d.n_rules == 12
+    # 25 + 25 + 25 + 5, then every other rule still shows its newest story
+    assert [len(g.items) for g in d.groups] == [25, 25, 25, 5, 1, 1, 1, 1, 1, 1, 1, 1]
+    assert len(r.html.encode()) < 102 * 1000
+    assert "… et" in r.text
