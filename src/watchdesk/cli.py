@@ -21,6 +21,7 @@ import click
 from . import __version__, logs
 from .config import check_feeds, parse_duration
 from .errors import ConfigError, WatchdeskError
+from .notify.commands import digest_command, outbox_command
 from .rules import load_rules
 from .settings import Settings, from_env
 from .store import Store, iso, parse_iso
@@ -299,6 +300,24 @@ def demo(settings: Settings, keep: bool) -> None:
     rules = settings.rules if click.get_current_context().params.get("rules") else None
     report = run_demo(settings, db=settings.db if explicit_db else None, rules=rules)
     click.echo(report.text())
+
+
+def adopt(cmd: click.Command) -> click.Command:
+    """Give a command defined elsewhere (with ``@click.pass_obj`` Settings) the common options."""
+    inner = cmd.callback
+    assert inner is not None
+
+    @common
+    def callback(settings: Settings, **kw: Any) -> Any:
+        return inner(**kw)
+
+    params = [*cmd.params, *reversed(callback.__click_params__)]  # type: ignore[attr-defined]
+    return click.Command(cmd.name, params=params, callback=callback, help=cmd.help,
+                         short_help=cmd.short_help, epilog=cmd.epilog)
+
+
+cli.add_command(adopt(digest_command))
+cli.add_command(adopt(outbox_command))
 
 
 def main() -> None:
