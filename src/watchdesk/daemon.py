@@ -55,6 +55,7 @@ class Daemon:
         self.last_cycle_at: datetime | None = None
         self.cycles = 0
         self._notify_error: str | None = None
+        self.scheduler: AsyncIOScheduler | None = None
 
     # jobs --------------------------------------------------------------------------------
 
@@ -77,6 +78,9 @@ class Daemon:
                      "seconds=%.2f", len(report.results), report.new, report.updated,
                      report.matched, len(report.failed), report.not_modified, report.seconds)
             self.notifier.status(self.status_line())
+            if report.matched and self.scheduler is not None:
+                # urgent alerts go out now, not at the next minute
+                self.scheduler.modify_job("notify", next_run_time=datetime.now(UTC))
 
     async def check_rules(self) -> None:
         self.wd.reload_rules()
@@ -151,7 +155,7 @@ class Daemon:
         async with self.wd:
             assert self.wd.workers is not None
             await self.wd.workers.warm_up()
-            scheduler = AsyncIOScheduler(event_loop=loop, timezone=UTC)
+            scheduler = self.scheduler = AsyncIOScheduler(event_loop=loop, timezone=UTC)
             self._add(scheduler, self.poll_due, self.settings.tick, "poll")
             self._add(scheduler, self.check_rules, RULES_CHECK_SECONDS, "rules")
             if self.notifier.watchdog_seconds:
