@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rules_data import RFI_TEXT
 
 from watchdesk.rules import Document, Rule, RuleSet, Snippet
 from watchdesk.rules import matcher as matcher_mod
@@ -17,7 +18,7 @@ def ids(rs: RuleSet, doc: Document, **kw: object) -> list[str]:
     return [m.rule_id for m in rs.match(doc, **kw)]  # type: ignore[arg-type]
 
 
-def test_several_rules_in_rule_order(rfi_text: str) -> None:
+def test_several_rules_in_rule_order() -> None:
     rs = RuleSet([
         rule("wagner", "wagner"),
         rule("tripoli-seul", "tripoli AND NOT benghazi"),
@@ -25,7 +26,7 @@ def test_several_rules_in_rule_order(rfi_text: str) -> None:
         rule("ukraine", '"guerre en ukraine"'),
         rule("absent", "tobrouk"),
     ])
-    found = rs.match(Document("Benghazi", "", rfi_text))
+    found = rs.match(Document("Benghazi", "", RFI_TEXT))
     assert [m.rule_id for m in found] == ["wagner", "haftar", "ukraine"]
     assert [m.priority for m in found] == ["digest", "alert", "digest"]
     assert rs.get("haftar") is rs.rules[2]
@@ -62,9 +63,9 @@ def test_duplicate_ids_rejected() -> None:
         RuleSet([rule("a", "x"), rule("a", "y")])
 
 
-def test_match_terms_and_snippets(rfi_text: str) -> None:
+def test_match_terms_and_snippets() -> None:
     rs = RuleSet([rule("r", '(libye OR "africa corps" OR libyen*) AND (haftar OR wagner)')])
-    [m] = rs.match(Document("Haftar reçoit Moscou", "", rfi_text))
+    [m] = rs.match(Document("Haftar reçoit Moscou", "", RFI_TEXT))
     assert m.terms == ("libye", "libyen*", "haftar", "wagner")
     assert set(m.snippets) == {"title", "body"}
     title = m.snippets["title"]
@@ -156,8 +157,8 @@ def test_prefix_rules_share_the_index() -> None:
     assert ids(rs, Document(body="l'armée libyenne")) == ["a", "b", "c"]
 
 
-def test_ruleset_is_reusable_across_documents(rfi_text: str) -> None:
+def test_ruleset_is_reusable_across_documents() -> None:
     rs = RuleSet([rule("r", '"armée nationale libyenne" NEAR/3 anl')])
     for _ in range(3):
-        assert ids(rs, Document(body=rfi_text)) == ["r"]
+        assert ids(rs, Document(body=RFI_TEXT)) == ["r"]
         assert ids(rs, Document(body="Rien à voir.")) == []

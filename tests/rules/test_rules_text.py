@@ -8,6 +8,7 @@ import unicodedata
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rules_data import RFI_TEXT
 
 from watchdesk.rules.text import analyse_chunk, chunk_layout, fold, raw_tokens, tokenize
 
@@ -82,14 +83,14 @@ def test_elided_particle_takes_no_position() -> None:
     assert "de l’ANL"[toks[1].start:toks[1].end] == "ANL"
 
 
-def test_fixture_article(rfi_text: str) -> None:
-    toks = tokenize(rfi_text)
+def test_fixture_article() -> None:
+    toks = tokenize(RFI_TEXT)
     texts = [t.text for t in toks]
     assert texts.count("haftar") == 4
     assert "ingouchie" in texts and "anl" in texts and "l" not in texts
     for t in toks:
         if not t.joined:
-            assert fold(rfi_text[t.start:t.end]) == t.text
+            assert fold(RFI_TEXT[t.start:t.end]) == t.text
 
 
 # ------------------------------------------------------------------------------ properties
