@@ -232,7 +232,7 @@ class _Parser:
                     continue
                 toks.append(self._classify(word, i))
                 i = j
-        toks.append(_Tok("end", "", n))
+        toks.append(_Tok("end", "", len(text.rstrip())))  # just after the last character
         return toks
 
     def _classify(self, word: str, offset: int) -> _Tok:
