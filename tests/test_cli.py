@@ -8,10 +8,11 @@ from pathlib import Path
 import click
 import pytest
 
-from conftest import watchdesk, write_feeds
 from watchdesk.cli import cli
 from watchdesk.demo.server import FixtureServer, status
 from watchdesk.settings import Settings
+
+from conftest import watchdesk, write_feeds
 
 
 def paths(s: Settings) -> list[str]:

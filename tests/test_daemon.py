@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cli_env, rss
 from watchdesk.demo.server import FixtureServer
 from watchdesk.settings import Settings
+
+from conftest import cli_env, rss
 
 
 class NotifySocket:
@@ -99,13 +100,15 @@ def make_due(db: Path) -> None:
         c.execute("UPDATE feeds SET next_poll_at = NULL")
 
 
-def wait_until(pred: Callable[[], bool], timeout: float = 30) -> None:
+def wait_until(pred: Callable[[], bool], timeout: float = 30, logs: Daemon | None = None,
+               ) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if pred():
             return
         time.sleep(0.1)
-    raise AssertionError("condition not reached in time")
+    raise AssertionError("condition not reached in time" +
+                         (f"; daemon log:\n{logs.logs()}" if logs else ""))
 
 
 def test_ready_watchdog_status_and_clean_stop(daemon: Callable[..., Daemon],
@@ -238,7 +241,7 @@ def test_missed_digest_is_sent_once_on_start_and_alerts_follow_a_cycle(
                "WATCHDESK_DIGEST_TIME": f"{digest_at:%H:%M}"}
         d = daemon(**env)
         d.notify.wait_for(lambda m: "READY=1" in m)
-        wait_until(lambda: sorted(inbox.kinds()) == ["alerts", "digest"], timeout=30)
+        wait_until(lambda: sorted(inbox.kinds()) == ["alerts", "digest"], timeout=30, logs=d)
         alert = next(m for m in inbox.messages if "alerts" in str(m["List-ID"]))
         assert "Benghazi" in str(alert.get_body(("plain",)).get_content())
         assert d.stop() == 0

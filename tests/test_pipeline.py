@@ -6,12 +6,13 @@ import asyncio
 import json
 from pathlib import Path
 
-from conftest import article_page, rss, write_feeds
 from watchdesk.app import Watchdesk
 from watchdesk.demo.server import FixtureServer, status
 from watchdesk.pipeline import CycleReport
 from watchdesk.settings import Settings
 from watchdesk.store import Store
+
+from conftest import article_page, rss, write_feeds
 
 
 def poll(settings: Settings, names: list[str] | None = None) -> CycleReport:

@@ -55,6 +55,7 @@ class Daemon:
         self.last_cycle_at: datetime | None = None
         self.cycles = 0
         self._notify_error: str | None = None
+        self._notify_again = False
         self.scheduler: AsyncIOScheduler | None = None
 
     # jobs --------------------------------------------------------------------------------
@@ -79,7 +80,9 @@ class Daemon:
                      report.matched, len(report.failed), report.not_modified, report.seconds)
             self.notifier.status(self.status_line())
             if report.matched and self.scheduler is not None:
-                # urgent alerts go out now, not at the next minute
+                # urgent alerts go out now, not at the next minute (if the job is running
+                # already, the flag makes it go round once more)
+                self._notify_again = True
                 self.scheduler.modify_job("notify", next_run_time=datetime.now(UTC))
 
     async def check_rules(self) -> None:
@@ -89,11 +92,15 @@ class Daemon:
         """Digest, alerts, delivery. Blocking (SMTP): runs in the scheduler's thread pool."""
         store = Store(self.settings.db)
         try:
-            titles, recipients = rule_maps(self.wd.ruleset().rules)
-            report = notify_tick(store, self.settings, datetime.now(UTC), titles=titles,
-                                 recipients=recipients)
+            again = True
+            while again:
+                self._notify_again = False
+                titles, recipients = rule_maps(self.wd.ruleset().rules)
+                report = notify_tick(store, self.settings, datetime.now(UTC), titles=titles,
+                                     recipients=recipients)
+                log.debug("notify %s", report)
+                again = self._notify_again and not self.stop_event.is_set()
             self._notify_error = None
-            log.debug("notify %s", report)
         except WatchdeskError as e:
             if str(e) != self._notify_error:
                 log.error("digest/alerts: %s", e)
