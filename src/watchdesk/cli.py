@@ -247,6 +247,12 @@ def feeds(settings: Settings, as_json: bool) -> None:
     _print_table(table)
     for n in notes:
         click.echo(f"  {n}")
+    config_errors = _config_errors(settings)
+    if config_errors:
+        click.echo(f"{len(config_errors)} configuration error(s): the daemon keeps the last good "
+                   "version of each broken file")
+        for e in config_errors:
+            click.echo(f"  {e}")
 
 
 def _print_table(rows: Sequence[Sequence[str]]) -> None:
