@@ -70,8 +70,7 @@ copy_new "$here/watchdesk.env" "$etc/watchdesk.env" 0600 root
 if [[ ! -e "$etc/rules" ]]; then
     install -d -m 0750 -o root -g "$user" "$etc/rules"
     shopt -s nullglob
-    examples=("$checkout"/rules/*.yaml)
-    ((${#examples[@]})) || examples=("$here"/rules/*.yaml)
+    examples=("$checkout"/rules/*.yaml)   # the desk's default rules, as shipped
     for f in "${examples[@]}"; do
         install -m 0640 -o root -g "$user" "$f" "$etc/rules/"
     done
