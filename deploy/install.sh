@@ -75,7 +75,7 @@ if [[ ! -e "$etc/rules" ]]; then
         install -m 0640 -o root -g "$user" "$f" "$etc/rules/"
     done
     shopt -u nullglob
-    say "created $etc/rules (${#examples[@]} example file(s))"
+    say "created $etc/rules (${#examples[@]} rule file(s))"
 else
     say "kept $etc/rules"
 fi
