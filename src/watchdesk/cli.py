@@ -292,6 +292,26 @@ def alerts(settings: Settings, since: str, rule_id: str | None, as_json: bool) -
 
 @cli.command()
 @common
+@click.option("--json", "as_json", is_flag=True, help="JSON output")
+@click.option("--no-config", is_flag=True, help="skip checking feeds.yaml and the rule files")
+def status(settings: Settings, as_json: bool, no_config: bool) -> None:
+    """Service health from the database, for people and monitoring checks.
+
+    Shows the last cycle, feeds failing or disabled, the outbox and the next digest. Exit
+    status (monitoring-plugin convention): 0 OK, 1 WARNING (a feed failing for over a day or
+    disabled, a failed delivery, configuration errors), 2 CRITICAL (the daemon is not polling,
+    every feed failing, a message undelivered for 6 h), 3 UNKNOWN (database unreadable).
+    """
+    from .status import check_health
+
+    report = check_health(settings, check_config=not no_config)
+    click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2) if as_json
+               else report.text())
+    sys.exit(int(report.level))
+
+
+@cli.command()
+@common
 @click.option("--keep", is_flag=True, help="keep the demo database (default when --db is given)")
 def demo(settings: Settings, keep: bool) -> None:
     """Run the real pipeline offline on bundled feeds, served from 127.0.0.1.
