@@ -20,10 +20,8 @@ the number of rules):
 from __future__ import annotations
 
 import bisect
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from itertools import accumulate
 
 from .model import Document, Match, Rule
 from .query import ALL_FIELDS, And, Leaf, Near, Node, Or, Term, leaves
@@ -35,7 +33,6 @@ __all__ = ["RuleSet"]
 FIELD_BITS = (("title", 1), ("summary", 2), ("body", 4))
 MAX_GROUPS = 30
 CACHE_LIMIT = 300_000
-_CHUNK_RE = re.compile(r"\S+")
 
 Hit = tuple[int, int, int]  # leaf index, first position, last position
 Span = tuple[int, int, tuple[Hit, ...]]
@@ -58,46 +55,39 @@ class _Scan:
         self.present: dict[int, int] = {}  # atom -> mask of fields it occurs in
         self.chunks: dict[int, list[str]] = {}
         self.hit_chunks: dict[int, set[str]] = {}
-        self.simple: dict[int, bool] = {}
+        self.irregular: dict[int, set[str]] = {}  # chunks of 0 or 2+ positions
         self._occ: dict[int, dict[int, list[tuple[int, int]]]] = {}
+        self._hit_bases: dict[int, tuple[list[int], list[tuple[str, int]]]] = {}
         self._by_start: dict[tuple[int, int], dict[int, list[int]]] = {}
-        self._starts: dict[int, list[int]] = {}
-        self._char_starts: dict[int, list[int]] = {}
+        self._offsets: dict[tuple[int, str], list[int]] = {}
         self.memo: dict[tuple[int, int], list[Span]] = {}
         for bit, text in self.texts.items():
             if text:
                 self._scan(bit, text)
 
     def _scan(self, bit: int, text: str) -> None:
-        cache = self.rs._cache
+        """The hot loop: one cache look-up per distinct whitespace-separated chunk."""
+        rs = self.rs
+        cache = rs._cache
         present = self.present
         chunks = text.split()
         hit: set[str] = set()
-        simple = True
+        irregular: set[str] = set()
         for c in set(chunks):
             info = cache.get(c)
             if info is None:
-                info = self.rs._chunk_hits(c)
+                info = rs._chunk_hits(c)
             if info is _PLAIN:
                 continue
             if info[0] != 1:
-                simple = False
+                irregular.add(c)
             if info[1]:
                 hit.add(c)
                 for a in info[2]:
                     present[a] = present.get(a, 0) | bit
         self.chunks[bit] = chunks
         self.hit_chunks[bit] = hit
-        self.simple[bit] = simple
-
-    def starts(self, bit: int) -> list[int]:
-        """Position of the first word of each chunk (plus the total at the end)."""
-        s = self._starts.get(bit)
-        if s is None:
-            cache = self.rs._cache
-            s = list(accumulate((cache[c][0] for c in self.chunks[bit]), initial=0))
-            self._starts[bit] = s
-        return s
+        self.irregular[bit] = irregular
 
     def occ(self, bit: int, atom: int) -> list[tuple[int, int]]:
         table = self._occ.get(bit)
@@ -106,18 +96,35 @@ class _Scan:
         return table.get(atom, [])
 
     def _positions(self, bit: int) -> dict[int, list[tuple[int, int]]]:
+        """Positions of every term of the field, from one pass over its chunk list.
+
+        Chunk i starts at position i + (sum of npos - 1 over the chunks before it), so only
+        the chunks that hold a term or do not take exactly one position are visited.
+        """
         table: dict[int, list[tuple[int, int]]] = defaultdict(list)
         hit = self.hit_chunks.get(bit)
+        bases: list[int] = []
+        where: list[tuple[str, int]] = []  # (chunk, ordinal among equal chunks) per base
+        self._hit_bases[bit] = (bases, where)
         if not hit:
             return table
         cache = self.rs._cache
         chunks = self.chunks[bit]
-        idx = [i for i, c in enumerate(chunks) if c in hit]
-        starts = None if self.simple[bit] else self.starts(bit)
-        for i in idx:
-            base = i if starts is None else starts[i]
-            for a, s, e in cache[chunks[i]][1]:
-                table[a].append((base + s, base + e))
+        special = hit | self.irregular[bit]
+        ordinal: dict[str, int] = {}
+        delta = 0
+        for i in [i for i, c in enumerate(chunks) if c in special]:
+            c = chunks[i]
+            npos, hits, _ = cache[c]
+            if c in hit:
+                base = i + delta
+                for a, s, e in hits:
+                    table[a].append((base + s, base + e))
+                k = ordinal.get(c, 0)
+                ordinal[c] = k + 1
+                bases.append(base)
+                where.append((c, k))
+            delta += npos - 1
         return table
 
     def by_start(self, bit: int, atom: int) -> dict[int, list[int]]:
@@ -131,22 +138,40 @@ class _Scan:
         return d
 
     def char_span(self, bit: int, first: int, last: int) -> tuple[int, int]:
-        """Character offsets in the field's text of word positions ``first``..``last``."""
+        """Character offsets in the field's text of word positions ``first``..``last``.
+
+        Both are positions of terms, so they lie in chunks that hold a term: the chunk is
+        found among those, and its offset by searching the text for its k-th occurrence as a
+        whole chunk (str.find, no regex pass over the text).
+        """
         return self._char(bit, first)[0], self._char(bit, last)[1]
 
     def _char(self, bit: int, pos: int) -> tuple[int, int]:
-        chunks = self.chunks[bit]
-        cs = self._char_starts.get(bit)
-        if cs is None:
-            cs = self._char_starts[bit] = [m.start() for m in _CHUNK_RE.finditer(self.texts[bit])]
-        if self.simple[bit]:
-            i, rel = pos, 0
+        if bit not in self._hit_bases:
+            self._occ[bit] = self._positions(bit)
+        bases, where = self._hit_bases[bit]
+        j = bisect.bisect_right(bases, pos) - 1
+        chunk, k = where[j]
+        key = (bit, chunk)
+        offsets = self._offsets.get(key)
+        if offsets is None:
+            offsets = self._offsets[key] = _whole_chunk_offsets(self.texts[bit], chunk)
+        a, b = chunk_layout(chunk)[pos - bases[j]]
+        return offsets[k] + a, offsets[k] + b
+
+
+def _whole_chunk_offsets(text: str, chunk: str) -> list[int]:
+    """Offsets of ``chunk`` in ``text`` where it stands between whitespace (or the ends)."""
+    out: list[int] = []
+    n, size = len(chunk), len(text)
+    j = text.find(chunk)
+    while j >= 0:
+        if (j == 0 or text[j - 1].isspace()) and (j + n == size or text[j + n].isspace()):
+            out.append(j)
+            j = text.find(chunk, j + n)
         else:
-            starts = self.starts(bit)
-            i = bisect.bisect_right(starts, pos) - 1
-            rel = pos - starts[i]
-        a, b = chunk_layout(chunks[i])[rel]
-        return cs[i] + a, cs[i] + b
+            j = text.find(chunk, j + 1)
+    return out
 
 
 # ------------------------------------------------------------------------------ compiled tree
