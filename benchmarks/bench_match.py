@@ -29,21 +29,25 @@ from watchdesk.rules import Document, Rule, RuleSet
 HERE = Path(__file__).resolve().parent
 FIXTURE = HERE.parent / "tests" / "rules" / "data" / "rfi-libye-russie-2023-08-22.txt"
 
-PLACES = """Libye Benghazi Tripoli Syrte Tobrouk Misrata Cyrénaïque Fezzan Koufra Sebha Mali
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+PLACES = _words("""Libye Benghazi Tripoli Syrte Tobrouk Misrata Cyrénaïque Fezzan Koufra Sebha Mali
 Bamako Gao Tombouctou Kidal Niger Niamey Agadez Tchad N'Djamena Soudan Khartoum Darfour
 Centrafrique Bangui Burkina Ouagadougou Sahel Mauritanie Nouakchott Algérie Alger Tunisie Tunis
 Égypte Caire Syrie Damas Lattaquié Tartous Hmeimim Russie Moscou Kremlin Ukraine Kiev Crimée
 Turquie Ankara Erevan Mozambique Cabo-Delgado Madagascar Érythrée Éthiopie Addis-Abeba
-Cameroun Guinée Conakry Sénégal Dakar Nigeria Abuja""".split()
-PEOPLE = """Haftar Hafter Prigojine Prigozhin Evkourov Iounous-bek Poutine Choïgou Lavrov
+Cameroun Guinée Conakry Sénégal Dakar Nigeria Abuja""")
+PEOPLE = _words("""Haftar Hafter Prigojine Prigozhin Evkourov Iounous-bek Poutine Choïgou Lavrov
 Dbeibah Menfi Saddam Khaled Goïta Tiani Traoré Touadéra Burhan Hemedti Erdogan Sissi Macron
-Tebboune Saïed Utkin Bourhan Déby Ghazouani Wagner""".split()
+Tebboune Saïed Utkin Bourhan Déby Ghazouani Wagner""")
 ORGS = ["africa corps", "armée nationale libyenne", "groupe wagner", "union africaine",
         "conseil de sécurité", "nations unies", "ministère russe de la défense",
         "gouvernement d'union nationale", "forces de soutien rapide", "cedeao", "minusma",
         "otan", "barkhane", "état islamique", "al-qaïda", "jnim", "corps africain",
         "libyan national army", "wagner group", "security council"]
-FILLER_FR = """le la les de des du un une et en au aux pour par sur dans avec selon qui que
+FILLER_FR = _words("""le la les de des du un une et en au aux pour par sur dans avec selon qui que
 ne pas plus a été est sont ont fait cette ce ces son sa ses leur leurs mais aussi après avant
 depuis entre contre lors encore déjà très bien toujours jamais semaine mois année jours
 gouvernement ministre président armée militaire militaires sécurité forces accord pays région
@@ -51,23 +55,23 @@ capitale frontière pétrole gaz port base aérienne aéroport élections crise 
 négociations délégation visite réunion sommet coopération économique politique diplomatique
 responsables autorités porte-parole communiqué déclaration annonce presse journalistes sources
 habitants population réfugiés migrants aide humanitaire ONG rapport enquête tribunal justice
-l'armée d'autres qu'il l'homme aujourd'hui c'est s'est n'a l'est l'ouest l'ONU « » — ,""".split()
-FILLER_EN = """the a an of to in on for with by from at as is was were has have had been
+l'armée d'autres qu'il l'homme aujourd'hui c'est s'est n'a l'est l'ouest l'ONU « » — ,""")
+FILLER_EN = _words("""the a an of to in on for with by from at as is was were has have had been
 said says according officials government minister president army military security forces
 country region capital border oil gas port air base airport elections crisis conflict war
 peace talks delegation visit meeting summit cooperation economic political diplomatic sources
 residents refugees migrants humanitarian aid report investigation court justice spokesman
-statement announcement however while after before since between against during already""".split()
+statement announcement however while after before since between against during already""")
 SUFFIX_WORDS = ["libyen", "libyenne", "libyennes", "russes", "russe", "malien", "maliens",
                 "soudanais", "tchadien", "sahélien", "sahéliens", "africains", "africaine"]
 
 
-GENERAL = """Paris Berlin Bruxelles Londres Washington Pékin Tokyo Lyon Marseille Bordeaux
+GENERAL = _words("""Paris Berlin Bruxelles Londres Washington Pékin Tokyo Lyon Marseille Bordeaux
 Airbus Renault TotalEnergies Orange Sanofi BNP Bundesliga Ligue Roland-Garros Euro Bourse CAC
 Macron Scholz Biden Meloni Sánchez Commission Parlement Sénat Assemblée Conseil OCDE FMI BCE
-inflation chômage retraites budget impôts santé hôpital école université climat canicule""".split()
-SYLLABLES = ("ka ma dou ba ri sse lo ne tou mi ra fa di sa ko lé bé ou zi nou ga ta "
-             "mou ya kha dja bou hé sso ki").split()
+inflation chômage retraites budget impôts santé hôpital école université climat canicule""")
+SYLLABLES = _words("ka ma dou ba ri sse lo ne tou mi ra fa di sa ko lé bé ou zi nou ga ta "
+                   "mou ya kha dja bou hé sso ki")
 
 
 def make_names(n: int, rng: random.Random) -> list[str]:
@@ -78,7 +82,7 @@ def make_names(n: int, rng: random.Random) -> list[str]:
     return sorted(names)
 
 
-NAMES = make_names(5000, random.Random(7))
+NAMES = make_names(20_000, random.Random(7))
 
 
 def make_articles(n: int, rng: random.Random) -> list[Document]:
