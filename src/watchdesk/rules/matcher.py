@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from itertools import accumulate
 
 from .model import Document, Match, Rule
 from .query import ALL_FIELDS, And, Leaf, Near, Node, Or, Term, leaves
@@ -56,8 +57,11 @@ class _Scan:
         self.chunks: dict[int, list[str]] = {}
         self.hit_chunks: dict[int, set[str]] = {}
         self.irregular: dict[int, set[str]] = {}  # chunks of 0 or 2+ positions
-        self._occ: dict[int, dict[int, list[tuple[int, int]]]] = {}
-        self._hit_bases: dict[int, tuple[list[int], list[tuple[str, int]]]] = {}
+        self._occ: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self._atom_chunk_map: dict[int, dict[int, list[str]]] = {}
+        self._bases: dict[tuple[int, str], list[int]] = {}
+        self._owners: dict[int, dict[int, tuple[str, int, int]]] = {}
+        self._irr: dict[int, tuple[list[int], list[int]]] = {}
         self._by_start: dict[tuple[int, int], dict[int, list[int]]] = {}
         self._offsets: dict[tuple[int, str], list[int]] = {}
         self.memo: dict[tuple[int, int], list[Span]] = {}
@@ -90,42 +94,71 @@ class _Scan:
         self.irregular[bit] = irregular
 
     def occ(self, bit: int, atom: int) -> list[tuple[int, int]]:
-        table = self._occ.get(bit)
-        if table is None:
-            table = self._occ[bit] = self._positions(bit)
-        return table.get(atom, [])
+        """Sorted (first, last) positions of ``atom`` in the field."""
+        key = (bit, atom)
+        got = self._occ.get(key)
+        if got is None:
+            cache = self.rs._cache
+            got = []
+            for c in self._atom_chunks(bit).get(atom, ()):
+                rel = [(s, e) for a, s, e in cache[c][1] if a == atom]
+                for base in self._chunk_bases(bit, c):
+                    got.extend((base + s, base + e) for s, e in rel)
+            got.sort()
+            self._occ[key] = got
+        return got
 
-    def _positions(self, bit: int) -> dict[int, list[tuple[int, int]]]:
-        """Positions of every term of the field, from one pass over its chunk list.
+    def _atom_chunks(self, bit: int) -> dict[int, list[str]]:
+        """For each term present in the field, the distinct chunks holding it."""
+        got = self._atom_chunk_map.get(bit)
+        if got is None:
+            got = self._atom_chunk_map[bit] = defaultdict(list)
+            cache = self.rs._cache
+            for c in self.hit_chunks.get(bit, ()):
+                for a in cache[c][2]:
+                    got[a].append(c)
+        return got
 
-        Chunk i starts at position i + (sum of npos - 1 over the chunks before it), so only
-        the chunks that hold a term or do not take exactly one position are visited.
+    def _chunk_bases(self, bit: int, chunk: str) -> list[int]:
+        """Positions of the first word of each occurrence of ``chunk`` in the field.
+
+        Chunk i starts at position i + (sum of npos - 1 over the irregular chunks before it).
+        Occurrences are found with list.index (C speed); only the irregular chunks (0 or 2+
+        positions: lone punctuation, compounds) are listed once per field, for the sums. Each
+        occurrence is also recorded by position, to map positions back to characters.
         """
-        table: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        hit = self.hit_chunks.get(bit)
-        bases: list[int] = []
-        where: list[tuple[str, int]] = []  # (chunk, ordinal among equal chunks) per base
-        self._hit_bases[bit] = (bases, where)
-        if not hit:
-            return table
-        cache = self.rs._cache
+        key = (bit, chunk)
+        got = self._bases.get(key)
+        if got is not None:
+            return got
+        irr_idx, irr_sum = self._irregular_sums(bit)
         chunks = self.chunks[bit]
-        special = hit | self.irregular[bit]
-        ordinal: dict[str, int] = {}
-        delta = 0
-        for i in [i for i, c in enumerate(chunks) if c in special]:
-            c = chunks[i]
-            npos, hits, _ = cache[c]
-            if c in hit:
-                base = i + delta
-                for a, s, e in hits:
-                    table[a].append((base + s, base + e))
-                k = ordinal.get(c, 0)
-                ordinal[c] = k + 1
-                bases.append(base)
-                where.append((c, k))
-            delta += npos - 1
-        return table
+        owners = self._owners.setdefault(bit, {})
+        npos = self.rs._cache[chunk][0]
+        got = []
+        i = -1
+        try:
+            while True:
+                i = chunks.index(chunk, i + 1)
+                j = bisect.bisect_left(irr_idx, i)
+                base = i + (irr_sum[j - 1] if j else 0)
+                for p in range(base, base + npos):
+                    owners[p] = (chunk, len(got), base)
+                got.append(base)
+        except ValueError:
+            pass
+        self._bases[key] = got
+        return got
+
+    def _irregular_sums(self, bit: int) -> tuple[list[int], list[int]]:
+        got = self._irr.get(bit)
+        if got is None:
+            irregular = self.irregular[bit]
+            chunks = self.chunks[bit]
+            idx = [i for i, c in enumerate(chunks) if c in irregular] if irregular else []
+            cache = self.rs._cache
+            got = self._irr[bit] = (idx, list(accumulate(cache[chunks[i]][0] - 1 for i in idx)))
+        return got
 
     def by_start(self, bit: int, atom: int) -> dict[int, list[int]]:
         key = (bit, atom)
@@ -140,23 +173,19 @@ class _Scan:
     def char_span(self, bit: int, first: int, last: int) -> tuple[int, int]:
         """Character offsets in the field's text of word positions ``first``..``last``.
 
-        Both are positions of terms, so they lie in chunks that hold a term: the chunk is
-        found among those, and its offset by searching the text for its k-th occurrence as a
-        whole chunk (str.find, no regex pass over the text).
+        Both are positions of terms, so :meth:`occ` has recorded the chunk occurrence that
+        holds them; the chunk's offset is found by searching the text for its k-th occurrence
+        as a whole chunk (str.find, no regex pass over the text).
         """
         return self._char(bit, first)[0], self._char(bit, last)[1]
 
     def _char(self, bit: int, pos: int) -> tuple[int, int]:
-        if bit not in self._hit_bases:
-            self._occ[bit] = self._positions(bit)
-        bases, where = self._hit_bases[bit]
-        j = bisect.bisect_right(bases, pos) - 1
-        chunk, k = where[j]
+        chunk, k, base = self._owners[bit][pos]
         key = (bit, chunk)
         offsets = self._offsets.get(key)
         if offsets is None:
             offsets = self._offsets[key] = _whole_chunk_offsets(self.texts[bit], chunk)
-        a, b = chunk_layout(chunk)[pos - bases[j]]
+        a, b = chunk_layout(chunk)[pos - base]
         return offsets[k] + a, offsets[k] + b
 
 
