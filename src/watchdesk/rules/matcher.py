@@ -3,14 +3,16 @@
 How a document is matched (cost grows with the text and with the rules it *mentions*, not with
 the number of rules):
 
-1. Each field is split on whitespace (``str.split``). Every *distinct* chunk is looked up once in
-   a per-RuleSet cache giving its number of word positions and the query terms it contains
+1. Each field is split on whitespace (``str.split``). The distinct chunks, minus those known
+   to hold no term and take one position (a set difference, in C), are looked up in a
+   per-RuleSet cache giving their number of word positions and the query terms they contain
    (exact words via a dict, prefixes via a dict per prefix length). A cache miss folds and
    tokenises the chunk (:mod:`.text`); news text repeats its chunks, so misses are rare.
 2. Each rule has up to 30 *required groups* of terms (a necessary condition derived from its
-   query: ``(a OR b) AND c`` needs one of {a, b} and {c}). Posting lists from term to
-   (rule, group) mark the groups the present terms satisfy; only rules with every group
-   satisfied are evaluated. A query with no required group (``NOT x``) is always evaluated.
+   query: ``(a OR b) AND c`` needs one of {a, b} and {c}; a phrase counts as its longest
+   word). Posting lists from term to (rule, group) mark the groups the present terms
+   satisfy; only rules with every group satisfied are evaluated. A query with no required
+   group (``NOT x``) is always evaluated.
 3. A candidate's boolean tree is evaluated on term presence per field. Word positions are
    computed, once per field and only if needed (phrases, NEAR, and the hits of a match), by
    one walk over the chunk list.
@@ -77,12 +79,14 @@ class _Scan:
         chunks = text.split()
         hit: set[str] = set()
         irregular: set[str] = set()
-        for c in set(chunks):
+        # set difference runs in C: only chunks holding a term, irregular ones (0 or 2+
+        # positions) and never-seen ones are looked at in Python
+        for c in set(chunks).difference(rs._plain):
             info = cache.get(c)
             if info is None:
                 info = rs._chunk_hits(c)
-            if info is _PLAIN:
-                continue
+                if info is _PLAIN:
+                    continue
             if info[0] != 1:
                 irregular.add(c)
             if info[1]:
@@ -249,6 +253,10 @@ class _Leaf(_Positional):
         self.index = leaf.index
         self.atoms = atoms
         self.fields = leaf.fields
+        # for candidate selection, a phrase is represented by its longest word (likely the
+        # rarest: "conseil de sécurité" -> sécurité, not "de")
+        longest = max(range(len(atoms)), key=lambda i: len(leaf.seq[i].text))
+        self.key_atom = atoms[longest]
 
     def might(self, d: _Scan) -> int:
         m = self.fields
@@ -365,7 +373,8 @@ class RuleSet:
         self._exact: dict[str, int] = {}
         self._prefix: dict[str, int] = {}
         self._prefix_lengths: list[int] = []
-        self._cache: dict[str, ChunkHits] = {}
+        self._cache: dict[str, ChunkHits] = {}  # chunks with terms or not one position
+        self._plain: set[str] = set()  # chunks of one position and no term
         self._postings: dict[int, list[tuple[int, int]]] = {}
         self._always: list[int] = []
         self._compiled: list[_Compiled] = []
@@ -436,9 +445,10 @@ class RuleSet:
                 a = prefix.get(text[:n])
                 if a is not None:
                     hits.append((a, s, e))
-        result: ChunkHits = _PLAIN if info.npos == 1 and not hits else (
-            info.npos, tuple(hits), tuple({a for a, _, _ in hits}))
-        self._cache[chunk] = result
+        if info.npos == 1 and not hits:
+            self._plain.add(chunk)
+            return _PLAIN
+        result = self._cache[chunk] = (info.npos, tuple(hits), tuple({a for a, _, _ in hits}))
         return result
 
     # -- matching
@@ -449,8 +459,9 @@ class RuleSet:
         A rule restricted to ``feeds`` matches only when ``feed_name`` or one of ``feed_tags``
         is listed; when neither is given (ad-hoc text), the restriction is not applied.
         """
-        if len(self._cache) > CACHE_LIMIT:
+        if len(self._cache) + len(self._plain) > CACHE_LIMIT:
             self._cache.clear()
+            self._plain.clear()
         d = _Scan(self, doc)
         sat: dict[int, int] = {}
         for a in d.present:
@@ -488,7 +499,7 @@ class RuleSet:
 def _required(node: _N) -> list[frozenset[int]]:
     """Groups of atoms such that a match needs at least one atom of every group."""
     if isinstance(node, _Leaf):
-        return [frozenset([a]) for a in node.atoms]
+        return [frozenset([node.key_atom])]
     if isinstance(node, _Near):
         return _required(node.left) + _required(node.right)
     if isinstance(node, _And):
