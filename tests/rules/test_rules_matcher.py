@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from rules_data import RFI_TEXT
 
 from watchdesk.rules import Document, Rule, RuleSet, Snippet
-from watchdesk.rules import matcher as matcher_mod
+from watchdesk.rules import tree as tree_mod
 from watchdesk.rules.snippet import make_snippet
 
 
@@ -141,13 +141,13 @@ def test_only_rules_whose_terms_occur_are_evaluated(monkeypatch: pytest.MonkeyPa
     """Matching does not evaluate each rule: 1,000 rules, 1 evaluated."""
     rs = RuleSet([rule(f"r{i}", f"mot{i} AND autre{i}") for i in range(1000)])
     calls = []
-    original = matcher_mod._And.test
+    original = tree_mod.AndNode.test
 
-    def counting(self: matcher_mod._And, d: matcher_mod._Scan) -> bool:
+    def counting(self: tree_mod.AndNode, d: tree_mod.Scan) -> bool:
         calls.append(self)
         return original(self, d)
 
-    monkeypatch.setattr(matcher_mod._And, "test", counting)
+    monkeypatch.setattr(tree_mod.AndNode, "test", counting)
     found = rs.match(Document(body="mot5 autre5 mot7 rien d'autre"))
     assert [m.rule_id for m in found] == ["r5"]
     assert len(calls) == 1  # r7 has mot7 but not autre7: not even evaluated
