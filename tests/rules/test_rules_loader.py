@@ -268,3 +268,13 @@ def test_schema_is_valid_and_documented() -> None:
         assert prop.get("description"), name
     assert "e.g." in rule["properties"]["id"]["description"]
     json.dumps(schema)  # plain JSON, usable by editors
+
+
+def test_query_starting_with_a_quote_gets_a_hint(tmp_path: Path) -> None:
+    [err] = errors_of(tmp_path, """
+        rules:
+          - id: a
+            query: "africa corps" OR wagner
+    """)
+    assert err.line == 3 and "YAML syntax error" in err.message
+    assert "must be put in single quotes (query: '\"africa corps\" OR wagner')" in err.message

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from rules_data import RFI_TEXT
 
 from watchdesk.rules import Document, Rule, RuleSet, Snippet
-from watchdesk.rules import matcher as matcher_mod
+from watchdesk.rules import tree as tree_mod
 from watchdesk.rules.snippet import make_snippet
 
 
@@ -139,13 +141,13 @@ def test_only_rules_whose_terms_occur_are_evaluated(monkeypatch: pytest.MonkeyPa
     """Matching does not evaluate each rule: 1,000 rules, 1 evaluated."""
     rs = RuleSet([rule(f"r{i}", f"mot{i} AND autre{i}") for i in range(1000)])
     calls = []
-    original = matcher_mod._And.test
+    original = tree_mod.AndNode.test
 
-    def counting(self: matcher_mod._And, d: matcher_mod._Scan) -> bool:
+    def counting(self: tree_mod.AndNode, d: tree_mod.Scan) -> bool:
         calls.append(self)
         return original(self, d)
 
-    monkeypatch.setattr(matcher_mod._And, "test", counting)
+    monkeypatch.setattr(tree_mod.AndNode, "test", counting)
     found = rs.match(Document(body="mot5 autre5 mot7 rien d'autre"))
     assert [m.rule_id for m in found] == ["r5"]
     assert len(calls) == 1  # r7 has mot7 but not autre7: not even evaluated
@@ -162,3 +164,47 @@ def test_ruleset_is_reusable_across_documents() -> None:
     for _ in range(3):
         assert ids(rs, Document(body=RFI_TEXT)) == ["r"]
         assert ids(rs, Document(body="Rien à voir.")) == []
+
+
+@given(st.lists(st.sampled_from(["Haftar", "à", "Benghazi", "\n\n", "  ", "«", "»", "de",
+                                 "l’ANL", "Wagner", "x" * 30]), max_size=120),
+       st.data())
+def test_snippet_spans_always_highlight_the_hit_text(words: list[str], data: st.DataObject
+                                                     ) -> None:
+    text = " ".join(words)
+    starts = [i for i in range(len(text)) if text.startswith("Haftar", i)]
+    if not starts:
+        return
+    chosen = data.draw(st.lists(st.sampled_from(starts), min_size=1, unique=True))
+    s = make_snippet(text, [(i, i + 6) for i in chosen])
+    assert s.spans and all(s.text[a:b] == "Haftar" for a, b in s.spans)
+    inner = s.text.removeprefix("… ").removesuffix(" …")
+    assert inner in " ".join(text.split())  # a piece of the text, whole words, as it was
+    assert "  " not in s.text and "\n" not in s.text
+    assert len(s.text) <= 300
+
+
+WORDS = st.sampled_from(["Haftar", "l’ANL", "d'Ingouchie", "Iounous-bek", "«", "»", "—", ",",
+                         "Benghazi,", "(ANL)", "vice-ministre", "état-major", "aujourd’hui",
+                         "ليبيا", "précise-t-il", "Wagner.", "de", "la", "Libye", "x-y-z"])
+SEPS = st.sampled_from([" ", "  ", "\n", "\n\n", " \u00a0"])
+
+
+@given(st.lists(st.tuples(WORDS, SEPS), min_size=1, max_size=60), st.data())
+def test_highlights_point_at_the_matched_words(pairs: list[tuple[str, str]],
+                                               data: st.DataObject) -> None:
+    """Whatever the chunks around them, hits map back to the right characters."""
+    from watchdesk.rules.text import fold, tokenize
+
+    text = "".join(w + s for w, s in pairs)
+    toks = [t for t in tokenize(text) if not t.joined]
+    assume(toks)
+    target = data.draw(st.sampled_from(toks)).text
+    [m] = RuleSet([rule("r", target)]).match(Document(body=text))
+    snippet = m.snippets["body"]
+    assert snippet.spans
+    for a, b in snippet.spans:
+        assert fold(snippet.text[a:b]) == target
+    # every occurrence inside the window is highlighted
+    expected = sum(1 for t in tokenize(snippet.text) if t.text == target and not t.joined)
+    assert len(snippet.spans) == expected
