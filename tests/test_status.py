@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import watchdesk
 from watchdesk.settings import Settings
 from watchdesk.status import Facts, FeedProblem, Level, Limits, assess
+
+from conftest import watchdesk
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 MIN, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)

@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 
-from conftest import cli_env
 from watchdesk.settings import Settings, env_name, from_env
+
+from conftest import cli_env
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
