@@ -165,11 +165,41 @@ def _sentence(rng: random.Random, lang: str) -> str:
 
 
 @functools.lru_cache(maxsize=4)
+def rare_names(seed: int, n: int = 150) -> tuple[str, ...]:
+    """Invented names (ships, companies, small groups) that few articles mention: what most
+    of a desk's rules look for, so that rules match a realistic few articles, not all."""
+    rng = random.Random(f"{seed}-rare")
+    syllables = ("ka", "ro", "mi", "tel", "vas", "dor", "zen", "bal", "qui", "mar", "tov",
+                 "lek", "sa", "nu", "gor", "fi", "bra", "hu", "pel", "ost")
+    names: dict[str, None] = {}
+    while len(names) < n:
+        names["".join(rng.choices(syllables, k=3)).capitalize()] = None
+    return tuple(names)
+
+
+def _rare_sentence(rng: random.Random, lang: str, names: tuple[str, ...]) -> str:
+    name = rng.choice(names)
+    if lang == "fr":
+        what = rng.choice(("Le navire", "La société", "Le groupe armé", "L'homme d'affaires"))
+        return f"{what} {name} a été cité {rng.choice(('à', 'près de'))} " \
+               f"{rng.choice(PLACES_FR)}.".replace(" à le ", " au ")
+    what = rng.choice(("The vessel", "The company", "The armed group", "Businessman"))
+    return f"{what} {name} was named {rng.choice(('in', 'near'))} {rng.choice(PLACES_EN)}."
+
+
+@functools.lru_cache(maxsize=4)
 def paragraphs(seed: int, lang: str, n: int = 1500) -> tuple[str, ...]:
-    """The pool of paragraphs pages are built from (3-7 sentences each)."""
+    """The pool of paragraphs pages are built from (3-7 sentences each; one in twelve names
+    one of the ``rare_names``)."""
     rng = random.Random(f"{seed}-{lang}-paragraphs")
-    return tuple(" ".join(_sentence(rng, lang) for _ in range(rng.randint(3, 7)))
-                 for _ in range(n))
+    names = rare_names(seed)
+    out = []
+    for _ in range(n):
+        text = " ".join(_sentence(rng, lang) for _ in range(rng.randint(3, 7)))
+        if rng.random() < 1 / 12:
+            text += " " + _rare_sentence(rng, lang, names)
+        out.append(text)
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=8)
