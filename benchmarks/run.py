@@ -416,8 +416,12 @@ def print_report(r: dict[str, Any]) -> None:
               f"{d['mb_per_1k_articles']} MB per 1,000 articles (FTS index included)")
     if r.get("match"):
         print(f"matching  {r['match']}")
+    print_targets(r["targets"])
+
+
+def print_targets(targets: list[dict[str, Any]]) -> None:
     print("\ntargets:")
-    for t in r["targets"]:
+    for t in targets:
         mark = {True: "ok  ", False: "MISS", None: "n/a "}[t["ok"]]
         print(f"  {mark} {t['name']}: {t['value']} (target {t['target']})"
               + (f"  [{t['note']}]" if t["note"] else ""))
@@ -603,9 +607,7 @@ def main(argv: list[str] | None = None) -> int:
         print_report(r)
     else:
         print("\nsoak: " + json.dumps({k: v for k, v in r["soak"].items() if k != "cycles"}))
-        print("targets:")
-        for t in r["targets"]:
-            print(f"  {t}")
+        print_targets(r["targets"])
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(r, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nresults: {args.json} (run took {r['run_s']:.0f} s)")
