@@ -249,9 +249,12 @@ class Fetcher:
         token = _allowed_hosts.set(frozenset(h.lower() for h in allowed_hosts))
         t0 = time.monotonic()
         try:
-            async with asyncio.timeout(self.settings.timeout):
+            # The deadline starts once the request holds its slots (see _follow): waiting in
+            # line behind other requests is not the server's fault.
+            async with asyncio.timeout(None) as deadline:
                 resp = await self._follow(url, etag, last_modified,
-                                          max_bytes or self.settings.max_feed_bytes, accept)
+                                          max_bytes or self.settings.max_feed_bytes, accept,
+                                          deadline)
         except TimeoutError as e:
             raise DeadlineExceeded(
                 f"no complete answer within {self.settings.timeout:g}s") from e
@@ -261,7 +264,7 @@ class Fetcher:
         return resp
 
     async def _follow(self, url: str, etag: str | None, last_modified: str | None,
-                      max_bytes: int, accept: str) -> Response:
+                      max_bytes: int, accept: str, deadline: asyncio.Timeout) -> Response:
         seen = {url}
         permanent = True
         current = url
@@ -273,7 +276,11 @@ class Fetcher:
                 headers["If-None-Match"] = etag
             if last_modified and current == url:
                 headers["If-Modified-Since"] = last_modified
-            async with self._global, self._host_slot(current):
+            # Host first: a request waiting for its host must not hold a global slot.
+            async with self._host_slot(current), self._global:
+                if deadline.when() is None:
+                    deadline.reschedule(asyncio.get_running_loop().time()
+                                        + self.settings.timeout)
                 try:
                     resp = await self._request(current, headers, max_bytes)
                 except FetchError:

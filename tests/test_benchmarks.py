@@ -1,0 +1,51 @@
+"""The benchmark still runs: a tiny farm, every phase, JSON with the expected shape.
+
+Timings are not asserted (they depend on the machine); counts and structure are.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.timeout(240)
+def test_quick_benchmark_runs(tmp_path: Path) -> None:
+    out = tmp_path / "result.json"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--feeds", "5",
+         "--entries", "2", "--hosts", "3", "--limit-pages", "6", "--baseline-articles", "4",
+         "--match-articles", "0", "--json", str(out), "--workdir", str(tmp_path / "work")],
+        capture_output=True, text=True, timeout=220, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    r = json.loads(out.read_text())
+
+    assert {"commit", "machine", "params", "limit", "baseline", "phases", "db", "ratios",
+            "targets", "farm"} <= set(r)
+    first, repoll, new = r["phases"]["first"], r["phases"]["repoll"], r["phases"]["new"]
+    assert (first["feeds"], first["new"], first["failed"]) == (5, 10, 0)
+    assert first["extracted"] == 10, "every page should be fetched and extracted"
+    assert (repoll["not_modified"], repoll["new"]) == (5, 0)
+    assert new["new"] >= 1 and new["failed"] == 0
+    assert first["stages"]["extract"]["n"] == 10 and first["stages"]["parse"]["n"] == 5
+    assert first["stages"]["fetch_page"]["n"] == 10
+    for phase in (first, repoll, new):
+        assert phase["wall_s"] > 0 and phase["memory"]["peak_main_rss_mb"] > 0
+    assert r["db"]["articles"] == 10  # measured after the first poll
+    assert r["baseline"]["articles"] == 4
+    assert r["limit"]["pages"] == 6 and r["limit"]["articles_per_s"] > 0
+    assert r["ratios"]["vs_limit"] > 0 and r["ratios"]["vs_baseline"] > 0
+    assert r["farm"]["requests"] > 0
+    assert "watchdesk benchmark" in proc.stdout and "targets:" in proc.stdout
+
+    compared = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--compare", str(out),
+         "--against", str(out)], capture_output=True, text=True, timeout=60)
+    assert compared.returncode == 0, compared.stderr
+    assert "phases.first.extracted_per_s" in compared.stdout and "+0.0%" in compared.stdout
