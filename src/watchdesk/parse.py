@@ -105,7 +105,7 @@ def parse_feed(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
         head = body[:512].lstrip().lower()
         looks_html = "html" in ctype or head.startswith((b"<!doctype html", b"<html"))
         return ParsedFeed(title=None, link=None, entries=[], bozo=bozo or "not a feed",
-                          is_feed=False,
+                          is_feed=False, html=looks_html,
                           alternates=_alternates(body, url) if looks_html else [])
     entries = []
     for e in d.entries:
