@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from conftest import article_page, rfi_paragraphs, rss, write_feeds
+from conftest import NOT_LIBYA, article_page, rfi_paragraphs, rss, write_feeds
 from watchdesk.app import Watchdesk
 from watchdesk.demo.server import FixtureServer, redirect, status
 from watchdesk.pipeline import CycleReport
@@ -148,6 +148,9 @@ def test_page_failure_falls_back_to_the_feed_text(settings: Settings,
         "SELECT extraction, summary FROM articles WHERE guid='rfi-1'")[0]
     assert row["extraction"] == "summary"
     assert row["summary"] == "Une délégation russe est arrivée."
+    warning = feed_row(settings)["last_warning"]
+    assert warning.startswith("1 article page(s) not used")
+    assert "/afrique/libye-delegation-russe: HTTPStatusError: HTTP 404" in warning
 
 
 # -- scheduling ------------------------------------------------------------------------------
@@ -278,6 +281,7 @@ def test_malformed_feeds_with_entries_are_stored_with_a_warning(
         settings: Settings, site: FixtureServer, why: str, body: str | bytes, ctype: str,
         warning: str) -> None:
     site.set("/afrique/rss.xml", body, content_type=ctype)
+    site.set("/p/1", article_page("Benghazi : le port rouvre", NOT_LIBYA))
     report = poll(settings)
     assert report.new == 1 and not report.failed, why
     row = feed_row(settings)

@@ -156,8 +156,8 @@ class Pipeline:
                     result.bytes = len(resp.body)
                 result.etag = resp.headers.get("etag")
                 result.last_modified = resp.headers.get("last-modified")
-                if parsed.bozo:
-                    result.warning = f"the feed is malformed but was read: {parsed.bozo}"
+                warnings = [f"the feed is malformed but was read: {parsed.bozo}"
+                            ] if parsed.bozo else []
                 result.feed_title, result.site_url = parsed.title, parsed.link
                 entries = parsed.entries[: self.settings.max_entries]
                 result.skipped = len(parsed.entries) - len(entries)
@@ -166,7 +166,12 @@ class Pipeline:
                     feed.interval, _dates(parsed.entries), now,
                     hint=max(hints) if hints else None)
                 result.poll_interval = interval
-                writes = await self._articles(feed, entries, resp.url)
+                page_errors: list[str] = []
+                writes = await self._articles(feed, entries, resp.url, page_errors)
+                if page_errors:
+                    warnings.append(f"{len(page_errors)} article page(s) not used, the feed's"
+                                    f" text was stored instead; first: {page_errors[0]}")
+                result.warning = "; ".join(warnings)[:1000] or None
         except FeedGone as e:
             result.gone, result.error, result.status = True, str(e), 410
         except (FetchError, ExtractError) as e:
@@ -202,17 +207,18 @@ class Pipeline:
         log.info("feed=%s discovered feed url=%s from page=%s", feed.name, resp.url, page.url)
         return resp, found
 
-    async def _articles(self, feed: FeedState, entries: Sequence[Entry],
-                        base_url: str) -> list[ArticleWrite]:
+    async def _articles(self, feed: FeedState, entries: Sequence[Entry], base_url: str,
+                        page_errors: list[str]) -> list[ArticleWrite]:
         ids, urls = identity.entry_keys(entries)
         decisions = identity.plan(entries, self.store.known_entries(feed.id, ids),
                                   self.store.articles_by_url(feed.id, urls))
         todo = [d for d in decisions if d.action != "skip"]
         allowed = {host_of(feed.url), host_of(base_url)}
-        return list(await asyncio.gather(*(self._article(feed, d, allowed) for d in todo)))
+        return list(await asyncio.gather(*(self._article(feed, d, allowed, page_errors)
+                                           for d in todo)))
 
-    async def _article(self, feed: FeedState, d: identity.Decision,
-                       allowed: set[str]) -> ArticleWrite:
+    async def _article(self, feed: FeedState, d: identity.Decision, allowed: set[str],
+                       page_errors: list[str]) -> ArticleWrite:
         e = d.entry
         w = ArticleWrite(action=d.action, identity=d.identity, entry_hash=d.entry_hash,
                          article_id=d.article_id, guid=e.guid, url=e.link,
@@ -233,8 +239,10 @@ class Pipeline:
                     w.lang = ex.lang
                     w.title = w.title or (ex.title or "")
             except (FetchError, ExtractError) as err:
-                log.info("article page not used feed=%s url=%s error=%s",
-                         feed.name, e.link, f"{type(err).__name__}: {err}")
+                why = f"{type(err).__name__}: {err}"
+                page_errors.append(f"{e.link}: {why}")
+                log.info("article page not used feed=%s url=%s error=%s", feed.name, e.link,
+                         why)
         if not body and e.content:
             body, how = e.content, "feed"
         if not body and e.summary:
