@@ -18,7 +18,7 @@ demo: $(STAMP)
 	$(BIN)/watchdesk demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests $(wildcard benchmarks)
 	$(BIN)/mypy
 
 test: lint

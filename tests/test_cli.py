@@ -8,10 +8,11 @@ from pathlib import Path
 import click
 import pytest
 
-from conftest import watchdesk, write_feeds
 from watchdesk.cli import cli
 from watchdesk.demo.server import FixtureServer, status
 from watchdesk.settings import Settings
+
+from conftest import watchdesk, write_feeds
 
 
 def paths(s: Settings) -> list[str]:
@@ -86,6 +87,10 @@ def test_feeds_table_shows_failures(settings: Settings, site: FixtureServer) -> 
     assert "ok 200" in afrique and " 2 " in afrique
     assert any(line.startswith("broken") and "failing x1" in line for line in lines)
     assert "broken: HTTPStatusError: HTTP 503" in r.stdout
+    (settings.rules / "broken.yaml").write_text("rules:\n  - id: x\n    title: X\n"
+                                                 "    query: haftar AND\n")
+    r = watchdesk("feeds", *paths(settings))
+    assert "1 configuration error(s)" in r.stdout and "broken.yaml:4" in r.stdout
     data = json.loads(watchdesk("feeds", "--json", *paths(settings)).stdout)
     broken = next(f for f in data if f["name"] == "broken")
     assert broken["last_status"] == 503

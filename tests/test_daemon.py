@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cli_env, rss
 from watchdesk.demo.server import FixtureServer
 from watchdesk.settings import Settings
+
+from conftest import cli_env, rss
 
 
 class NotifySocket:
@@ -48,9 +49,9 @@ class NotifySocket:
 
 
 class Daemon:
-    def __init__(self, settings: Settings, tmp: Path, **env: str) -> None:
-        self.notify = NotifySocket(tmp / "notify.sock")
-        self.log = open(tmp / "daemon.log", "w+")  # noqa: SIM115
+    def __init__(self, settings: Settings, tmp: Path, n: int = 0, **env: str) -> None:
+        self.notify = NotifySocket(tmp / f"notify-{n}.sock")
+        self.log = open(tmp / f"daemon-{n}.log", "w+")  # noqa: SIM115
         e = cli_env(NOTIFY_SOCKET=str(self.notify.path), WATCHDESK_TICK="0.5", **env)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "watchdesk", "run", "--feeds", str(settings.feeds),
@@ -79,7 +80,7 @@ def daemon(settings: Settings, tmp_path: Path) -> Iterator[Callable[..., Daemon]
     started: list[Daemon] = []
 
     def start(**env: str) -> Daemon:
-        d = Daemon(settings, tmp_path, **env)
+        d = Daemon(settings, tmp_path, len(started), **env)
         started.append(d)
         return d
 
@@ -99,13 +100,15 @@ def make_due(db: Path) -> None:
         c.execute("UPDATE feeds SET next_poll_at = NULL")
 
 
-def wait_until(pred: Callable[[], bool], timeout: float = 30) -> None:
+def wait_until(pred: Callable[[], bool], timeout: float = 30, logs: Daemon | None = None,
+               ) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if pred():
             return
         time.sleep(0.1)
-    raise AssertionError("condition not reached in time")
+    raise AssertionError("condition not reached in time" +
+                         (f"; daemon log:\n{logs.logs()}" if logs else ""))
 
 
 def test_ready_watchdog_status_and_clean_stop(daemon: Callable[..., Daemon],
@@ -190,3 +193,64 @@ def test_sighup_reloads_feeds(daemon: Callable[..., Daemon], settings: Settings,
     wait_until(lambda: "feeds not reloaded" in d.logs())
     assert d.proc.poll() is None
     assert d.stop() == 0
+
+
+class Inbox:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives."""
+
+    def __init__(self) -> None:
+        from email import message_from_bytes, policy
+
+        from aiosmtpd.controller import Controller
+
+        self.messages: list = []
+
+        class Handler:
+            async def handle_DATA(inner, server, session, envelope):  # type: ignore[no-untyped-def]
+                self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+                return "250 OK"
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def kinds(self) -> list[str]:
+        return [str(m["List-ID"]).split()[1] for m in self.messages]
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
+def test_missed_digest_is_sent_once_on_start_and_alerts_follow_a_cycle(
+        daemon: Callable[..., Daemon], settings: Settings) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    inbox = Inbox()
+    try:
+        now = datetime.now(UTC)
+        digest_at = now - timedelta(minutes=10)   # we start ten minutes after digest time
+        # the previous digest went out yesterday at digest time
+        from watchdesk.store import Store, iso
+        store = Store(settings.db)
+        store.set_meta("digest.window_end", iso(digest_at - timedelta(days=1)))
+        store.close()
+        env = {"WATCHDESK_SMTP_HOST": "127.0.0.1", "WATCHDESK_SMTP_PORT": str(inbox.port),
+               "WATCHDESK_MAIL_TO": "desk@example.org", "WATCHDESK_TIMEZONE": "UTC",
+               "WATCHDESK_DIGEST_TIME": f"{digest_at:%H:%M}"}
+        d = daemon(**env)
+        d.notify.wait_for(lambda m: "READY=1" in m)
+        wait_until(lambda: sorted(inbox.kinds()) == ["alerts", "digest"], timeout=30, logs=d)
+        alert = next(m for m in inbox.messages if "alerts" in str(m["List-ID"]))
+        assert "Benghazi" in str(alert.get_body(("plain",)).get_content())
+        assert d.stop() == 0
+        # a restart sends nothing again
+        d2 = daemon(**env)
+        d2.notify.wait_for(lambda m: "READY=1" in m)
+        d2.notify.wait_for(lambda m: "last cycle" in m or "next digest" in m)
+        time.sleep(3)
+        assert sorted(inbox.kinds()) == ["alerts", "digest"]
+        assert d2.stop() == 0
+    finally:
+        inbox.stop()

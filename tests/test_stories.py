@@ -5,7 +5,6 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import rfi_paragraphs
 from watchdesk.stories import (
     BANDS,
     band_keys,
@@ -16,6 +15,8 @@ from watchdesk.stories import (
     signature,
     similarity,
 )
+
+from conftest import rfi_paragraphs
 
 RFI_TITLE = "Libye : une délégation militaire russe à Benghazi"
 RFI = "\n\n".join(rfi_paragraphs())

@@ -7,7 +7,6 @@ parts together, loads configuration and runs rule backfills.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Callable, Sequence
@@ -15,7 +14,7 @@ from datetime import timedelta
 from types import TracebackType
 
 from .config import check_feeds
-from .errors import ConfigError
+from .errors import ConfigError, WatchdeskError
 from .fetch import Fetcher
 from .models import FeedConfig, FeedState, PollResult
 from .pipeline import Clock, CycleReport, Pipeline, to_record, utcnow
@@ -27,11 +26,26 @@ from .workers import Workers
 log = logging.getLogger("watchdesk")
 
 
-def rule_hash(rule: Rule) -> str:
-    """What makes a rule's matches different: a change here triggers a backfill."""
-    key = json.dumps([rule.query, rule.exclude, list(rule.feeds), rule.enabled,
-                      rule.priority], ensure_ascii=False)
-    return hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
+def rule_definition(rule: Rule) -> str:
+    """What is kept of a running rule (``rule_state.definition``)."""
+    return json.dumps({"id": rule.id, "title": rule.title, "query": rule.query,
+                       "exclude": rule.exclude, "priority": rule.priority,
+                       "feeds": list(rule.feeds), "enabled": rule.enabled,
+                       "path": rule.path}, ensure_ascii=False)
+
+
+def running_rules(store: Store) -> dict[str, Rule]:
+    """The rules the daemon last ran, as recorded in the database."""
+    out = {}
+    for r in store.query("SELECT rule_id, definition FROM rule_state WHERE definition IS NOT NULL"):
+        d = json.loads(r["definition"])
+        try:
+            out[r["rule_id"]] = Rule(d["id"], d["title"], d["query"], d["exclude"],
+                                     d["priority"], tuple(d["feeds"]), d["enabled"],
+                                     path=d.get("path", "<running>"))
+        except WatchdeskError:
+            continue
+    return out
 
 
 class Watchdesk:
@@ -87,16 +101,16 @@ class Watchdesk:
         known = {r["rule_id"]: r["hash"] for r in self.store.query(
             "SELECT rule_id, hash FROM rule_state")}
         changed = [r for r in self.rulebook.ruleset.rules
-                   if r.enabled and known.get(r.id) != rule_hash(r)]
+                   if r.enabled and known.get(r.id) != r.version]
         with self.store.transaction() as c:
             for r in self.rulebook.ruleset.rules:
-                h = rule_hash(r)
-                if known.get(r.id) != h:
+                if known.get(r.id) != r.version:
                     c.execute(
-                        "INSERT INTO rule_state(rule_id, hash, first_seen_at, changed_at)"
-                        " VALUES (?,?,?,?) ON CONFLICT(rule_id) DO UPDATE SET hash=excluded.hash,"
-                        " changed_at=excluded.changed_at, backfilled_at=NULL",
-                        (r.id, h, iso(now), iso(now)))
+                        "INSERT INTO rule_state(rule_id, hash, first_seen_at, changed_at,"
+                        " definition) VALUES (?,?,?,?,?) ON CONFLICT(rule_id) DO UPDATE SET"
+                        " hash=excluded.hash, changed_at=excluded.changed_at,"
+                        " definition=excluded.definition, backfilled_at=NULL",
+                        (r.id, r.version, iso(now), iso(now), rule_definition(r)))
         if not changed or self.settings.backfill_days <= 0:
             return 0
         subset = RuleSet(changed)

@@ -7,6 +7,9 @@ Jobs (APScheduler 3, ``AsyncIOScheduler``):
   restarts); never two cycles at once;
 - ``rules``: every 2 seconds, look for edited, added or removed rule files and apply them
   (a broken file keeps its last good version);
+- ``notify``: every minute and at start, in a worker thread with its own connection: queue the
+  digest if its time has come (or was missed while we were down), batch urgent alerts, and
+  deliver what the outbox holds (``notify.outbox.notify_tick``);
 - ``watchdog``: at half of ``WATCHDOG_USEC``, tell systemd we are alive, but only if the
   database answers, from the scheduler's own loop, so a hung loop gets restarted.
 
@@ -26,18 +29,19 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from .app import Watchdesk
+from .errors import WatchdeskError
+from .notify.outbox import notify_tick, rule_maps
+from .notify.schedule import next_digest_at
 from .pipeline import CycleReport
 from .settings import Settings
+from .store import Store
 from .systemd import Notifier
 
 log = logging.getLogger("watchdesk.daemon")
 
 STOP_GRACE = 8.0
 RULES_CHECK_SECONDS = 2.0
-
-# Extra jobs (digest, alerts) register here: (name, coroutine factory taking the daemon).
-JobFactory = Callable[["Daemon", AsyncIOScheduler], None]
-EXTRA_JOBS: list[JobFactory] = []
+NOTIFY_SECONDS = 60.0
 
 
 class Daemon:
@@ -50,7 +54,9 @@ class Daemon:
         self.last_cycle: CycleReport | None = None
         self.last_cycle_at: datetime | None = None
         self.cycles = 0
-        self.status_extra: Callable[[], str] | None = None
+        self._notify_error: str | None = None
+        self._notify_again = False
+        self.scheduler: AsyncIOScheduler | None = None
 
     # jobs --------------------------------------------------------------------------------
 
@@ -73,9 +79,34 @@ class Daemon:
                      "seconds=%.2f", len(report.results), report.new, report.updated,
                      report.matched, len(report.failed), report.not_modified, report.seconds)
             self.notifier.status(self.status_line())
+            if report.matched and self.scheduler is not None:
+                # urgent alerts go out now, not at the next minute (if the job is running
+                # already, the flag makes it go round once more)
+                self._notify_again = True
+                self.scheduler.modify_job("notify", next_run_time=datetime.now(UTC))
 
     async def check_rules(self) -> None:
         self.wd.reload_rules()
+
+    def notify(self) -> None:
+        """Digest, alerts, delivery. Blocking (SMTP): runs in the scheduler's thread pool."""
+        store = Store(self.settings.db)
+        try:
+            again = True
+            while again:
+                self._notify_again = False
+                titles, recipients = rule_maps(self.wd.ruleset().rules)
+                report = notify_tick(store, self.settings, datetime.now(UTC), titles=titles,
+                                     recipients=recipients)
+                log.debug("notify %s", report)
+                again = self._notify_again and not self.stop_event.is_set()
+            self._notify_error = None
+        except WatchdeskError as e:
+            if str(e) != self._notify_error:
+                log.error("digest/alerts: %s", e)
+            self._notify_error = str(e)
+        finally:
+            store.close()
 
     async def watchdog(self) -> None:
         # Only claim to be alive if the database answers too.
@@ -93,8 +124,11 @@ class Daemon:
         errors = len(self.wd.rulebook.errors) + len(self.wd.feed_errors)
         if errors:
             parts.append(f"{errors} config errors (see watchdesk check)")
-        if self.status_extra:
-            parts.append(self.status_extra())
+        try:
+            nxt = next_digest_at(self.settings, datetime.now(UTC))
+            parts.append(f"next digest {nxt:%a %H:%M}")
+        except WatchdeskError:
+            parts.append("digest time invalid")
         return ", ".join(parts)
 
     def reload(self) -> None:
@@ -128,14 +162,15 @@ class Daemon:
         async with self.wd:
             assert self.wd.workers is not None
             await self.wd.workers.warm_up()
-            scheduler = AsyncIOScheduler(event_loop=loop, timezone=UTC)
+            scheduler = self.scheduler = AsyncIOScheduler(event_loop=loop, timezone=UTC)
             self._add(scheduler, self.poll_due, self.settings.tick, "poll")
             self._add(scheduler, self.check_rules, RULES_CHECK_SECONDS, "rules")
             if self.notifier.watchdog_seconds:
                 self._add(scheduler, self.watchdog, self.notifier.watchdog_seconds / 2,
                           "watchdog")
-            for factory in EXTRA_JOBS:
-                factory(self, scheduler)
+            scheduler.add_job(self.notify, "interval", seconds=NOTIFY_SECONDS, id="notify",
+                              max_instances=1, coalesce=True, misfire_grace_time=None,
+                              next_run_time=datetime.now(UTC))
             scheduler.start()
             log.info("watchdesk running: db=%s feeds=%s rules=%s tick=%gs", self.settings.db,
                      self.settings.feeds, self.settings.rules, self.settings.tick)

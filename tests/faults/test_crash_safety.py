@@ -24,9 +24,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOT_LIBYA, article_page, cli_env, rfi_paragraphs, rss, watchdesk, write_feeds
 from watchdesk.demo.server import FixtureServer
 from watchdesk.urls import canonical_url
+
+from conftest import NOT_LIBYA, article_page, cli_env, rfi_paragraphs, rss, watchdesk, write_feeds
 
 FEEDS = ["alpha", "beta", "gamma", "delta", "shared", "guids"]
 
@@ -91,6 +92,7 @@ def make_due(db: Path) -> None:
 def kill_at_random_point(args: list[str], srv: FixtureServer, rng: random.Random) -> str:
     """Start the daemon; SIGKILL its process group at a random point. Returns where."""
     start = len(srv.requests)
+    t0 = time.monotonic()
     proc = subprocess.Popen([sys.executable, "-m", "watchdesk", "run", *args],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env=cli_env(WATCHDESK_TICK="0.2", WATCHDESK_WORKERS="2"),
@@ -101,7 +103,7 @@ def kill_at_random_point(args: list[str], srv: FixtureServer, rng: random.Random
             time.sleep(delay)
             where = f"{delay:.1f}s after start"
         else:
-            target = rng.randint(1, 20)  # a round has ~20 requests
+            target = rng.randint(1, 60)  # a round has 20 to 100 requests
             deadline = time.monotonic() + 20
             last, last_change = start, time.monotonic()
             while time.monotonic() < deadline:
@@ -110,10 +112,11 @@ def kill_at_random_point(args: list[str], srv: FixtureServer, rng: random.Random
                     break
                 if n != last:
                     last, last_change = n, time.monotonic()
-                elif n > start and time.monotonic() - last_change > 1.0:
-                    break  # the cycle ended before the target: kill it while idle
+                elif time.monotonic() - last_change > (1.0 if n > start else 6.0):
+                    break  # the cycle ended before the target (or found nothing due): idle
                 time.sleep(0.005)
-            where = f"after {len(srv.requests) - start} requests (target {target})"
+            where = (f"after {len(srv.requests) - start} requests (target {target}),"
+                     f" {time.monotonic() - t0:.1f}s")
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
@@ -134,16 +137,20 @@ def crash_and_check(tmp_path: Path, rules_dir: Path, site: Site, kills: int,
     db = tmp_path / "crashed.db"
     args = paths(feeds, rules_dir, db)
     log = []
+    stored = []
     for k in range(kills):
         site.publish(k)
         make_due(db)
         log.append(kill_at_random_point(args, site.srv, rng))
+        stored.append(query(db, "SELECT count(*) FROM articles")[0][0] if db.exists() else 0)
+    # the kills fell both before and after commits: work was stored between them
+    assert len(set(stored)) > 1, stored
     done = watchdesk("poll", *args)
     assert done.returncode == 0, done.stderr
     oracle_db = tmp_path / "oracle.db"
     oracle = watchdesk("poll", *paths(feeds, rules_dir, oracle_db))
     assert oracle.returncode == 0, oracle.stderr
-    context = f"seed={seed} kills: {log}"
+    context = f"seed={seed} kills: {log}, articles stored after each: {stored}"
 
     assert query(db, "PRAGMA integrity_check") == [("ok",)], context
     assert query(db, "PRAGMA foreign_key_check") == [], context

@@ -16,10 +16,11 @@ from typing import Any
 
 import pytest
 
-from conftest import article_page, rfi_paragraphs
 from watchdesk.errors import ExtractError
 from watchdesk.extract import MAX_ELEMENTS, MAX_HTML, bound_html, decode_html
 from watchdesk.workers import Workers, _ping
+
+from conftest import article_page, rfi_paragraphs
 
 NORMAL = article_page("Libye : une délégation militaire russe à Benghazi",
                       rfi_paragraphs()).encode()

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cli_env
 from watchdesk.parse import parse_feed, strip_internal_subset
+
+from conftest import cli_env
 
 MAX_SECONDS = 3.0
 MAX_RSS_MB = 150  # the interpreter with feedparser and lxml imported is ~45 MB

@@ -27,12 +27,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import article_page, cli_env, rfi_paragraphs, rss, write_feeds
 from watchdesk.demo.server import FixtureRequestHandler, FixtureServer, redirect, slow_drip, status
 from watchdesk.settings import Settings
 
 from .test_extraction_bounds import huge_page
 from .test_hostile_xml import billion_laughs
+from conftest import article_page, cli_env, rfi_paragraphs, rss, write_feeds
 
 TIMEOUT = 3.0           # WATCHDESK_TIMEOUT: the total deadline of each request
 CYCLE_BOUND = 20.0      # seconds for one `watchdesk poll`, start-up included

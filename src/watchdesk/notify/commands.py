@@ -25,10 +25,8 @@ from .schedule import next_digest_at
 
 def _titles(settings: Settings) -> dict[str, str]:
     """Rule titles for the digest headings; rule ids when the rules cannot be read."""
-    try:
-        from ..rules import load_rules  # type: ignore[attr-defined]
-    except ImportError:
-        return {}
+    from ..rules import load_rules
+
     try:
         ruleset, _errors = load_rules(settings.rules)
     except (ConfigError, OSError):

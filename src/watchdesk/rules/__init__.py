@@ -35,8 +35,9 @@ marks what this implementation adds):
         .generation -> int                    # added: +1 each time .ruleset is replaced
 
 Module map: ``text`` (folding, tokens), ``query`` (the language and its parser; the semantics
-are in its docstring), ``matcher`` (RuleSet), ``snippet`` (keyword in context), ``model``
-(values), ``loader`` (YAML files, RuleBook).
+are in its docstring), ``nodes`` (its syntax tree), ``matcher`` (RuleSet: index, candidates),
+``scan`` (reading one document), ``tree`` (evaluating compiled queries), ``snippet`` (keyword
+in context), ``model`` (values), ``loader`` (YAML files, RuleBook).
 """
 
 from .loader import RuleBook, load_rule_file, load_rules, parse_rule_file

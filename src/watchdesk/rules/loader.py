@@ -24,6 +24,7 @@ error contributes no rules; the other files still load.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,7 +116,7 @@ def _parse_text(text: str, path: str) -> _Parsed:
     try:
         doc = parse_yaml(text, path)
     except ConfigError as e:
-        out.errors.append(e)
+        out.errors.append(_hint_quoted_query(e, text))
         return out
     if doc.data is None:  # an empty file: no rules, not an error
         return out
@@ -145,6 +146,23 @@ def _parse_text(text: str, path: str) -> _Parsed:
     if out.errors:
         out.rules = []
     return out
+
+
+_QUOTED_QUERY = re.compile(r"""^\s*(?:-\s*)?(query|exclude)\s*:\s*["']""")
+
+
+def _hint_quoted_query(err: ConfigError, text: str) -> ConfigError:
+    """YAML takes `query: "africa corps" OR wagner` for a quoted string followed by junk."""
+    lines = text.splitlines()
+    if err.line is None or not 0 < err.line <= len(lines):
+        return err
+    m = _QUOTED_QUERY.match(lines[err.line - 1])
+    if not m:
+        return err
+    return ConfigError(err.path, err.line, err.column,
+                       f"{err.message} — a {m.group(1)} that starts with a quote must be put "
+                       f"in single quotes ({m.group(1)}: '\"africa corps\" OR wagner') or "
+                       f"written on the next lines after '{m.group(1)}: >'")
 
 
 def _rule(item: dict[str, Any], path: str, line: int | None, query: Query,

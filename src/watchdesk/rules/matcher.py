@@ -3,294 +3,44 @@
 How a document is matched (cost grows with the text and with the rules it *mentions*, not with
 the number of rules):
 
-1. Each field is split on whitespace (``str.split``). Every *distinct* chunk is looked up once in
-   a per-RuleSet cache giving its number of word positions and the query terms it contains
+1. Each field is split on whitespace (``str.split``). The distinct chunks, minus those known
+   to hold no term and take one position (a set difference, in C), are looked up in a
+   per-RuleSet cache giving their number of word positions and the query terms they contain
    (exact words via a dict, prefixes via a dict per prefix length). A cache miss folds and
    tokenises the chunk (:mod:`.text`); news text repeats its chunks, so misses are rare.
 2. Each rule has up to 30 *required groups* of terms (a necessary condition derived from its
-   query: ``(a OR b) AND c`` needs one of {a, b} and {c}). Posting lists from term to
-   (rule, group) mark the groups the present terms satisfy; only rules with every group
-   satisfied are evaluated. A query with no required group (``NOT x``) is always evaluated.
-3. A candidate's boolean tree is evaluated on term presence per field. Word positions are
-   computed, once per field and only if needed (phrases, NEAR, and the hits of a match), by
-   one walk over the chunk list.
-4. For a match, hits are mapped back to character offsets for the snippets.
+   query: ``(a OR b) AND c`` needs one of {a, b} and {c}; a phrase counts as its longest
+   word). Posting lists from term to (rule, group) mark the groups the present terms
+   satisfy; only rules with every group satisfied are evaluated. A query with no required
+   group (``NOT x``) is always evaluated.
+3. A candidate's boolean tree (:mod:`.tree`) is evaluated on term presence per field. Word
+   positions are computed only when needed (phrases, NEAR, the hits of a match) and only for
+   the terms needed (:mod:`.scan`).
+4. For a match, hits are mapped back to character offsets for the snippets (:mod:`.snippet`).
 """
 
 from __future__ import annotations
 
-import bisect
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from itertools import accumulate
 
 from .model import Document, Match, Rule
-from .query import ALL_FIELDS, And, Leaf, Near, Node, Or, Term, leaves
+from .query import And, Leaf, Near, Node, Or, Term, leaves
+from .scan import FIELD_BITS, PLAIN, ChunkHits, Scan
 from .snippet import make_snippet
-from .text import analyse_chunk, chunk_layout
+from .text import analyse_chunk
+from .tree import AndNode, CNode, LeafNode, NearNode, NotNode, OrNode, Positional, required
 
 __all__ = ["RuleSet"]
 
-FIELD_BITS = (("title", 1), ("summary", 2), ("body", 4))
 MAX_GROUPS = 30
 CACHE_LIMIT = 300_000
-_CHUNK_RE = re.compile(r"\S+")
 
-Hit = tuple[int, int, int]  # leaf index, first position, last position
-Span = tuple[int, int, tuple[Hit, ...]]
-ChunkHits = tuple[int, tuple[tuple[int, int, int], ...], tuple[int, ...]]
-_PLAIN: ChunkHits = (1, (), ())
-
-
-def _bits(mask: int) -> Iterable[int]:
-    return (bit for _, bit in FIELD_BITS if mask & bit)
-
-
-# ------------------------------------------------------------------------------- per document
-
-class _Scan:
-    """One document, read for one RuleSet: chunks, present terms, lazily positions."""
-
-    def __init__(self, rs: RuleSet, doc: Document) -> None:
-        self.rs = rs
-        self.texts = {1: doc.title, 2: doc.summary, 4: doc.body}
-        self.present: dict[int, int] = {}  # atom -> mask of fields it occurs in
-        self.chunks: dict[int, list[str]] = {}
-        self.hit_chunks: dict[int, set[str]] = {}
-        self.simple: dict[int, bool] = {}
-        self._occ: dict[int, dict[int, list[tuple[int, int]]]] = {}
-        self._by_start: dict[tuple[int, int], dict[int, list[int]]] = {}
-        self._starts: dict[int, list[int]] = {}
-        self._char_starts: dict[int, list[int]] = {}
-        self.memo: dict[tuple[int, int], list[Span]] = {}
-        for bit, text in self.texts.items():
-            if text:
-                self._scan(bit, text)
-
-    def _scan(self, bit: int, text: str) -> None:
-        cache = self.rs._cache
-        present = self.present
-        chunks = text.split()
-        hit: set[str] = set()
-        simple = True
-        for c in set(chunks):
-            info = cache.get(c)
-            if info is None:
-                info = self.rs._chunk_hits(c)
-            if info is _PLAIN:
-                continue
-            if info[0] != 1:
-                simple = False
-            if info[1]:
-                hit.add(c)
-                for a in info[2]:
-                    present[a] = present.get(a, 0) | bit
-        self.chunks[bit] = chunks
-        self.hit_chunks[bit] = hit
-        self.simple[bit] = simple
-
-    def starts(self, bit: int) -> list[int]:
-        """Position of the first word of each chunk (plus the total at the end)."""
-        s = self._starts.get(bit)
-        if s is None:
-            cache = self.rs._cache
-            s = list(accumulate((cache[c][0] for c in self.chunks[bit]), initial=0))
-            self._starts[bit] = s
-        return s
-
-    def occ(self, bit: int, atom: int) -> list[tuple[int, int]]:
-        table = self._occ.get(bit)
-        if table is None:
-            table = self._occ[bit] = self._positions(bit)
-        return table.get(atom, [])
-
-    def _positions(self, bit: int) -> dict[int, list[tuple[int, int]]]:
-        table: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        hit = self.hit_chunks.get(bit)
-        if not hit:
-            return table
-        cache = self.rs._cache
-        chunks = self.chunks[bit]
-        idx = [i for i, c in enumerate(chunks) if c in hit]
-        starts = None if self.simple[bit] else self.starts(bit)
-        for i in idx:
-            base = i if starts is None else starts[i]
-            for a, s, e in cache[chunks[i]][1]:
-                table[a].append((base + s, base + e))
-        return table
-
-    def by_start(self, bit: int, atom: int) -> dict[int, list[int]]:
-        key = (bit, atom)
-        d = self._by_start.get(key)
-        if d is None:
-            d = defaultdict(list)
-            for s, e in self.occ(bit, atom):
-                d[s].append(e)
-            self._by_start[key] = d
-        return d
-
-    def char_span(self, bit: int, first: int, last: int) -> tuple[int, int]:
-        """Character offsets in the field's text of word positions ``first``..``last``."""
-        return self._char(bit, first)[0], self._char(bit, last)[1]
-
-    def _char(self, bit: int, pos: int) -> tuple[int, int]:
-        chunks = self.chunks[bit]
-        cs = self._char_starts.get(bit)
-        if cs is None:
-            cs = self._char_starts[bit] = [m.start() for m in _CHUNK_RE.finditer(self.texts[bit])]
-        if self.simple[bit]:
-            i, rel = pos, 0
-        else:
-            starts = self.starts(bit)
-            i = bisect.bisect_right(starts, pos) - 1
-            rel = pos - starts[i]
-        a, b = chunk_layout(chunks[i])[rel]
-        return cs[i] + a, cs[i] + b
-
-
-# ------------------------------------------------------------------------------ compiled tree
-
-class _N:
-    """A compiled query node. ``fields``: where it can match at all."""
-
-    fields: int = ALL_FIELDS
-
-    def test(self, d: _Scan) -> bool:
-        raise NotImplementedError
-
-    def collect(self, d: _Scan, out: list[tuple[int, int, int, int]]) -> None:
-        """Append (leaf index, field bit, first, last) of every hit; call only when true."""
-
-    def might(self, d: _Scan) -> int:
-        """Fields where this positional node may match (from term presence alone)."""
-        raise NotImplementedError
-
-    def spans(self, d: _Scan, bit: int) -> list[Span]:
-        raise NotImplementedError
-
-
-class _Positional(_N):
-    def spans(self, d: _Scan, bit: int) -> list[Span]:
-        key = (id(self), bit)
-        got = d.memo.get(key)
-        if got is None:
-            got = d.memo[key] = self._spans(d, bit) if self.might(d) & bit else []
-        return got
-
-    def _spans(self, d: _Scan, bit: int) -> list[Span]:
-        raise NotImplementedError
-
-    def test(self, d: _Scan) -> bool:
-        return any(self.spans(d, bit) for bit in _bits(self.might(d)))
-
-    def collect(self, d: _Scan, out: list[tuple[int, int, int, int]]) -> None:
-        for bit in _bits(self.might(d)):
-            for _, _, hits in self.spans(d, bit):
-                out.extend((i, bit, s, e) for i, s, e in hits)
-
-
-class _Leaf(_Positional):
-    def __init__(self, leaf: Leaf, atoms: tuple[int, ...]) -> None:
-        self.index = leaf.index
-        self.atoms = atoms
-        self.fields = leaf.fields
-
-    def might(self, d: _Scan) -> int:
-        m = self.fields
-        for a in self.atoms:
-            m &= d.present.get(a, 0)
-        return m
-
-    def test(self, d: _Scan) -> bool:
-        if len(self.atoms) == 1:
-            return bool(d.present.get(self.atoms[0], 0) & self.fields)
-        return super().test(d)
-
-    def _spans(self, d: _Scan, bit: int) -> list[Span]:
-        idx = self.index
-        if len(self.atoms) == 1:
-            return [(s, e, ((idx, s, e),)) for s, e in d.occ(bit, self.atoms[0])]
-        cur = d.occ(bit, self.atoms[0])
-        for a in self.atoms[1:]:
-            nxt = d.by_start(bit, a)
-            cur = [(s, e2) for s, e in cur for e2 in nxt.get(e + 1, ())]
-            if not cur:
-                return []
-        return [(s, e, ((idx, s, e),)) for s, e in sorted(set(cur))]
-
-
-class _Near(_Positional):
-    def __init__(self, left: _N, right: _N, distance: int) -> None:
-        self.left, self.right, self.distance = left, right, distance
-        self.fields = left.fields & right.fields
-
-    def might(self, d: _Scan) -> int:
-        return self.left.might(d) & self.right.might(d)
-
-    def _spans(self, d: _Scan, bit: int) -> list[Span]:
-        right = self.right.spans(d, bit)
-        found: dict[tuple[int, int], set[Hit]] = {}
-        limit = self.distance + 1
-        for s1, e1, h1 in self.left.spans(d, bit):
-            for s2, e2, h2 in right:
-                if s2 - e1 <= limit and s1 - e2 <= limit:
-                    found.setdefault((min(s1, s2), max(e1, e2)), set()).update(h1, h2)
-        return [(s, e, tuple(sorted(h))) for (s, e), h in sorted(found.items())]
-
-
-class _Or(_Positional):
-    def __init__(self, children: list[_N], positional: bool) -> None:
-        self.children = children
-        self.positional = positional
-        self.fields = 0
-        for c in children:
-            self.fields |= c.fields
-
-    def might(self, d: _Scan) -> int:
-        m = 0
-        for c in self.children:
-            m |= c.might(d)
-        return m
-
-    def test(self, d: _Scan) -> bool:
-        return any(c.test(d) for c in self.children)
-
-    def _spans(self, d: _Scan, bit: int) -> list[Span]:
-        return sorted(sp for c in self.children for sp in c.spans(d, bit))
-
-    def collect(self, d: _Scan, out: list[tuple[int, int, int, int]]) -> None:
-        for c in self.children:
-            if c.test(d):
-                c.collect(d, out)
-
-
-class _And(_N):
-    def __init__(self, children: list[_N]) -> None:
-        self.children = children
-
-    def test(self, d: _Scan) -> bool:
-        return all(c.test(d) for c in self.children)
-
-    def collect(self, d: _Scan, out: list[tuple[int, int, int, int]]) -> None:
-        for c in self.children:
-            c.collect(d, out)
-
-
-class _Not(_N):
-    def __init__(self, child: _N) -> None:
-        self.child = child
-
-    def test(self, d: _Scan) -> bool:
-        return not self.child.test(d)
-
-
-# ----------------------------------------------------------------------------------- RuleSet
 
 class _Compiled:
     __slots__ = ("exclude", "feeds", "full", "labels", "order", "root", "rule")
 
-    def __init__(self, rule: Rule, order: int, root: _N, exclude: _N | None,
+    def __init__(self, rule: Rule, order: int, root: CNode, exclude: CNode | None,
                  labels: dict[int, str]) -> None:
         self.rule, self.order, self.root, self.exclude = rule, order, root, exclude
         self.labels = labels
@@ -311,7 +61,8 @@ class RuleSet:
         self._exact: dict[str, int] = {}
         self._prefix: dict[str, int] = {}
         self._prefix_lengths: list[int] = []
-        self._cache: dict[str, ChunkHits] = {}
+        self._cache: dict[str, ChunkHits] = {}  # chunks with terms or not one position
+        self._plain: set[str] = set()  # chunks of one position and no term
         self._postings: dict[int, list[tuple[int, int]]] = {}
         self._always: list[int] = []
         self._compiled: list[_Compiled] = []
@@ -336,17 +87,17 @@ class RuleSet:
                 self._prefix_lengths.append(len(term.text))
         return a
 
-    def _build(self, node: Node) -> _N:
+    def _build(self, node: Node) -> CNode:
         if isinstance(node, Leaf):
-            return _Leaf(node, tuple(self._atom(t) for t in node.seq))
+            return LeafNode(node, tuple(self._atom(t) for t in node.seq))
         if isinstance(node, Near):
-            return _Near(self._build(node.left), self._build(node.right), node.distance)
+            return NearNode(self._build(node.left), self._build(node.right), node.distance)
         if isinstance(node, Or):
             kids = [self._build(c) for c in node.children]
-            return _Or(kids, all(isinstance(k, _Positional) for k in kids))
+            return OrNode(kids, all(isinstance(k, Positional) for k in kids))
         if isinstance(node, And):
-            return _And([self._build(c) for c in node.children])
-        return _Not(self._build(node.child))
+            return AndNode([self._build(c) for c in node.children])
+        return NotNode(self._build(node.child))
 
     def _add(self, rule: Rule) -> None:
         assert rule.compiled is not None
@@ -356,7 +107,7 @@ class RuleSet:
         labels = {leaf.index: leaf.label for leaf in leaves(rule.compiled.root)}
         c = _Compiled(rule, order, root, exclude, labels)
         self._compiled.append(c)
-        groups = sorted(set(_required(root)), key=len)[:MAX_GROUPS]
+        groups = sorted(set(required(root)), key=len)[:MAX_GROUPS]
         if not groups:
             self._always.append(order)
             return
@@ -382,9 +133,10 @@ class RuleSet:
                 a = prefix.get(text[:n])
                 if a is not None:
                     hits.append((a, s, e))
-        result: ChunkHits = _PLAIN if info.npos == 1 and not hits else (
-            info.npos, tuple(hits), tuple({a for a, _, _ in hits}))
-        self._cache[chunk] = result
+        if info.npos == 1 and not hits:
+            self._plain.add(chunk)
+            return PLAIN
+        result = self._cache[chunk] = (info.npos, tuple(hits), tuple({a for a, _, _ in hits}))
         return result
 
     # -- matching
@@ -395,9 +147,10 @@ class RuleSet:
         A rule restricted to ``feeds`` matches only when ``feed_name`` or one of ``feed_tags``
         is listed; when neither is given (ad-hoc text), the restriction is not applied.
         """
-        if len(self._cache) > CACHE_LIMIT:
+        if len(self._cache) + len(self._plain) > CACHE_LIMIT:
             self._cache.clear()
-        d = _Scan(self, doc)
+            self._plain.clear()
+        d = Scan(self, doc)
         sat: dict[int, int] = {}
         for a in d.present:
             for order, bits in self._postings.get(a, ()):
@@ -419,7 +172,7 @@ class RuleSet:
             out.append(self._make_match(c, d))
         return out
 
-    def _make_match(self, c: _Compiled, d: _Scan) -> Match:
+    def _make_match(self, c: _Compiled, d: Scan) -> Match:
         hits: list[tuple[int, int, int, int]] = []
         c.root.collect(d, hits)
         terms = tuple(dict.fromkeys(c.labels[i] for i in sorted({h[0] for h in hits})))
@@ -429,22 +182,3 @@ class RuleSet:
             if spans:
                 snippets[name] = make_snippet(d.texts[bit], spans)
         return Match(c.rule.id, c.rule.priority, terms, snippets)
-
-
-def _required(node: _N) -> list[frozenset[int]]:
-    """Groups of atoms such that a match needs at least one atom of every group."""
-    if isinstance(node, _Leaf):
-        return [frozenset([a]) for a in node.atoms]
-    if isinstance(node, _Near):
-        return _required(node.left) + _required(node.right)
-    if isinstance(node, _And):
-        return [g for c in node.children for g in _required(c)]
-    if isinstance(node, _Or):
-        union: set[int] = set()
-        for c in node.children:
-            groups = _required(c)
-            if not groups:
-                return []
-            union |= min(groups, key=len)
-        return [frozenset(union)]
-    return []

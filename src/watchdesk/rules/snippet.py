@@ -10,6 +10,7 @@ highlighted: ``Snippet.spans`` are offsets into ``Snippet.text``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from .model import Snippet
@@ -32,6 +33,10 @@ def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+_WS = re.compile(r"\s+")
+_LAST_WS = re.compile(r".*\s", re.S)
+
+
 def make_snippet(text: str, hits: Iterable[tuple[int, int]], width: int = WIDTH,
                  before: int = BEFORE) -> Snippet:
     """The snippet of ``text`` around ``hits`` (``[start, end)`` character offsets)."""
@@ -43,46 +48,33 @@ def make_snippet(text: str, hits: Iterable[tuple[int, int]], width: int = WIDTH,
     b = min(len(text), max(a + width, first_b))
     if a > 0 and not text[a - 1].isspace():
         # move right to the start of the next word, never past the first hit
-        nxt = min((i for i in range(a, first_a) if text[i].isspace()), default=None)
-        a = nxt + 1 if nxt is not None else first_a
+        m = _WS.search(text, a, first_a)
+        a = m.end() if m else first_a
     if b < len(text) and not text[b].isspace():
-        prev = max((i for i in range(first_b, b) if text[i].isspace()), default=None)
-        b = prev if prev is not None else first_b
-    return _render(text, a, b, [s for s in spans if s[0] >= a and s[1] <= b])
+        # move left to the end of the previous word, never before the end of the first hit
+        m = _LAST_WS.match(text, first_b, b)
+        b = m.end() - 1 if m else first_b
+    return _render(text, a, b, [sp for sp in spans if sp[0] >= a and sp[1] <= b])
 
 
 def _render(text: str, a: int, b: int, spans: list[tuple[int, int]]) -> Snippet:
     """Cut ``text[a:b]``, collapse whitespace, add ellipses, and move ``spans`` along."""
-    out: list[str] = []
-    where: dict[int, int] = {}  # offset in text -> offset in snippet, at span edges
-    edges = {x for s in spans for x in s}
-    if a > 0:
-        out.append(ELLIPSIS + " ")
-    n = sum(map(len, out))
-    i = a
-    # skip leading whitespace inside the window
-    while i < b and text[i].isspace():
-        i += 1
-    in_space = False
-    while i < b:
-        if i in edges:
-            where[i] = n
-        c = text[i]
-        if c.isspace():
-            in_space = True
-        else:
-            if in_space:
-                out.append(" ")
-                n += 1
-                if i in edges:
-                    where[i] = n
-                in_space = False
-            out.append(c)
-            n += 1
-        i += 1
-    if b in edges:
-        where[b] = n
+    out: list[str] = ["… "] if a > 0 else []
+    n = len(out[0]) if out else 0
+    edges = sorted({x for sp in spans for x in sp} | {b})
+    where: dict[int, int] = {}
+    last = a
+    for e in edges:
+        piece = _WS.sub(" ", text[last:e])
+        if last == a:
+            piece = piece.lstrip()
+        if e == b:
+            piece = piece.rstrip()
+        out.append(piece)
+        n += len(piece)
+        where[e] = n
+        last = e
     if b < len(text):
-        out.append(" " + ELLIPSIS)
-    snippet_spans = tuple((where[s], where[e]) for s, e in spans if s in where and e in where)
-    return Snippet("".join(out), snippet_spans)
+        out.append(" …")
+    # where[x]: offset in the snippet of text offset x (a span starts where a piece ended)
+    return Snippet("".join(out), tuple((where[s], where[e]) for s, e in spans))

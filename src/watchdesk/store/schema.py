@@ -15,10 +15,16 @@ from sqlite_utils.migrations import Migrations
 migrations = Migrations("watchdesk")
 
 
+def _script(db: Database, sql: str) -> None:
+    """Run statements one by one: ``executescript`` would COMMIT the migration's transaction."""
+    for stmt in sql.split(";\n"):
+        if stmt.strip():
+            db.execute(stmt)
+
+
 @migrations()
 def m001_initial(db: Database) -> None:
-    db.executescript(
-        """
+    _script(db, """
         CREATE TABLE feeds (
             id INTEGER PRIMARY KEY,
             name TEXT NOT NULL UNIQUE,
@@ -138,8 +144,7 @@ def m001_initial(db: Database) -> None:
             key TEXT PRIMARY KEY,
             value TEXT
         );
-        """
-    )
+        """)
     db.table("articles").enable_fts(
         ["title", "summary", "body"],
         create_triggers=True,
@@ -156,7 +161,14 @@ def m002_pending_alerts_index(db: Database) -> None:
 
 
 @migrations()
-def m003_fetch_interval_warning_stories(db: Database) -> None:
+def m003_rule_definition(db: Database) -> None:
+    """Keep the definition of each rule the daemon runs, so `watchdesk rules test` can show
+    what an edited file gains and loses against it."""
+    db.execute("ALTER TABLE rule_state ADD COLUMN definition TEXT")
+
+
+@migrations()
+def m004_fetch_interval_warning_stories(db: Database) -> None:
     """Adaptive poll interval and last warning per feed; near-duplicate story signatures.
 
     ``story_sigs``/``story_bands`` are a cache over recent articles (pruned after a few

@@ -1,0 +1,171 @@
+"""Compiled query trees: evaluation on a :class:`~.scan.Scan`, hits, required terms.
+
+``test`` answers from term presence where it can (words, AND, OR, NOT) and asks for positions
+only for phrases and NEAR. ``collect`` lists the hits of a node known to be true, for the terms
+and snippets of a match. :func:`required` gives the necessary terms used to pick candidates.
+"""
+
+from __future__ import annotations
+
+from .query import ALL_FIELDS, Leaf
+from .scan import Hit, Scan, Span, field_bits
+
+__all__ = ["AndNode", "CNode", "LeafNode", "NearNode", "NotNode", "OrNode", "Positional",
+           "required"]
+
+
+class CNode:
+    """A compiled query node. ``fields``: where it can match at all."""
+
+    fields: int = ALL_FIELDS
+
+    def test(self, d: Scan) -> bool:
+        raise NotImplementedError
+
+    def collect(self, d: Scan, out: list[tuple[int, int, int, int]]) -> None:
+        """Append (leaf index, field bit, first, last) of every hit; call only when true."""
+
+    def might(self, d: Scan) -> int:
+        """Fields where this positional node may match (from term presence alone)."""
+        raise NotImplementedError
+
+    def spans(self, d: Scan, bit: int) -> list[Span]:
+        raise NotImplementedError
+
+
+class Positional(CNode):
+    def spans(self, d: Scan, bit: int) -> list[Span]:
+        key = (id(self), bit)
+        got = d.memo.get(key)
+        if got is None:
+            got = d.memo[key] = self._spans(d, bit) if self.might(d) & bit else []
+        return got
+
+    def _spans(self, d: Scan, bit: int) -> list[Span]:
+        raise NotImplementedError
+
+    def test(self, d: Scan) -> bool:
+        return any(self.spans(d, bit) for bit in field_bits(self.might(d)))
+
+    def collect(self, d: Scan, out: list[tuple[int, int, int, int]]) -> None:
+        for bit in field_bits(self.might(d)):
+            for _, _, hits in self.spans(d, bit):
+                out.extend((i, bit, s, e) for i, s, e in hits)
+
+
+class LeafNode(Positional):
+    def __init__(self, leaf: Leaf, atoms: tuple[int, ...]) -> None:
+        self.index = leaf.index
+        self.atoms = atoms
+        self.fields = leaf.fields
+        # for candidate selection, a phrase is represented by its longest word (likely the
+        # rarest: "conseil de sécurité" -> sécurité, not "de")
+        longest = max(range(len(atoms)), key=lambda i: len(leaf.seq[i].text))
+        self.key_atom = atoms[longest]
+
+    def might(self, d: Scan) -> int:
+        m = self.fields
+        for a in self.atoms:
+            m &= d.present.get(a, 0)
+        return m
+
+    def test(self, d: Scan) -> bool:
+        if len(self.atoms) == 1:
+            return bool(d.present.get(self.atoms[0], 0) & self.fields)
+        return super().test(d)
+
+    def _spans(self, d: Scan, bit: int) -> list[Span]:
+        idx = self.index
+        if len(self.atoms) == 1:
+            return [(s, e, ((idx, s, e),)) for s, e in d.occ(bit, self.atoms[0])]
+        cur = d.occ(bit, self.atoms[0])
+        for a in self.atoms[1:]:
+            nxt = d.by_start(bit, a)
+            cur = [(s, e2) for s, e in cur for e2 in nxt.get(e + 1, ())]
+            if not cur:
+                return []
+        return [(s, e, ((idx, s, e),)) for s, e in sorted(set(cur))]
+
+
+class NearNode(Positional):
+    def __init__(self, left: CNode, right: CNode, distance: int) -> None:
+        self.left, self.right, self.distance = left, right, distance
+        self.fields = left.fields & right.fields
+
+    def might(self, d: Scan) -> int:
+        return self.left.might(d) & self.right.might(d)
+
+    def _spans(self, d: Scan, bit: int) -> list[Span]:
+        right = self.right.spans(d, bit)
+        found: dict[tuple[int, int], set[Hit]] = {}
+        limit = self.distance + 1
+        for s1, e1, h1 in self.left.spans(d, bit):
+            for s2, e2, h2 in right:
+                if s2 - e1 <= limit and s1 - e2 <= limit:
+                    found.setdefault((min(s1, s2), max(e1, e2)), set()).update(h1, h2)
+        return [(s, e, tuple(sorted(h))) for (s, e), h in sorted(found.items())]
+
+
+class OrNode(Positional):
+    def __init__(self, children: list[CNode], positional: bool) -> None:
+        self.children = children
+        self.positional = positional
+        self.fields = 0
+        for c in children:
+            self.fields |= c.fields
+
+    def might(self, d: Scan) -> int:
+        m = 0
+        for c in self.children:
+            m |= c.might(d)
+        return m
+
+    def test(self, d: Scan) -> bool:
+        return any(c.test(d) for c in self.children)
+
+    def _spans(self, d: Scan, bit: int) -> list[Span]:
+        return sorted(sp for c in self.children for sp in c.spans(d, bit))
+
+    def collect(self, d: Scan, out: list[tuple[int, int, int, int]]) -> None:
+        for c in self.children:
+            if c.test(d):
+                c.collect(d, out)
+
+
+class AndNode(CNode):
+    def __init__(self, children: list[CNode]) -> None:
+        self.children = children
+
+    def test(self, d: Scan) -> bool:
+        return all(c.test(d) for c in self.children)
+
+    def collect(self, d: Scan, out: list[tuple[int, int, int, int]]) -> None:
+        for c in self.children:
+            c.collect(d, out)
+
+
+class NotNode(CNode):
+    def __init__(self, child: CNode) -> None:
+        self.child = child
+
+    def test(self, d: Scan) -> bool:
+        return not self.child.test(d)
+
+
+def required(node: CNode) -> list[frozenset[int]]:
+    """Groups of atoms such that a match needs at least one atom of every group."""
+    if isinstance(node, LeafNode):
+        return [frozenset([node.key_atom])]
+    if isinstance(node, NearNode):
+        return required(node.left) + required(node.right)
+    if isinstance(node, AndNode):
+        return [g for c in node.children for g in required(c)]
+    if isinstance(node, OrNode):
+        union: set[int] = set()
+        for c in node.children:
+            groups = required(c)
+            if not groups:
+                return []
+            union |= min(groups, key=len)
+        return [frozenset(union)]
+    return []

@@ -1,0 +1,189 @@
+"""Trying rules and queries on articles: `watchdesk search` and `watchdesk rules test`.
+
+The same language as the watch rules, over stored articles, local files or a page fetched now.
+For stored articles the FTS5 index narrows the candidates (``fts_prefilter``), and the rule
+matcher decides, so results are exactly what the daemon would have matched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .extract import decode_html, extract_page
+from .fetch import PAGE_ACCEPT, Fetcher
+from .parse import html_to_text
+from .rules import Document, Match, Query, Rule, RuleSet
+from .rules.query import And, Leaf, Near, Node, Not, Or
+from .settings import Settings
+from .store import Store
+from .urls import host_of
+
+# Words FTS5's unicode61 tokenizer (remove_diacritics 2) indexes exactly as our folding does:
+# plain ASCII letters and digits, and no ligature our folding expands (œ → oe, æ → ae, ß → ss).
+_FTS_SAFE = re.compile(r"^[a-z0-9]+$")
+_LIGATURE = re.compile(r"oe|ae|ss")  # œ, æ, ß: unicode61 keeps them whole
+
+
+def _fts(node: Node) -> str | None:
+    """An FTS5 expression true of every article that ``node`` matches, or None if there is no
+    safe one. Always a superset: a phrase becomes its first word, NEAR becomes AND, NOT and
+    words FTS would tokenise differently give no condition."""
+    if isinstance(node, Leaf):
+        term = node.seq[0]
+        if not _FTS_SAFE.match(term.text) or _LIGATURE.search(term.text):
+            return None
+        return f'"{term.text}"' + (" *" if term.prefix else "")
+    if isinstance(node, Not):
+        return None
+    if isinstance(node, Near):
+        parts = [_fts(node.left), _fts(node.right)]
+        kept = [p for p in parts if p]
+        return "(" + " AND ".join(kept) + ")" if kept else None
+    children = [_fts(c) for c in node.children]
+    if isinstance(node, Or):
+        return None if any(c is None for c in children) else "(" + " OR ".join(
+            c for c in children if c) + ")"
+    assert isinstance(node, And)
+    kept = [c for c in children if c]
+    return "(" + " AND ".join(kept) + ")" if kept else None
+
+
+def fts_prefilter(query: Query) -> str | None:
+    return _fts(query.root)
+
+
+@dataclass
+class Target:
+    """Something to match: a stored article, a local file or a fetched page."""
+
+    label: str                 # title, or file name / URL
+    doc: Document
+    url: str | None = None
+    article_id: int | None = None
+    feed: str | None = None
+    tags: tuple[str, ...] = ()
+    when: str | None = None
+
+
+@dataclass
+class Hit:
+    target: Target
+    matches: list[Match] = field(default_factory=list)
+
+
+def stored_targets(store: Store, since: str, *, query: Query | None = None,
+                   limit: int | None = None) -> Iterator[Target]:
+    """Stored articles fetched since ``since``, newest first; FTS-narrowed when possible."""
+    expr = fts_prefilter(query) if query is not None else None
+    sql = ("SELECT a.id, a.title, a.summary, a.body, a.url, a.fetched_at, f.name AS feed,"
+           " f.tags FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.fetched_at >= ?")
+    params: list[object] = [since]
+    if expr:
+        sql += " AND a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+        params.append(expr)
+    sql += " ORDER BY a.fetched_at DESC, a.id DESC"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    for r in store.conn.execute(sql, params):
+        yield Target(label=r["title"] or r["url"] or f"article {r['id']}",
+                     doc=Document(r["title"], r["summary"], r["body"]), url=r["url"],
+                     article_id=r["id"], feed=r["feed"], tags=tuple(json.loads(r["tags"])),
+                     when=r["fetched_at"])
+
+
+def file_target(path: Path) -> Target:
+    """A local HTML page (extracted like a fetched page) or a text file (title = first line)."""
+    raw = path.read_bytes()
+    head = raw[:2048].lower()
+    if path.suffix.lower() in (".html", ".htm") or b"<html" in head or b"<!doctype" in head:
+        ex = extract_page(raw, path.resolve().as_uri())
+        title = (ex.title if ex else None) or path.name
+        body = ex.body if ex else html_to_text(decode_html(raw))
+        return Target(label=f"{path}: {title}", doc=Document(title, "", body))
+    text = raw.decode("utf-8", errors="replace")
+    first, _, rest = text.strip().partition("\n")
+    return Target(label=f"{path}: {first[:80]}", doc=Document(first.strip(), "", rest.strip()))
+
+
+def url_target(settings: Settings, url: str) -> Target:
+    """A page fetched now, through the same bounded, guarded fetcher as the daemon (the host
+    you typed is allowed, as a feed's own host is)."""
+
+    async def go() -> Target:
+        async with Fetcher(settings) as f:
+            page = await f.get(url, max_bytes=settings.max_page_bytes,
+                               allowed_hosts=[host_of(url)], accept=PAGE_ACCEPT)
+        ex = extract_page(page.body, page.url, page.headers.get("content-type", ""))
+        title = (ex.title if ex else None) or url
+        body = ex.body if ex else ""
+        return Target(label=title, doc=Document(title, ex.description or "" if ex else "",
+                                                body), url=page.url)
+
+    return asyncio.run(go())
+
+
+def run_rules(rules: RuleSet, targets: Iterable[Target], *, respect_feeds: bool = True,
+              ) -> list[Hit]:
+    hits = []
+    for t in targets:
+        ms = rules.match(t.doc, t.feed if respect_feeds else None, t.tags)
+        if ms:
+            hits.append(Hit(t, ms))
+    return hits
+
+
+def run_query(query: Query, targets: Iterable[Target]) -> list[Hit]:
+    hits = []
+    for t in targets:
+        m = query.matches(t.doc)
+        if m is not None:
+            hits.append(Hit(t, [m]))
+    return hits
+
+
+@dataclass
+class Diff:
+    """What a changed rule gains and loses against the version the daemon runs."""
+
+    rule_id: str
+    gained: list[Target]
+    lost: list[Target]
+    kept: int
+
+
+def compare(new_rules: Sequence[Rule], running: dict[str, Rule],
+            targets: Sequence[Target]) -> list[Diff]:
+    out = []
+    for rule in new_rules:
+        old = running.get(rule.id)
+        if old is None or old.version == rule.version:
+            continue
+        new_set, old_set = RuleSet([rule]), RuleSet([old])
+        gained, lost, kept = [], [], 0
+        for t in targets:
+            a = bool(new_set.match(t.doc, t.feed, t.tags))
+            b = bool(old_set.match(t.doc, t.feed, t.tags))
+            if a and not b:
+                gained.append(t)
+            elif b and not a:
+                lost.append(t)
+            elif a and b:
+                kept += 1
+        out.append(Diff(rule.id, gained, lost, kept))
+    return out
+
+
+def hit_json(hit: Hit) -> dict[str, object]:
+    t = hit.target
+    return {
+        "title": t.doc.title, "label": t.label, "url": t.url, "article_id": t.article_id,
+        "feed": t.feed, "fetched_at": t.when,
+        "matches": [{"rule_id": m.rule_id, "terms": list(m.terms),
+                     "snippets": {f: {"text": s.text, "spans": [list(x) for x in s.spans]}
+                                  for f, s in m.snippets.items()}} for m in hit.matches],
+    }

@@ -1,0 +1,319 @@
+"""``watchdesk status``: is the service healthy? Answered from the database alone.
+
+Three steps, only the first touching the world:
+
+1. ``read_facts`` reads what the daemon left in the database (a read-only connection: a
+   monitoring check never migrates or writes) plus the configuration files, into ``Facts``;
+2. ``assess`` decides, as a pure function of ``Facts`` and ``Limits``, what needs attention;
+3. ``Health.text()`` / ``Health.to_json()`` say it.
+
+Exit status, the monitoring-plugin convention (Nagios, Icinga, Sensu, ...):
+
+====  ========  ==============================================================================
+code  level     when
+====  ========  ==============================================================================
+0     OK        nothing needs attention
+1     WARNING   a feed failing for more than a day or disabled (e.g. 410 Gone), an outbox
+              message whose delivery failed (it is retried), configuration errors (the daemon
+              keeps the last good files, but a restart would refuse them), no active feed
+2     CRITICAL  the daemon is not polling (a feed overdue by more than ``Limits.overdue``:
+              max(15 min, 3 x tick)), every feed failing (network? DNS?), a message still
+              undelivered after ``Limits.outbox_late`` (6 h)
+3     UNKNOWN   the database cannot be read (missing file, wrong path, permissions)
+====  ========  ==============================================================================
+
+"The daemon is not polling" is judged from the feeds' ``next_poll_at`` rather than from the
+time of the last fetch: a feed polled every 6 hours leaves long gaps between fetches, but a
+running daemon never leaves a due feed waiting for more than a tick or a cycle.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import IntEnum
+from pathlib import Path
+from typing import Any
+
+from .settings import Settings
+from .store.base import iso, parse_iso
+
+
+class Level(IntEnum):
+    OK = 0
+    WARNING = 1
+    CRITICAL = 2
+    UNKNOWN = 3
+
+
+@dataclass(frozen=True)
+class FeedProblem:
+    name: str
+    since: datetime | None        # last success, or when the feed was added if never
+    error: str | None
+    error_count: int = 0
+
+
+@dataclass(frozen=True)
+class Facts:
+    now: datetime
+    last_cycle_at: datetime | None = None          # max(fetches.started_at)
+    last_success_at: datetime | None = None        # latest successful fetch of any feed
+    most_overdue_at: datetime | None = None        # earliest next poll of an active feed
+    feeds_total: int = 0                           # in feeds.yaml
+    feeds_active: int = 0                          # enabled and not disabled by watchdesk
+    feeds_off: int = 0                             # `enabled: false` in feeds.yaml
+    failing: Sequence[FeedProblem] = ()            # active feeds whose last fetch failed
+    disabled: Sequence[FeedProblem] = ()           # disabled by watchdesk (disabled_reason)
+    outbox_pending: int = 0
+    outbox_failed: int = 0
+    oldest_undelivered_at: datetime | None = None
+    outbox_last_error: str | None = None
+    next_digest_at: datetime | None = None
+    digest_note: str = ""                          # why there is no next digest
+    config_errors: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class Limits:
+    overdue: timedelta = timedelta(minutes=15)
+    failing: timedelta = timedelta(days=1)
+    outbox_late: timedelta = timedelta(hours=6)
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Limits:
+        return cls(overdue=max(timedelta(minutes=15), timedelta(seconds=3 * settings.tick)))
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: Level
+    check: str        # polling | feeds | outbox | config | database
+    message: str
+
+
+@dataclass(frozen=True)
+class Health:
+    facts: Facts | None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def level(self) -> Level:
+        return max((f.level for f in self.findings), default=Level.OK)
+
+    def text(self) -> str:
+        lines = [f"watchdesk {self.level.name}"]
+        f = self.facts
+        if f is not None:
+            lines.append(f"  last cycle:   {_when(f.last_cycle_at, f.now)}")
+            lines.append(f"  feeds:        {f.feeds_total} configured, {f.feeds_active} active, "
+                         f"{len(f.failing)} failing, {len(f.disabled)} disabled, "
+                         f"{f.feeds_off} off")
+            lines.append(f"  outbox:       {f.outbox_pending} pending, {f.outbox_failed} failed"
+                         + (f", oldest {_age(f.now - f.oldest_undelivered_at)} old"
+                            if f.oldest_undelivered_at else ""))
+            digest = (f.next_digest_at.strftime("%Y-%m-%d %H:%M %Z")
+                      if f.next_digest_at else f"none ({f.digest_note})")
+            lines.append(f"  next digest:  {digest}")
+        for x in self.findings:
+            lines.append(f"{x.level.name}: {x.message}")
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "level": self.level.name, "exit_code": int(self.level),
+            "findings": [{"level": x.level.name, "check": x.check, "message": x.message}
+                         for x in self.findings],
+        }
+        if self.facts is not None:
+            out["facts"] = _jsonable(asdict(self.facts))
+        return out
+
+
+# -- deciding (pure) --------------------------------------------------------------------------
+
+
+def assess(f: Facts, limits: Limits = Limits()) -> Health:
+    """What needs attention, from the facts alone (no clock, no database)."""
+    out: list[Finding] = []
+
+    def add(level: Level, check: str, message: str) -> None:
+        out.append(Finding(level, check, message))
+
+    # polling: is the daemon running its cycles?
+    if f.feeds_active == 0:
+        add(Level.WARNING, "feeds", "no active feed: nothing is being watched "
+            "(feeds.yaml empty, or every feed off or disabled)")
+    elif f.most_overdue_at is not None and f.now - f.most_overdue_at > limits.overdue:
+        add(Level.CRITICAL, "polling",
+            f"a feed has been due for {_age(f.now - f.most_overdue_at)} (last cycle "
+            f"{_when(f.last_cycle_at, f.now)}): the daemon is not polling; "
+            "see `systemctl status watchdesk`")
+    # every active feed failing at once points at the host, not at the publishers
+    if f.feeds_active and len(f.failing) >= f.feeds_active:
+        # how long nothing has worked: since the last success, or since the feeds were added
+        since = f.last_success_at or min((p.since for p in f.failing if p.since), default=None)
+        if since is None or f.now - since > limits.overdue:
+            add(Level.CRITICAL, "feeds",
+                f"every feed is failing; last successful fetch "
+                f"{_when(f.last_success_at, f.now)}: check the network and DNS")
+    long_failing = [p for p in f.failing
+                    if p.since is None or f.now - p.since > limits.failing]
+    for p in long_failing:
+        add(Level.WARNING, "feeds", f"feed {p.name} failing since {_when(p.since, f.now)} "
+            f"({p.error_count} errors): {p.error or 'unknown error'}")
+    for p in f.disabled:
+        add(Level.WARNING, "feeds", f"feed {p.name} disabled: {p.error or 'no reason given'} "
+            "(fix its URL in feeds.yaml, or remove it)")
+
+    # outbox: are digests and alerts delivered?
+    if f.outbox_failed:
+        add(Level.WARNING, "outbox", f"{f.outbox_failed} message(s) failed to send and are "
+            f"retried; last error: {f.outbox_last_error or 'unknown'} "
+            "(see `watchdesk outbox --status failed`)")
+    if f.oldest_undelivered_at is not None and (
+            f.now - f.oldest_undelivered_at > limits.outbox_late):
+        add(Level.CRITICAL, "outbox", f"a message has waited "
+            f"{_age(f.now - f.oldest_undelivered_at)} without being delivered")
+
+    # configuration: what a restart would refuse
+    if f.config_errors:
+        add(Level.WARNING, "config", f"{len(f.config_errors)} configuration error(s); the "
+            "daemon keeps the last good version but would not start with them: "
+            + "; ".join(f.config_errors[:3]) + (" ..." if len(f.config_errors) > 3 else ""))
+    return Health(f, out)
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def check_health(settings: Settings, now: datetime | None = None, *,
+                 check_config: bool = True) -> Health:
+    """Read and assess; an unreadable database is UNKNOWN, not an exception."""
+    try:
+        facts = read_facts(settings, now, check_config=check_config)
+    except (OSError, sqlite3.Error) as e:
+        return Health(None, [Finding(Level.UNKNOWN, "database",
+                                     f"cannot read the database {settings.db}: {e}")])
+    return assess(facts, Limits.for_settings(settings))
+
+
+def read_facts(settings: Settings, now: datetime | None = None, *,
+               check_config: bool = True) -> Facts:
+    """The facts, from the database (opened read-only) and the configuration files.
+
+    Raises sqlite3.Error (or OSError) when the database cannot be read.
+    """
+    now = now or datetime.now(UTC)
+    db = Path(settings.db)
+    if not db.is_file():
+        raise FileNotFoundError("no such file (is WATCHDESK_DB / --db right?)")
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+    conn.row_factory = sqlite3.Row
+    try:
+        return _facts(conn, settings, now, check_config)
+    finally:
+        conn.close()
+
+
+_ACTIVE = "in_config = 1 AND enabled = 1 AND disabled_reason IS NULL"
+
+
+def _facts(conn: sqlite3.Connection, settings: Settings, now: datetime,
+           check_config: bool) -> Facts:
+    def one(sql: str) -> Any:
+        row = conn.execute(sql).fetchone()
+        return None if row is None else row[0]
+
+    counts = conn.execute(
+        f"SELECT count(*), coalesce(sum({_ACTIVE}), 0),"
+        " coalesce(sum(enabled = 0 AND disabled_reason IS NULL), 0),"
+        " max(last_success_at), min(CASE WHEN " + _ACTIVE +
+        " THEN coalesce(next_poll_at, created_at) END) FROM feeds WHERE in_config = 1"
+    ).fetchone()
+    failing = [FeedProblem(r["name"], parse_iso(r["last_success_at"] or r["created_at"]),
+                           r["last_error"], r["error_count"])
+               for r in conn.execute(f"SELECT * FROM feeds WHERE {_ACTIVE} AND error_count > 0"
+                                     " ORDER BY name")]
+    disabled = [FeedProblem(r["name"], parse_iso(r["last_success_at"] or r["created_at"]),
+                            r["disabled_reason"], r["error_count"])
+                for r in conn.execute("SELECT * FROM feeds WHERE in_config = 1"
+                                      " AND disabled_reason IS NOT NULL ORDER BY name")]
+    outbox = dict(conn.execute("SELECT status, count(*) FROM outbox"
+                               " WHERE status IN ('pending', 'failed') GROUP BY status"
+                               ).fetchall())
+    next_digest, note = _next_digest(settings, now)
+    return Facts(
+        now=now,
+        last_cycle_at=parse_iso(one("SELECT max(started_at) FROM fetches")),
+        last_success_at=parse_iso(counts[3]),
+        most_overdue_at=parse_iso(counts[4]),
+        feeds_total=counts[0], feeds_active=counts[1], feeds_off=counts[2],
+        failing=failing, disabled=disabled,
+        outbox_pending=outbox.get("pending", 0), outbox_failed=outbox.get("failed", 0),
+        oldest_undelivered_at=parse_iso(one(
+            "SELECT min(created_at) FROM outbox WHERE status IN ('pending', 'failed')")),
+        outbox_last_error=one("SELECT last_error FROM outbox WHERE status = 'failed'"
+                              " ORDER BY coalesce(next_attempt_at, created_at) DESC LIMIT 1"),
+        next_digest_at=next_digest, digest_note=note,
+        config_errors=config_errors(settings) if check_config else (),
+    )
+
+
+def _next_digest(settings: Settings, now: datetime) -> tuple[datetime | None, str]:
+    from .errors import ConfigError
+    from .notify.schedule import next_digest_at
+
+    if not settings.mail_to:
+        return None, "no recipient: set WATCHDESK_MAIL_TO"
+    try:
+        return next_digest_at(settings, now), ""
+    except ConfigError as e:
+        return None, str(e)
+
+
+def config_errors(settings: Settings) -> list[str]:
+    """Errors in feeds.yaml, the rule files and the digest settings, as `watchdesk check`
+    reports them."""
+    from .config import check_feeds
+    from .errors import ConfigError
+    from .notify.schedule import digest_clock
+    from .rules import load_rules
+
+    errors: list[ConfigError] = list(check_feeds(settings.feeds)[1])
+    if Path(settings.rules).is_dir():
+        errors.extend(load_rules(settings.rules)[1])
+    else:
+        errors.append(ConfigError(str(settings.rules), None, None, "rules folder not found"))
+    try:
+        digest_clock(settings)
+    except ConfigError as e:
+        errors.append(e)
+    return [str(e) for e in errors]
+
+
+# -- formatting -------------------------------------------------------------------------------
+
+
+def _age(delta: timedelta) -> str:
+    secs = max(0, int(delta.total_seconds()))
+    for unit, n in (("d", 86400), ("h", 3600), ("m", 60)):
+        if secs >= n:
+            return f"{secs // n}{unit}"
+    return f"{secs}s"
+
+
+def _when(dt: datetime | None, now: datetime) -> str:
+    return "never" if dt is None else f"{iso(dt)} ({_age(now - dt)} ago)"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value

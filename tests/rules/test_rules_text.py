@@ -1,0 +1,171 @@
+"""Folding and tokenising: tables of French (and Arabic, Russian) examples, then properties."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rules_data import RFI_TEXT
+
+from watchdesk.rules.text import analyse_chunk, chunk_layout, fold, raw_tokens, tokenize
+
+
+@pytest.mark.parametrize(("raw", "folded"), [
+    ("LIBYE", "libye"),
+    ("Délégation", "delegation"),
+    ("Bamatguireïevitch", "bamatguireievitch"),
+    ("Cyrénaïque", "cyrenaique"),
+    ("œuvre", "oeuvre"),
+    ("Œdipe", "oedipe"),
+    ("ﬁn", "fin"),                         # ligature (NFKD)
+    ("Straße", "strasse"),                  # casefold
+    ("de\u0301le\u0301gation", "delegation"),  # decomposed accents
+    ("ليبـــيا", "ليبيا"),                    # tatweel removed
+    ("مُحَمَّد", "محمد"),                      # harakat removed
+    ("أفريقيا", "افريقيا"),                  # hamza on alef: NFKD + mark removal
+    ("مكتبة", "مكتبه"),                      # teh marbuta -> heh
+    ("Ливия", "ливия"),
+    ("Łódź", "lodz"),
+    ("٢٠٢٣", "2023"),                       # Arabic-Indic digits
+    ("dé\u00adlé\u00adga\u00adtion", "delegation"),  # soft hyphens
+])
+def test_fold(raw: str, folded: str) -> None:
+    assert fold(raw) == folded
+
+
+def words(text: str) -> list[str]:
+    return [t.text for t in tokenize(text)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # elision, with either apostrophe
+    ("à l’invitation de l'Armée", ["a", "invitation", "de", "armee"]),
+    ("avec l’ANL", ["avec", "anl"]),
+    ("musulmane d'Ingouchie", ["musulmane", "ingouchie"]),
+    ("qu’il, jusqu'à lorsqu’on", ["il", "a", "on"]),
+    ("L’Armée", ["armee"]),
+    # guillemets and punctuation separate words
+    ("« d'autres questions d'action commune »", ["autres", "questions", "action", "commune"]),
+    ("(ANL),", ["anl"]),
+    ("Tripoli–Benghazi", ["tripoli", "benghazi"]),  # an en dash separates
+    # hyphenated compounds: the parts, then the joined form
+    ("Iounous-bek", ["iounous", "bek", "iounousbek"]),
+    ("vice-ministre russe", ["vice", "ministre", "viceministre", "russe"]),
+    ("précise-t-il", ["precise", "t", "il", "precisetil"]),
+    ("aujourd’hui", ["aujourd", "hui", "aujourdhui"]),
+    # a non-elided apostrophe joins like a hyphen
+    ("Haftar’s army", ["haftar", "s", "haftars", "army"]),
+    ("ليبيا وروسيا", ["ليبيا", "وروسيا"]),
+    ("", []),
+    ("« — »", []),
+])
+def test_tokens(text: str, expected: list[str]) -> None:
+    assert words(text) == expected
+
+
+def test_positions_and_offsets_of_a_compound() -> None:
+    text = "conduite par Iounous-bek Evkourov"
+    toks = tokenize(text)
+    by_text = {t.text: t for t in toks}
+    assert (by_text["iounous"].pos, by_text["bek"].pos, by_text["evkourov"].pos) == (2, 3, 4)
+    joined = by_text["iounousbek"]
+    assert (joined.pos, joined.end_pos, joined.joined) == (2, 3, True)
+    assert text[joined.start:joined.end] == "Iounous-bek"
+    assert text[by_text["bek"].start:by_text["bek"].end] == "bek"
+
+
+def test_elided_particle_takes_no_position() -> None:
+    toks = tokenize("de l’ANL")
+    assert [(t.text, t.pos) for t in toks] == [("de", 0), ("anl", 1)]
+    assert "de l’ANL"[toks[1].start:toks[1].end] == "ANL"
+
+
+def test_fixture_article() -> None:
+    toks = tokenize(RFI_TEXT)
+    texts = [t.text for t in toks]
+    assert texts.count("haftar") == 4
+    assert "ingouchie" in texts and "anl" in texts and "l" not in texts
+    for t in toks:
+        if not t.joined:
+            assert fold(RFI_TEXT[t.start:t.end]) == t.text
+
+
+# ------------------------------------------------------------------------------ properties
+
+# A realistic alphabet, where folding a whole text cannot change where words begin and end:
+# Latin with accents, Greek, Cyrillic, Arabic with harakat and tatweel, digits, apostrophes,
+# hyphens, guillemets, punctuation and spaces.
+REALISTIC = st.text(
+    alphabet=st.sampled_from(
+        list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        + list("àâäçéèêëîïôöùûüÿœæÀÂÇÉÈÊËÎÏÔŒÆßñãõåøłŁ")
+        + list("αβγδΑΒΓΔςσΣЛибяЛИБЯйЙёЁ")
+        + list("ليبيابنغازيحفتر") + ["\u064e", "\u064f", "\u0650", "\u0651", "\u0640"]
+        + ["\u0301", "\u0308"]  # combining accents
+        + list(" \n\t'’-‐‑«»“”.,;:!?()[]–—/") + ["\u00a0", "\u202f", "\u00ad"]
+    ),
+    max_size=80,
+)
+
+
+@given(st.text())
+def test_fold_is_idempotent(s: str) -> None:
+    assert fold(fold(s)) == fold(s)
+
+
+@given(REALISTIC)
+def test_tokenising_folded_text_equals_folding_tokens(text: str) -> None:
+    folded = [(t.text, t.pos, t.end_pos) for t in tokenize(fold(text))]
+    assert folded == [(t.text, t.pos, t.end_pos) for t in tokenize(text)]
+
+
+@given(st.text())
+@settings(max_examples=300)
+def test_offsets_point_into_the_original_text(text: str) -> None:
+    toks = tokenize(text)  # no crash on arbitrary unicode
+    for t in toks:
+        assert 0 <= t.start < t.end <= len(text)
+        assert t.pos <= t.end_pos
+        assert t.text == fold(t.text)
+        if not t.joined:
+            assert fold(text[t.start:t.end]) == t.text
+    positions = [t.pos for t in toks if not t.joined]
+    assert positions == list(range(len(positions)))
+
+
+@given(st.text())
+def test_chunked_analysis_agrees_with_tokenize(text: str) -> None:
+    """The matcher's fast path (split on whitespace, analyse chunks) gives the same tokens."""
+    expected = [(t.text, t.pos, t.end_pos) for t in tokenize(text)]
+    got, base = [], 0
+    for chunk in text.split():
+        info = analyse_chunk(chunk)
+        got.extend((w, base + a, base + b) for w, a, b in info.tokens)
+        base += info.npos
+    assert got == expected
+    # and the chunk offsets the snippets use agree with str.split
+    assert [m.group() for m in re.finditer(r"\S+", text)] == text.split()
+
+
+@given(st.text())
+def test_chunk_layout_matches_token_offsets(text: str) -> None:
+    expected = [(t.start, t.end) for t in tokenize(text) if not t.joined]
+    got = []
+    for m in re.finditer(r"\S+", text):
+        got.extend((m.start() + a, m.start() + b) for a, b in chunk_layout(m.group()))
+    assert got == expected
+
+
+@given(REALISTIC)
+def test_raw_tokens_joined_form_is_the_concatenation(text: str) -> None:
+    for rt in raw_tokens(text):
+        assert rt.parts
+        assert rt.joined == ("".join(rt.parts) if len(rt.parts) > 1 else None)
+
+
+def test_fold_output_has_no_nonspacing_marks() -> None:
+    sample = "Délégation ليبيَا Ἀθῆναι Ñandú"
+    assert not any(unicodedata.category(c) == "Mn" for c in fold(sample))

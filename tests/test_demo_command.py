@@ -1,0 +1,50 @@
+"""`watchdesk demo`, as a new user runs it: the real pipeline on the bundled site."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from watchdesk.demo import data_dir
+
+from conftest import watchdesk
+
+
+def test_demo_stores_full_articles_and_matches_only_the_positives(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    r = watchdesk("demo", "--db", str(db))
+    assert r.returncode == 0, r.stderr
+    assert "watchdesk demo: done" in r.stdout and "feeds polled     5 (0 failed)" in r.stdout
+    assert "articles stored  15 (15 with the full text" in r.stdout
+    assert f"database         {db}" in r.stdout
+
+    manifest = json.loads((data_dir() / "manifest.json").read_text(encoding="utf-8"))
+    with sqlite3.connect(db) as c:
+        c.row_factory = sqlite3.Row
+        rows = {row["guid"]: row for row in c.execute(
+            "SELECT a.guid, a.body, a.extraction, group_concat(m.rule_id) AS rules"
+            " FROM articles a LEFT JOIN matches m ON m.article_id = a.id GROUP BY a.id")}
+    assert len(rows) == 15
+    for item in manifest["items"]:
+        row = rows[item["guid"]]
+        assert row["extraction"] == "page", item["id"]
+        for s in item["body_must_contain"]:
+            assert s in row["body"], (item["id"], s)
+        for s in item["body_must_not_contain"]:
+            assert s not in row["body"], (item["id"], s)
+        matched = bool(row["rules"])
+        assert matched == (item["expect"] == "positive"), (item["id"], row["rules"])
+
+    rfi = rows["tag:demo.watchdesk,2023-08-22:rfi-20230822-libye-delegation-russe"]
+    assert "Evkourov" in rfi["body"] and "d'Ingouchie" in rfi["body"]
+    assert "russie-libye" in rfi["rules"].split(",")
+
+
+def test_demo_without_db_leaves_nothing_behind(tmp_path: Path) -> None:
+    from conftest import cli_env
+
+    r = watchdesk("demo", "-q", env=cli_env(TMPDIR=str(tmp_path)))
+    assert r.returncode == 0, r.stderr
+    assert "temporary database removed" in r.stdout
+    assert list(tmp_path.iterdir()) == []

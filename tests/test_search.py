@@ -1,0 +1,105 @@
+"""`watchdesk search` and `watchdesk rules test`: the rule language over stored articles, files
+and pages, with the FTS index only ever narrowing candidates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from watchdesk.demo.server import FixtureServer
+from watchdesk.rules import compile_query
+from watchdesk.search import fts_prefilter, run_query, stored_targets
+from watchdesk.settings import Settings
+from watchdesk.store import Store
+
+from conftest import DATA, watchdesk
+
+
+def paths(s: Settings) -> list[str]:
+    return ["--feeds", str(s.feeds), "--rules", str(s.rules), "--db", str(s.db)]
+
+
+@pytest.fixture
+def polled(settings: Settings) -> Settings:
+    r = watchdesk("poll", *paths(settings))
+    assert r.returncode == 0, r.stderr
+    return settings
+
+
+@pytest.mark.parametrize(("query", "fts"), [
+    ("haftar", '"haftar"'),
+    ("libyen* AND NOT opera", '("libyen" *)'),
+    ('"africa corps" OR wagner', '("africa" OR "wagner")'),
+    ("haftar NEAR/5 moscou", '("haftar" AND "moscou")'),
+    ("l'armée", '"armee"'),
+    ("ليبيا OR libye", None),        # Arabic is folded differently by FTS: no narrowing
+    ("NOT wagner", None),
+    ("russie", None),                # 'ss' could be a folded ß, which FTS keeps whole
+])
+def test_fts_prefilter_is_a_safe_superset(query: str, fts: str | None) -> None:
+    assert fts_prefilter(compile_query(query)) == fts
+
+
+QUERIES = ["haftar", "benghazi AND russe*", "délégation", "\"vice-ministre\"", "ingouchie",
+           "evkourov NEAR/3 iounous", "kaolack OR haftar", "l'ANL", "wagner AND NOT kaolack"]
+
+
+def test_search_with_index_equals_search_without(polled: Settings) -> None:
+    store = Store(polled.db)
+    for query in QUERIES:
+        q = compile_query(query)
+        narrowed = [h.target.article_id
+                    for h in run_query(q, stored_targets(store, "2000", query=q))]
+        full = [h.target.article_id for h in run_query(q, stored_targets(store, "2000"))]
+        assert narrowed == full and narrowed, query
+
+
+def test_search_command(polled: Settings) -> None:
+    r = watchdesk("search", "haftar NEAR/5 maréchal", *paths(polled))
+    assert r.returncode == 0
+    assert "Libye : une délégation militaire russe à Benghazi" in r.stdout
+    assert "[maréchal] Khalifa [Haftar]" in r.stdout and "1 article(s)" in r.stdout
+    data = json.loads(watchdesk("search", "kaolack", "--json", *paths(polled)).stdout)
+    assert [d["title"] for d in data] == ["Sénégal : les pluies arrivent tôt"]
+    assert data[0]["matches"][0]["terms"] == ["kaolack"]
+    none = watchdesk("search", "bayreuth", *paths(polled))
+    assert none.returncode == 0 and "no article in the last 30d" in none.stdout
+    bad = watchdesk("search", "(haftar", *paths(polled))
+    assert bad.returncode == 1 and "QUERY:1:8: expected ')'" in bad.stderr
+
+
+def test_rules_test_on_files(settings: Settings, tmp_path: Path) -> None:
+    page = tmp_path / "bayreuth.html"
+    page.write_text("<html><body><article><h1>Bayreuth</h1>" + "<p>Le festival de Bayreuth "
+                    "ouvre avec Tannhäuser de Richard Wagner, sans lien avec la Libye.</p>" * 5
+                    + "</article></body></html>", encoding="utf-8")
+    r = watchdesk("rules", "test", "--file", str(DATA / "rfi-libye-russie-2023-08-22.txt"),
+                  "--file", str(page), *paths(settings))
+    assert r.returncode == 0, r.stderr
+    assert "[russie-libye] terms:" in r.stdout and "[haftar] terms: haftar" in r.stdout
+    assert "bayreuth.html" not in r.stdout  # "richard wagner" is excluded
+    q = watchdesk("rules", "test", "--query", "bayreuth", "--file", str(page), *paths(settings))
+    assert "bayreuth.html: Bayreuth" in q.stdout
+
+
+def test_rules_test_on_a_page_fetched_now(settings: Settings, site: FixtureServer) -> None:
+    r = watchdesk("rules", "test", "--url", site.url("/afrique/libye-delegation-russe"),
+                  "--json", *paths(settings))
+    data = json.loads(r.stdout)
+    assert {m["rule_id"] for m in data[0]["matches"]} == {"russie-libye", "haftar"}
+
+
+def test_rules_test_shows_what_an_edit_gains_and_loses(polled: Settings) -> None:
+    edited = Path(polled.rules) / "libye.yaml"
+    text = edited.read_text(encoding="utf-8").replace("query: haftar OR hafter",
+                                                       "query: kaolack")
+    candidate = edited.parent.parent / "candidate.yaml"
+    candidate.write_text(text, encoding="utf-8")
+    r = watchdesk("rules", "test", str(candidate), *paths(polled))
+    assert r.returncode == 0, r.stderr
+    assert "haftar: changed since the daemon loaded it: +1 gained, -1 lost, 0 kept" in r.stdout
+    assert "  + Sénégal : les pluies arrivent tôt" in r.stdout
+    assert "  - Libye : une délégation militaire russe à Benghazi" in r.stdout
+    assert "russie-libye: changed" not in r.stdout
