@@ -191,5 +191,5 @@ def test_sigkill_soak(tmp_path: Path, rules_dir: Path, site: Site,
                       request: pytest.FixtureRequest) -> None:
     expr = request.config.getoption("markexpr") or ""
     if "slow" not in expr or "not slow" in expr:
-        pytest.skip("soak test (~1.5 min): run with -m slow")
+        pytest.skip("soak test (~1 min): run with -m slow")
     crash_and_check(tmp_path, rules_dir, site, kills=24, seed=int(time.time()) % 10_000)
