@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from watchdesk.app import Watchdesk
-from watchdesk.demo.server import FixtureServer, status
+from watchdesk.demo.server import FixtureServer, redirect, status
 from watchdesk.pipeline import CycleReport
+from watchdesk.schedule import CEILING
 from watchdesk.settings import Settings
 from watchdesk.store import Store
 
-from conftest import article_page, rss, write_feeds
+from conftest import NOT_LIBYA, article_page, rfi_paragraphs, rss, write_feeds
 
 
 def poll(settings: Settings, names: list[str] | None = None) -> CycleReport:
@@ -142,3 +149,193 @@ def test_page_failure_falls_back_to_the_feed_text(settings: Settings,
         "SELECT extraction, summary FROM articles WHERE guid='rfi-1'")[0]
     assert row["extraction"] == "summary"
     assert row["summary"] == "Une délégation russe est arrivée."
+    warning = feed_row(settings)["last_warning"]
+    assert warning.startswith("1 article page(s) not used")
+    assert "/afrique/libye-delegation-russe: HTTPStatusError: HTTP 404" in warning
+
+
+# -- scheduling ------------------------------------------------------------------------------
+
+def feed_row(settings: Settings, name: str = "afrique") -> Any:
+    return Store(settings.db).query("SELECT * FROM feeds WHERE name = ?", (name,))[0]
+
+
+def seconds_until(ts: str) -> float:
+    return (datetime.fromisoformat(ts.replace("Z", "+00:00")) - datetime.now(UTC)
+            ).total_seconds()
+
+
+def test_quiet_feed_is_polled_less_often_and_304_keeps_the_interval(
+        settings: Settings) -> None:
+    poll(settings)  # the site's items date from 2023: a quiet feed
+    row = feed_row(settings)
+    assert row["poll_interval_s"] == CEILING
+    assert CEILING - 5 <= seconds_until(row["next_poll_at"]) <= CEILING * 1.1 + 5
+    poll(settings)  # 304: nothing to estimate from, the interval stays
+    row = feed_row(settings)
+    assert row["last_status"] == 304 and row["poll_interval_s"] == CEILING
+
+
+def test_busy_feed_is_polled_more_often_and_ttl_is_a_floor(settings: Settings,
+                                                           site: FixtureServer) -> None:
+    now = datetime.now(UTC)
+    items = "".join(
+        f"<item><title>Dépêche {i}</title><link>{{{{BASE}}}}/d/{i}</link><guid>d{i}</guid>"
+        f"<pubDate>{format_datetime(now - timedelta(minutes=2 * i + 2))}</pubDate></item>"
+        for i in range(15))
+    feed = f"<rss version='2.0'><channel><title>Fil</title>{{ttl}}{items}</channel></rss>"
+    site.set("/afrique/rss.xml", feed.replace("{ttl}", ""))
+    write_feeds(settings.feeds, [("afrique", site.url("/afrique/rss.xml"))],
+                fetch_articles="false")
+    poll(settings)
+    assert feed_row(settings)["poll_interval_s"] == 450  # the floor for 30 min
+    site.set("/afrique/rss.xml", feed.replace("{ttl}", "<ttl>60</ttl>"))
+    poll(settings)
+    assert feed_row(settings)["poll_interval_s"] == 3600
+    site.set("/afrique/rss.xml", feed.replace("{ttl}", ""),
+             headers={"Cache-Control": "public, max-age=5400"})
+    poll(settings)
+    assert feed_row(settings)["poll_interval_s"] == 5400
+
+
+@pytest.mark.parametrize(("code", "retry_after", "wait"), [
+    (429, "7200", 7200),
+    (503, "RFC1123", 5400),
+    (503, None, 1800),           # no Retry-After: first backoff step is the interval
+])
+def test_retry_after_sets_the_next_poll(settings: Settings, site: FixtureServer, code: int,
+                                        retry_after: str | None, wait: int) -> None:
+    headers = {}
+    if retry_after == "RFC1123":
+        headers["Retry-After"] = format_datetime(datetime.now(UTC) + timedelta(seconds=wait),
+                                                 usegmt=True)
+    elif retry_after:
+        headers["Retry-After"] = retry_after
+    site.route("/afrique/rss.xml", status(code, headers=headers))
+    report = poll(settings)
+    assert report.failed[0].status == code
+    row = feed_row(settings)
+    assert row["last_status"] == code and row["error_count"] == 1
+    assert wait - 5 <= seconds_until(row["next_poll_at"]) <= wait * 1.1 + 5
+
+
+# -- moves and failures ------------------------------------------------------------------------
+
+def test_permanent_redirect_updates_the_feed_url(settings: Settings,
+                                                 site: FixtureServer) -> None:
+    site.route("/old.xml", redirect("/afrique/rss.xml", status=308))
+    write_feeds(settings.feeds, [("afrique", site.url("/old.xml"))])
+    assert poll(settings).new == 2
+    row = feed_row(settings)
+    assert row["url"] == site.url("/afrique/rss.xml")
+    assert row["redirected_from"] == site.url("/old.xml")
+    site.clear_log()
+    poll(settings)
+    assert site.hits("/old.xml") == 0 and site.hits("/afrique/rss.xml") == 1
+
+
+def test_gone_disables_the_feed_with_a_reason(settings: Settings, site: FixtureServer) -> None:
+    site.route("/afrique/rss.xml", status(410))
+    poll(settings)
+    row = feed_row(settings)
+    assert "410 Gone" in row["disabled_reason"] and "feeds.yaml" in row["disabled_reason"]
+    site.clear_log()
+    assert poll(settings).results == []  # no longer polled
+    assert site.requests == []
+
+
+RSS_OK = rss([{"title": "Benghazi : le port rouvre", "link": "{{BASE}}/p/1", "guid": "p1",
+               "summary": "Le port de Benghazi rouvre après des travaux."}])
+
+
+@pytest.mark.parametrize(("why", "body", "ctype", "encoding", "error"), [
+    ("HTML page", article_page("Accueil", ["Bienvenue."]), "text/html", None,
+     "ContentError: an HTML page without a feed link"),
+    ("empty body", b"", "application/rss+xml", None, "ContentError: empty body"),
+    ("binary garbage", b"\x00\x01\x02garbage\xff" * 50, "application/rss+xml", None,
+     "ContentError: not a feed (SAXParseException"),
+    ("truncated gzip", gzip.compress(RSS_OK.encode() * 20)[:300], "application/rss+xml",
+     "gzip", "ContentError: truncated compressed body"),
+    ("unknown coding", b"xxxx", "application/rss+xml", "zstd-ish",
+     "ContentError: unsupported Content-Encoding"),
+])
+def test_feeds_that_are_not_feeds_fail_with_the_reason(
+        settings: Settings, site: FixtureServer, why: str, body: str | bytes, ctype: str,
+        encoding: str | None, error: str) -> None:
+    headers = {"Content-Encoding": encoding} if encoding else {}
+    site.set("/afrique/rss.xml", body, content_type=ctype, headers=headers)
+    report = poll(settings)
+    assert [r.feed_name for r in report.failed] == ["afrique"], why
+    row = feed_row(settings)
+    assert row["last_error"].startswith(error), (why, row["last_error"])
+    assert row["error_count"] == 1 and Store(settings.db).counts()["articles"] == 0
+
+
+@pytest.mark.parametrize(("why", "body", "ctype", "warning"), [
+    ("invalid UTF-8", RSS_OK.encode().replace(b"port", b"p\xf4rt"),
+     "application/rss+xml; charset=utf-8", "CharacterEncodingOverride"),
+    ("wrong content-type", RSS_OK, "text/plain; charset=utf-8", "NonXMLContentType"),
+    ("bozo: an unescaped &", RSS_OK.replace("Le port", "Le port & la ville"),
+     "application/rss+xml", "SAXParseException"),
+])
+def test_malformed_feeds_with_entries_are_stored_with_a_warning(
+        settings: Settings, site: FixtureServer, why: str, body: str | bytes, ctype: str,
+        warning: str) -> None:
+    site.set("/afrique/rss.xml", body, content_type=ctype)
+    site.set("/p/1", article_page("Benghazi : le port rouvre", NOT_LIBYA))
+    report = poll(settings)
+    assert report.new == 1 and not report.failed, why
+    row = feed_row(settings)
+    assert row["last_error"] is None
+    assert warning in row["last_warning"], (why, row["last_warning"])
+    # a clean poll (new content, not a 304) clears the warning
+    site.set("/afrique/rss.xml", RSS_OK.replace("travaux", "travaux de six mois"))
+    poll(settings)
+    assert feed_row(settings)["last_warning"] is None
+
+
+def test_a_page_url_is_followed_to_its_feed(settings: Settings, site: FixtureServer) -> None:
+    page = article_page("Afrique", ["Toute l'actualité."]).replace(
+        "<title>", '<link rel="alternate" type="application/rss+xml" title="RSS" '
+        'href="/afrique/rss.xml"><title>')
+    site.set("/afrique/", page)
+    write_feeds(settings.feeds, [("afrique", site.url("/afrique/"))])
+    assert poll(settings).new == 2
+    row = feed_row(settings)
+    assert row["url"] == site.url("/afrique/rss.xml") and row["last_error"] is None
+    assert row["redirected_from"] == site.url("/afrique/")
+    site.clear_log()
+    poll(settings)
+    assert site.hits("/afrique/") == 0
+
+
+def test_a_page_whose_feed_link_is_broken_fails_cleanly(settings: Settings,
+                                                        site: FixtureServer) -> None:
+    site.set("/afrique/", '<html><head><link rel="alternate" type="application/atom+xml"'
+             ' href="/nothing.xml"></head><body>x</body></html>', content_type="text/html")
+    write_feeds(settings.feeds, [("afrique", site.url("/afrique/"))])
+    poll(settings)
+    row = feed_row(settings)
+    assert "HTTP 404" in row["last_error"] and row["url"] == site.url("/afrique/")
+
+
+# -- near-duplicate stories --------------------------------------------------------------------
+
+def test_the_same_story_from_two_feeds_is_linked(settings: Settings,
+                                                 site: FixtureServer) -> None:
+    paragraphs = rfi_paragraphs()
+    reworded = [paragraphs[0].replace("conduit une délégation", "a mené une délégation"),
+                *paragraphs[1:-1], "Avec AFP."]
+    site.set("/fil/rss.xml", rss([
+        {"title": "Le vice-ministre russe de la Défense reçu à Benghazi par Haftar",
+         "link": "{{BASE}}/fil/2023/08/22/evkourov-benghazi", "guid": "fil-1"}], title="Fil"))
+    site.set("/fil/2023/08/22/evkourov-benghazi", article_page(
+        "Le vice-ministre russe de la Défense reçu à Benghazi par Haftar", reworded))
+    write_feeds(settings.feeds, [("afrique", site.url("/afrique/rss.xml")),
+                                 ("fil", site.url("/fil/rss.xml"))])
+    poll(settings)
+    rows = Store(settings.db).query("SELECT id, url, story_id FROM articles ORDER BY id")
+    assert len(rows) == 3  # two articles, not merged
+    story = {r["url"].rsplit("/", 1)[-1]: r["story_id"] for r in rows}
+    assert story["evkourov-benghazi"] == story["libye-delegation-russe"]
+    assert story["senegal-pluies"] != story["libye-delegation-russe"]

@@ -239,6 +239,8 @@ def feeds(settings: Settings, as_json: bool) -> None:
             status = f"ok {r['last_status'] or ''}".strip()
         else:
             status = "new"
+        if r["last_warning"] and not r["last_error"]:  # fetch: a feed read despite errors
+            notes.append(f"{r['name']}: warning: {r['last_warning']}")
         if r["redirected_from"]:
             notes.append(f"{r['name']}: moved permanently from {r['redirected_from']} "
                          f"to {r['url']}")

@@ -39,6 +39,7 @@ class FeedState:
     next_poll_at: str | None
     last_polled_at: str | None
     disabled_reason: str | None = None
+    poll_interval: int | None = None   # adaptive interval last computed (see ``schedule``)
 
 
 @dataclass
@@ -62,6 +63,7 @@ class ParsedFeed:
     ttl: int | None = None          # publisher's hint, seconds (<ttl>, sy:updatePeriod)
     bozo: str | None = None         # feedparser's complaint, if any (kept even if entries parsed)
     is_feed: bool = True            # False: it was HTML or garbage
+    html: bool = False              # not a feed, and it looked like an HTML page
     alternates: list[str] = field(default_factory=list)  # feed links found in an HTML page
 
 
@@ -113,6 +115,7 @@ class ArticleWrite:
     published_at: str | None = None
     extraction: str = "none"
     content_hash: str = ""
+    story_sig: tuple[int, ...] | None = None   # near-duplicate signature (see ``stories``)
     matches: list[MatchRecord] = field(default_factory=list)
 
 
@@ -139,6 +142,8 @@ class PollResult:
     updated: int = 0
     matched: int = 0
     skipped: int = 0                    # entries over the per-poll bound, or blocked links
+    poll_interval: int | None = None    # adaptive interval computed from this poll
+    warning: str | None = None          # the feed parsed, but with complaints (bozo)
 
     @property
     def ok(self) -> bool:

@@ -87,8 +87,29 @@ def _alternates(body: bytes, base_url: str) -> list[str]:
     return out
 
 
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
+_INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.S | re.I)
+
+
+def strip_internal_subset(body: bytes) -> bytes:
+    """Remove the DOCTYPE's internal subset (its ENTITY declarations), if there is one.
+
+    feedparser already drops entity declarations, except those it deems safe: plain-text
+    ones, which are exactly what a quadratic blow-up is made of (one 100 kB entity referenced
+    50,000 times). expat >= 2.4 stops that with its amplification limit, but older expat
+    does not, and no feed needs its own entities: without them, references are left as text.
+    """
+    start = body[:1_000_000].upper().find(b"<!DOCTYPE")
+    first = _FIRST_ELEMENT.search(body, 0, 1_000_000)
+    if start < 0 or (first is not None and first.start() < start):
+        return body
+    m = _INTERNAL_SUBSET.match(body, start)
+    return body[:start] + body[m.end():] if m else body
+
+
 def parse_feed(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
     """Parse a downloaded feed. Never raises on bad input: problems are in ``bozo``/``is_feed``."""
+    body = strip_internal_subset(body)
     hdrs = {k.lower(): v for k, v in headers.items() if k.lower() in
             ("content-type", "content-language", "content-location", "last-modified")}
     hdrs.setdefault("content-location", url)
@@ -105,7 +126,7 @@ def parse_feed(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
         head = body[:512].lstrip().lower()
         looks_html = "html" in ctype or head.startswith((b"<!doctype html", b"<html"))
         return ParsedFeed(title=None, link=None, entries=[], bozo=bozo or "not a feed",
-                          is_feed=False,
+                          is_feed=False, html=looks_html,
                           alternates=_alternates(body, url) if looks_html else [])
     entries = []
     for e in d.entries:

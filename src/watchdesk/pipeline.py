@@ -3,13 +3,18 @@
 For each due feed, concurrently (bounded by the fetcher's global and per-host limits):
 
 1. **fetch** the feed with a conditional GET (``fetch``); 304 ends here;
-2. **parse** the bytes in a worker process (``parse``);
+2. **parse** the bytes in a worker process (``parse``); an HTML page that links to a feed is
+   followed to it (discovery), and the feed's URL then replaces the page's; a feed that
+   parses with complaints (bozo) is used, its complaint kept as the feed's warning;
+   the next poll interval adapts to the entries' dates and the publisher's hints (``schedule``);
 3. **plan**: decide which entries are new, updated or already known (``identity``, pure);
 4. **fetch** each new or updated entry's article page (same fetcher; links to internal
    addresses are refused unless on the feed's own host);
 5. **extract** the body in a worker process (``extract``), falling back to the feed's own
    content, then its summary, and recording which was used;
-6. **match** the article against every rule at once (``rules``);
+6. **match** the article against every rule at once (``rules``), and sign it for
+   near-duplicate detection (``stories``: the store links it to a recent article telling
+   the same story);
 7. **store** the feed's articles, matches, new state and fetch log in one transaction
    (``store``).
 
@@ -28,10 +33,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from . import identity, schedule
-from .errors import ExtractError, FeedGone, FetchError
-from .fetch import PAGE_ACCEPT, Fetcher
-from .models import ArticleWrite, Entry, FeedState, MatchRecord, PollResult
+from . import identity, schedule, stories
+from .errors import ContentError, ExtractError, FeedGone, FetchError
+from .fetch import PAGE_ACCEPT, Fetcher, Response
+from .models import ArticleWrite, Entry, FeedState, MatchRecord, ParsedFeed, PollResult
 from .rules import Document, RuleSet
 from .settings import Settings
 from .store import Store, iso
@@ -45,6 +50,17 @@ Clock = Callable[[], datetime]
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def _dates(entries: Sequence[Entry]) -> list[datetime]:
+    out = []
+    for e in entries:
+        if e.published_at:
+            try:
+                out.append(datetime.fromisoformat(e.published_at.replace("Z", "+00:00")))
+            except ValueError:
+                continue
+    return out
 
 
 @dataclass
@@ -127,7 +143,7 @@ class Pipeline:
         result = PollResult(feed_id=feed.id, feed_name=feed.name, started_at=iso(now))
         t0 = time.monotonic()
         writes: list[ArticleWrite] = []
-        ttl = None
+        interval = feed.poll_interval or feed.interval
         try:
             resp = await self.fetcher.get(feed.url, etag=feed.etag,
                                           last_modified=feed.last_modified,
@@ -139,18 +155,29 @@ class Pipeline:
             if resp.not_modified:
                 result.not_modified = True
             else:
-                result.etag = resp.headers.get("etag")
-                result.last_modified = resp.headers.get("last-modified")
                 parsed = await self.workers.parse(resp.body, resp.headers, resp.url)
                 if not parsed.is_feed:
-                    hint = (f"; the page links to feed(s): {', '.join(parsed.alternates[:3])}"
-                            if parsed.alternates else "")
-                    raise FetchError(f"not a feed ({parsed.bozo}){hint}")
-                ttl = parsed.ttl
+                    resp, parsed = await self._discover(feed, resp, parsed)
+                    result.new_url = resp.url
+                    result.bytes = len(resp.body)
+                result.etag = resp.headers.get("etag")
+                result.last_modified = resp.headers.get("last-modified")
+                warnings = [f"the feed is malformed but was read: {parsed.bozo}"
+                            ] if parsed.bozo else []
                 result.feed_title, result.site_url = parsed.title, parsed.link
                 entries = parsed.entries[: self.settings.max_entries]
                 result.skipped = len(parsed.entries) - len(entries)
-                writes = await self._articles(feed, entries, resp.url)
+                hints = [h for h in (parsed.ttl, schedule.max_age(resp.headers)) if h]
+                interval = schedule.adaptive_interval(
+                    feed.interval, _dates(parsed.entries), now,
+                    hint=max(hints) if hints else None)
+                result.poll_interval = interval
+                page_errors: list[str] = []
+                writes = await self._articles(feed, entries, resp.url, page_errors)
+                if page_errors:
+                    warnings.append(f"{len(page_errors)} article page(s) not used, the feed's"
+                                    f" text was stored instead; first: {page_errors[0]}")
+                result.warning = "; ".join(warnings)[:1000] or None
         except FeedGone as e:
             result.gone, result.error, result.status = True, str(e), 410
         except (FetchError, ExtractError) as e:
@@ -162,14 +189,32 @@ class Pipeline:
                 rng=self.rng))
         result.ms = int((time.monotonic() - t0) * 1000)
         if result.next_poll_at is None:
-            result.next_poll_at = iso(schedule.next_poll_at(now, feed.interval, ttl=ttl,
-                                                            rng=self.rng))
+            result.next_poll_at = iso(schedule.next_poll_at(now, interval, rng=self.rng))
         self.store.save_poll(result, writes, iso(self.clock()))
         self._log(result)
         return result
 
-    async def _articles(self, feed: FeedState, entries: Sequence[Entry],
-                        base_url: str) -> list[ArticleWrite]:
+    async def _discover(self, feed: FeedState, page: Response,
+                        parsed: ParsedFeed) -> tuple[Response, ParsedFeed]:
+        """The configured URL gave an HTML page: follow its ``<link rel="alternate">`` feed
+        (feed discovery). The caller stores the feed's URL as the feed's own, as for a
+        permanent redirect. Raises ContentError when there is nothing to follow."""
+        if not page.body.strip():
+            raise ContentError("empty body: the server sent no feed")
+        if not parsed.alternates:
+            what = "an HTML page without a feed link" if parsed.html else "not a feed"
+            raise ContentError(f"{what} ({parsed.bozo})")
+        url = parsed.alternates[0]
+        resp = await self.fetcher.get(url, max_bytes=self.settings.max_feed_bytes,
+                                      allowed_hosts=[host_of(feed.url)])
+        found = await self.workers.parse(resp.body, resp.headers, resp.url)
+        if not found.is_feed:
+            raise ContentError(f"an HTML page whose feed link {url} is not a feed either")
+        log.info("feed=%s discovered feed url=%s from page=%s", feed.name, resp.url, page.url)
+        return resp, found
+
+    async def _articles(self, feed: FeedState, entries: Sequence[Entry], base_url: str,
+                        page_errors: list[str]) -> list[ArticleWrite]:
         ids, urls = identity.entry_keys(entries)
         decisions = identity.plan(entries, self.store.known_entries(feed.id, ids),
                                   self.store.articles_by_url(feed.id, urls))
@@ -177,11 +222,11 @@ class Pipeline:
         allowed = {host_of(feed.url), host_of(base_url)}
         # A feed's pages mostly share its host: no more in flight than the host allows.
         slot = asyncio.Semaphore(self.settings.per_host)
-        return list(await asyncio.gather(*(self._article(feed, d, allowed, slot)
+        return list(await asyncio.gather(*(self._article(feed, d, allowed, slot, page_errors)
                                            for d in todo)))
 
     async def _article(self, feed: FeedState, d: identity.Decision, allowed: set[str],
-                       slot: asyncio.Semaphore) -> ArticleWrite:
+                       slot: asyncio.Semaphore, page_errors: list[str]) -> ArticleWrite:
         e = d.entry
         w = ArticleWrite(action=d.action, identity=d.identity, entry_hash=d.entry_hash,
                          article_id=d.article_id, guid=e.guid, url=e.link,
@@ -203,14 +248,18 @@ class Pipeline:
                     w.lang = ex.lang
                     w.title = w.title or (ex.title or "")
             except (FetchError, ExtractError) as err:
-                log.info("article page not used feed=%s url=%s error=%s",
-                         feed.name, e.link, f"{type(err).__name__}: {err}")
+                why = f"{type(err).__name__}: {err}"
+                page_errors.append(f"{e.link}: {why}")
+                log.info("article page not used feed=%s url=%s error=%s", feed.name, e.link,
+                         why)
         if not body and e.content:
             body, how = e.content, "feed"
         if not body and e.summary:
             how = "summary"
         w.body, w.extraction = body, how
         w.content_hash = identity.content_hash(w.title, body or w.summary)
+        if d.action == "new":
+            w.story_sig = stories.signature(w.title, body or w.summary)
         doc = Document(title=w.title, summary=w.summary, body=body)
         w.matches = [to_record(m) for m in self.rules().match(doc, feed.name, feed.tags)]
         return w
@@ -218,8 +267,10 @@ class Pipeline:
     def _log(self, r: PollResult) -> None:
         if r.ok:
             status = "not-modified" if r.not_modified else "ok"
-            log.info("feed=%s status=%s http=%s new=%d updated=%d matched=%d bytes=%d ms=%d",
-                     r.feed_name, status, r.status, r.new, r.updated, r.matched, r.bytes, r.ms)
+            log.info("feed=%s status=%s http=%s new=%d updated=%d matched=%d bytes=%d ms=%d"
+                     " interval=%s%s", r.feed_name, status, r.status, r.new, r.updated,
+                     r.matched, r.bytes, r.ms, r.poll_interval or "-",
+                     f" warning={r.warning!r}" if r.warning else "")
         else:
             log.warning("feed=%s status=%s http=%s error=%r next=%s ms=%d", r.feed_name,
                         "gone" if r.gone else "error", r.status, r.error, r.next_poll_at, r.ms)

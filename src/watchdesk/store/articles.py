@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 
+from .. import stories
 from ..models import ArticleWrite, MatchRecord, PollResult
-from .base import StoreBase, dumps
+from .base import StoreBase, dumps, iso, parse_iso
 from .feeds import FeedsMixin
+
+STORY_WINDOW = timedelta(days=3)  # a story is linked to articles stored this recently
 
 
 def _chunks(items: Sequence[str], n: int = 500) -> Iterable[Sequence[str]]:
@@ -48,6 +52,8 @@ class ArticlesMixin(FeedsMixin, StoreBase):
         article another feed stored first in the same cycle becomes a link)."""
         ids: list[int] = []
         with self.transaction() as c:
+            if any(w.story_sig for w in writes):
+                self._prune_stories(c, now)
             for w in writes:
                 ids.append(self._write_article(c, result.feed_id, w, now))
             result.new = sum(1 for w in writes if w.action == "new")
@@ -90,12 +96,42 @@ class ArticlesMixin(FeedsMixin, StoreBase):
                                          (w.canonical_url,)).fetchone()[0]
                 return self._write_article(c, feed_id, w, now)
             article_id = int(cur.lastrowid or 0)
-            c.execute("UPDATE articles SET story_id=? WHERE id=?", (article_id, article_id))
+            story_id = self._story(c, article_id, w.story_sig, now)
+            c.execute("UPDATE articles SET story_id=? WHERE id=?", (story_id, article_id))
             c.execute(
                 "INSERT INTO entries(feed_id, identity, article_id, entry_hash, first_seen_at)"
                 " VALUES (?,?,?,?,?)", (feed_id, w.identity, article_id, w.entry_hash, now))
         self._write_matches(c, article_id, w.matches, now)
         return article_id
+
+    @staticmethod
+    def _story(c: sqlite3.Connection, article_id: int, sig: Sequence[int] | None,
+               now: str) -> int:
+        """The story a new article belongs to (a recent near-duplicate's, else its own), and
+        its signature recorded for the articles to come."""
+        if not sig:
+            return article_id
+        keys = stories.band_keys(sig)
+        marks = ",".join("?" * len(keys))
+        candidates = [(r[0], stories.loads(r[1])) for r in c.execute(
+            f"SELECT s.story_id, s.sig FROM story_sigs s WHERE s.article_id IN"
+            f" (SELECT article_id FROM story_bands WHERE band IN ({marks}))", keys)]
+        story_id = stories.pick_story(sig, candidates) or article_id
+        c.execute("INSERT OR REPLACE INTO story_sigs(article_id, story_id, sig, created_at)"
+                  " VALUES (?,?,?,?)", (article_id, story_id, stories.dumps(sig), now))
+        c.executemany("INSERT INTO story_bands(band, article_id) VALUES (?,?)",
+                      [(k, article_id) for k in set(keys)])
+        return story_id
+
+    @staticmethod
+    def _prune_stories(c: sqlite3.Connection, now: str) -> None:
+        when = parse_iso(now)
+        if when is None:
+            return
+        cutoff = iso(when - STORY_WINDOW)
+        c.execute("DELETE FROM story_bands WHERE article_id IN"
+                  " (SELECT article_id FROM story_sigs WHERE created_at < ?)", (cutoff,))
+        c.execute("DELETE FROM story_sigs WHERE created_at < ?", (cutoff,))
 
     @staticmethod
     def _write_matches(c: sqlite3.Connection, article_id: int, matches: Iterable[MatchRecord],

@@ -12,7 +12,7 @@ from .base import StoreBase, dumps, iso
 
 _FEED_COLUMNS = (
     "id, name, url, tags, interval_s, fetch_articles, enabled, etag, last_modified, "
-    "error_count, next_poll_at, last_polled_at, disabled_reason"
+    "error_count, next_poll_at, last_polled_at, disabled_reason, poll_interval_s"
 )
 
 
@@ -23,6 +23,7 @@ def _state(row: sqlite3.Row) -> FeedState:
         enabled=bool(row["enabled"]), etag=row["etag"], last_modified=row["last_modified"],
         error_count=row["error_count"], next_poll_at=row["next_poll_at"],
         last_polled_at=row["last_polled_at"], disabled_reason=row["disabled_reason"],
+        poll_interval=row["poll_interval_s"],
     )
 
 
@@ -90,10 +91,13 @@ class FeedsMixin(StoreBase):
                 " last_error=NULL, error_count=0, next_poll_at=?,"
                 " etag=CASE WHEN ? THEN etag ELSE ? END,"
                 " last_modified=CASE WHEN ? THEN last_modified ELSE ? END,"
-                " title=coalesce(?, title), site_url=coalesce(?, site_url) WHERE id=?",
+                " title=coalesce(?, title), site_url=coalesce(?, site_url),"
+                " poll_interval_s=coalesce(?, poll_interval_s),"
+                " last_warning=CASE WHEN ? THEN last_warning ELSE ? END WHERE id=?",
                 (r.started_at, r.started_at, r.status, r.next_poll_at,
                  r.not_modified, r.etag, r.not_modified, r.last_modified,
-                 r.feed_title, r.site_url, r.feed_id))
+                 r.feed_title, r.site_url, r.poll_interval, r.not_modified, r.warning,
+                 r.feed_id))
         else:
             c.execute(
                 "UPDATE feeds SET last_polled_at=?, last_status=?, last_error=?, last_error_at=?,"

@@ -165,3 +165,33 @@ def m003_rule_definition(db: Database) -> None:
     """Keep the definition of each rule the daemon runs, so `watchdesk rules test` can show
     what an edited file gains and loses against it."""
     db.execute("ALTER TABLE rule_state ADD COLUMN definition TEXT")
+
+
+@migrations()
+def m004_fetch_interval_warning_stories(db: Database) -> None:
+    """Adaptive poll interval and last warning per feed; near-duplicate story signatures.
+
+    ``story_sigs``/``story_bands`` are a cache over recent articles (pruned after a few
+    days, see ``stories``), so they carry no foreign keys: deleting old articles never has
+    to know about them.
+    """
+    db.executescript(
+        """
+        ALTER TABLE feeds ADD COLUMN poll_interval_s INTEGER;  -- adaptive interval, seconds
+        ALTER TABLE feeds ADD COLUMN last_warning TEXT;  -- a feed that parsed, with complaints
+
+        CREATE TABLE story_sigs (
+            article_id INTEGER PRIMARY KEY,
+            story_id INTEGER NOT NULL,
+            sig TEXT NOT NULL,              -- MinHash signature, space-separated integers
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX story_sigs_created ON story_sigs(created_at);
+        CREATE TABLE story_bands (
+            band INTEGER NOT NULL,          -- LSH band key: articles sharing one are compared
+            article_id INTEGER NOT NULL
+        );
+        CREATE INDEX story_bands_band ON story_bands(band);
+        CREATE INDEX story_bands_article ON story_bands(article_id);
+        """
+    )
