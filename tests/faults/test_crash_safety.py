@@ -187,9 +187,5 @@ def test_sigkill_mid_cycle_loses_and_duplicates_nothing(tmp_path: Path, rules_di
 
 @pytest.mark.slow
 @pytest.mark.timeout(600)
-def test_sigkill_soak(tmp_path: Path, rules_dir: Path, site: Site,
-                      request: pytest.FixtureRequest) -> None:
-    expr = request.config.getoption("markexpr") or ""
-    if "slow" not in expr or "not slow" in expr:
-        pytest.skip("soak test (~1 min): run with -m slow")
+def test_sigkill_soak(tmp_path: Path, rules_dir: Path, site: Site) -> None:
     crash_and_check(tmp_path, rules_dir, site, kills=24, seed=int(time.time()) % 10_000)
