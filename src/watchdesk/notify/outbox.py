@@ -121,6 +121,9 @@ def digest_due(store: Store, settings: Settings, now: datetime) -> bool:
     return iso(last_digest_at(settings, now)) > reference
 
 
+NO_RECIPIENT_KEY = "digest.warned_no_recipient"
+
+
 def queue_digest(store: Store, settings: Settings, now: datetime, force: bool = False, *,
                  titles: Mapping[str, str] | None = None) -> int | None:
     """Queue the digest if one is due (or ``force``); returns its outbox id, else None.
@@ -131,10 +134,15 @@ def queue_digest(store: Store, settings: Settings, now: datetime, force: bool = 
     every match so far. Idempotent: a second call finds the window moved and queues nothing.
     An empty digest is queued only when ``digest_send_empty`` (otherwise the window moves on).
     """
-    if not settings.mail_to:
-        log.warning("digest not queued: no recipient (set WATCHDESK_MAIL_TO)")
-        return None
     if not force and not digest_due(store, settings, now):
+        return None
+    if not settings.mail_to:
+        # Once per missed digest, not every minute; the window stays open, so the first
+        # digest after WATCHDESK_MAIL_TO is set covers everything matched meanwhile.
+        due = iso(last_digest_at(settings, now))
+        if store.get_meta(NO_RECIPIENT_KEY) != due:
+            store.set_meta(NO_RECIPIENT_KEY, due)
+            log.warning("digest due at %s not sent: no recipient (set WATCHDESK_MAIL_TO)", due)
         return None
     d, start, end, hw = _compose_digest(store, settings, now, titles)
     if d.empty and not settings.digest_send_empty:
