@@ -114,14 +114,15 @@ def _minhash(sh: set[int]) -> Signature:
     return tuple(out)
 
 
-def similarity(a: Sequence[int], b: Sequence[int]) -> float:
-    """Estimated Jaccard similarity of the shingle sets behind two signatures."""
+def similarity(a: Sequence[object], b: Sequence[object]) -> float:
+    """Estimated Jaccard similarity of the shingle sets behind two signatures (tuples of
+    integers, or lists of the strings ``dumps`` writes)."""
     if len(a) != len(b):
         raise ValueError("signatures of different lengths")
     return sum(map(operator.eq, a, b)) / len(a)
 
 
-def same_story(a: Sequence[int], b: Sequence[int]) -> bool:
+def same_story(a: Sequence[object], b: Sequence[object]) -> bool:
     return similarity(a, b) >= THRESHOLD
 
 
@@ -131,7 +132,7 @@ def band_keys(sig: Sequence[int]) -> list[int]:
             for i in range(BANDS)]
 
 
-def pick_story(sig: Sequence[int], candidates: Iterable[tuple[int, Sequence[int]]],
+def pick_story(sig: Sequence[object], candidates: Iterable[tuple[int, Sequence[object]]],
                ) -> int | None:
     """The story id of the most similar candidate ``(story_id, signature)``, if any is
     similar enough."""

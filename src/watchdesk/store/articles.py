@@ -113,12 +113,16 @@ class ArticlesMixin(FeedsMixin, StoreBase):
             return article_id
         keys = stories.band_keys(sig)
         marks = ",".join("?" * len(keys))
-        candidates = [(r[0], stories.loads(r[1])) for r in c.execute(
+        text = stories.dumps(sig)
+        # Compared as their decimal strings (dumps writes each value in its one canonical
+        # form), not parsed back to integers: an article has tens of candidates, and
+        # parsing them was most of the cost of storing it.
+        candidates = [(r[0], r[1].split()) for r in c.execute(
             f"SELECT s.story_id, s.sig FROM story_sigs s WHERE s.article_id IN"
             f" (SELECT article_id FROM story_bands WHERE band IN ({marks}))", keys)]
-        story_id = stories.pick_story(sig, candidates) or article_id
+        story_id = stories.pick_story(text.split(), candidates) or article_id
         c.execute("INSERT OR REPLACE INTO story_sigs(article_id, story_id, sig, created_at)"
-                  " VALUES (?,?,?,?)", (article_id, story_id, stories.dumps(sig), now))
+                  " VALUES (?,?,?,?)", (article_id, story_id, text, now))
         c.executemany("INSERT INTO story_bands(band, article_id) VALUES (?,?)",
                       [(k, article_id) for k in set(keys)])
         return story_id
