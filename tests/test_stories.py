@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+from pathlib import Path
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -129,3 +132,26 @@ def test_lead_words_of_a_long_article() -> None:
     text = RFI * 3
     assert stories._lead_words(text) == stories._WORD.findall(fold(text))[:stories.LEAD_WORDS]
     assert signature(RFI_TITLE, text) == tuple(_plain_minhash(stories.shingles(RFI_TITLE, text)))
+
+
+def test_a_near_duplicate_is_found_among_many_articles_sharing_a_common_band(
+        tmp_path: Path) -> None:
+    # A common trigram that hashes low gives thousands of unrelated articles one band key in
+    # common; only the articles sharing the most band keys are compared, and the
+    # near-duplicate (stored first, so last in any order by recency) is among them.
+    from watchdesk.store import Store
+    from watchdesk.store.articles import ArticlesMixin
+
+    store = Store(tmp_path / "s.db")
+    target = sig(RFI_TITLE, RFI)
+    rng = random.Random(5)
+    dup = tuple(v if i % 8 else rng.randrange(stories._P) for i, v in enumerate(target))
+    assert same_story(dup, target)
+    now = "2026-03-02T10:00:00Z"
+    with store.transaction() as c:
+        assert ArticlesMixin._story(c, 1, dup, now) == 1
+        for article_id in range(2, 2 + 3 * stories.CANDIDATES):
+            noise = tuple(v if i < 2 else rng.randrange(stories._P)
+                          for i, v in enumerate(target))  # band 0 in common
+            ArticlesMixin._story(c, article_id, noise, now)
+        assert ArticlesMixin._story(c, 10_000, target, now) == 1

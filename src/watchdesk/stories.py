@@ -42,6 +42,7 @@ PERMUTATIONS = 64
 BANDS, ROWS = 32, 2
 THRESHOLD = 0.45
 MIN_SHINGLES = 12
+CANDIDATES = 100  # recent articles compared, those sharing the most band keys
 
 _P = (1 << 61) - 1  # a Mersenne prime above every 61-bit shingle hash
 _rng = random.Random(20260302)  # fixed: signatures must agree across runs and processes
