@@ -177,3 +177,22 @@ def test_redirect_to_an_internal_address_is_refused(srv: FixtureServer) -> None:
     srv.route("/s", redirect("file:///etc/passwd"))
     with pytest.raises(BlockedAddress, match="only http and https"):
         get(srv.url("/s"))
+
+
+def test_connections_are_pooled_per_origin_and_old_origins_closed() -> None:
+    # One small pool per origin (keep-alive without evicting other hosts' connections); beyond
+    # 2 x concurrency origins the least recently used idle pools are closed.
+    with FixtureServer() as a, FixtureServer() as b, FixtureServer() as c:
+        for s in (a, b, c):
+            s.route("/feed.xml", lambda req: req.send_body(200, b"<rss/>"))
+
+        async def go() -> list[int]:
+            async with Fetcher(Settings(concurrency=1, timeout=3.0)) as f:
+                statuses = []
+                for s in (a, b, a, c, b, c):
+                    r = await f.get(s.url("/feed.xml"), allowed_hosts=("127.0.0.1",))
+                    statuses.append(r.status)
+                    pools = f.client._transport._pool._pools  # type: ignore[attr-defined]
+                    assert len(pools) <= 2
+                return statuses
+        assert asyncio.run(go()) == [200] * 6

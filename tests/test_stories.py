@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import random
+from pathlib import Path
+
 from hypothesis import given
 from hypothesis import strategies as st
 
+from watchdesk import stories
+from watchdesk.rules.text import fold
 from watchdesk.stories import (
     BANDS,
     band_keys,
@@ -94,3 +99,59 @@ def test_signatures_do_not_change_between_versions() -> None:
     # Signatures written by one process (and release) are compared in another: a change of
     # seed, hash or folding would silently stop linking stories across an upgrade.
     assert signature("x", OTHER)[:3] == (8957485460407464, 871012161155398, 5491701387731768)
+
+
+# The fast paths of signature() must give exactly what the plain definitions give: signatures
+# are compared with those stored by earlier versions.
+
+def _plain_minhash(sh: set[int]) -> tuple[int, ...]:
+    return tuple(min((a * x + b) % stories._P for x in sh) for a, b in stories._PERMS)
+
+
+@given(st.sets(st.one_of(st.integers(0, stories._P - 1),
+                         st.sampled_from([0, 1, 2, stories._P - 2, stories._P - 1])),
+               min_size=1, max_size=300))
+def test_packed_minhash_is_the_plain_minhash(sh: set[int]) -> None:
+    assert stories._minhash(sh) == _plain_minhash(sh)
+
+
+_WORDS = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+
+
+@given(st.lists(_WORDS, max_size=600),
+       st.lists(st.sampled_from([" ", "  ", "\n", " \u0301", "\u00a0", "-", "’ ", "\t "]),
+                min_size=1, max_size=5),
+       st.integers(1, 300))
+def test_lead_words_are_the_first_folded_words(parts: list[str], seps: list[str],
+                                               n: int) -> None:
+    text = "".join(p + seps[i % len(seps)] for i, p in enumerate(parts))
+    assert stories._lead_words(text, n) == stories._WORD.findall(fold(text))[:n]
+
+
+def test_lead_words_of_a_long_article() -> None:
+    text = RFI * 3
+    assert stories._lead_words(text) == stories._WORD.findall(fold(text))[:stories.LEAD_WORDS]
+    assert signature(RFI_TITLE, text) == tuple(_plain_minhash(stories.shingles(RFI_TITLE, text)))
+
+
+def test_a_near_duplicate_is_found_among_many_articles_sharing_a_common_band(
+        tmp_path: Path) -> None:
+    # A common trigram that hashes low gives thousands of unrelated articles one band key in
+    # common; only the articles sharing the most band keys are compared, and the
+    # near-duplicate (stored first, so last in any order by recency) is among them.
+    from watchdesk.store import Store
+    from watchdesk.store.articles import ArticlesMixin
+
+    store = Store(tmp_path / "s.db")
+    target = sig(RFI_TITLE, RFI)
+    rng = random.Random(5)
+    dup = tuple(v if i % 8 else rng.randrange(stories._P) for i, v in enumerate(target))
+    assert same_story(dup, target)
+    now = "2026-03-02T10:00:00Z"
+    with store.transaction() as c:
+        assert ArticlesMixin._story(c, 1, dup, now) == 1
+        for article_id in range(2, 2 + 3 * stories.CANDIDATES):
+            noise = tuple(v if i < 2 else rng.randrange(stories._P)
+                          for i, v in enumerate(target))  # band 0 in common
+            ArticlesMixin._story(c, article_id, noise, now)
+        assert ArticlesMixin._story(c, 10_000, target, now) == 1

@@ -25,6 +25,7 @@ import email.utils
 import socket
 import time
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -123,6 +124,70 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
+class PoolPerOrigin:
+    """httpcore's connection pool interface, with one small pool per origin.
+
+    One shared pool of ``concurrency`` connections over many hosts closes a kept-alive
+    connection to one host to open one to another, so almost every request reconnected
+    (1,050 connections for 1,100 requests on the 50-host bench farm); and a bigger shared
+    pool is slower still, as it checks every connection it holds on each request (the poll
+    process's CPU per article went up 40% with 128). Here each origin keeps up to
+    ``per_host`` connections alive, checked only by requests to that origin; the pools of
+    the least recently used origins are closed beyond ``2 * concurrency`` origins (when
+    none of their connections is in use), which bounds the sockets kept open.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._ssl = httpx.create_ssl_context(trust_env=False)
+        self._backend = GuardedBackend(settings.allow_networks)
+        self._keep = max(1, settings.per_host)
+        self._max_connections = max(settings.concurrency, settings.per_host)
+        self._max_pools = 2 * max(1, settings.concurrency)
+        self._pools: OrderedDict[tuple[bytes, bytes, int | None],
+                                 httpcore.AsyncConnectionPool] = OrderedDict()
+
+    def _new_pool(self) -> httpcore.AsyncConnectionPool:
+        return httpcore.AsyncConnectionPool(
+            ssl_context=self._ssl, max_connections=self._max_connections,
+            max_keepalive_connections=self._keep, network_backend=self._backend,
+            keepalive_expiry=httpx.Limits(max_connections=None).keepalive_expiry)
+
+    async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
+        url = request.url
+        key = (url.scheme, url.host, url.port)
+        pool = self._pools.get(key)
+        if pool is None:
+            pool = self._pools[key] = self._new_pool()
+            if len(self._pools) > self._max_pools:
+                await self._trim()
+        else:
+            self._pools.move_to_end(key)
+        return await pool.handle_async_request(request)
+
+    async def _trim(self) -> None:
+        for key in list(self._pools)[: len(self._pools) - self._max_pools]:
+            pool = self._pools[key]
+            if all(c.is_idle() or c.is_closed() for c in pool.connections):
+                del self._pools[key]
+                await pool.aclose()
+
+    @property
+    def connections(self) -> list[httpcore.AsyncConnectionInterface]:
+        return [c for p in self._pools.values() for c in p.connections]
+
+    async def aclose(self) -> None:
+        pools = list(self._pools.values())
+        self._pools.clear()
+        for p in pools:
+            await p.aclose()
+
+    async def __aenter__(self) -> PoolPerOrigin:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+
 class _BoundedDecoder:
     """Decode a Content-Encoding incrementally, refusing to produce more than ``limit`` bytes."""
 
@@ -205,18 +270,9 @@ class Fetcher:
     def __init__(self, settings: Settings, *,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.settings = settings
-        limits = httpx.Limits(max_connections=settings.concurrency,
-                              max_keepalive_connections=settings.concurrency)
         if transport is None:
-            t = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
-            # Same pool as httpx would build, with our guarded network backend.
-            t._pool = httpcore.AsyncConnectionPool(
-                ssl_context=httpx.create_ssl_context(trust_env=False),
-                max_connections=limits.max_connections,
-                max_keepalive_connections=limits.max_keepalive_connections,
-                keepalive_expiry=limits.keepalive_expiry,
-                network_backend=GuardedBackend(settings.allow_networks),
-            )
+            t = httpx.AsyncHTTPTransport(trust_env=False)
+            t._pool = PoolPerOrigin(settings)  # type: ignore[assignment]
             transport = t
         self.client = httpx.AsyncClient(
             transport=transport, follow_redirects=False, trust_env=False,

@@ -28,8 +28,10 @@ headlines on one topic look alike without being one story.
 from __future__ import annotations
 
 import hashlib
+import operator
 import random
 import re
+import sys
 from collections.abc import Iterable, Sequence
 
 from .rules.text import fold
@@ -40,6 +42,7 @@ PERMUTATIONS = 64
 BANDS, ROWS = 32, 2
 THRESHOLD = 0.45
 MIN_SHINGLES = 12
+CANDIDATES = 100  # recent articles compared, those sharing the most band keys
 
 _P = (1 << 61) - 1  # a Mersenne prime above every 61-bit shingle hash
 _rng = random.Random(20260302)  # fixed: signatures must agree across runs and processes
@@ -47,15 +50,34 @@ _PERMS = [(_rng.randrange(1, _P), _rng.randrange(0, _P)) for _ in range(PERMUTAT
 _WORD = re.compile(r"\w+")
 
 Signature = tuple[int, ...]
+# The low 64 bits of each 128-bit field, in native byte order (see _minhash).
+_LOW_HALF = slice(0, None, 2) if sys.byteorder == "little" else slice(1, None, 2)
 
 
 def _h64(data: str) -> int:
     return int.from_bytes(hashlib.blake2b(data.encode(), digest_size=8).digest(), "big")
 
 
+def _lead_words(text: str, n: int = LEAD_WORDS) -> list[str]:
+    """``_WORD.findall(fold(text))[:n]`` without folding the whole text (folding a 4 KB body
+    costs ~1.5 ms, more than the rest of the signature): fold a prefix cut at a space, and
+    grow it until it holds ``n`` words. Folding is local to a character and its combining
+    marks, and a space is neither changed by it nor part of a word, so the words of such a
+    prefix are the first words of the whole text."""
+    size = 12 * n
+    while size < len(text):
+        cut = text.rfind(" ", 0, size)
+        if cut > 0:
+            found = _WORD.findall(fold(text[:cut]))
+            if len(found) >= n:
+                return found[:n]
+        size *= 2
+    return _WORD.findall(fold(text))[:n]
+
+
 def words(title: str, text: str) -> list[str]:
     """Folded words of the title and the lead of the text."""
-    return _WORD.findall(fold(title)) + _WORD.findall(fold(text))[:LEAD_WORDS]
+    return _WORD.findall(fold(title)) + _lead_words(text)
 
 
 def shingles(title: str, text: str) -> set[int]:
@@ -68,15 +90,40 @@ def signature(title: str, text: str) -> Signature | None:
     sh = shingles(title, text)
     if len(sh) < MIN_SHINGLES:
         return None
-    return tuple(min((a * x + b) % _P for x in sh) for a, b in _PERMS)
+    return _minhash(sh)
 
 
-def similarity(a: Sequence[int], b: Sequence[int]) -> float:
-    """Estimated Jaccard similarity of the shingle sets behind two signatures."""
-    return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
+def _minhash(sh: set[int]) -> Signature:
+    """``tuple(min((a * x + b) % _P for x in sh) for a, b in _PERMS)``, exactly, twice as fast:
+    the shingles are packed into one big integer, one 128-bit field each (``a * x + b`` needs
+    123 bits), so each permutation is a handful of big-integer operations instead of a Python
+    loop over the shingles. The reduction modulo the Mersenne prime ``2**61 - 1`` is done per
+    field with masks: ``v = (v & P) + (v >> 61)`` twice, then ``P`` is subtracted from the
+    fields still ``>= P``."""
+    n, order = len(sh), sys.byteorder
+    xs = int.from_bytes(b"".join(x.to_bytes(16, order) for x in sh), order)
+    ones = int.from_bytes((1).to_bytes(16, order) * n, order)
+    low61 = ones * _P
+    low62 = ones * ((1 << 62) - 1)
+    out = []
+    for a, b in _PERMS:
+        v = a * xs + b * ones                         # each field < 2**123
+        v = (v & low61) + ((v >> 61) & low62)         # < 2**63
+        v = (v & low61) + ((v >> 61) & low62)         # < 2**61 + 4
+        v -= (((v + ones) >> 61) & ones) * _P         # fields >= P
+        out.append(min(memoryview(v.to_bytes(16 * n, order)).cast("Q")[_LOW_HALF]))
+    return tuple(out)
 
 
-def same_story(a: Sequence[int], b: Sequence[int]) -> bool:
+def similarity(a: Sequence[object], b: Sequence[object]) -> float:
+    """Estimated Jaccard similarity of the shingle sets behind two signatures (tuples of
+    integers, or lists of the strings ``dumps`` writes)."""
+    if len(a) != len(b):
+        raise ValueError("signatures of different lengths")
+    return sum(map(operator.eq, a, b)) / len(a)
+
+
+def same_story(a: Sequence[object], b: Sequence[object]) -> bool:
     return similarity(a, b) >= THRESHOLD
 
 
@@ -86,7 +133,7 @@ def band_keys(sig: Sequence[int]) -> list[int]:
             for i in range(BANDS)]
 
 
-def pick_story(sig: Sequence[int], candidates: Iterable[tuple[int, Sequence[int]]],
+def pick_story(sig: Sequence[object], candidates: Iterable[tuple[int, Sequence[object]]],
                ) -> int | None:
     """The story id of the most similar candidate ``(story_id, signature)``, if any is
     similar enough."""
@@ -103,4 +150,4 @@ def dumps(sig: Sequence[int]) -> str:
 
 
 def loads(text: str) -> Signature:
-    return tuple(int(x) for x in text.split())
+    return tuple(map(int, text.split()))
