@@ -196,3 +196,22 @@ def test_connections_are_pooled_per_origin_and_old_origins_closed() -> None:
                     assert len(pools) <= 2
                 return statuses
         assert asyncio.run(go()) == [200] * 6
+
+
+def test_a_kept_alive_connection_to_an_allowed_host_serves_no_other_request(
+        srv: FixtureServer) -> None:
+    """The feed's own host (loopback here) is allowed for its feed; an article link from
+    another feed to that host must still be refused, although a kept-alive connection to
+    it is in the pool and the connect-time guard would not run again."""
+    srv.set("/feed.xml", "<rss/>")
+    srv.set("/internal", "secret")
+    settings = Settings(timeout=3.0, max_feed_bytes=LIMIT)
+
+    async def go() -> None:
+        async with Fetcher(settings) as f:
+            ok = await f.get(srv.url("/feed.xml"), allowed_hosts=["127.0.0.1"])
+            assert ok.status == 200
+            with pytest.raises(BlockedAddress):
+                await f.get(srv.url("/internal"), allowed_hosts=["other.example"])
+    asyncio.run(go())
+    assert srv.hits("/internal") == 0

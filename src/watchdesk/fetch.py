@@ -80,6 +80,19 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
     def __init__(self, allow: Iterable[Network] = ()) -> None:
         self._inner = httpcore.AnyIOBackend()
         self._allow = tuple(allow)
+        # Hosts we connected to only because the request allowed them (a feed's own host):
+        # a kept-alive connection to one of them must not serve a request that does not.
+        self.exempted: set[str] = set()
+
+    async def check(self, host: str, port: int) -> list[IPAddress]:
+        """The addresses of ``host``; BlockedAddress unless every one may be fetched."""
+        addrs = await self._resolve(host, port)
+        bad = [a for a in addrs if not is_public_address(a, self._allow)]
+        if bad or not addrs:
+            raise BlockedAddress(
+                f"refused to connect to {host} ({', '.join(map(str, bad or addrs))}): not a "
+                "public address (set WATCHDESK_ALLOW_NETWORKS to allow an intranet range)")
+        return addrs
 
     async def _resolve(self, host: str, port: int) -> list[IPAddress]:
         ip = parse_ip(host)
@@ -103,14 +116,9 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                           ) -> httpcore.AsyncNetworkStream:
         if host.lower() in _allowed_hosts.get():
             target = host
+            self.exempted.add(host.lower())
         else:
-            addrs = await self._resolve(host, port)
-            bad = [a for a in addrs if not is_public_address(a, self._allow)]
-            if bad or not addrs:
-                raise BlockedAddress(
-                    f"refused to connect to {host} ({', '.join(map(str, bad or addrs))}): not a "
-                    "public address (set WATCHDESK_ALLOW_NETWORKS to allow an intranet range)")
-            target = str(addrs[0])
+            target = str((await self.check(host, port))[0])  # connect to what was checked
         return await self._inner.connect_tcp(target, port, timeout=timeout,
                                              local_address=local_address,
                                              socket_options=socket_options)
@@ -270,9 +278,12 @@ class Fetcher:
     def __init__(self, settings: Settings, *,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.settings = settings
+        self._guard: GuardedBackend | None = None
         if transport is None:
             t = httpx.AsyncHTTPTransport(trust_env=False)
-            t._pool = PoolPerOrigin(settings)  # type: ignore[assignment]
+            pool = PoolPerOrigin(settings)
+            self._guard = pool._backend
+            t._pool = pool  # type: ignore[assignment]
             transport = t
         self.client = httpx.AsyncClient(
             transport=transport, follow_redirects=False, trust_env=False,
@@ -319,14 +330,25 @@ class Fetcher:
         resp.elapsed_ms = int((time.monotonic() - t0) * 1000)
         return resp
 
+    async def _check_reuse(self, host: str, port: int) -> None:
+        """A host connected to because another request allowed it may have a kept-alive
+        connection in the pool, which the connect-time guard would not see again: check it
+        here when this request does not allow it."""
+        host = host.lower()
+        if (self._guard is not None and host in self._guard.exempted
+                and host not in _allowed_hosts.get()):
+            await self._guard.check(host, port)
+
     async def _follow(self, url: str, etag: str | None, last_modified: str | None,
                       max_bytes: int, accept: str, deadline: asyncio.Timeout) -> Response:
         seen = {url}
         permanent = True
         current = url
         for _hop in range(self.settings.max_redirects + 1):
-            if urlsplit(current).scheme not in ("http", "https"):
+            parts = urlsplit(current)
+            if parts.scheme not in ("http", "https"):
                 raise BlockedAddress(f"only http and https are fetched, not {current!r}")
+            await self._check_reuse(parts.hostname or "", parts.port or 0)
             headers = {"Accept": accept}
             if etag and current == url:
                 headers["If-None-Match"] = etag
