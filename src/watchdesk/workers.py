@@ -73,28 +73,26 @@ class Workers:
         """Start every worker now rather than on the first article."""
         await asyncio.gather(*(self._run(_ping) for _ in range(self.size)))
 
-    async def parse(self, body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
+    async def _task(self, what: str, fn: Any, *args: Any) -> Any:
+        """Run one task; whatever goes wrong with it is that document's ExtractError."""
         try:
-            result: ParsedFeed = await self._run(_parse, body, headers, url)
+            return await self._run(fn, *args)
         except FutureTimeout as e:
-            raise ExtractError(f"parsing took more than {self.timeout:g}s") from e
+            raise ExtractError(f"{what} took more than {self.timeout:g}s") from e
         except ProcessExpired as e:
-            raise ExtractError(f"the parser process died ({e})") from e
+            raise ExtractError(f"the {what} process died ({e})") from e
         except MemoryError as e:
-            raise ExtractError("parsing ran out of its memory bound") from e
+            raise ExtractError(f"{what} ran out of its memory bound") from e
+        except Exception as e:  # feedparser/trafilatura/lxml failing on one document
+            raise ExtractError(f"{what} failed: {type(e).__name__}: {e}") from e
+
+    async def parse(self, body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
+        result: ParsedFeed = await self._task("parsing", _parse, body, headers, url)
         return result
 
     async def extract(self, html: bytes, url: str, content_type: str = "") -> Extracted | None:
-        try:
-            result: Extracted | None = await self._run(_extract, html, url, content_type)
-        except FutureTimeout as e:
-            raise ExtractError(f"extraction took more than {self.timeout:g}s") from e
-        except ProcessExpired as e:
-            raise ExtractError(f"the extraction process died ({e})") from e
-        except MemoryError as e:
-            raise ExtractError("extraction ran out of its memory bound") from e
-        except Exception as e:  # trafilatura/lxml failing on one page is that page's problem
-            raise ExtractError(f"{type(e).__name__}: {e}") from e
+        result: Extracted | None = await self._task("extraction", _extract, html, url,
+                                                    content_type)
         return result
 
     def close(self) -> None:
