@@ -19,10 +19,9 @@ from typing import Any
 import click
 
 from . import __version__, logs
-from .config import check_feeds, parse_duration
+from .config import check_config, parse_duration
 from .errors import ConfigError, WatchdeskError
 from .notify.commands import digest_command, outbox_command
-from .rules import load_rules
 from .settings import Settings, from_env
 from .store import Store, iso, parse_iso
 
@@ -167,13 +166,7 @@ def _require_config(settings: Settings) -> None:
 
 
 def _config_errors(settings: Settings) -> list[ConfigError]:
-    _, errors = check_feeds(settings.feeds)
-    if not Path(settings.rules).is_dir():
-        errors.append(ConfigError(str(settings.rules), None, None,
-                                  "rules folder not found (create it, or pass --rules DIR)"))
-    else:
-        errors.extend(load_rules(settings.rules)[1])
-    return errors
+    return check_config(settings.feeds, settings.rules).errors
 
 
 @cli.command()
@@ -183,20 +176,14 @@ def check(settings: Settings) -> None:
 
     Each error is printed as FILE:LINE:COLUMN: what is wrong.
     """
-    feeds, feed_errors = check_feeds(settings.feeds)
-    rule_errors: list[ConfigError] = []
-    nrules = 0
-    if Path(settings.rules).is_dir():
-        ruleset, rule_errors = load_rules(settings.rules)
-        nrules = len(ruleset.rules)
-    else:
-        rule_errors = [ConfigError(str(settings.rules), None, None, "rules folder not found")]
-    for e in [*feed_errors, *rule_errors]:
+    result = check_config(settings.feeds, settings.rules)
+    for e in result.errors:
         click.echo(str(e))
-    if feed_errors or rule_errors:
-        click.echo(f"{len(feed_errors) + len(rule_errors)} error(s)", err=True)
+    if result.errors:
+        click.echo(f"{len(result.errors)} error(s)", err=True)
         sys.exit(1)
-    click.echo(f"ok: {len(feeds)} feeds in {settings.feeds}, {nrules} rules in "
+    nrules = len(result.rules.rules) if result.rules else 0
+    click.echo(f"ok: {len(result.feeds)} feeds in {settings.feeds}, {nrules} rules in "
                f"{settings.rules}")
 
 

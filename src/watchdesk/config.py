@@ -7,12 +7,14 @@ reported at once (``check_feeds``), so an analyst fixes them in one go.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ConfigError
 from .models import FeedConfig
+from .rules import RuleSet, load_rules
 from .yamlsource import YamlDocument, load_yaml, schema_errors
 
 MIN_INTERVAL = 60
@@ -93,6 +95,28 @@ def check_feeds(path: str | Path) -> tuple[list[FeedConfig], list[ConfigError]]:
     except ConfigError as e:
         return [], [e]
     return feeds_from_document(doc)
+
+
+@dataclass
+class ConfigCheck:
+    """feeds.yaml and the rules folder, validated together (`watchdesk check`)."""
+
+    feeds: list[FeedConfig]
+    rules: RuleSet | None           # None when the rules folder does not exist
+    errors: list[ConfigError]
+
+
+def check_config(feeds_path: str | Path, rules_dir: str | Path) -> ConfigCheck:
+    """Every error in feeds.yaml and in the rule files, feeds first."""
+    feeds, errors = check_feeds(feeds_path)
+    ruleset = None
+    if Path(rules_dir).is_dir():
+        ruleset, rule_errors = load_rules(rules_dir)
+        errors.extend(rule_errors)
+    else:
+        errors.append(ConfigError(str(rules_dir), None, None,
+                                  "rules folder not found (create it, or pass --rules DIR)"))
+    return ConfigCheck(feeds, ruleset, errors)
 
 
 def load_feeds(path: str | Path) -> list[FeedConfig]:

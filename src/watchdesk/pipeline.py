@@ -91,11 +91,10 @@ class CycleReport:
 
 def to_record(m: Any) -> MatchRecord:
     """rules.Match -> what the store keeps."""
-    snippets = {f: {"text": s.text, "spans": [list(sp) for sp in s.spans]}
-                for f, s in m.snippets.items()}
-    best = next((snippets[f]["text"] for f in ("body", "summary", "title") if f in snippets), "")
+    best = next((m.snippets[f].text for f in ("body", "summary", "title")
+                 if f in m.snippets), "")
     return MatchRecord(rule_id=m.rule_id, priority=m.priority, terms=list(m.terms),
-                       snippet=str(best), snippets=snippets)
+                       snippet=best, snippets={f: s.as_json() for f, s in m.snippets.items()})
 
 
 class Pipeline:

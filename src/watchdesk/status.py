@@ -277,16 +277,11 @@ def _next_digest(settings: Settings, now: datetime) -> tuple[datetime | None, st
 def config_errors(settings: Settings) -> list[str]:
     """Errors in feeds.yaml, the rule files and the digest settings, as `watchdesk check`
     reports them."""
-    from .config import check_feeds
+    from .config import check_config
     from .errors import ConfigError
     from .notify.schedule import digest_clock
-    from .rules import load_rules
 
-    errors: list[ConfigError] = list(check_feeds(settings.feeds)[1])
-    if Path(settings.rules).is_dir():
-        errors.extend(load_rules(settings.rules)[1])
-    else:
-        errors.append(ConfigError(str(settings.rules), None, None, "rules folder not found"))
+    errors: list[ConfigError] = check_config(settings.feeds, settings.rules).errors
     try:
         digest_clock(settings)
     except ConfigError as e:

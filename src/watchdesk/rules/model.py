@@ -30,6 +30,10 @@ class Snippet:
     text: str
     spans: tuple[tuple[int, int], ...]
 
+    def as_json(self) -> dict[str, object]:
+        """``{"text": ..., "spans": [[start, end], ...]}``: as stored in ``matches.snippets``."""
+        return {"text": self.text, "spans": [list(sp) for sp in self.spans]}
+
     def highlighted(self, before: str = "[", after: str = "]") -> str:
         """``text`` with each span wrapped in ``before``/``after`` (for terminals and tests)."""
         out, last = [], 0
