@@ -11,9 +11,11 @@ How:
    summary when there is no body), cut into overlapping word trigrams, each hashed to 64
    bits. Only the lead: outlets cut, extend and decorate the end of a wire story, rarely its
    beginning;
-2. ``signature``: a MinHash of those shingles (``PERMUTATIONS`` hash functions): the share
-   of positions where two signatures agree estimates the Jaccard similarity of the shingle
-   sets;
+2. ``signature``: a MinHash of those shingles, ``SLOTS`` values long: the share of positions
+   where two signatures agree estimates the Jaccard similarity of the shingle sets. It is a
+   *one-permutation* MinHash (each shingle hashed once, its top bits picking a slot, each
+   slot keeping its smallest hash) with *optimal densification* for the empty slots
+   (Shrivastava, ICML 2017): as accurate as 64 separate hash functions, 30 times cheaper;
 3. ``band_keys``: locality-sensitive hashing, ``BANDS`` bands of ``ROWS`` values; articles
    sharing a band key are *candidates*, found with an index look-up instead of comparing
    against every recent article (two texts with similarity 0.3 share a key 95% of the time,
@@ -31,48 +33,53 @@ import hashlib
 import operator
 import random
 import re
-import sys
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from .rules.text import fold
 
 LEAD_WORDS = 200
 SHINGLE = 3
-PERMUTATIONS = 64
+SLOTS = 64
 BANDS, ROWS = 32, 2
 THRESHOLD = 0.45
 MIN_SHINGLES = 12
 CANDIDATES = 100  # recent articles compared, those sharing the most band keys
 
-_P = (1 << 61) - 1  # a Mersenne prime above every 61-bit shingle hash
-_rng = random.Random(20260302)  # fixed: signatures must agree across runs and processes
-_PERMS = [(_rng.randrange(1, _P), _rng.randrange(0, _P)) for _ in range(PERMUTATIONS)]
+_P = (1 << 61) - 1  # shingle hashes are 61-bit
+_SLOT_SHIFT = 61 - 6  # their top 6 bits pick one of the 64 slots
+_NONE = 1 << 61  # above every shingle hash
+assert SLOTS == 1 << (61 - _SLOT_SHIFT)
+_rng = random.Random(20261126)  # fixed: signatures must agree across runs and processes
+# Where an empty slot looks for a value: its own fixed order of the other slots.
+_PROBES = tuple(tuple(k for k in _rng.sample(range(SLOTS), SLOTS) if k != j)
+                for j in range(SLOTS))
 _WORD = re.compile(r"\w+")
 
 Signature = tuple[int, ...]
-# The low 64 bits of each 128-bit field, in native byte order (see _minhash).
-_LOW_HALF = slice(0, None, 2) if sys.byteorder == "little" else slice(1, None, 2)
 
 
 def _h64(data: str) -> int:
     return int.from_bytes(hashlib.blake2b(data.encode(), digest_size=8).digest(), "big")
 
 
+@lru_cache(maxsize=1 << 15)
+def _chunk_words(chunk: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(fold(chunk)))
+
+
 def _lead_words(text: str, n: int = LEAD_WORDS) -> list[str]:
-    """``_WORD.findall(fold(text))[:n]`` without folding the whole text (folding a 4 KB body
-    costs ~1.5 ms, more than the rest of the signature): fold a prefix cut at a space, and
-    grow it until it holds ``n`` words. Folding is local to a character and its combining
-    marks, and a space is neither changed by it nor part of a word, so the words of such a
-    prefix are the first words of the whole text."""
-    size = 12 * n
-    while size < len(text):
-        cut = text.rfind(" ", 0, size)
-        if cut > 0:
-            found = _WORD.findall(fold(text[:cut]))
-            if len(found) >= n:
-                return found[:n]
-        size *= 2
-    return _WORD.findall(fold(text))[:n]
+    """``_WORD.findall(fold(text))[:n]``, ten times faster: folding a 4 KB body costs ~1.5 ms,
+    more than the rest of the signature. The text is cut at whitespace (C speed) and each
+    distinct chunk is folded once (cached: news repeats its words). Folding is local to a
+    character and its combining marks, and whitespace is neither changed by it nor part of a
+    word, so the words of the chunks, in order, are the words of the whole text."""
+    out: list[str] = []
+    for chunk in text.split():
+        out.extend(_chunk_words(chunk))
+        if len(out) >= n:
+            break
+    return out[:n]
 
 
 def words(title: str, text: str) -> list[str]:
@@ -93,25 +100,26 @@ def signature(title: str, text: str) -> Signature | None:
     return _minhash(sh)
 
 
-def _minhash(sh: set[int]) -> Signature:
-    """``tuple(min((a * x + b) % _P for x in sh) for a, b in _PERMS)``, exactly, twice as fast:
-    the shingles are packed into one big integer, one 128-bit field each (``a * x + b`` needs
-    123 bits), so each permutation is a handful of big-integer operations instead of a Python
-    loop over the shingles. The reduction modulo the Mersenne prime ``2**61 - 1`` is done per
-    field with masks: ``v = (v & P) + (v >> 61)`` twice, then ``P`` is subtracted from the
-    fields still ``>= P``."""
-    n, order = len(sh), sys.byteorder
-    xs = int.from_bytes(b"".join(x.to_bytes(16, order) for x in sh), order)
-    ones = int.from_bytes((1).to_bytes(16, order) * n, order)
-    low61 = ones * _P
-    low62 = ones * ((1 << 62) - 1)
+def _minhash(sh: Iterable[int]) -> Signature:
+    """One-permutation MinHash with optimal densification.
+
+    Slot ``j`` holds the smallest shingle hash whose top bits are ``j``. A slot no shingle
+    fell in takes the value of the first filled slot in its own fixed probe order, the same
+    order for every text: two texts then agree on a slot with probability the Jaccard
+    similarity of their shingle sets, as with separate hash functions, for the cost of one
+    hash per shingle. Values keep their slot bits, so a filled slot never equals a borrowed
+    one by accident."""
+    mins: dict[int, int] = {}
+    for x in sh:
+        slot = x >> _SLOT_SHIFT
+        if x < mins.get(slot, _NONE):
+            mins[slot] = x
     out = []
-    for a, b in _PERMS:
-        v = a * xs + b * ones                         # each field < 2**123
-        v = (v & low61) + ((v >> 61) & low62)         # < 2**63
-        v = (v & low61) + ((v >> 61) & low62)         # < 2**61 + 4
-        v -= (((v + ones) >> 61) & ones) * _P         # fields >= P
-        out.append(min(memoryview(v.to_bytes(16 * n, order)).cast("Q")[_LOW_HALF]))
+    for j in range(SLOTS):
+        v = mins.get(j)
+        if v is None:
+            v = next(mins[k] for k in _PROBES[j] if k in mins)
+        out.append(v)
     return tuple(out)
 
 

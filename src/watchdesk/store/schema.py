@@ -208,3 +208,28 @@ def m005_story_bands_covering_index(db: Database) -> None:
         DROP INDEX story_bands_band;
         """
     )
+
+
+@migrations()
+def m006_one_permutation_story_signatures(db: Database) -> None:
+    """Story signatures became one-permutation MinHashes (see ``stories``), which old ones
+    cannot be compared with: recompute those of the recent articles from the articles
+    themselves, with the same inputs as the pipeline (title; body, else summary), so that
+    new articles keep linking to stories stored before the upgrade. Signatures whose article
+    is gone are dropped."""
+    from .. import stories
+
+    rows = db.execute(
+        "SELECT s.article_id, a.id, a.title, coalesce(nullif(a.body, ''), a.summary)"
+        " FROM story_sigs s LEFT JOIN articles a ON a.id = s.article_id").fetchall()
+    for article_id, found, title, text in rows:
+        db.execute("DELETE FROM story_bands WHERE article_id = ?", [article_id])
+        sig = stories.signature(title or "", text or "") if found else None
+        if sig is None:
+            db.execute("DELETE FROM story_sigs WHERE article_id = ?", [article_id])
+            continue
+        db.execute("UPDATE story_sigs SET sig = ? WHERE article_id = ?",
+                   [stories.dumps(sig), article_id])
+        for band in set(stories.band_keys(sig)):
+            db.execute("INSERT INTO story_bands(band, article_id) VALUES (?, ?)",
+                       [band, article_id])
