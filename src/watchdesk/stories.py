@@ -8,7 +8,7 @@ the same ``articles.story_id``, so the digest can show the story once ("also in 
 How:
 
 1. ``shingles``: the folded title and the first ``LEAD_WORDS`` words of the body (or the
-   summary when there is no body), cut into overlapping word trigrams, each hashed to 64
+   summary when there is no body), cut into overlapping word trigrams, each hashed to 61
    bits. Only the lead: outlets cut, extend and decorate the end of a wire story, rarely its
    beginning;
 2. ``signature``: a MinHash of those shingles, ``SLOTS`` values long: the share of positions
@@ -39,12 +39,13 @@ from functools import lru_cache
 from .rules.text import fold
 
 LEAD_WORDS = 200
-SHINGLE = 3
+SHINGLE = 3  # words per shingle (shingles() is written for 3)
 SLOTS = 64
 BANDS, ROWS = 32, 2
 THRESHOLD = 0.45
 MIN_SHINGLES = 12
-CANDIDATES = 100  # recent articles compared, those sharing the most band keys
+CANDIDATES = 20  # recent articles compared, those sharing the most band keys
+BAND_DEPTH = 50  # recent articles looked at per band key
 
 _P = (1 << 61) - 1  # shingle hashes are 61-bit
 _SLOT_SHIFT = 61 - 6  # their top 6 bits pick one of the 64 slots
@@ -54,6 +55,7 @@ _rng = random.Random(20261126)  # fixed: signatures must agree across runs and p
 # Where an empty slot looks for a value: its own fixed order of the other slots.
 _PROBES = tuple(tuple(k for k in _rng.sample(range(SLOTS), SLOTS) if k != j)
                 for j in range(SLOTS))
+_MIX = (_rng.randrange(1, _P), _rng.randrange(1, _P))
 _WORD = re.compile(r"\w+")
 
 Signature = tuple[int, ...]
@@ -87,9 +89,18 @@ def words(title: str, text: str) -> list[str]:
     return _WORD.findall(fold(title)) + _lead_words(text)
 
 
+@lru_cache(maxsize=1 << 16)
+def _word_hash(word: str) -> int:
+    return _h64(word) & _P
+
+
 def shingles(title: str, text: str) -> set[int]:
-    w = words(title, text)
-    return {_h64(" ".join(w[i:i + SHINGLE])) & _P for i in range(len(w) - SHINGLE + 1)}
+    """The word trigrams, each hashed to 61 bits: ``(a*h(w1) + b*h(w2) + h(w3)) mod P`` over
+    the cached 61-bit hashes of its words (a linear hash of random values: uniform, and
+    order-sensitive), ten times cheaper than hashing each trigram's text."""
+    h = [_word_hash(w) for w in words(title, text)]
+    a, b = _MIX
+    return {(a * x + b * y + z) % _P for x, y, z in zip(h, h[1:], h[2:], strict=False)}
 
 
 def signature(title: str, text: str) -> Signature | None:

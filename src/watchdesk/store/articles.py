@@ -111,29 +111,37 @@ class ArticlesMixin(FeedsMixin, StoreBase):
         its signature recorded for the articles to come."""
         if not sig:
             return article_id
-        keys = stories.band_keys(sig)
-        marks = ",".join("?" * len(keys))
+        keys = sorted(set(stories.band_keys(sig)))
         text = stories.dumps(sig)
-        # Compared as their decimal strings (dumps writes each value in its one canonical
-        # form), not parsed back to integers: an article has tens of candidates, and
-        # parsing them was most of the cost of storing it.
-        # Only the CANDIDATES articles sharing the most band keys with it: a common
-        # trigram that hashes low makes a band key shared by thousands of unrelated
-        # articles (one in five of 13,000 on the bench corpus), and comparing them all made
-        # storing an article cost 70 ms. A near-duplicate shares ~32 s^2 bands (6-7 at the
-        # threshold), unrelated articles one or two. Candidates come in article order, so
-        # ties on similarity go to the most recent article, as before.
+        # Which recent articles to compare it with (the costly part of storing an article):
+        # - those sharing at least two band keys: a near-duplicate shares ~32 s^2 bands (6-7
+        #   at the threshold; one or none 0.6% of the time), an unrelated article one at most;
+        # - of those, the CANDIDATES sharing the most;
+        # - and per band key, only the BAND_DEPTH most recent articles holding it. A common
+        #   trigram that hashes low makes a band key shared by thousands of unrelated
+        #   articles (one in six of 6,000 on the bench corpus): reading them all made the
+        #   cost grow with the window (2.3 ms per article at 6,000). A near-duplicate older
+        #   than that still shares its other, rarer, bands.
+        # Signatures are compared as their decimal strings (dumps writes each value in its
+        # one canonical form), not parsed back to integers. Candidates come in article
+        # order, so ties on similarity go to the most recent article.
+        per_band = " UNION ALL ".join(
+            ["SELECT * FROM (SELECT article_id FROM story_bands WHERE band = ?"
+             " ORDER BY article_id DESC LIMIT ?)"] * len(keys))
+        params: list[int] = []
+        for k in keys:
+            params += (k, stories.BAND_DEPTH)
         candidates = [(r[0], r[1].split()) for r in c.execute(
             f"SELECT s.story_id, s.sig FROM story_sigs s JOIN"
-            f" (SELECT article_id FROM story_bands WHERE band IN ({marks})"
-            f" GROUP BY article_id ORDER BY count(*) DESC, article_id DESC LIMIT ?) b"
+            f" (SELECT article_id FROM ({per_band}) GROUP BY article_id HAVING count(*) > 1"
+            f" ORDER BY count(*) DESC, article_id DESC LIMIT ?) b"
             f" ON b.article_id = s.article_id ORDER BY s.article_id",
-            (*keys, stories.CANDIDATES))]
+            (*params, stories.CANDIDATES))]
         story_id = stories.pick_story(text.split(), candidates) or article_id
         c.execute("INSERT OR REPLACE INTO story_sigs(article_id, story_id, sig, created_at)"
                   " VALUES (?,?,?,?)", (article_id, story_id, text, now))
         c.executemany("INSERT INTO story_bands(band, article_id) VALUES (?,?)",
-                      [(k, article_id) for k in set(keys)])
+                      [(k, article_id) for k in keys])
         return story_id
 
     @staticmethod
