@@ -18,6 +18,7 @@ sys.path.insert(0, str(BENCH))
 
 import corpus  # noqa: E402
 import corpus_news  # noqa: E402
+import farm  # noqa: E402
 
 from watchdesk.extract import extract_page  # noqa: E402
 
@@ -64,3 +65,15 @@ def test_light_corpus_unchanged() -> None:
     with pytest.raises(ValueError):
         corpus.page(7, 0, 0, "heavy")
 
+
+def test_pregenerated_store_serves_the_same_pages(tmp_path: Path) -> None:
+    cfg = farm.FarmConfig(seed=SEED, feeds=3, entries=2)
+    index, info = farm.pregenerate(cfg, tmp_path, extra={1: 1}, workers=1)
+    assert info["pages"] == 7
+    store = farm.PageStore(str(index))
+    assert store.get(1, 2) == corpus.page(SEED, 1, 2)
+    assert store.get(2, 1) == corpus.page(SEED, 2, 1)
+    assert store.get(2, 2) is None
+    store.close()
+    farm.remove_store(index)
+    assert not list(tmp_path.iterdir())
