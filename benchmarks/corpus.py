@@ -7,7 +7,11 @@ Text: French and English sentences built from a vocabulary of the desk's beat (p
 people, organisations) and ordinary newsroom phrasing. A pool of paragraphs is generated once
 per seed; a page picks its paragraphs from the pool with its own seeded generator.
 
-Pages: four site templates, like the sites a desk follows:
+Pages come in two corpora (``CORPORA``) with the same text: ``news`` (the default, see
+``corpus_news``) has the structure of real news pages and costs extraction what real pages
+cost; ``light``, described below, is the earlier flat markup, kept selectable.
+
+Pages (``light``): four site templates, like the sites a desk follows:
 
 - ``daily``: a national daily: big mega-menu, breadcrumb, "lire aussi" boxes inside the text,
   related articles, a comment thread, a long footer (40-120 KB);
@@ -31,6 +35,7 @@ from dataclasses import dataclass
 
 BASE_EPOCH = 1_704_067_200  # 2024-01-01T00:00:00Z: entry dates are fixed, not "now"
 TEMPLATES = ("daily", "wire", "magazine", "blog")
+CORPORA = ("news", "light")  # markup of the article pages; the text is the same
 
 PLACES_FR = ("la Libye", "Benghazi", "Tripoli", "Syrte", "Tobrouk", "Misrata", "la Cyrénaïque",
              "le Fezzan", "Sebha", "le Mali", "Bamako", "Gao", "Tombouctou", "Kidal", "le Niger",
@@ -293,8 +298,18 @@ def entry_text(seed: int, feed: int, entry: int) -> tuple[str, str, list[str]]:
     return title, lead, body
 
 
-def page(seed: int, feed: int, entry: int) -> bytes:
-    """The HTML of one article page."""
+def page(seed: int, feed: int, entry: int, corpus: str = "news") -> bytes:
+    """The HTML of one article page in ``corpus`` (one of ``CORPORA``)."""
+    if corpus == "news":
+        import corpus_news
+        return corpus_news.page(seed, feed, entry)
+    if corpus != "light":
+        raise ValueError(f"unknown corpus {corpus!r}: one of {', '.join(CORPORA)}")
+    return _light_page(seed, feed, entry)
+
+
+def _light_page(seed: int, feed: int, entry: int) -> bytes:
+    """The ``light`` corpus: flat markup, most of its bytes inline JS/CSS."""
     s = site(seed, feed)
     rng = random.Random(seed * 2_000_003 + feed * 10_007 + entry)
     title, lead, body = entry_text(seed, feed, entry)

@@ -19,16 +19,20 @@ pace). It stops on ``Farm.stop``, when the controlling process goes away, or aft
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import email.utils
 import functools
 import gzip
 import ipaddress
+import json
 import multiprocessing
+import os
 import re
 import time
 from dataclasses import asdict, dataclass, field
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 import corpus
@@ -52,6 +56,8 @@ class FarmConfig:
     latency: float = 0.05      # seconds before each response
     gzip: bool = False         # compress when the client accepts gzip (costs the farm CPU)
     max_seconds: float = 3600  # hard lifetime of the farm process
+    corpus: str = "news"       # markup of the article pages (corpus.CORPORA)
+    store: str = ""            # index of pre-generated pages (``pregenerate``), if any
 
 
 @dataclass
@@ -61,10 +67,86 @@ class _Stats:
     feed_200: int = 0
     feed_304: int = 0
     page_200: int = 0
+    page_generated: int = 0    # pages built on request (not found in the store)
     bytes_sent: int = 0
     open_connections: int = 0
     max_open_connections: int = 0
     connections: int = 0
+
+
+class PageStore:
+    """Pre-generated pages, read back from their files (see ``pregenerate``)."""
+
+    def __init__(self, index_path: str) -> None:
+        index = json.loads(Path(index_path).read_text(encoding="utf-8"))
+        self.fds = [os.open(name, os.O_RDONLY) for name in index["files"]]
+        self.where = {(f, e): (k, off, n) for f, e, k, off, n in index["pages"]}
+
+    def get(self, f: int, e: int) -> bytes | None:
+        hit = self.where.get((f, e))
+        if hit is None:
+            return None
+        k, off, n = hit
+        return os.pread(self.fds[k], n, off)
+
+    def close(self) -> None:
+        for fd in self.fds:
+            os.close(fd)
+        self.fds = []
+
+
+def _write_pages(seed: int, name: str, todo: list[tuple[int, int]], path: str,
+                 ) -> list[tuple[int, int, int, int]]:
+    """Pages ``(feed, entries)`` of ``todo`` into the file ``path``: [(feed, entry, offset,
+    length)]."""
+    out = []
+    with open(path, "wb") as fh:
+        for f, n in todo:
+            for e in range(n):
+                body = corpus.page(seed, f, e, name)
+                out.append((f, e, fh.tell(), len(body)))
+                fh.write(body)
+    return out
+
+
+def pregenerate(cfg: FarmConfig, directory: Path, extra: dict[int, int] | None = None,
+                workers: int = 2) -> tuple[Path, dict[str, Any]]:
+    """Build before the run the pages it will ask for (each feed's ``cfg.entries`` entries,
+    plus ``extra[f]`` entries to be published later) into files in ``directory``, so that
+    the farm serves them without spending its CPU building them. Returns the index to put
+    in ``FarmConfig.store`` and what it cost. Pages not in the store are built on request."""
+    extra = extra or {}
+    todo = [(f, cfg.entries + extra.get(f, 0)) for f in range(cfg.feeds)]
+    n_chunks = max(1, min(len(todo), workers * 4))
+    chunks = [todo[k::n_chunks] for k in range(n_chunks)]
+    files = [str(directory / f"pages-{cfg.corpus}-{k}.bin") for k in range(n_chunks)]
+    c0, t0 = time.process_time(), time.perf_counter()
+    ctx = multiprocessing.get_context("spawn")
+    pages: list[tuple[int, int, int, int, int]] = []
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+        jobs = [pool.submit(_write_pages, cfg.seed, cfg.corpus, chunk, path)
+                for chunk, path in zip(chunks, files, strict=True)]
+        for k, job in enumerate(jobs):
+            pages += [(f, e, k, off, n) for f, e, off, n in job.result()]
+    index = directory / f"pages-{cfg.corpus}.json"
+    index.write_text(json.dumps({"files": files, "pages": pages}), encoding="utf-8")
+    sizes = sorted(n for *_, n in pages)
+    return index, {"pages": len(pages), "mb": round(sum(sizes) / 1e6, 1),
+                   "page_kb": {"min": round(sizes[0] / 1024, 1),
+                               "median": round(sizes[len(sizes) // 2] / 1024, 1),
+                               "max": round(sizes[-1] / 1024, 1)},
+                   "wall_s": round(time.perf_counter() - t0, 1),
+                   "driver_cpu_s": round(time.process_time() - c0, 2)}
+
+
+def remove_store(index: Path) -> None:
+    """Delete the files of a page store (they can take a few GB)."""
+    with contextlib.suppress(OSError, ValueError):
+        for name in json.loads(index.read_text(encoding="utf-8"))["files"]:
+            with contextlib.suppress(OSError):
+                os.unlink(name)
+    with contextlib.suppress(OSError):
+        index.unlink()
 
 
 class _Site:
@@ -76,11 +158,20 @@ class _Site:
         self.latency = cfg.latency
         self.counts = [cfg.entries] * cfg.feeds
         self.stats = _Stats()
+        self.store = PageStore(cfg.store) if cfg.store else None
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - one _Site per process, lives as long
     def _feed(self, f: int, count: int) -> bytes:
         return corpus.feed_doc(self.cfg.seed, f, count, self.cfg.entries,
                                self.bases[f % self.cfg.hosts])
+
+    def _page(self, f: int, e: int) -> bytes:
+        if self.store is not None:
+            body = self.store.get(f, e)
+            if body is not None:
+                return body
+        self.stats.page_generated += 1
+        return corpus.page(self.cfg.seed, f, e, self.cfg.corpus)
 
     def respond(self, path: str, headers: dict[str, str]) -> tuple[int, list[tuple[str, str]],
                                                                   bytes]:
@@ -105,7 +196,7 @@ class _Site:
             modified = corpus.entry_date(f, e)
             kind = "page"
             ctype = "text/html; charset=utf-8"
-            make = functools.partial(corpus.page, self.cfg.seed, f, e)
+            make = functools.partial(self._page, f, e)
         validators = [("ETag", etag),
                       ("Last-Modified", email.utils.formatdate(modified, usegmt=True)),
                       ("Cache-Control", "max-age=60")]

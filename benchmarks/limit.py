@@ -33,10 +33,13 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def measure(seed: int, pages: list[tuple[int, int]], workers: int = 0) -> dict[str, Any]:
-    """Extraction rate (pages/s) over ``pages`` ((feed, entry) pairs) with one process per core."""
+def measure(seed: int, pages: list[tuple[int, int]], workers: int = 0,
+            corpus_name: str = "news") -> dict[str, Any]:
+    """Extraction rate (pages/s) over ``pages`` ((feed, entry) pairs of ``corpus_name``) with
+    one process per core."""
     workers = workers or cores()
-    docs = [(corpus.page(seed, f, e), f"http://bench.invalid/a/{f}/{e}.html") for f, e in pages]
+    docs = [(corpus.page(seed, f, e, corpus_name), f"http://bench.invalid/a/{f}/{e}.html")
+            for f, e in pages]
     ctx = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx) as pool:
         warm = docs[: workers * 2]
@@ -44,14 +47,16 @@ def measure(seed: int, pages: list[tuple[int, int]], workers: int = 0) -> dict[s
         t0 = time.perf_counter()
         results = list(pool.map(_extract, *zip(*docs, strict=True), chunksize=1))
         wall = time.perf_counter() - t0
-    cpu = [c for c, _ in results]
+    cpu = sorted(c for c, _ in results)
     sizes = sorted(len(html) for html, _ in docs)
     return {
         "pages": len(docs),
         "workers": workers,
         "wall_s": wall,
         "articles_per_s": len(docs) / wall,
+        "corpus": corpus_name,
         "cpu_ms_per_page": 1000 * statistics.fmean(cpu),
+        "cpu_ms_per_page_median": 1000 * statistics.median(cpu),
         "cpu_limit_articles_per_s": workers / statistics.fmean(cpu),
         "empty": sum(1 for _, n in results if n == 0),
         "page_kb": {"min": sizes[0] / 1024, "median": statistics.median(sizes) / 1024,

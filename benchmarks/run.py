@@ -48,7 +48,7 @@ sys.path[:0] = [str(HERE), str(ROOT / "src")]
 
 import corpus  # noqa: E402
 import limit  # noqa: E402
-from farm import Farm, FarmConfig  # noqa: E402
+from farm import Farm, FarmConfig, pregenerate, remove_store  # noqa: E402
 from monitor import Monitor  # noqa: E402
 
 SCHEMA = 1
@@ -179,6 +179,8 @@ def run_poll(name: str, work: Path, feeds: Path, rules: Path, db: Path, farm: Fa
         "farm": {"requests": farm1["requests"] - farm0["requests"],
                  "cpu_s": round(farm_cpu, 2),
                  "busy": round(farm_cpu / wall, 3),
+                 "cpu_ms_per_request": round(1000 * farm_cpu / max(1, farm1["requests"]
+                                                                  - farm0["requests"]), 3),
                  "max_open_connections": farm1["max_open_connections"]},
         "other_cpu_s": round(max(0.0, rss["system_busy_cpu_s"] - rss["tree_cpu_s"]
                                  - farm_cpu), 2),
@@ -367,10 +369,16 @@ def print_report(r: dict[str, Any]) -> None:
     print()
     print(f"watchdesk benchmark  {r['commit']}  {r['date']}  {r['machine']['cores']} cores, "
           f"load {r['machine']['loadavg_start']:.1f} -> {r['machine']['loadavg_end']:.1f}")
+    farm = r.get("farm", {})
     print(f"farm: {p['feeds']} feeds x {p['entries']} entries on {p['hosts']} hosts, latency "
-          f"{p['latency'] * 1000:.0f} ms (re-poll {p['repoll_latency'] * 1000:.0f} ms), pages "
-          + ("{min:.0f}-{max:.0f} KB (median {median:.0f})".format(**r['limit']['page_kb'])
-             if r.get("limit") else ""))
+          f"{p['latency'] * 1000:.0f} ms (re-poll {p['repoll_latency'] * 1000:.0f} ms), "
+          f"corpus {p.get('corpus', 'light')}, pages "
+          + ("{min:.0f}-{max:.0f} KB (median {median:.0f}), ".format(**r['limit']['page_kb'])
+             if r.get("limit") else "")
+          + ("pre-generated ({pages} pages, {wall_s:.0f} s)".format(**r["pregenerated"])
+             if r.get("pregenerated") else "built on request")
+          + (f"; farm CPU {1000 * farm['cpu_s'] / farm['requests']:.2f} ms/request"
+             if farm.get("requests") else ""))
     rows = [("", "wall s", "feeds/s", "new", "from page", "per s", "304", "failed", "RSS main",
              "PSS tree", "farm busy", "other CPU s")]
     for name, ph in r.get("phases", {}).items():
@@ -500,6 +508,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--soak-new", type=float, default=0.01,
                     help="share of entries new in each soak cycle after the first")
     ap.add_argument("--gzip", action="store_true", help="farm compresses responses (gzip)")
+    ap.add_argument("--corpus", choices=corpus.CORPORA, default="news",
+                    help="markup of the article pages: news (structured like real news "
+                         "sites, the default) or light (the earlier flat pages)")
+    ap.add_argument("--no-pregenerate", dest="pregenerate", action="store_false",
+                    help="the farm builds each page on request instead of serving pages "
+                         "built before the run (costs the farm ~1 ms CPU per page)")
     ap.add_argument("--seed", type=int, default=20240101)
     ap.add_argument("--src", type=Path, default=ROOT / "src",
                     help="the watchdesk package to run (default: this checkout's src/)")
@@ -545,58 +559,72 @@ def main(argv: list[str] | None = None) -> int:
     timeout = 120 + total * 0.5
     cfg = FarmConfig(seed=args.seed, feeds=args.feeds, entries=args.entries, hosts=args.hosts,
                      latency=args.latency, gzip=args.gzip,
-                     max_seconds=3600 + (args.cycles * 120 if args.soak else 0))
+                     max_seconds=3600 + (args.cycles * 120 if args.soak else 0),
+                     corpus=args.corpus)
     t_run = time.perf_counter()
-    with Farm(cfg) as farm:
-        feeds, rules = write_config(work, farm, args.rules, args.seed)
-        print(f"farm up: {args.feeds} feeds x {args.entries} entries on {args.hosts} loopback "
-              f"hosts ({farm.bases[0]} ...); work dir {work}", flush=True)
-        if args.soak:
-            r["soak"] = run_soak(work, feeds, rules, farm, args)
-        else:
-            sample = sample_pages(args.seed, args.feeds, args.entries, args.limit_pages)
-            print(f"limit: extract_page alone over {len(sample)} pages ...", flush=True)
-            runs = [limit.measure(args.seed, sample)]
-            if args.baseline_articles:
-                print(f"baseline: sequential loop over ~{args.baseline_articles} articles ...",
-                      flush=True)
-                r["baseline"] = run_baseline(work, farm, args.baseline_articles, args.entries)
-            phases: dict[str, Any] = {}
-            db = work / "watchdesk.db"
-            print(f"first poll: {total} new articles ...", flush=True)
-            phases["first"] = run_poll("first", work, feeds, rules, db, farm, timeout)
-            r["db"] = db_stats(db)
-            runs.append(limit.measure(args.seed, sample))
-            farm.set_latency(args.repoll_latency)
-            print("re-poll: nothing new ...", flush=True)
-            phases["repoll"] = run_poll("repoll", work, feeds, rules, db, farm, timeout)
-            farm.set_latency(args.latency)
-            farm.publish(corpus.new_entries_plan(args.seed, args.feeds, args.entries,
-                                                 args.new_fraction, 1))
-            print(f"new: {100 * args.new_fraction:g}% new entries ...", flush=True)
-            phases["new"] = run_poll("new", work, feeds, rules, db, farm, timeout)
-            r["phases"] = phases
-            lim = dict(runs[0])
-            lim["runs"] = [{"articles_per_s": round(x["articles_per_s"], 2),
-                            "cpu_ms_per_page": round(x["cpu_ms_per_page"], 2)} for x in runs]
-            lim["articles_per_s"] = round(sum(x["articles_per_s"] for x in runs) / len(runs), 2)
-            lim["cpu_ms_per_page"] = round(sum(x["cpu_ms_per_page"] for x in runs) / len(runs),
-                                           2)
-            r["limit"] = lim
-            r["ratios"] = {"vs_limit": round(phases["first"]["extracted_per_s"]
-                                             / lim["articles_per_s"], 3)}
-            # CPU terms, robust to a busy machine: extraction alone costs this much CPU per
-            # page; watchdesk's whole tree (main process, parse, extract, pool) per page.
-            first = phases["first"]
-            if first["extracted"]:
-                tree_cpu_per_page = 1000 * first["memory"]["tree_cpu_s"] / first["extracted"]
-                first["tree_cpu_ms_per_extracted"] = round(tree_cpu_per_page, 2)
-                r["ratios"]["cpu_vs_limit"] = round(lim["cpu_ms_per_page"] / tree_cpu_per_page,
-                                                    3)
-            if r.get("baseline"):
-                r["ratios"]["vs_baseline"] = round(phases["first"]["extracted_per_s"]
-                                                   / r["baseline"]["articles_per_s"], 2)
-        r["farm"] = farm.stats()
+    store = None
+    try:
+        if args.pregenerate:
+            extra = {} if args.soak else corpus.new_entries_plan(
+                args.seed, args.feeds, args.entries, args.new_fraction, 1)
+            print(f"pages: building the {args.corpus} corpus's pages before the run ...",
+                  flush=True)
+            store, r["pregenerated"] = pregenerate(cfg, work.resolve(), extra,
+                                                   workers=limit.cores())
+            cfg.store = str(store)
+        with Farm(cfg) as farm:
+            feeds, rules = write_config(work, farm, args.rules, args.seed)
+            print(f"farm up: {args.feeds} feeds x {args.entries} entries on {args.hosts} loopback "
+                  f"hosts ({farm.bases[0]} ...); work dir {work}", flush=True)
+            if args.soak:
+                r["soak"] = run_soak(work, feeds, rules, farm, args)
+            else:
+                sample = sample_pages(args.seed, args.feeds, args.entries, args.limit_pages)
+                print(f"limit: extract_page alone over {len(sample)} pages ...", flush=True)
+                runs = [limit.measure(args.seed, sample, corpus_name=args.corpus)]
+                if args.baseline_articles:
+                    print(f"baseline: sequential loop over ~{args.baseline_articles} articles ...",
+                          flush=True)
+                    r["baseline"] = run_baseline(work, farm, args.baseline_articles, args.entries)
+                phases: dict[str, Any] = {}
+                db = work / "watchdesk.db"
+                print(f"first poll: {total} new articles ...", flush=True)
+                phases["first"] = run_poll("first", work, feeds, rules, db, farm, timeout)
+                r["db"] = db_stats(db)
+                runs.append(limit.measure(args.seed, sample, corpus_name=args.corpus))
+                farm.set_latency(args.repoll_latency)
+                print("re-poll: nothing new ...", flush=True)
+                phases["repoll"] = run_poll("repoll", work, feeds, rules, db, farm, timeout)
+                farm.set_latency(args.latency)
+                farm.publish(corpus.new_entries_plan(args.seed, args.feeds, args.entries,
+                                                     args.new_fraction, 1))
+                print(f"new: {100 * args.new_fraction:g}% new entries ...", flush=True)
+                phases["new"] = run_poll("new", work, feeds, rules, db, farm, timeout)
+                r["phases"] = phases
+                lim = dict(runs[0])
+                lim["runs"] = [{"articles_per_s": round(x["articles_per_s"], 2),
+                                "cpu_ms_per_page": round(x["cpu_ms_per_page"], 2)} for x in runs]
+                lim["articles_per_s"] = round(sum(x["articles_per_s"] for x in runs) / len(runs), 2)
+                lim["cpu_ms_per_page"] = round(sum(x["cpu_ms_per_page"] for x in runs) / len(runs),
+                                               2)
+                r["limit"] = lim
+                r["ratios"] = {"vs_limit": round(phases["first"]["extracted_per_s"]
+                                                 / lim["articles_per_s"], 3)}
+                # CPU terms, robust to a busy machine: extraction alone costs this much CPU per
+                # page; watchdesk's whole tree (main process, parse, extract, pool) per page.
+                first = phases["first"]
+                if first["extracted"]:
+                    tree_cpu_per_page = 1000 * first["memory"]["tree_cpu_s"] / first["extracted"]
+                    first["tree_cpu_ms_per_extracted"] = round(tree_cpu_per_page, 2)
+                    r["ratios"]["cpu_vs_limit"] = round(lim["cpu_ms_per_page"] / tree_cpu_per_page,
+                                                        3)
+                if r.get("baseline"):
+                    r["ratios"]["vs_baseline"] = round(phases["first"]["extracted_per_s"]
+                                                       / r["baseline"]["articles_per_s"], 2)
+            r["farm"] = farm.stats()
+    finally:
+        if store is not None:
+            remove_store(store)
     if args.match_articles and not args.soak:
         print("rule matching: bench_match.py ...", flush=True)
         r["match"] = run_match(args.match_articles)
