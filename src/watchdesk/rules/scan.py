@@ -47,6 +47,7 @@ class Scan:
         self._occ: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self._atom_chunk_map: dict[int, dict[int, list[str]]] = {}
         self._bases: dict[tuple[int, str], list[int]] = {}
+        self._where: dict[int, dict[str, list[int]]] = {}  # chunk -> its indexes, per field
         self._owners: dict[int, dict[int, tuple[str, int, int]]] = {}
         self._irr: dict[int, tuple[list[int], list[int]]] = {}
         self._by_start: dict[tuple[int, int], dict[int, list[int]]] = {}
@@ -109,33 +110,37 @@ class Scan:
         return got
 
     def _chunk_bases(self, bit: int, chunk: str) -> list[int]:
-        """Positions of the first word of each occurrence of ``chunk`` in the field.
+        """Positions of the first word of each occurrence of ``chunk`` (a chunk holding a
+        term) in the field.
 
         Chunk i starts at position i + (sum of npos - 1 over the irregular chunks before it).
-        Occurrences are found with list.index (C speed); only the irregular chunks (0 or 2+
-        positions: lone punctuation, compounds) are listed once per field, for the sums. Each
-        occurrence is also recorded by position, to map positions back to characters.
+        The indexes of all the chunks holding a term are listed in one pass over the field,
+        the first time one is asked for (one set look-up per chunk); only the irregular
+        chunks (0 or 2+ positions: lone punctuation, compounds) are listed once per field,
+        for the sums. Each occurrence is also recorded by position, to map positions back to
+        characters.
         """
         key = (bit, chunk)
         got = self._bases.get(key)
         if got is not None:
             return got
+        where = self._where.get(bit)
+        if where is None:
+            hit = self.hit_chunks[bit]
+            where = self._where[bit] = defaultdict(list)
+            for i, c in enumerate(self.chunks[bit]):
+                if c in hit:
+                    where[c].append(i)
         irr_idx, irr_sum = self._irregular_sums(bit)
-        chunks = self.chunks[bit]
         owners = self._owners.setdefault(bit, {})
         npos = self.rs._cache[chunk][0]
         got = []
-        i = -1
-        try:
-            while True:
-                i = chunks.index(chunk, i + 1)
-                j = bisect.bisect_left(irr_idx, i)
-                base = i + (irr_sum[j - 1] if j else 0)
-                for p in range(base, base + npos):
-                    owners[p] = (chunk, len(got), base)
-                got.append(base)
-        except ValueError:
-            pass
+        for i in where.get(chunk, ()):
+            j = bisect.bisect_left(irr_idx, i)
+            base = i + (irr_sum[j - 1] if j else 0)
+            for p in range(base, base + npos):
+                owners[p] = (chunk, len(got), base)
+            got.append(base)
         self._bases[key] = got
         return got
 
