@@ -37,7 +37,7 @@ def html_to_text(html: str, limit: int = 500_000) -> str:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
     except (etree.ParserError, ValueError):
         return _tidy(re.sub(r"<[^>]*>", " ", html))
-    for bad in root.xpath("//script|//style|//noscript"):
+    for bad in root.xpath("//script|//style|//noscript|//template|//applet|//object|//iframe"):
         bad.drop_tree()
     for el in root.iter():
         if isinstance(el.tag, str) and el.tag.lower() in _BLOCK_TAGS:
@@ -113,8 +113,13 @@ def parse_feed(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
     hdrs = {k.lower(): v for k, v in headers.items() if k.lower() in
             ("content-type", "content-language", "content-location", "last-modified")}
     hdrs.setdefault("content-location", url)
-    d = feedparser.parse(body, response_headers=hdrs, sanitize_html=True,
-                         resolve_relative_uris=True)
+    # Titles, summaries and contents are reduced to plain text (html_to_text, which drops
+    # scripts, styles and embedded objects with their content): feedparser's own HTML
+    # sanitizer and its rewriting of relative links inside that markup would be thrown away,
+    # and cost a fifth of parsing a feed (15 -> 12 ms for 20 entries). Entry and feed links
+    # are resolved against the feed's URL either way.
+    d = feedparser.parse(body, response_headers=hdrs, sanitize_html=False,
+                         resolve_relative_uris=False)
     bozo = None
     if d.get("bozo"):
         exc = d.get("bozo_exception")
