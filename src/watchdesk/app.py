@@ -54,7 +54,7 @@ class Watchdesk:
     def __init__(self, settings: Settings, *, clock: Clock = utcnow) -> None:
         self.settings = settings
         self.clock = clock
-        self.store = Store(settings.db)
+        self.store = Store(settings.db, background_checkpoints=True)
         self.rulebook = RuleBook(settings.rules)
         self.feed_errors: list[ConfigError] = []
         self._logged_rule_errors: set[str] = set()
