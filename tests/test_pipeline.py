@@ -339,3 +339,45 @@ def test_the_same_story_from_two_feeds_is_linked(settings: Settings,
     story = {r["url"].rsplit("/", 1)[-1]: r["story_id"] for r in rows}
     assert story["evkourov-benghazi"] == story["libye-delegation-russe"]
     assert story["senegal-pluies"] != story["libye-delegation-russe"]
+
+
+def test_only_matched_articles_get_a_story_until_a_rule_matches_them(
+        settings: Settings, site: FixtureServer) -> None:
+    # Stories serve the digest, which shows matched articles: an article no rule wants is
+    # not signed. Once a new rule matches it (backfill), it gets its story, linked to the
+    # same story told by another feed.
+    senegal = [p.replace("pluies", "averses") if i == 0 else p
+               for i, p in enumerate(NOT_LIBYA)] + ["Avec AFP."]
+    site.set("/fil/rss.xml", rss([{"title": "Sénégal : des averses précoces",
+                                   "link": "{{BASE}}/fil/senegal", "guid": "fil-1"}],
+                                 title="Fil"))
+    site.set("/fil/senegal", article_page("Sénégal : des averses précoces", senegal))
+    write_feeds(settings.feeds, [("afrique", site.url("/afrique/rss.xml")),
+                                 ("fil", site.url("/fil/rss.xml"))])
+    poll(settings)
+    store = Store(settings.db)
+
+    def articles() -> dict[str, Any]:
+        return {r["url"].rsplit("/", 1)[-1]: r for r in store.query(
+            "SELECT a.url, a.story_id, s.sig IS NOT NULL AS signed,"
+            " (SELECT count(*) FROM matches m WHERE m.article_id = a.id) AS n FROM articles a"
+            " LEFT JOIN story_sigs s ON s.article_id = a.id")}
+
+    rows = articles()
+    assert rows["libye-delegation-russe"]["n"] and rows["libye-delegation-russe"]["signed"]
+    for name in ("senegal-pluies", "senegal"):
+        assert (rows[name]["n"], rows[name]["signed"], rows[name]["story_id"]) == (0, 0, None)
+
+    (settings.rules / "senegal.yaml").write_text(
+        "rules:\n  - id: senegal\n    query: sénégal AND (pluies OR averses)\n",
+        encoding="utf-8")
+
+    async def start() -> None:
+        async with Watchdesk(settings):  # loading the rules backfills the new one
+            pass
+    asyncio.run(start())
+    rows = articles()
+    for name in ("senegal-pluies", "senegal"):
+        assert (rows[name]["n"], rows[name]["signed"]) == (1, 1)
+    assert rows["senegal"]["story_id"] == rows["senegal-pluies"]["story_id"] is not None
+    assert rows["senegal"]["story_id"] != rows["libye-delegation-russe"]["story_id"]

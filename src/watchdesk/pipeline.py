@@ -12,9 +12,9 @@ For each due feed, concurrently (bounded by the fetcher's global and per-host li
    addresses are refused unless on the feed's own host);
 5. **extract** the body in a worker process (``extract``), falling back to the feed's own
    content, then its summary, and recording which was used;
-6. **match** the article against every rule at once (``rules``), and sign it for
-   near-duplicate detection (``stories``: the store links it to a recent article telling
-   the same story);
+6. **match** the article against every rule at once (``rules``), and if it matches, sign it
+   for near-duplicate detection (``stories``: the store links it to a recent matched
+   article telling the same story);
 7. **store** the feed's articles, matches, new state and fetch log in one transaction
    (``store``).
 
@@ -257,10 +257,12 @@ class Pipeline:
             how = "summary"
         w.body, w.extraction = body, how
         w.content_hash = identity.content_hash(w.title, body or w.summary)
-        if d.action == "new":
-            w.story_sig = stories.signature(w.title, body or w.summary)
         doc = Document(title=w.title, summary=w.summary, body=body)
         w.matches = [to_record(m) for m in self.rules().match(doc, feed.name, feed.tags)]
+        if w.matches:
+            # Stories exist for the digest, which shows matched articles only: an article no
+            # rule wants is neither signed nor linked (most of what a desk polls).
+            w.story_sig = stories.signature(w.title, body or w.summary)
         return w
 
     def _log(self, r: PollResult) -> None:

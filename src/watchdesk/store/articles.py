@@ -5,16 +5,18 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
+from typing import TypeVar
 
 from .. import stories
 from ..models import ArticleWrite, MatchRecord, PollResult
 from .base import StoreBase, dumps, iso, parse_iso
 from .feeds import FeedsMixin
 
+T = TypeVar("T")
 STORY_WINDOW = timedelta(days=3)  # a story is linked to articles stored this recently
 
 
-def _chunks(items: Sequence[str], n: int = 500) -> Iterable[Sequence[str]]:
+def _chunks(items: Sequence[T], n: int = 500) -> Iterable[Sequence[T]]:
     for i in range(0, len(items), n):
         yield items[i:i + n]
 
@@ -82,6 +84,10 @@ class ArticlesMixin(FeedsMixin, StoreBase):
             c.execute("UPDATE entries SET entry_hash=? WHERE feed_id=? AND identity=?",
                       (w.entry_hash, feed_id, w.identity))
             article_id = w.article_id
+            if w.story_sig and not c.execute("SELECT 1 FROM story_sigs WHERE article_id = ?",
+                                             (article_id,)).fetchone():
+                # matches a rule now and did not when it was stored: give it its story
+                self._link(c, article_id, w.story_sig, now)
         else:
             cur = c.execute(
                 "INSERT INTO articles(feed_id, guid, url, canonical_url, title, summary, body,"
@@ -96,13 +102,19 @@ class ArticlesMixin(FeedsMixin, StoreBase):
                                          (w.canonical_url,)).fetchone()[0]
                 return self._write_article(c, feed_id, w, now)
             article_id = int(cur.lastrowid or 0)
-            story_id = self._story(c, article_id, w.story_sig, now)
-            c.execute("UPDATE articles SET story_id=? WHERE id=?", (story_id, article_id))
+            if w.story_sig:  # signed: it matched a rule (see Pipeline._article)
+                self._link(c, article_id, w.story_sig, now)
             c.execute(
                 "INSERT INTO entries(feed_id, identity, article_id, entry_hash, first_seen_at)"
                 " VALUES (?,?,?,?,?)", (feed_id, w.identity, article_id, w.entry_hash, now))
         self._write_matches(c, article_id, w.matches, now)
         return article_id
+
+    @classmethod
+    def _link(cls, c: sqlite3.Connection, article_id: int, sig: Sequence[int],
+              now: str) -> None:
+        story_id = cls._story(c, article_id, sig, now)
+        c.execute("UPDATE articles SET story_id=? WHERE id=?", (story_id, article_id))
 
     @staticmethod
     def _story(c: sqlite3.Connection, article_id: int, sig: Sequence[int] | None,
@@ -184,7 +196,27 @@ class ArticlesMixin(FeedsMixin, StoreBase):
                         (article_id, m.rule_id, m.priority, dumps(m.terms), m.snippet,
                          dumps(m.snippets), now))
                     n += cur.rowcount
+            self._link_unsigned(c, [article_id for article_id, ms in items if ms], now)
         return n
+
+    def _link_unsigned(self, c: sqlite3.Connection, article_ids: Sequence[int],
+                       now: str) -> None:
+        """Articles that matched no rule when stored have no story (see Pipeline._article):
+        once a rule matches them, those of the story window get theirs, as if new."""
+        when = parse_iso(now)
+        if not article_ids or when is None:
+            return
+        since = iso(when - STORY_WINDOW)
+        for chunk in _chunks(article_ids):
+            rows = c.execute(
+                f"SELECT a.id, a.title, coalesce(nullif(a.body, ''), a.summary) FROM articles a"
+                f" WHERE a.id IN ({','.join('?' * len(chunk))}) AND a.fetched_at >= ?"
+                f" AND NOT EXISTS (SELECT 1 FROM story_sigs s WHERE s.article_id = a.id)"
+                f" ORDER BY a.id", (*chunk, since)).fetchall()
+            for article_id, title, text in rows:
+                sig = stories.signature(title or "", text or "")
+                if sig:
+                    self._link(c, article_id, sig, now)
 
     def articles_since(self, since: str, *, ids: Sequence[int] | None = None,
                        ) -> Iterable[sqlite3.Row]:
