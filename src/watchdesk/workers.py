@@ -1,11 +1,13 @@
 """The CPU-bound stages (feed parsing, article extraction) in a pool of worker processes.
 
 One process per core (pebble ``ProcessPool``), started through a forkserver that has already
-imported feedparser and trafilatura, so a replaced worker is ready in milliseconds. Each task
+imported feedparser and trafilatura, so a replaced worker does not import them again. Each task
 has a time bound: a worker stuck on a pathological page is killed and replaced. Each worker has
 a memory bound (``RLIMIT_AS``): a page that would bloat it raises MemoryError inside the worker
 instead of swelling the daemon. Workers are recycled after ``MAX_TASKS`` tasks so that
-fragmentation never accumulates over months.
+fragmentation never accumulates over months. A replacement costs a worker 0.15-0.4 s
+(pebble notices the exit within 0.1 s, then the new process starts): every 2,000 tasks, that
+is under 0.5% of the workers' time; every 500 it was 1-2%.
 
 The event loop awaits the results, so polling never waits on parsing or extraction.
 """
@@ -24,7 +26,7 @@ from pebble import ProcessExpired, ProcessPool
 from .errors import ExtractError
 from .models import Extracted, ParsedFeed
 
-MAX_TASKS = 500
+MAX_TASKS = 2000
 
 
 def _init_worker(memory_mb: int) -> None:
