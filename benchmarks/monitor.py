@@ -23,7 +23,7 @@ from typing import Any
 import psutil
 
 MB = 1024 * 1024
-PSS_EVERY = 5
+PSS_EVERY = 4
 
 
 def _busy(t: Any) -> float:
@@ -32,7 +32,7 @@ def _busy(t: Any) -> float:
 
 
 class Monitor:
-    def __init__(self, pid: int, interval: float = 0.2, exclude: tuple[int, ...] = ()) -> None:
+    def __init__(self, pid: int, interval: float = 0.5, exclude: tuple[int, ...] = ()) -> None:
         self.pid = pid
         self.interval = interval
         self.exclude = exclude  # pids whose CPU is accounted elsewhere (the farm)

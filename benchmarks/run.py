@@ -54,7 +54,7 @@ from monitor import Monitor  # noqa: E402
 SCHEMA = 1
 QUICK = {"feeds": 200, "entries": 3, "limit_pages": 60, "baseline_articles": 30,
          "match_articles": 300, "cycles": 5}
-FULL = {"feeds": 1000, "entries": 20, "limit_pages": 300, "baseline_articles": 200,
+FULL = {"feeds": 1000, "entries": 20, "limit_pages": 1000, "baseline_articles": 200,
         "match_articles": 2000, "cycles": 50}
 _POLLED = re.compile(r"polled (\d+) feeds in ([\d.]+)s: (\d+) new articles, (\d+) updated, "
                      r"(\d+) matches, (\d+) not modified, (\d+) failed")
@@ -499,7 +499,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--new-fraction", type=float, default=0.05,
                     help="share of entries new in the last phase (default 0.05)")
     ap.add_argument("--rules", type=int, default=100, help="rules in the pipeline (default 100)")
-    ap.add_argument("--limit-pages", type=int, help="pages in the limit sample (default 300)")
+    ap.add_argument("--limit-pages", type=int, help="pages in the limit sample (default 1000)")
     ap.add_argument("--baseline-articles", type=int,
                     help="articles the baseline loop fetches (default 200; 0 = skip)")
     ap.add_argument("--match-articles", type=int,
