@@ -262,7 +262,7 @@ class Pipeline:
         if w.matches:
             # Stories exist for the digest, which shows matched articles only: an article no
             # rule wants is neither signed nor linked (most of what a desk polls).
-            w.story_sig = stories.signature(w.title, body or w.summary)
+            w.story_sig = stories.sign_article(w.title, body, w.summary)
         return w
 
     def _log(self, r: PollResult) -> None:

@@ -71,7 +71,7 @@ def _chunk_words(chunk: str) -> tuple[str, ...]:
 
 
 def _lead_words(text: str, n: int = LEAD_WORDS) -> list[str]:
-    """``_WORD.findall(fold(text))[:n]``, ten times faster: folding a 4 KB body costs ~1.5 ms,
+    """``_WORD.findall(fold(text))[:n]``, eight times faster: folding a 4 KB body costs ~1.3 ms,
     more than the rest of the signature. The text is cut at whitespace (C speed) and each
     distinct chunk is folded once (cached: news repeats its words). Folding is local to a
     character and its combining marks, and whitespace is neither changed by it nor part of a
@@ -109,6 +109,11 @@ def signature(title: str, text: str) -> Signature | None:
     if len(sh) < MIN_SHINGLES:
         return None
     return _minhash(sh)
+
+
+def sign_article(title: str | None, body: str | None, summary: str | None) -> Signature | None:
+    """An article's signature: its title and its body, or its summary when it has none."""
+    return signature(title or "", body or summary or "")
 
 
 def _minhash(sh: Iterable[int]) -> Signature:

@@ -209,12 +209,12 @@ class ArticlesMixin(FeedsMixin, StoreBase):
         since = iso(when - STORY_WINDOW)
         for chunk in _chunks(article_ids):
             rows = c.execute(
-                f"SELECT a.id, a.title, coalesce(nullif(a.body, ''), a.summary) FROM articles a"
+                f"SELECT a.id, a.title, a.body, a.summary FROM articles a"
                 f" WHERE a.id IN ({','.join('?' * len(chunk))}) AND a.fetched_at >= ?"
                 f" AND NOT EXISTS (SELECT 1 FROM story_sigs s WHERE s.article_id = a.id)"
                 f" ORDER BY a.id", (*chunk, since)).fetchall()
-            for article_id, title, text in rows:
-                sig = stories.signature(title or "", text or "")
+            for article_id, title, body, summary in rows:
+                sig = stories.sign_article(title, body, summary)
                 if sig:
                     self._link(c, article_id, sig, now)
 

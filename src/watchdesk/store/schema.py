@@ -220,11 +220,11 @@ def m006_one_permutation_story_signatures(db: Database) -> None:
     from .. import stories
 
     rows = db.execute(
-        "SELECT s.article_id, a.id, a.title, coalesce(nullif(a.body, ''), a.summary)"
+        "SELECT s.article_id, a.id, a.title, a.body, a.summary"
         " FROM story_sigs s LEFT JOIN articles a ON a.id = s.article_id").fetchall()
-    for article_id, found, title, text in rows:
+    for article_id, found, title, body, summary in rows:
         db.execute("DELETE FROM story_bands WHERE article_id = ?", [article_id])
-        sig = stories.signature(title or "", text or "") if found else None
+        sig = stories.sign_article(title, body, summary) if found else None
         if sig is None:
             db.execute("DELETE FROM story_sigs WHERE article_id = ?", [article_id])
             continue
