@@ -381,3 +381,22 @@ def test_only_matched_articles_get_a_story_until_a_rule_matches_them(
         assert (rows[name]["n"], rows[name]["signed"]) == (1, 1)
     assert rows["senegal"]["story_id"] == rows["senegal-pluies"]["story_id"] is not None
     assert rows["senegal"]["story_id"] != rows["libye-delegation-russe"]["story_id"]
+
+
+def test_an_update_that_makes_an_article_match_gives_it_its_story(
+        settings: Settings, site: FixtureServer) -> None:
+    poll(settings)
+    store = Store(settings.db)
+    assert store.query("SELECT count(*) FROM story_sigs s JOIN articles a ON a.id ="
+                       " s.article_id WHERE a.guid = 'rfi-2'")[0][0] == 0
+    site.set("/afrique/senegal-pluies", article_page(
+        "Sénégal : les pluies arrivent tôt", [
+            *NOT_LIBYA, "Des instructeurs russes liés à Wagner ont été vus à Benghazi, en "
+            "Libye, auprès des forces du maréchal Haftar."]))
+    site.set("/afrique/rss.xml", rss([
+        {"title": "Sénégal : les pluies arrivent tôt (mise à jour)",
+         "link": "{{BASE}}/afrique/senegal-pluies", "guid": "rfi-2"}]))
+    assert poll(settings).updated == 1
+    row = store.query("SELECT a.id, a.story_id, s.story_id AS sig_story FROM articles a"
+                      " JOIN story_sigs s ON s.article_id = a.id WHERE a.guid = 'rfi-2'")[0]
+    assert row["story_id"] == row["sig_story"] == row["id"]
