@@ -259,9 +259,10 @@ class Pipeline:
         w.content_hash = identity.content_hash(w.title, body or w.summary)
         doc = Document(title=w.title, summary=w.summary, body=body)
         w.matches = [to_record(m) for m in self.rules().match(doc, feed.name, feed.tags)]
-        if w.matches:
+        if d.action == "new" and w.matches:
             # Stories exist for the digest, which shows matched articles only: an article no
-            # rule wants is neither signed nor linked (most of what a desk polls).
+            # rule wants is neither signed nor linked (most of what a desk polls). An update
+            # that makes an article match is linked by the store.
             w.story_sig = stories.sign_article(w.title, body, w.summary)
         return w
 

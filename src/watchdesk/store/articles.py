@@ -84,10 +84,8 @@ class ArticlesMixin(FeedsMixin, StoreBase):
             c.execute("UPDATE entries SET entry_hash=? WHERE feed_id=? AND identity=?",
                       (w.entry_hash, feed_id, w.identity))
             article_id = w.article_id
-            if w.story_sig and not c.execute("SELECT 1 FROM story_sigs WHERE article_id = ?",
-                                             (article_id,)).fetchone():
-                # matches a rule now and did not when it was stored: give it its story
-                self._link(c, article_id, w.story_sig, now)
+            if w.matches:  # it may not have matched when it was stored: then it has no story
+                self._link_unsigned(c, [article_id], now)
         else:
             cur = c.execute(
                 "INSERT INTO articles(feed_id, guid, url, canonical_url, title, summary, body,"
@@ -202,7 +200,8 @@ class ArticlesMixin(FeedsMixin, StoreBase):
     def _link_unsigned(self, c: sqlite3.Connection, article_ids: Sequence[int],
                        now: str) -> None:
         """Articles that matched no rule when stored have no story (see Pipeline._article):
-        once a rule matches them, those of the story window get theirs, as if new."""
+        once a rule matches them (backfill, or an update), those of the story window get
+        theirs, as if new."""
         when = parse_iso(now)
         if not article_ids or when is None:
             return

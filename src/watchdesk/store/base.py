@@ -48,7 +48,6 @@ class Checkpointer:
     the write-ahead log's; checkpoints only move pages."""
 
     def __init__(self, path: str, every: float = CHECKPOINT_EVERY) -> None:
-        self.path = path
         self.every = every
         self._stop = threading.Event()
         self._conn = sqlite3.connect(path, timeout=30, check_same_thread=False,
