@@ -11,11 +11,22 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from watchdesk.notify.commands import digest_command, outbox_command
-from watchdesk.settings import Settings
+from watchdesk.cli import cli
+from watchdesk.cli.notify import digest_command, outbox_command
+from watchdesk.settings import Settings, env_name
 from watchdesk.store import Store
 
 from .conftest import SMTPServer, World, free_port
+
+
+def run(settings: Settings, *args: str) -> click.testing.Result:
+    """``watchdesk ARGS`` with ``settings`` given as the WATCHDESK_* variables a user sets."""
+    env = {env_name(k): v for k, v in (
+        ("db", str(settings.db)), ("smtp_host", settings.smtp_host),
+        ("smtp_port", str(settings.smtp_port)), ("mail_from", settings.mail_from),
+        ("mail_to", ",".join(settings.mail_to)), ("timezone", settings.timezone),
+        ("digest_time", settings.digest_time), ("rules", str(settings.rules)))}
+    return CliRunner().invoke(cli, list(args), env=env)
 
 
 @pytest.fixture
@@ -30,7 +41,7 @@ def recent(world: World) -> None:
 def test_preview_writes_html_and_prints_text_without_queuing(
         tmp_path: Path, store: Store, settings: Settings, smtp: SMTPServer) -> None:
     out = tmp_path / "preview.html"
-    result = CliRunner().invoke(digest_command, ["--preview", str(out)], obj=settings)
+    result = run(settings, "digest", "--preview", str(out))
     assert result.exit_code == 0, result.output
     assert "Subject: watchdesk — 1 article pour 1 règle — " in result.output
     assert "Haftar <reçoit> Wagner" in result.output                   # text part, as is
@@ -41,18 +52,18 @@ def test_preview_writes_html_and_prints_text_without_queuing(
 
 @pytest.mark.usefixtures("recent")
 def test_preview_without_file_prints_the_text(settings: Settings) -> None:
-    result = CliRunner().invoke(digest_command, ["--preview"], obj=settings)
+    result = run(settings, "digest", "--preview")
     assert result.exit_code == 0, result.output
     assert "== haftar — 1 article" in result.output
 
 
 @pytest.mark.usefixtures("recent")
 def test_send_queues_and_delivers(store: Store, settings: Settings, smtp: SMTPServer) -> None:
-    result = CliRunner().invoke(digest_command, ["--send"], obj=settings)
+    result = run(settings, "digest", "--send")
     assert result.exit_code == 0, result.output
     assert "sent to desk@example.org" in result.output
     assert len(smtp.messages) == 1
-    listing = CliRunner().invoke(outbox_command, ["--json"], obj=settings)
+    listing = run(settings, "outbox", "--json")
     data = json.loads(listing.output)
     assert data["counts"] == {"sent": 1}
     assert data["messages"][0]["kind"] == "digest"
@@ -61,13 +72,13 @@ def test_send_queues_and_delivers(store: Store, settings: Settings, smtp: SMTPSe
 
 def test_send_with_smtp_down_says_why_and_keeps_it(store: Store, settings: Settings) -> None:
     dead = replace(settings, smtp_port=free_port())
-    result = CliRunner().invoke(digest_command, ["--send"], obj=dead)
+    result = run(dead, "digest", "--send")
     assert result.exit_code == 1
     assert "connection refused — check WATCHDESK_SMTP_HOST/PORT" in result.output
-    listing = CliRunner().invoke(outbox_command, ["--status", "failed"], obj=dead)
+    listing = run(dead, "outbox", "--status", "failed")
     assert "failed" in listing.output and "attempts=1" in listing.output
     assert "last error: cannot reach SMTP server" in listing.output
-    retry = CliRunner().invoke(outbox_command, ["--retry-now"], obj=dead)
+    retry = run(dead, "outbox", "--retry-now")
     assert "1 failed message(s) will be retried at once" in retry.output
 
 

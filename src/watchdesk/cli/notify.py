@@ -1,12 +1,4 @@
-"""``watchdesk digest`` and ``watchdesk outbox``: thin click commands over notify.outbox.
-
-They expect ``ctx.obj`` to be the ``Settings`` (the main group puts it there) and open the
-database themselves. The lead registers them on the main group::
-
-    from watchdesk.notify.commands import digest_command, outbox_command
-    main.add_command(digest_command)
-    main.add_command(outbox_command)
-"""
+"""Reading and sending what matched: ``alerts``, ``digest``, ``outbox``."""
 
 from __future__ import annotations
 
@@ -17,10 +9,41 @@ from pathlib import Path
 import click
 
 from ..errors import ConfigError
+from ..notify.outbox import deliver, preview_digest, queue_digest, rule_maps
+from ..notify.schedule import next_digest_at
 from ..settings import Settings
 from ..store import Store
-from .outbox import deliver, preview_digest, queue_digest, rule_maps
-from .schedule import next_digest_at
+from ._common import cli, common, since_iso, since_option
+
+
+@cli.command()
+@common
+@since_option("24h")
+@click.option("--rule", "rule_id", default=None, help="only this rule's matches")
+@click.option("--json", "as_json", is_flag=True, help="JSON output (one array)")
+def alerts(settings: Settings, since: str, rule_id: str | None, as_json: bool) -> None:
+    """Show recent rule matches, newest first."""
+    store = Store(settings.db)
+    rows = store.matches_since(since_iso(since), rule_id=rule_id)
+    if as_json:
+        out = [{"rule_id": r["rule_id"], "priority": r["priority"], "title": r["title"],
+                "url": r["url"], "feed": r["feed_name"], "published_at": r["published_at"],
+                "matched_at": r["created_at"], "terms": json.loads(r["terms"]),
+                "snippet": r["snippet"], "backfill": bool(r["backfill"]),
+                "extraction": r["extraction"], "article_id": r["article_id"]} for r in rows]
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo(f"no matches in the last {since}")
+        return
+    for r in rows:
+        flag = "!" if r["priority"] == "alert" else " "
+        click.echo(f"{flag} [{r['rule_id']}] {r['title']}  ({r['feed_name']}, "
+                   f"{r['created_at'][:16].replace('T', ' ')})")
+        click.echo(f"    {r['url']}")
+        click.echo(f"    terms: {', '.join(json.loads(r['terms']))}")
+        click.echo(f"    {r['snippet'][:240]}")
+
 
 
 def _titles(settings: Settings) -> dict[str, str]:
@@ -34,7 +57,8 @@ def _titles(settings: Settings) -> dict[str, str]:
     return rule_maps(ruleset.rules)[0]
 
 
-@click.command("digest")
+@cli.command("digest")
+@common
 @click.option("--preview", "preview", metavar="[FILE.html]", is_flag=False, flag_value="",
               default=None, type=click.Path(dir_okay=False),
               help="Render the digest that would be sent now, without queuing it: print the "
@@ -42,7 +66,6 @@ def _titles(settings: Settings) -> dict[str, str]:
 @click.option("--send", is_flag=True,
               help="Queue a digest now (covering everything since the last digest) and "
                    "deliver the outbox at once.")
-@click.pass_obj
 def digest_command(settings: Settings, preview: str | None, send: bool) -> None:
     """Preview or send the daily digest email.
 
@@ -91,7 +114,8 @@ def _row(r: object) -> dict[str, object]:
     return out
 
 
-@click.command("outbox")
+@cli.command("outbox")
+@common
 @click.option("--status", type=click.Choice(["all", "pending", "sent", "failed"]),
               default="all", show_default=True, help="Only messages with this status.")
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True,
@@ -100,7 +124,6 @@ def _row(r: object) -> dict[str, object]:
               help="Make every failed message due at once (after fixing the mail settings); "
                    "the daemon sends them within a minute.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object) instead of text.")
-@click.pass_obj
 def outbox_command(settings: Settings, status: str, limit: int, retry_now: bool,
                    as_json: bool) -> None:
     """List the emails and webhook posts watchdesk queued: pending, sent and failed ones,

@@ -1,0 +1,152 @@
+"""The administrator's commands: ``run``, ``poll``, ``feeds``, ``status``, ``demo``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import Any
+
+import click
+
+from ..settings import Settings
+from ..store import Store
+from ._common import _ago, _config_errors, _print_table, _progress, _require_config, cli, common
+
+
+@cli.command()
+@common
+def run(settings: Settings) -> None:
+    """Run the daemon in the foreground until SIGTERM/SIGINT.
+
+    Polls each feed at its interval (with jitter and backoff), reloads edited rule files
+    within seconds and on SIGHUP, and speaks the systemd notify protocol when started by
+    systemd.
+    """
+    from ..daemon import run as run_daemon
+
+    _require_config(settings)
+    sys.exit(run_daemon(settings))
+
+
+@cli.command()
+@common
+@click.option("--feed", "names", multiple=True, metavar="NAME",
+              help="poll only this feed (repeatable)")
+def poll(settings: Settings, names: tuple[str, ...]) -> None:
+    """Poll every feed (or --feed NAME) once now, then exit.
+
+    Exit status 0 when every feed was polled (even if some failed: see `watchdesk feeds`),
+    1 on configuration errors.
+    """
+    from ..app import Watchdesk
+
+    _require_config(settings)
+
+    async def go() -> Any:
+        async with Watchdesk(settings) as wd:
+            known = {f.name for f in wd.feed_configs}
+            unknown = [n for n in names if n not in known]
+            if unknown:
+                raise click.BadParameter(f"no feed named {', '.join(unknown)} in "
+                                         f"{settings.feeds}", param_hint="--feed")
+            total = len(names) if names else len(wd.store.feeds(active_only=True))
+            bar = _progress(total, "polling")
+            try:
+                return await wd.poll(list(names) or None, on_result=lambda r: bar(1))
+            finally:
+                bar(None)
+
+    report = asyncio.run(go())
+    click.echo(f"polled {len(report.results)} feeds in {report.seconds:.1f}s: "
+               f"{report.new} new articles, {report.updated} updated, "
+               f"{report.matched} matches, {report.not_modified} not modified, "
+               f"{len(report.failed)} failed")
+    for r in report.failed:
+        click.echo(f"  {r.feed_name}: {r.error}")
+
+
+@cli.command()
+@common
+@click.option("--json", "as_json", is_flag=True, help="JSON output")
+def feeds(settings: Settings, as_json: bool) -> None:
+    """Show each feed: last poll, status, articles, errors."""
+    store = Store(settings.db)
+    rows = store.feed_report()
+    if as_json:
+        click.echo(json.dumps([dict(r) for r in rows], ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("no feeds yet: run `watchdesk poll` first")
+        return
+    table = [("FEED", "LAST POLL", "STATUS", "ARTICLES", "ERRORS", "NEXT")]
+    notes = []
+    for r in rows:
+        if r["disabled_reason"]:
+            status = "disabled"
+            notes.append(f"{r['name']}: {r['disabled_reason']}")
+        elif not r["enabled"]:
+            status = "off"
+        elif r["last_error"]:
+            status = f"failing x{r['error_count']}"
+            notes.append(f"{r['name']}: {r['last_error']}")
+        elif r["last_polled_at"]:
+            status = f"ok {r['last_status'] or ''}".strip()
+        else:
+            status = "new"
+        if r["last_warning"] and not r["last_error"]:  # fetch: a feed read despite errors
+            notes.append(f"{r['name']}: warning: {r['last_warning']}")
+        if r["redirected_from"]:
+            notes.append(f"{r['name']}: moved permanently from {r['redirected_from']} "
+                         f"to {r['url']}")
+        table.append((r["name"], _ago(r["last_polled_at"]), status, str(r["articles"]),
+                      str(r["errors"]), (r["next_poll_at"] or "now")[11:16] or "now"))
+    _print_table(table)
+    for n in notes:
+        click.echo(f"  {n}")
+    config_errors = _config_errors(settings)
+    if config_errors:
+        click.echo(f"{len(config_errors)} configuration error(s): the daemon keeps the last good "
+                   "version of each broken file")
+        for e in config_errors:
+            click.echo(f"  {e}")
+
+
+@cli.command()
+@common
+@click.option("--json", "as_json", is_flag=True, help="JSON output")
+@click.option("--no-config", is_flag=True, help="skip checking feeds.yaml and the rule files")
+def status(settings: Settings, as_json: bool, no_config: bool) -> None:
+    """Service health from the database, for people and monitoring checks.
+
+    Shows the last cycle, feeds failing or disabled, the outbox and the next digest. Exit
+    status (monitoring-plugin convention): 0 OK, 1 WARNING (a feed failing for over a day or
+    disabled, a failed delivery, configuration errors), 2 CRITICAL (the daemon is not polling,
+    every feed failing, a message undelivered for 6 h), 3 UNKNOWN (database unreadable).
+    """
+    from ..status import check_health
+
+    report = check_health(settings, check_config=not no_config)
+    click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2) if as_json
+               else report.text())
+    sys.exit(int(report.level))
+
+
+@cli.command()
+@common
+@click.option("--keep", is_flag=True, help="keep the demo database (default when --db is given)")
+def demo(settings: Settings, keep: bool) -> None:
+    """Run the real pipeline offline on bundled feeds, served from 127.0.0.1.
+
+    Starts a local HTTP server with a few French, English and Arabic feeds and article pages,
+    polls them into a fresh database (a temporary one, or --db PATH) with the bundled default
+    rules (or --rules DIR), and prints what was stored and matched.
+    """
+    from ..demo.run import run_demo
+
+    explicit_db = click.get_current_context().params.get("db") is not None
+    rules = settings.rules if click.get_current_context().params.get("rules") else None
+    report = run_demo(settings, db=settings.db if explicit_db else None, rules=rules)
+    click.echo(report.text())
+
+
