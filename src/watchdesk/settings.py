@@ -81,6 +81,7 @@ class Settings:
     smtp_host: str = "localhost"
     smtp_port: int = 0                    # 0 = by security: 25, 587 (starttls) or 465 (tls)
     smtp_security: str = "none"           # none | starttls | tls
+    smtp_ca_file: str = ""                # PEM CA(s) to trust instead of the system's
     smtp_user: str = ""
     smtp_password: Secret = Secret("")
     mail_from: str = "watchdesk@localhost"
@@ -106,7 +107,8 @@ _PARSERS: dict[str, Any] = {
     "allow_networks": _networks, "user_agent": str,
     "workers": int, "extract_timeout": float, "extract_memory_mb": int,
     "tick": float, "backfill_days": int,
-    "smtp_host": str, "smtp_port": int, "smtp_security": str, "smtp_user": str,
+    "smtp_host": str, "smtp_port": int, "smtp_security": str, "smtp_ca_file": str,
+    "smtp_user": str,
     "smtp_password": Secret, "mail_from": str, "mail_to": _list, "digest_time": str,
     "timezone": str, "digest_lang": str, "digest_send_empty": _bool, "alert_every": int,
     "webhook_url": str, "log_format": str, "log_level": str,
