@@ -7,7 +7,7 @@ from __future__ import annotations
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -29,13 +29,15 @@ DAY1 = utc(2026, 11, 25, 6, 0)  # 07:00 Paris: a digest time
 @dataclass
 class PKI:
     """A CA the tests trust, a certificate it issued for 127.0.0.1 (and localhost), one it
-    issued for another host name, and a second CA nobody told the client about."""
+    issued for another host name, one from a second CA nobody told the client about, and one
+    that expired a month ago."""
 
     ca: trustme.CA
     ca_file: Path
     good: trustme.LeafCert
     wrong_name: trustme.LeafCert
     stranger: trustme.LeafCert
+    expired: trustme.LeafCert
 
 
 @pytest.fixture(scope="module")
@@ -43,9 +45,12 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> PKI:
     ca = trustme.CA(organization_name="Rédaction test CA")
     ca_file = tmp_path_factory.mktemp("pki") / "desk-ca.pem"
     ca.cert_pem.write_to_path(str(ca_file))
+    now = datetime.now(UTC)
     return PKI(ca, ca_file, ca.issue_cert(LOOPBACK, "localhost"),
                ca.issue_cert("mail.example.org"),
-               trustme.CA().issue_cert(LOOPBACK, "localhost"))
+               trustme.CA().issue_cert(LOOPBACK, "localhost"),
+               ca.issue_cert(LOOPBACK, not_before=now - timedelta(days=400),
+                             not_after=now - timedelta(days=35)))
 
 
 def server_context(cert: trustme.LeafCert) -> ssl.SSLContext:
@@ -131,6 +136,7 @@ MODES = ["starttls", "tls"]
 FAILURES = [
     ("wrong_name", "is not valid for '127.0.0.1'", "WATCHDESK_SMTP_HOST"),
     ("stranger", "is not signed by a CA of WATCHDESK_SMTP_CA_FILE", "WATCHDESK_SMTP_CA_FILE"),
+    ("expired", "has expired or is not valid yet", "renew the server's certificate"),
 ]
 
 
