@@ -14,6 +14,7 @@
     │   ├── DeadlineExceeded   the whole request took longer than its deadline
     │   └── ContentError       not a feed / undecodable / truncated content
     ├── ExtractError           trafilatura failed, timed out or ran out of memory on a page
+    ├── BackupError            ``watchdesk backup`` could not copy the database (says why)
     └── DeliveryError          an email or webhook could not be delivered (retried from the outbox)
 
 Foreign exceptions (httpx, sqlite3, yaml) are wrapped at the module boundary with
@@ -100,4 +101,8 @@ class ExtractError(WatchdeskError):
 
 
 class DeliveryError(WatchdeskError):
+    pass
+
+
+class BackupError(WatchdeskError):
     pass

@@ -130,6 +130,7 @@ class PollResult:
     bytes: int = 0
     ms: int = 0
     error: str | None = None
+    error_kind: str | None = None       # the error's class (errors.py), e.g. DeadlineExceeded
     not_modified: bool = False
     etag: str | None = None
     last_modified: str | None = None

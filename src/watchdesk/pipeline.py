@@ -179,8 +179,10 @@ class Pipeline:
                 result.warning = "; ".join(warnings)[:1000] or None
         except FeedGone as e:
             result.gone, result.error, result.status = True, str(e), 410
+            result.error_kind = type(e).__name__
         except (FetchError, ExtractError) as e:
             result.error = f"{type(e).__name__}: {e}"
+            result.error_kind = type(e).__name__
             result.status = getattr(e, "status", None) or result.status
             retry_after = getattr(e, "retry_after", None)
             result.next_poll_at = iso(schedule.next_poll_at(

@@ -9,6 +9,7 @@ new state and its fetch log are committed at once, or not at all.
 from __future__ import annotations
 
 from .articles import ArticlesMixin
+from .backup import BackupReport, backup
 from .base import iso, parse_iso
 from .outbox import DigestState, OutboxMixin, OutboxWrite
 
@@ -17,4 +18,4 @@ class Store(OutboxMixin, ArticlesMixin):
     """The watchdesk database."""
 
 
-__all__ = ["DigestState", "OutboxWrite", "Store", "iso", "parse_iso"]
+__all__ = ["BackupReport", "DigestState", "OutboxWrite", "Store", "backup", "iso", "parse_iso"]

@@ -115,6 +115,14 @@ class FeedsMixin(StoreBase):
             " VALUES (?,?,?,?,?,?,?,?)",
             (r.feed_id, r.started_at, r.status, r.bytes, r.ms, r.new, r.updated, r.error))
 
+    def feed_status_counts(self) -> dict[str, int]:
+        """Configured feeds by status, named as ``watchdesk feeds`` names them."""
+        return {r[0]: r[1] for r in self.conn.execute(
+            "SELECT CASE WHEN disabled_reason IS NOT NULL THEN 'disabled'"
+            " WHEN NOT enabled THEN 'off' WHEN last_error IS NOT NULL THEN 'failing'"
+            " WHEN last_polled_at IS NOT NULL THEN 'ok' ELSE 'new' END AS status, count(*)"
+            " FROM feeds WHERE in_config = 1 GROUP BY status")}
+
     def feed_report(self) -> list[sqlite3.Row]:
         """One row per configured feed for ``watchdesk feeds``."""
         return self.query(
