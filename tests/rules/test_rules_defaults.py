@@ -7,8 +7,6 @@ Here: the shipped copy, the ids, the real RFI article, and one line per behaviou
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from rules_data import DATA, REPO, RFI_TEXT
 
