@@ -1,7 +1,7 @@
 """The default rules shipped with watchdesk (rules/libye.yaml), on real and realistic texts.
 
 What each rule is for is in docs/rules.md ("Default rules"); the labelled set in
-tests/labelled/ tries them on 120 articles through the matcher and through `watchdesk poll`.
+tests/labelled/ tries them on 122 articles through the matcher and through `watchdesk poll`.
 Here: the shipped copy, the ids, the real RFI article, and one line per behaviour.
 """
 
