@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
+from collections import Counter
 from pathlib import Path
 
 from watchdesk.demo import data_dir
@@ -11,7 +13,7 @@ from watchdesk.demo import data_dir
 from conftest import watchdesk
 
 
-def test_demo_stores_full_articles_and_matches_only_the_positives(tmp_path: Path) -> None:
+def test_demo_stores_full_articles_and_each_matches_its_default_rules(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
     r = watchdesk("demo", "--db", str(db))
     assert r.returncode == 0, r.stderr
@@ -33,12 +35,20 @@ def test_demo_stores_full_articles_and_matches_only_the_positives(tmp_path: Path
             assert s in row["body"], (item["id"], s)
         for s in item["body_must_not_contain"]:
             assert s not in row["body"], (item["id"], s)
-        matched = bool(row["rules"])
-        assert matched == (item["expect"] == "positive"), (item["id"], row["rules"])
+        matched = set(row["rules"].split(",")) if row["rules"] else set()
+        assert matched == set(item["rules"]), (item["id"], row["rules"])
 
     rfi = rows["tag:demo.watchdesk,2023-08-22:rfi-20230822-libye-delegation-russe"]
     assert "Evkourov" in rfi["body"] and "d'Ingouchie" in rfi["body"]
     assert "russie-libye" in rfi["rules"].split(",")
+
+    # the report lists the default rules with their number of matches and titles
+    counts = Counter(rule for item in manifest["items"] for rule in item["rules"])
+    assert set(counts) == {"libye", "haftar", "wagner", "russie-libye"}
+    for rule, title in [("libye", "Libye"), ("haftar", "Haftar et l'Armée nationale libyenne"),
+                        ("wagner", "Wagner et Africa Corps"), ("russie-libye", "Russie en Libye")]:
+        assert re.search(rf"^    {rule} +{counts[rule]}  {re.escape(title)}$", r.stdout, re.M), rule
+    assert "[russie-libye] Libye : une délégation militaire russe à Benghazi" in r.stdout
 
 
 def test_demo_without_db_leaves_nothing_behind(tmp_path: Path) -> None:
