@@ -131,7 +131,7 @@ def status(s: Settings, *extra: str) -> tuple[int, dict[str, object], str]:
 def test_status_command_exit_codes(settings: Settings) -> None:
     code, data, err = status(settings)
     assert code == 3, err
-    assert data["level"] == "UNKNOWN" and "no such file" in str(data["findings"])
+    assert data["level"] == "UNKNOWN" and "no database at" in str(data["findings"])
     assert not settings.db.exists(), "status must not create the database"
 
     assert watchdesk("poll", *args(settings)).returncode == 0

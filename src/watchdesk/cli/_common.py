@@ -3,12 +3,23 @@
 Every command takes ``--feeds``, ``--rules`` and ``--db`` (environment: ``WATCHDESK_FEEDS``,
 ``WATCHDESK_RULES``, ``WATCHDESK_DB``), defaulting to ``feeds.yaml``, ``rules/`` and
 ``watchdesk.db`` in the current directory. Logs go to stderr; results to stdout.
+
+Exit status, the same for every command (``status`` has its own 0-3, see its help):
+
+====  ====================================================================================
+0     done
+1     an error the message explains (configuration errors, a failed delivery, ...)
+2     a usage error: unknown option, bad value (click's)
+3     the database cannot be used: none at that path, damaged, read-only, locked, not yet
+      upgraded; one line says what to do (``-v`` adds the traceback)
+====  ====================================================================================
 """
 
 from __future__ import annotations
 
 import functools
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,7 +31,15 @@ from .. import __version__, logs
 from ..config import check_config, parse_duration
 from ..errors import ConfigError, WatchdeskError
 from ..settings import Settings, from_env
-from ..store import iso, parse_iso
+from ..store import as_store_error, iso, parse_iso
+
+EXIT_DATABASE = 3
+
+
+class DatabaseProblem(click.ClickException):
+    """The database cannot be used (exit status 3)."""
+
+    exit_code = EXIT_DATABASE
 
 
 def _settings(feeds: Path | None, rules: Path | None, db: Path | None,
@@ -56,10 +75,26 @@ def common(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.get_current_context().obj = settings
         try:
             return fn(settings, **kw)
-        except WatchdeskError as e:
-            raise click.ClickException(str(e)) from e
+        except Exception as e:
+            err = _as_click_error(e, settings)
+            if err is None:
+                raise
+            raise err from e
 
     return wrapper
+
+
+def _as_click_error(e: Exception, settings: Settings) -> click.ClickException | None:
+    """Our errors as one line (and exit status); None for anything else (a bug: it goes on
+    with its traceback)."""
+    store_error = as_store_error(e, str(settings.db))
+    if store_error is None and not isinstance(e, WatchdeskError):
+        return None
+    if settings.log_level == "DEBUG":  # -v: the traceback too
+        click.echo(traceback.format_exc().rstrip(), err=True)
+    if store_error is not None:
+        return DatabaseProblem(str(store_error))
+    return click.ClickException(str(e))
 
 
 def since_option(default: str) -> Callable[..., Any]:
@@ -82,6 +117,12 @@ def cli() -> None:
 
     Start with `watchdesk demo` (offline, on bundled feeds), then `watchdesk check` and
     `watchdesk poll` on your own feeds.yaml and rules/, and `watchdesk run` as a service.
+    Only `poll`, `run` and `demo` create the database; the other commands read it.
+
+    Exit status: 0 done; 1 an error the message explains; 2 a usage error (unknown option,
+    bad value); 3 the database cannot be used (none at that path, damaged, read-only,
+    locked, not yet upgraded: the message says what to do, -v adds the traceback).
+    `watchdesk status` has its own: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
     """
 
 

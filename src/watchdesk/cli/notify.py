@@ -23,8 +23,11 @@ from ._common import cli, common, since_iso, since_option
 @click.option("--json", "as_json", is_flag=True, help="JSON output (one array)")
 def alerts(settings: Settings, since: str, rule_id: str | None, as_json: bool) -> None:
     """Show recent rule matches, newest first."""
-    store = Store(settings.db)
-    rows = store.matches_since(since_iso(since), rule_id=rule_id)
+    store = Store(settings.db, mode="read")
+    try:
+        rows = store.matches_since(since_iso(since), rule_id=rule_id)
+    finally:
+        store.close()
     if as_json:
         out = [{"rule_id": r["rule_id"], "priority": r["priority"], "title": r["title"],
                 "url": r["url"], "feed": r["feed_name"], "published_at": r["published_at"],
@@ -76,7 +79,7 @@ def digest_command(settings: Settings, preview: str | None, send: bool) -> None:
     if preview is not None and send:
         raise click.UsageError("use either --preview or --send, not both")
     now = datetime.now(UTC)
-    store = Store(settings.db)
+    store = Store(settings.db, mode="write" if send else "read")
     try:
         titles = _titles(settings)
         if send:
@@ -132,7 +135,7 @@ def outbox_command(settings: Settings, status: str, limit: int, retry_now: bool,
     A failed message is not lost: it is retried with growing delays (at most an hour apart)
     until the server accepts it.
     """
-    store = Store(settings.db)
+    store = Store(settings.db, mode="write" if retry_now else "read")
     try:
         if retry_now:
             n = store.retry_now(datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))

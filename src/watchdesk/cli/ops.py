@@ -71,8 +71,11 @@ def poll(settings: Settings, names: tuple[str, ...]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="JSON output")
 def feeds(settings: Settings, as_json: bool) -> None:
     """Show each feed: last poll, status, articles, errors."""
-    store = Store(settings.db)
-    rows = store.feed_report()
+    store = Store(settings.db, mode="read")
+    try:
+        rows = store.feed_report()
+    finally:
+        store.close()
     if as_json:
         click.echo(json.dumps([dict(r) for r in rows], ensure_ascii=False, indent=2))
         return

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from ..config import check_config
+from ..errors import StoreError
 from ..settings import Settings
 from ..store import Store
 from ._common import cli, common, since_iso, since_option
@@ -77,14 +78,30 @@ def search(settings: Settings, query: str, since: str, limit: int, as_json: bool
     from ..search import run_query, stored_targets
 
     q = compile_query(query, path="QUERY")
-    store = Store(settings.db)
-    hits = run_query(q, stored_targets(store, since_iso(since), query=q))[:limit]
+    store = Store(settings.db, mode="read")
+    try:
+        hits = run_query(q, stored_targets(store, since_iso(since), query=q))[:limit]
+    finally:
+        store.close()
     _print_hits(hits, as_json, f"no article in the last {since} matches {query!r}")
 
 
 @cli.group()
 def rules() -> None:
     """Try rules before the daemon runs them (see `watchdesk rules test --help`)."""
+
+
+def _rules_test_store(settings: Settings, *, stored: bool) -> Store | None:
+    """The database, read-only: needed for stored articles; for files and pages only to
+    compare with the running rules, so a missing or unusable one is then skipped (and said)."""
+    if stored:
+        return Store(settings.db, mode="read")
+    try:
+        return Store(settings.db, mode="read")
+    except StoreError as e:
+        if e.kind != "missing":
+            click.echo(f"not comparing with the rules the daemon runs: {e}", err=True)
+        return None
 
 
 @rules.command("test")
@@ -109,7 +126,7 @@ def rules_test(settings: Settings, target: Path | None, query_text: str | None, 
     from ..rules import RuleSet, compile_query, load_rule_file, load_rules
     from ..search import compare, file_target, run_query, run_rules, stored_targets, url_target
 
-    store = Store(settings.db) if (not files and not url) or Path(settings.db).exists() else None
+    store = _rules_test_store(settings, stored=not files and not url)
     if files:
         targets = [file_target(f) for f in files]
     elif url:
