@@ -248,14 +248,13 @@ def _facts(rows: HealthRows, settings: Settings, now: datetime, check_config: bo
 
 def _next_digest(settings: Settings, now: datetime) -> tuple[datetime | None, str]:
     from .errors import ConfigError
-    from .notify.schedule import next_digest_at
+    from .notify.schedule import next_digest_at, no_digest_reason
 
-    if not settings.mail_to:
-        return None, "no recipient: set WATCHDESK_MAIL_TO"
     try:
-        return next_digest_at(settings, now), ""
+        at = next_digest_at(settings, now)
     except ConfigError as e:
         return None, str(e)
+    return at, "" if at is not None else (no_digest_reason(settings) or "")
 
 
 def config_errors(settings: Settings) -> list[str]:

@@ -10,7 +10,7 @@ import click
 
 from ..errors import ConfigError
 from ..notify.outbox import deliver, preview_digest, queue_digest, rule_maps
-from ..notify.schedule import next_digest_at
+from ..notify.schedule import next_digest_at, no_digest_reason
 from ..settings import Settings
 from ..store import Store
 from ._common import cli, common, since_iso, since_option
@@ -103,9 +103,17 @@ def digest_command(settings: Settings, preview: str | None, send: bool) -> None:
             Path(preview).write_text(rendered.html, encoding="utf-8")
             click.echo(f"HTML written to {preview} ({len(rendered.html) // 1024 + 1} KB)",
                        err=True)
-        click.echo(f"next digest: {next_digest_at(settings, now):%Y-%m-%d %H:%M %Z}", err=True)
+        click.echo(f"next digest: {_next_digest_text(settings, now)}", err=True)
     finally:
         store.close()
+
+
+def _next_digest_text(settings: Settings, now: datetime) -> str:
+    """The same answer as `watchdesk status` (one decision: ``next_digest_at``)."""
+    at = next_digest_at(settings, now)
+    if at is None:
+        return f"none ({no_digest_reason(settings)})"
+    return f"{at:%Y-%m-%d %H:%M %Z}"
 
 
 def _row(r: object) -> dict[str, object]:
