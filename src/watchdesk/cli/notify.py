@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,18 +14,20 @@ from ..notify.outbox import deliver, preview_digest, queue_digest, rule_maps
 from ..notify.schedule import next_digest_at, no_digest_reason
 from ..settings import Settings
 from ..store import Store
-from ._common import cli, common, since_iso, since_option
+from ._common import Since, cli, common, since_iso, since_option
 
 
 @cli.command()
 @common
 @since_option("24h")
-@click.option("--rule", "rule_id", default=None, help="only this rule's matches")
-@click.option("--json", "as_json", is_flag=True, help="JSON output (one array)")
-def alerts(settings: Settings, since: str, rule_id: str | None, as_json: bool) -> None:
+@click.option("--rule", "rule_id", default=None, help="Only this rule's matches.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one array).")
+def alerts(settings: Settings, since: Since, rule_id: str | None, as_json: bool) -> None:
     """Show recent rule matches, newest first."""
     store = Store(settings.db, mode="read")
     try:
+        if rule_id:
+            _known_rule(rule_id, set(_titles(settings)) | store.matched_rule_ids(), settings)
         rows = store.matches_since(since_iso(since), rule_id=rule_id)
     finally:
         store.close()
@@ -47,6 +50,17 @@ def alerts(settings: Settings, since: str, rule_id: str | None, as_json: bool) -
         click.echo(f"    terms: {', '.join(json.loads(r['terms']))}")
         click.echo(f"    {r['snippet'][:240]}")
 
+
+
+def _known_rule(rule_id: str, known: set[str], settings: Settings) -> None:
+    """--rule must name a rule of the rule files or of the database; else say the close ones."""
+    if rule_id in known:
+        return
+    close = difflib.get_close_matches(rule_id, sorted(known), n=3, cutoff=0.5)
+    hint = (f"did you mean {' or '.join(close)}?" if close else
+            f"rules: {', '.join(sorted(known))}" if known else "there are no rules yet")
+    raise click.BadParameter(f"no rule {rule_id!r} in {settings.rules} nor in the database; "
+                             f"{hint}", param_hint="'--rule'")
 
 
 def _titles(settings: Settings) -> dict[str, str]:
@@ -90,7 +104,7 @@ def digest_command(settings: Settings, preview: str | None, send: bool) -> None:
                     "and WATCHDESK_DIGEST_SEND_EMPTY is false")
             report = deliver(store, settings, now)
             for _, error in report.failed:
-                click.echo(f"not sent yet (will be retried): {error}", err=True)
+                click.echo(f"Warning: not sent yet (will be retried): {error}", err=True)
             if outbox_id not in report.sent:
                 raise click.ClickException(
                     f"digest {outbox_id} is queued but not delivered; see `watchdesk outbox`")

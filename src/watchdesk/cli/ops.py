@@ -11,7 +11,16 @@ import click
 
 from ..settings import Settings
 from ..store import Store
-from ._common import _ago, _config_errors, _print_table, _progress, _require_config, cli, common
+from ._common import (
+    _ago,
+    _config_errors,
+    _print_table,
+    _progress,
+    _require_config,
+    cli,
+    common,
+    explicit,
+)
 
 
 @cli.command()
@@ -32,7 +41,7 @@ def run(settings: Settings) -> None:
 @cli.command()
 @common
 @click.option("--feed", "names", multiple=True, metavar="NAME",
-              help="poll only this feed (repeatable)")
+              help="Poll only this feed (repeatable).")
 def poll(settings: Settings, names: tuple[str, ...]) -> None:
     """Poll every feed (or --feed NAME) once now, then exit.
 
@@ -49,7 +58,7 @@ def poll(settings: Settings, names: tuple[str, ...]) -> None:
             unknown = [n for n in names if n not in known]
             if unknown:
                 raise click.BadParameter(f"no feed named {', '.join(unknown)} in "
-                                         f"{settings.feeds}", param_hint="--feed")
+                                         f"{settings.feeds}", param_hint="'--feed'")
             total = len(names) if names else len(wd.store.feeds(active_only=True))
             bar = _progress(total, "polling")
             try:
@@ -68,7 +77,7 @@ def poll(settings: Settings, names: tuple[str, ...]) -> None:
 
 @cli.command()
 @common
-@click.option("--json", "as_json", is_flag=True, help="JSON output")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one array).")
 def feeds(settings: Settings, as_json: bool) -> None:
     """Show each feed: last poll, status, articles, errors."""
     store = Store(settings.db, mode="read")
@@ -117,8 +126,8 @@ def feeds(settings: Settings, as_json: bool) -> None:
 
 @cli.command()
 @common
-@click.option("--json", "as_json", is_flag=True, help="JSON output")
-@click.option("--no-config", is_flag=True, help="skip checking feeds.yaml and the rule files")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one object).")
+@click.option("--no-config", is_flag=True, help="Skip checking feeds.yaml and the rule files.")
 def status(settings: Settings, as_json: bool, no_config: bool) -> None:
     """Service health from the database, for people and monitoring checks.
 
@@ -137,7 +146,7 @@ def status(settings: Settings, as_json: bool, no_config: bool) -> None:
 
 @cli.command()
 @common
-@click.option("--keep", is_flag=True, help="keep the demo database (default when --db is given)")
+@click.option("--keep", is_flag=True, help="Keep the demo database (default when --db is given).")
 def demo(settings: Settings, keep: bool) -> None:
     """Run the real pipeline offline on bundled feeds, served from 127.0.0.1.
 
@@ -147,9 +156,8 @@ def demo(settings: Settings, keep: bool) -> None:
     """
     from ..demo.run import run_demo
 
-    explicit_db = click.get_current_context().params.get("db") is not None
-    rules = settings.rules if click.get_current_context().params.get("rules") else None
-    report = run_demo(settings, db=settings.db if explicit_db else None, rules=rules)
+    rules = settings.rules if explicit("rules") else None
+    report = run_demo(settings, db=settings.db if explicit("db") else None, rules=rules)
     click.echo(report.text())
 
 

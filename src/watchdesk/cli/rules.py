@@ -13,7 +13,7 @@ from ..config import check_config
 from ..errors import StoreError
 from ..settings import Settings
 from ..store import Store
-from ._common import cli, common, since_iso, since_option
+from ._common import Since, cli, common, since_iso, since_option
 
 
 @cli.command()
@@ -65,9 +65,9 @@ def _print_hits(hits: list[Any], as_json: bool, empty: str) -> None:
 @click.argument("query")
 @since_option("30d")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True,
-              help="at most this many results")
-@click.option("--json", "as_json", is_flag=True, help="JSON output (one array)")
-def search(settings: Settings, query: str, since: str, limit: int, as_json: bool) -> None:
+              help="Show at most this many articles.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one array).")
+def search(settings: Settings, query: str, since: Since, limit: int, as_json: bool) -> None:
     """Search stored articles with the rule query language.
 
     QUERY is written as in a rule, e.g. 'haftar NEAR/5 (russie OR moscou)'. The full-text index
@@ -77,13 +77,15 @@ def search(settings: Settings, query: str, since: str, limit: int, as_json: bool
     from ..rules import compile_query
     from ..search import run_query, stored_targets
 
-    q = compile_query(query, path="QUERY")
+    q = compile_query(query, path="query")
     store = Store(settings.db, mode="read")
     try:
-        hits = run_query(q, stored_targets(store, since_iso(since), query=q))[:limit]
+        hits = run_query(q, stored_targets(store, since_iso(since), query=q))
     finally:
         store.close()
-    _print_hits(hits, as_json, f"no article in the last {since} matches {query!r}")
+    _print_hits(hits[:limit], as_json, f"no article in the last {since} matches {query!r}")
+    if len(hits) > limit and not as_json:
+        click.echo(f"{len(hits) - limit} more matched: --limit {len(hits)} shows them all")
 
 
 @cli.group()
@@ -100,7 +102,7 @@ def _rules_test_store(settings: Settings, *, stored: bool) -> Store | None:
         return Store(settings.db, mode="read")
     except StoreError as e:
         if e.kind != "missing":
-            click.echo(f"not comparing with the rules the daemon runs: {e}", err=True)
+            click.echo(f"Warning: not comparing with the rules the daemon runs: {e}", err=True)
         return None
 
 
@@ -108,13 +110,13 @@ def _rules_test_store(settings: Settings, *, stored: bool) -> Store | None:
 @common
 @click.argument("target", required=False, type=click.Path(exists=True, path_type=Path))
 @click.option("--query", "query_text", default=None,
-              help="test this query instead of rule files")
+              help="Test this query instead of rule files.")
 @since_option("30d")
 @click.option("--file", "files", multiple=True, type=click.Path(exists=True, path_type=Path),
-              help="match local files (HTML pages or text) instead of stored articles")
-@click.option("--url", default=None, help="fetch this page now and match it")
-@click.option("--json", "as_json", is_flag=True, help="JSON output")
-def rules_test(settings: Settings, target: Path | None, query_text: str | None, since: str,
+              help="Match local files (HTML pages or text) instead of stored articles.")
+@click.option("--url", default=None, help="Fetch this page now and match it.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one array).")
+def rules_test(settings: Settings, target: Path | None, query_text: str | None, since: Since,
                files: tuple[Path, ...], url: str | None, as_json: bool) -> None:
     """Run rules on stored articles, local files or a page, and show each hit.
 
@@ -135,14 +137,14 @@ def rules_test(settings: Settings, target: Path | None, query_text: str | None, 
         assert store is not None
         targets = list(stored_targets(store, since_iso(since)))
     if query_text:
-        q = compile_query(query_text, path="--query")
+        q = compile_query(query_text, path="query")
         _print_hits(run_query(q, targets), as_json, "no match")
         return
     source = target or settings.rules
     if source.is_dir():
         ruleset, errors = load_rules(source)
         for e in errors:
-            click.echo(f"error: {e}", err=True)
+            click.echo(f"Error: {e}", err=True)
         rule_list = list(ruleset.rules)
     else:
         rule_list = load_rule_file(source)
