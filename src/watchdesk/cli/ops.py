@@ -19,6 +19,7 @@ from ._common import (
     _require_config,
     cli,
     common,
+    common_options,
     explicit,
 )
 
@@ -145,19 +146,18 @@ def status(settings: Settings, as_json: bool, no_config: bool) -> None:
 
 
 @cli.command()
-@common
-@click.option("--keep", is_flag=True, help="Keep the demo database (default when --db is given).")
-def demo(settings: Settings, keep: bool) -> None:
+@common_options(feeds=False)
+def demo(settings: Settings) -> None:
     """Run the real pipeline offline on bundled feeds, served from 127.0.0.1.
 
     Starts a local HTTP server with a few French, English and Arabic feeds and article pages,
-    polls them into a fresh database (a temporary one, or --db PATH) with the bundled default
-    rules (or --rules DIR), and prints what was stored and matched.
+    polls them into a fresh database (a temporary one, or --db PATH, which is kept) with the
+    bundled default rules (or --rules DIR), and prints what was stored and matched. The feeds
+    are always the bundled ones (their server lives only while the demo runs), so the demo
+    takes no --feeds.
     """
     from ..demo.run import run_demo
 
     rules = settings.rules if explicit("rules") else None
     report = run_demo(settings, db=settings.db if explicit("db") else None, rules=rules)
     click.echo(report.text())
-
-
