@@ -106,7 +106,8 @@ def test_alerts_lists_recent_matches(settings: Settings) -> None:
     first = next(d for d in data if d["rule_id"] == "russie-libye")
     assert first["priority"] == "alert" and first["extraction"] == "page"
     text = watchdesk("alerts", *paths(settings)).stdout
-    assert "! [russie-libye] Libye : une délégation militaire russe à Benghazi" in text
+    assert "! Libye : une délégation militaire russe à Benghazi  (afrique, published " in text
+    assert "    [russie-libye] urgent terms: " in text
     bad = watchdesk("alerts", "--since", "yesterday", *paths(settings))
     assert bad.returncode == 2 and "not a duration" in bad.stderr
 

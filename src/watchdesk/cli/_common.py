@@ -23,9 +23,10 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
@@ -278,6 +279,23 @@ def _ago(ts: str | None) -> str:
         if secs >= n:
             return f"{secs // n}{unit} ago"
     return f"{max(secs, 0)}s ago"
+
+
+def highlight_marks() -> tuple[str, str]:
+    """How matched terms are marked: bold yellow on a terminal, [ ] otherwise."""
+    return ("\x1b[1;33m", "\x1b[0m") if sys.stdout.isatty() else ("[", "]")
+
+
+def local_time(ts: str | None, settings: Settings) -> str:
+    """A stored UTC time as ``YYYY-MM-DD HH:MM ZONE`` in WATCHDESK_TIMEZONE (UTC if invalid)."""
+    dt = parse_iso(ts)
+    if dt is None:
+        return "?"
+    try:
+        zone: tzinfo = ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = UTC
+    return dt.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def _print_table(rows: Sequence[Sequence[str]]) -> None:

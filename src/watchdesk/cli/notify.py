@@ -14,7 +14,15 @@ from ..notify.outbox import deliver, preview_digest, queue_digest, rule_maps
 from ..notify.schedule import next_digest_at, no_digest_reason
 from ..settings import Settings
 from ..store import Store
-from ._common import Since, cli, common, since_iso, since_option
+from ._common import (
+    Since,
+    cli,
+    common,
+    highlight_marks,
+    local_time,
+    since_iso,
+    since_option,
+)
 
 
 @cli.command()
@@ -23,7 +31,14 @@ from ._common import Since, cli, common, since_iso, since_option
 @click.option("--rule", "rule_id", default=None, help="Only this rule's matches.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one array).")
 def alerts(settings: Settings, since: Since, rule_id: str | None, as_json: bool) -> None:
-    """Show recent rule matches, newest first."""
+    """Show recent rule matches, newest first: one entry per article, with its rules.
+
+    Each article shows its publication date (or, without one, when it was fetched), in
+    WATCHDESK_TIMEZONE; each rule the terms that matched and a snippet, the terms highlighted
+    on a terminal (between [ ] otherwise). --json gives one object per (article, rule).
+    """
+    from ..notify.recent import best_snippet, recent_articles
+
     store = Store(settings.db, mode="read")
     try:
         if rule_id:
@@ -34,22 +49,31 @@ def alerts(settings: Settings, since: Since, rule_id: str | None, as_json: bool)
     if as_json:
         out = [{"rule_id": r["rule_id"], "priority": r["priority"], "title": r["title"],
                 "url": r["url"], "feed": r["feed_name"], "published_at": r["published_at"],
-                "matched_at": r["created_at"], "terms": json.loads(r["terms"]),
-                "snippet": r["snippet"], "backfill": bool(r["backfill"]),
-                "extraction": r["extraction"], "article_id": r["article_id"]} for r in rows]
+                "fetched_at": r["fetched_at"], "matched_at": r["created_at"],
+                "terms": json.loads(r["terms"]), "snippet": r["snippet"],
+                "snippets": json.loads(r["snippets"] or "{}"),
+                "highlighted": best_snippet(r["snippets"], r["snippet"]).highlighted(),
+                "backfill": bool(r["backfill"]), "extraction": r["extraction"],
+                "article_id": r["article_id"], "story_id": r["story_id"]} for r in rows]
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     if not rows:
         click.echo(f"no matches in the last {since}")
         return
-    for r in rows:
-        flag = "!" if r["priority"] == "alert" else " "
-        click.echo(f"{flag} [{r['rule_id']}] {r['title']}  ({r['feed_name']}, "
-                   f"{r['created_at'][:16].replace('T', ' ')})")
-        click.echo(f"    {r['url']}")
-        click.echo(f"    terms: {', '.join(json.loads(r['terms']))}")
-        click.echo(f"    {r['snippet'][:240]}")
-
+    on, off = highlight_marks()
+    articles = recent_articles(rows)
+    for a in articles:
+        when, what = a.date
+        click.echo(f"{'!' if a.urgent else ' '} {a.title}  ({a.feed}, {what} "
+                   f"{local_time(when, settings)})")
+        if a.url:
+            click.echo(f"    {a.url}")
+        for h in a.hits:
+            tags = "".join((" urgent" if h.priority == "alert" else "",
+                            " backfill" if h.backfill else ""))
+            click.echo(f"    [{h.rule_id}]{tags} terms: {', '.join(h.terms)}")
+            click.echo(f"      {h.snippet.highlighted(on, off).replace(chr(10), ' ')}")
+    click.echo(f"{len(articles)} article(s), {len(rows)} match(es) in the last {since}")
 
 
 def _known_rule(rule_id: str, known: set[str], settings: Settings) -> None:

@@ -13,7 +13,7 @@ from ..config import check_config
 from ..errors import StoreError
 from ..settings import Settings
 from ..store import Store
-from ._common import Since, cli, common, since_iso, since_option
+from ._common import Since, cli, common, highlight_marks, since_iso, since_option
 
 
 @cli.command()
@@ -43,8 +43,7 @@ def _print_hits(hits: list[Any], as_json: bool, empty: str) -> None:
     if not hits:
         click.echo(empty)
         return
-    color = sys.stdout.isatty()
-    on, off = ("\x1b[1;33m", "\x1b[0m") if color else ("[", "]")
+    on, off = highlight_marks()
     for h in hits:
         t = h.target
         where = ", ".join(x for x in (t.feed, (t.when or "")[:16].replace("T", " ")) if x)
