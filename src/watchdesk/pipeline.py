@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from . import identity, schedule, stories
+from . import identity, logs, schedule, stories
 from .errors import ContentError, ExtractError, FeedGone, FetchError
 from .fetch import PAGE_ACCEPT, Fetcher, Response
 from .models import ArticleWrite, Entry, FeedState, MatchRecord, ParsedFeed, PollResult
@@ -267,12 +267,20 @@ class Pipeline:
         return w
 
     def _log(self, r: PollResult) -> None:
+        """The one line per feed per cycle; with --log-format json its values are keys too."""
         if r.ok:
             status = "not-modified" if r.not_modified else "ok"
             log.info("feed=%s status=%s http=%s new=%d updated=%d matched=%d bytes=%d ms=%d"
                      " interval=%s%s", r.feed_name, status, r.status, r.new, r.updated,
                      r.matched, r.bytes, r.ms, r.poll_interval or "-",
-                     f" warning={r.warning!r}" if r.warning else "")
+                     f" warning={r.warning!r}" if r.warning else "",
+                     extra=logs.fields(feed=r.feed_name, status=status, http=r.status,
+                                       new=r.new, updated=r.updated, matched=r.matched,
+                                       bytes=r.bytes, ms=r.ms, interval=r.poll_interval,
+                                       next=r.next_poll_at, warning=r.warning))
         else:
+            status = "gone" if r.gone else "error"
             log.warning("feed=%s status=%s http=%s error=%r next=%s ms=%d", r.feed_name,
-                        "gone" if r.gone else "error", r.status, r.error, r.next_poll_at, r.ms)
+                        status, r.status, r.error, r.next_poll_at, r.ms,
+                        extra=logs.fields(feed=r.feed_name, status=status, http=r.status,
+                                          error=r.error, next=r.next_poll_at, ms=r.ms))
