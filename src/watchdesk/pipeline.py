@@ -30,7 +30,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from . import identity, logs, schedule, stories
@@ -153,6 +153,11 @@ class Pipeline:
             result.new_url = resp.permanent_url
             if resp.not_modified:
                 result.not_modified = True
+                kept = schedule.kept_interval(feed.poll_interval, feed.interval,
+                                              explicit=feed.interval_explicit)
+                if kept is not None:
+                    interval = kept.seconds
+                    result.poll_interval, result.schedule_reason = kept.seconds, kept.reason
             else:
                 parsed = await self.workers.parse(resp.body, resp.headers, resp.url)
                 if not parsed.is_feed:
@@ -166,11 +171,12 @@ class Pipeline:
                 result.feed_title, result.site_url = parsed.title, parsed.link
                 entries = parsed.entries[: self.settings.max_entries]
                 result.skipped = len(parsed.entries) - len(entries)
-                hints = [h for h in (parsed.ttl, schedule.max_age(resp.headers)) if h]
-                interval = schedule.adaptive_interval(
+                plan = schedule.plan_interval(
                     feed.interval, _dates(parsed.entries), now,
-                    hint=max(hints) if hints else None)
-                result.poll_interval = interval
+                    explicit=feed.interval_explicit, ttl=parsed.ttl,
+                    max_age=schedule.max_age(resp.headers))
+                interval = result.poll_interval = plan.seconds
+                result.schedule_reason = plan.reason
                 page_errors: list[str] = []
                 writes = await self._articles(feed, entries, resp.url, page_errors)
                 if page_errors:
@@ -182,10 +188,11 @@ class Pipeline:
         except (FetchError, ExtractError) as e:
             result.error = f"{type(e).__name__}: {e}"
             result.status = getattr(e, "status", None) or result.status
-            retry_after = getattr(e, "retry_after", None)
-            result.next_poll_at = iso(schedule.next_poll_at(
-                now, feed.interval, errors=feed.error_count + 1, retry_after=retry_after,
-                rng=self.rng))
+            wait = schedule.backoff(feed.interval, feed.error_count + 1,
+                                    getattr(e, "retry_after", None))
+            result.schedule_reason = wait.reason
+            result.next_poll_at = iso(now + timedelta(
+                seconds=schedule.jittered(wait.seconds, self.rng)))
         result.ms = int((time.monotonic() - t0) * 1000)
         if result.next_poll_at is None:
             result.next_poll_at = iso(schedule.next_poll_at(now, interval, rng=self.rng))

@@ -298,6 +298,19 @@ def local_time(ts: str | None, settings: Settings) -> str:
     return dt.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
+def _until(ts: str | None) -> str:
+    """``in 2h5m`` (from now), or ``now`` when due."""
+    from ..schedule import human
+
+    dt = parse_iso(ts)
+    if dt is None:
+        return "now"
+    secs = (dt - datetime.now(UTC)).total_seconds()
+    if secs < 1:
+        return "now"
+    return f"in {human(round(secs / 60) * 60 if secs >= 60 else secs)}"
+
+
 def _print_table(rows: Sequence[Sequence[str]]) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:

@@ -17,6 +17,7 @@ from ._common import (
     _print_table,
     _progress,
     _require_config,
+    _until,
     cli,
     common,
     common_options,
@@ -80,7 +81,12 @@ def poll(settings: Settings, names: tuple[str, ...]) -> None:
 @common
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one array).")
 def feeds(settings: Settings, as_json: bool) -> None:
-    """Show each feed: last poll, status, articles, errors."""
+    """Show each feed: last poll, status, articles, errors, and when and why it is polled next.
+
+    WHY says what set the next poll: the configured interval, the adaptive interval (from
+    the entries' dates, between its bounds), a publisher's hint (ttl, Cache-Control),
+    backoff after errors, or the server's Retry-After.
+    """
     store = Store(settings.db, mode="read")
     try:
         rows = store.feed_report()
@@ -92,7 +98,7 @@ def feeds(settings: Settings, as_json: bool) -> None:
     if not rows:
         click.echo("no feeds yet: run `watchdesk poll` first")
         return
-    table = [("FEED", "LAST POLL", "STATUS", "ARTICLES", "ERRORS", "NEXT")]
+    table = [("FEED", "LAST POLL", "STATUS", "ARTICLES", "ERRORS", "NEXT POLL", "WHY")]
     notes = []
     for r in rows:
         if r["disabled_reason"]:
@@ -112,8 +118,11 @@ def feeds(settings: Settings, as_json: bool) -> None:
         if r["redirected_from"]:
             notes.append(f"{r['name']}: moved permanently from {r['redirected_from']} "
                          f"to {r['url']}")
+        active = r["enabled"] and not r["disabled_reason"]
         table.append((r["name"], _ago(r["last_polled_at"]), status, str(r["articles"]),
-                      str(r["errors"]), (r["next_poll_at"] or "now")[11:16] or "now"))
+                      str(r["errors"]), _until(r["next_poll_at"]) if active else "-",
+                      (r["next_poll_reason"] or ("first poll" if not r["last_polled_at"]
+                                                 else "")) if active else ""))
     _print_table(table)
     for n in notes:
         click.echo(f"  {n}")
