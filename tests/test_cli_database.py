@@ -18,7 +18,6 @@ import pytest
 
 from watchdesk.demo.server import FixtureServer
 from watchdesk.settings import Settings
-from watchdesk.store import Store
 from watchdesk.store.schema import migrations
 
 from conftest import DATA, article_page, cli_env, rfi_paragraphs, rss, watchdesk, write_feeds
@@ -165,23 +164,32 @@ def test_other_sqlite_file_is_not_taken_for_a_watchdesk_database(s: Settings) ->
     assert r.returncode == 3 and "no database at" in one_error_line(r)
 
 
-def test_an_older_schema_is_not_migrated_by_a_reader(tmp_path: Path, s: Settings) -> None:
-    db = tmp_path / "old.db"
-    conn = sqlite3.connect(db)
+def old_schema(db: Path) -> str:
+    """A database as the previous release left it: every migration but the last."""
     from sqlite_utils import Database
 
+    conn = sqlite3.connect(db)
     last = migrations._migrations[-1].name
     migrations.apply(Database(conn), stop_before=last)
     conn.close()
-    old = Settings(feeds=s.feeds, rules=s.rules, db=db)
-    r = run(old, "alerts")
-    assert r.returncode == 3
-    assert "made by an older watchdesk and is not upgraded yet" in one_error_line(r)
+    return last
+
+
+def applied(db: Path) -> set[str]:
     with sqlite3.connect(db) as c:
-        names = {r[0] for r in c.execute("SELECT name FROM _sqlite_migrations")}
-    assert last not in names, "a read command migrated the database"
-    Store(db).close()  # what poll and the daemon do: upgrade
+        return {r[0] for r in c.execute("SELECT name FROM _sqlite_migrations")}
+
+
+def test_an_older_schema_is_upgraded_by_a_reader_but_not_by_status(tmp_path: Path,
+                                                                     s: Settings) -> None:
+    db = tmp_path / "old.db"
+    last = old_schema(db)
+    old = Settings(feeds=s.feeds, rules=s.rules, db=db)
+    r = run(old, "status", "--no-config")
+    assert r.returncode == 3 and "made by an older watchdesk" in r.stdout
+    assert last not in applied(db), "status (monitoring) migrated the database"
     assert run(old, "alerts").returncode == 0
+    assert last in applied(db)                 # as the daemon's next start would have done
 
 
 # -- read-only --------------------------------------------------------------------------------
@@ -250,3 +258,23 @@ def test_read_only_file_can_be_read_not_written(s: Settings, shared_dir: Path) -
         assert "check the permissions" in line
     finally:
         holder.close()
+
+
+def test_an_older_schema_the_reader_may_not_write(tmp_path: Path, s: Settings,
+                                                   shared_dir: Path) -> None:
+    db = shared_dir / "old.db"
+    last = old_schema(db)
+    holder = sqlite3.connect(db)                      # the old daemon, still running
+    holder.execute("PRAGMA journal_mode=WAL")
+    holder.execute("SELECT count(*) FROM feeds").fetchone()
+    try:
+        for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), shared_dir):
+            lock_down(p)
+        r = without_override("alerts", "--db", str(db), "--rules", str(s.rules))
+        assert r.returncode == 3, r.stderr
+        line = one_error_line(r)
+        assert "made by an older watchdesk and is not upgraded yet" in line
+        assert "restart the daemon" in line
+    finally:
+        holder.close()
+    assert last not in applied(db)

@@ -209,7 +209,7 @@ def read_facts(settings: Settings, now: datetime | None = None, *,
     Raises StoreError when the database cannot be read.
     """
     now = now or datetime.now(UTC)
-    store = Store(settings.db, mode="read")
+    store = Store(settings.db, mode="read", upgrade=False)  # a monitoring check never writes
     try:
         rows = store.health_rows()
     except Exception as e:

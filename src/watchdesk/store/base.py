@@ -82,34 +82,61 @@ class StoreBase:
 
     ``mode`` (see ``opening``): ``create`` makes the file if needed and migrates it (poll,
     daemon, demo); ``write`` needs an existing file and migrates it; ``read`` needs an
-    existing, up-to-date file and opens it read-only. Any problem with the file is a
-    ``StoreError`` saying what to do.
+    existing file and opens it read-only. A reader finding a schema older than this
+    version's upgrades it first if it may write (``upgrade``, as the daemon's next start
+    would), else says so; ``watchdesk status`` passes ``upgrade=False``. Any problem with the
+    file is a ``StoreError`` saying what to do.
 
     ``background_checkpoints``: for the long-lived writer (poll, daemon), checkpoint the
     write-ahead log from a thread (see ``Checkpointer``) rather than inside commits."""
 
-    def __init__(self, path: str | Path, *, mode: Mode = "create",
+    def __init__(self, path: str | Path, *, mode: Mode = "create", upgrade: bool = True,
                  background_checkpoints: bool = False) -> None:
         self.path = str(path)
         self.mode = mode
         self.checkpointer: Checkpointer | None = None
+        self.db = self._open(mode)
+        if mode == "read" and upgrade and self._outdated():
+            self.db.conn.close()
+            try:
+                StoreBase(self.path, mode="write").close()   # migrate, as the daemon would
+            except StoreError as e:
+                if e.kind != "readonly":
+                    raise
+            self.db = self._open(mode)                        # still outdated: said below
+        if mode == "read":
+            try:
+                self._check_readable()
+            except BaseException:
+                self.db.conn.close()
+                raise
+        if background_checkpoints and self.path != ":memory:":
+            self.db.execute("PRAGMA wal_autocheckpoint=0")
+            self.checkpointer = Checkpointer(self.path)
+
+    def _open(self, mode: Mode) -> Database:
         conn = opening.connect(self.path, mode)
         try:
-            self.db = Database(conn, execute_plugins=False)
+            db = Database(conn, execute_plugins=False)
             conn.row_factory = sqlite3.Row
-            if mode == "read":
-                self._check_readable()
-            else:
+            if mode != "read":
+                self.db = db
                 self._prepare()
+            else:
+                db.execute("PRAGMA busy_timeout=30000")
+            return db
         except sqlite3.Error as e:
             conn.close()
             raise opening.database_error(self.path, e) from e
         except BaseException:
             conn.close()
             raise
-        if background_checkpoints and self.path != ":memory:":
-            self.db.execute("PRAGMA wal_autocheckpoint=0")
-            self.checkpointer = Checkpointer(self.path)
+
+    def _outdated(self) -> bool:
+        try:
+            return bool(migrations.applied(self.db)) and bool(migrations.pending(self.db))
+        except sqlite3.Error as e:
+            raise opening.database_error(self.path, e) from e
 
     def _prepare(self) -> None:
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -124,7 +151,12 @@ class StoreBase:
 
     def _check_readable(self) -> None:
         """A read-only look must find a watchdesk database whose schema is this version's."""
-        self.db.execute("PRAGMA busy_timeout=30000")
+        try:
+            self._check_schema()
+        except sqlite3.Error as e:
+            raise opening.database_error(self.path, e) from e
+
+    def _check_schema(self) -> None:
         if not migrations.applied(self.db):
             if self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
                 raise opening.missing(self.path)
@@ -134,8 +166,9 @@ class StoreBase:
         if pending:
             raise StoreError(
                 f"the database {self.path} was made by an older watchdesk and is not upgraded "
-                f"yet ({len(pending)} migration(s) to apply): restart the daemon, or run "
-                "`watchdesk poll` once, to upgrade it", path=self.path, kind="outdated")
+                f"yet ({len(pending)} migration(s) to apply), and this command may not write "
+                "it: restart the daemon (or run any command as the database's owner) to "
+                "upgrade it", path=self.path, kind="outdated")
 
     @property
     def conn(self) -> sqlite3.Connection:

@@ -8,7 +8,9 @@ Three ways to open it (``Mode``):
   applied;
 - ``read`` (``alerts``, ``feeds``, ``search``, ``digest --preview``, ``rules test``,
   ``outbox``, ``status``): the file must exist and is opened read-only (``mode=ro``): nothing
-  is created, migrated or written, and a database the user may only read can be read.
+  is created or written, and a database the user may only read can be read. (A schema older
+  than this version's is first upgraded when the user may write it, except by ``status``:
+  see ``StoreBase``.)
 
 Every ``sqlite3`` error met while opening or using the file is turned into a ``StoreError``
 by ``database_error``: what is wrong, where, and what to do (restore from a backup, check
