@@ -69,9 +69,9 @@ def _print_hits(hits: list[Any], as_json: bool, empty: str) -> None:
 def search(settings: Settings, query: str, since: Since, limit: int, as_json: bool) -> None:
     """Search stored articles with the rule query language.
 
-    QUERY is written as in a rule, e.g. 'haftar NEAR/5 (russie OR moscou)'. The full-text index
-    narrows the candidates; the rule matcher decides, so a hit here is exactly what a rule with
-    this query would match.
+    QUERY is written as in a rule, e.g. 'haftar NEAR/8 (moscou OR russie OR russe*)'. The
+    full-text index narrows the candidates; the rule matcher decides, so a hit here is exactly
+    what a rule with this query would match.
     """
     from ..rules import compile_query
     from ..search import run_query, stored_targets
