@@ -139,7 +139,7 @@ def feeds(settings: Settings, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object).")
 @click.option("--no-config", is_flag=True, help="Skip checking feeds.yaml and the rule files.")
 def status(settings: Settings, as_json: bool, no_config: bool) -> None:
-    """Service health from the database, for people and monitoring checks.
+    """Show the service's health from the database, for people and monitoring checks.
 
     Shows the last cycle, feeds failing or disabled, the outbox and the next digest. Exit
     status (monitoring-plugin convention): 0 OK, 1 WARNING (a feed failing for over a day or
