@@ -58,3 +58,24 @@ def test_demo_without_db_leaves_nothing_behind(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert "temporary database removed" in r.stdout
     assert list(tmp_path.iterdir()) == []
+
+
+def test_demo_takes_no_feeds_file(tmp_path: Path) -> None:
+    """The demo polls its bundled feeds: --feeds (after or before the command) and the old
+    --keep (which did nothing) are refused instead of being accepted and ignored."""
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds: []\n")
+    after = watchdesk("demo", "--feeds", str(feeds), "--db", str(tmp_path / "d.db"))
+    assert after.returncode == 2 and "No such option '--feeds'" in after.stderr
+    before = watchdesk("--feeds", str(feeds), "demo", "--db", str(tmp_path / "d.db"))
+    assert before.returncode == 2 and "`watchdesk demo` takes no --feeds" in before.stderr
+    keep = watchdesk("demo", "--keep")
+    assert keep.returncode == 2 and "No such option '--keep'" in keep.stderr
+    assert not (tmp_path / "d.db").exists()
+
+
+def test_demo_db_before_the_command_is_kept(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    r = watchdesk("--db", str(db), "demo", "-q")
+    assert r.returncode == 0, r.stderr
+    assert f"database         {db}" in r.stdout and db.is_file()

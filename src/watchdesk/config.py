@@ -85,7 +85,8 @@ def feeds_from_document(doc: YamlDocument) -> tuple[list[FeedConfig], list[Confi
         feeds.append(FeedConfig(
             name=name, url=item["url"], tags=tags, interval=interval,
             fetch_articles=item.get("fetch_articles", defaults.get("fetch_articles", True)),
-            enabled=item.get("enabled", True), line=line))
+            enabled=item.get("enabled", True), line=line,
+            interval_explicit="interval" in item))
     return feeds, errors
 
 

@@ -35,7 +35,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from .app import Watchdesk
 from .errors import WatchdeskError
 from .notify.outbox import notify_tick, rule_maps
-from .notify.schedule import next_digest_at
+from .notify.schedule import next_digest_at, no_digest_reason
 from .pipeline import CycleReport
 from .settings import Settings
 from .store import Store
@@ -151,7 +151,8 @@ class Daemon:
             parts.append(f"{errors} config errors (see watchdesk check)")
         try:
             nxt = next_digest_at(self.settings, datetime.now(UTC))
-            parts.append(f"next digest {nxt:%a %H:%M}")
+            parts.append(f"next digest {nxt:%a %H:%M}" if nxt
+                         else f"no digest ({no_digest_reason(self.settings)})")
         except WatchdeskError:
             parts.append("digest time invalid")
         return ", ".join(parts)

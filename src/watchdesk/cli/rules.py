@@ -10,9 +10,10 @@ from typing import Any
 import click
 
 from ..config import check_config
+from ..errors import StoreError
 from ..settings import Settings
 from ..store import Store
-from ._common import cli, common, since_iso, since_option
+from ._common import Since, cli, common, highlight_marks, since_iso, since_option
 
 
 @cli.command()
@@ -42,8 +43,7 @@ def _print_hits(hits: list[Any], as_json: bool, empty: str) -> None:
     if not hits:
         click.echo(empty)
         return
-    color = sys.stdout.isatty()
-    on, off = ("\x1b[1;33m", "\x1b[0m") if color else ("[", "]")
+    on, off = highlight_marks()
     for h in hits:
         t = h.target
         where = ", ".join(x for x in (t.feed, (t.when or "")[:16].replace("T", " ")) if x)
@@ -64,22 +64,27 @@ def _print_hits(hits: list[Any], as_json: bool, empty: str) -> None:
 @click.argument("query")
 @since_option("30d")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True,
-              help="at most this many results")
-@click.option("--json", "as_json", is_flag=True, help="JSON output (one array)")
-def search(settings: Settings, query: str, since: str, limit: int, as_json: bool) -> None:
+              help="Show at most this many articles.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one array).")
+def search(settings: Settings, query: str, since: Since, limit: int, as_json: bool) -> None:
     """Search stored articles with the rule query language.
 
-    QUERY is written as in a rule, e.g. 'haftar NEAR/5 (russie OR moscou)'. The full-text index
-    narrows the candidates; the rule matcher decides, so a hit here is exactly what a rule with
-    this query would match.
+    QUERY is written as in a rule, e.g. 'haftar NEAR/8 (moscou OR russie OR russe*)'. The
+    full-text index narrows the candidates; the rule matcher decides, so a hit here is exactly
+    what a rule with this query would match.
     """
     from ..rules import compile_query
     from ..search import run_query, stored_targets
 
-    q = compile_query(query, path="QUERY")
-    store = Store(settings.db)
-    hits = run_query(q, stored_targets(store, since_iso(since), query=q))[:limit]
-    _print_hits(hits, as_json, f"no article in the last {since} matches {query!r}")
+    q = compile_query(query, path="query")
+    store = Store(settings.db, mode="read")
+    try:
+        hits = run_query(q, stored_targets(store, since_iso(since), query=q))
+    finally:
+        store.close()
+    _print_hits(hits[:limit], as_json, f"no article in the last {since} matches {query!r}")
+    if len(hits) > limit and not as_json:
+        click.echo(f"{len(hits) - limit} more matched: --limit {len(hits)} shows them all")
 
 
 @cli.group()
@@ -87,17 +92,30 @@ def rules() -> None:
     """Try rules before the daemon runs them (see `watchdesk rules test --help`)."""
 
 
+def _rules_test_store(settings: Settings, *, stored: bool) -> Store | None:
+    """The database, read-only: needed for stored articles; for files and pages only to
+    compare with the running rules, so a missing or unusable one is then skipped (and said)."""
+    if stored:
+        return Store(settings.db, mode="read")
+    try:
+        return Store(settings.db, mode="read")
+    except StoreError as e:
+        if e.kind != "missing":
+            click.echo(f"Warning: not comparing with the rules the daemon runs: {e}", err=True)
+        return None
+
+
 @rules.command("test")
 @common
 @click.argument("target", required=False, type=click.Path(exists=True, path_type=Path))
 @click.option("--query", "query_text", default=None,
-              help="test this query instead of rule files")
+              help="Test this query instead of rule files.")
 @since_option("30d")
 @click.option("--file", "files", multiple=True, type=click.Path(exists=True, path_type=Path),
-              help="match local files (HTML pages or text) instead of stored articles")
-@click.option("--url", default=None, help="fetch this page now and match it")
-@click.option("--json", "as_json", is_flag=True, help="JSON output")
-def rules_test(settings: Settings, target: Path | None, query_text: str | None, since: str,
+              help="Match local files (HTML pages or text) instead of stored articles.")
+@click.option("--url", default=None, help="Fetch this page now and match it.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one array).")
+def rules_test(settings: Settings, target: Path | None, query_text: str | None, since: Since,
                files: tuple[Path, ...], url: str | None, as_json: bool) -> None:
     """Run rules on stored articles, local files or a page, and show each hit.
 
@@ -109,7 +127,7 @@ def rules_test(settings: Settings, target: Path | None, query_text: str | None, 
     from ..rules import RuleSet, compile_query, load_rule_file, load_rules
     from ..search import compare, file_target, run_query, run_rules, stored_targets, url_target
 
-    store = Store(settings.db) if (not files and not url) or Path(settings.db).exists() else None
+    store = _rules_test_store(settings, stored=not files and not url)
     if files:
         targets = [file_target(f) for f in files]
     elif url:
@@ -118,14 +136,14 @@ def rules_test(settings: Settings, target: Path | None, query_text: str | None, 
         assert store is not None
         targets = list(stored_targets(store, since_iso(since)))
     if query_text:
-        q = compile_query(query_text, path="--query")
+        q = compile_query(query_text, path="query")
         _print_hits(run_query(q, targets), as_json, "no match")
         return
     source = target or settings.rules
     if source.is_dir():
         ruleset, errors = load_rules(source)
         for e in errors:
-            click.echo(f"error: {e}", err=True)
+            click.echo(f"Error: {e}", err=True)
         rule_list = list(ruleset.rules)
     else:
         rule_list = load_rule_file(source)
