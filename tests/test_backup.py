@@ -148,13 +148,14 @@ def test_an_existing_file_is_refused_unless_force(poller: Poller, tmp_path: Path
     assert assert_consistent(copy) == 2
 
 
-@pytest.mark.parametrize(("case", "says"), [
-    ("no database", "no database at"),
-    ("no directory", "create it first"),
-    ("not a database", "cannot read the database"),
-    ("the database itself", "is the database itself"),
+@pytest.mark.parametrize(("case", "says", "status"), [
+    ("no database", "no database at", 3),           # the database cannot be used: exit 3,
+    ("not a database", "is not a SQLite database", 3),  # as in every command
+    ("no directory", "create it first", 1),         # the copy cannot be written: exit 1
+    ("the database itself", "is the database itself", 1),
 ])
-def test_nothing_written_and_a_clear_error(case: str, says: str, tmp_path: Path) -> None:
+def test_nothing_written_and_a_clear_error(case: str, says: str, status: int,
+                                           tmp_path: Path) -> None:
     db, copy = tmp_path / "watchdesk.db", tmp_path / "backup.db"
     if case == "not a database":
         db.write_bytes(b"ceci n'est pas une base SQLite\n" * 200)
@@ -166,7 +167,7 @@ def test_nothing_written_and_a_clear_error(case: str, says: str, tmp_path: Path)
         copy = db
     before = sorted(p.name for p in tmp_path.iterdir())
     r = watchdesk("backup", "--force", "--db", str(db), str(copy))
-    assert r.returncode == 1
+    assert r.returncode == status
     assert says in r.stderr and "Traceback" not in r.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # created nothing
 

@@ -168,8 +168,8 @@ def backup(settings: Settings, path: Path, force: bool) -> None:
     writing); the copy is then checked with PRAGMA integrity_check and only then written to
     PATH, as one self-contained file readable by this user only. An existing PATH is refused
     unless --force. Exit status 0 when the copy is written and passed its check; 1 when
-    nothing was written (no database, PATH exists, cannot write there, or the copy failed
-    its check).
+    nothing was written (PATH exists, cannot write there, or the copy failed its check); 3
+    when the database cannot be read (as every command).
     """
     from ..store import backup as backup_db
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import BackupError
+from .opening import database_error, missing
 
 COUNTED = ("feeds", "articles", "matches")
 
@@ -44,11 +45,12 @@ def backup(source: str | Path, dest: str | Path, *, replace: bool = False) -> Ba
     """Copy the database at ``source`` to ``dest`` and check the copy (see the module doc).
 
     Returns the report; ``report.ok`` is False when the copy failed ``integrity_check`` (then
-    nothing was written). Raises BackupError when no copy could be made, saying why.
+    nothing was written). Raises StoreError when the database itself cannot be read (as
+    every command does: exit 3), BackupError when no copy could be written, saying why.
     """
     src, dst = Path(source).absolute(), Path(dest).absolute()
     if not src.is_file():
-        raise BackupError(f"no database at {src} — check --db or WATCHDESK_DB")
+        raise missing(str(src))
     if dst.is_dir():
         raise BackupError(f"{dst} is a directory — name the backup file, e.g. "
                           f"{dst / 'watchdesk-YYYY-MM-DD.db'}")
@@ -88,8 +90,7 @@ def _copy(src: Path, tmp: Path, report: BackupReport) -> None:
         # connection to close removes the -wal/-shm files it had to create.
         source = sqlite3.connect(f"{src.as_uri()}?mode=rw", uri=True, timeout=30)
     except sqlite3.Error as e:
-        raise BackupError(f"cannot open the database {src}: {e} — check its permissions "
-                          "(run as the service's user: sudo watchdesk backup ...)") from e
+        raise database_error(str(src), e) from e
     try:
         target = sqlite3.connect(tmp, isolation_level=None)
         try:
@@ -97,8 +98,7 @@ def _copy(src: Path, tmp: Path, report: BackupReport) -> None:
                 source.backup(target)  # pages=-1: all pages in one step, one snapshot
             except sqlite3.DatabaseError as e:
                 if _is_source_error(e):
-                    raise BackupError(f"cannot read the database {src}: {e} — restore the "
-                                      "last good backup") from e
+                    raise database_error(str(src), e) from e
                 raise BackupError(f"cannot write the backup {report.path}: {e}") from e
             target.execute("PRAGMA journal_mode=DELETE")  # one file, like any other
             try:
