@@ -24,14 +24,13 @@ error contributes no rules; the other files still load.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from ..yamlsource import YamlDocument, parse_yaml, schema_errors
+from ..yamlsource import YamlDocument, parse_yaml, read_text, schema_errors
 from .matcher import RuleSet
 from .model import Rule
 from .query import Query, compile_query
@@ -116,53 +115,42 @@ def _parse_text(text: str, path: str) -> _Parsed:
     try:
         doc = parse_yaml(text, path)
     except ConfigError as e:
-        out.errors.append(_hint_quoted_query(e, text))
+        out.errors.append(e)
         return out
     if doc.data is None:  # an empty file: no rules, not an error
         return out
     out.errors.extend(schema_errors(doc, SCHEMA))
-    if out.errors:
-        return out
     lines = text.splitlines()
     seen: dict[str, int | None] = {}
-    for i, item in enumerate(doc.data["rules"]):
+    items = doc.data.get("rules") if isinstance(doc.data, dict) else None
+    for i, item in enumerate(items if isinstance(items, list) else []):
         base: tuple[str | int, ...] = ("rules", i)
-        rid = item["id"]
+        if not isinstance(item, dict):
+            continue
+        # every check runs on every value the schema let through: all mistakes at once
+        rid = item.get("id") if doc.is_valid((*base, "id")) else None
         id_line, id_col = doc.locate((*base, "id"))
-        if rid in seen:
+        if isinstance(rid, str) and rid in seen:
             out.errors.append(ConfigError(path, id_line, id_col,
                                           f"duplicate rule id {rid!r}: already used at line "
                                           f"{seen[rid]}; give one of them another id"))
-            continue
-        seen[rid] = id_line
-        out.id_marks[rid] = (id_line, id_col)
-        query = _compile(doc, lines, (*base, "query"), item["query"], out.errors)
-        exclude = None
-        if item.get("exclude"):
+        elif isinstance(rid, str):
+            seen[rid] = id_line
+            out.id_marks[rid] = (id_line, id_col)
+        query = exclude = None
+        if isinstance(item.get("query"), str) and doc.is_valid((*base, "query")):
+            query = _compile(doc, lines, (*base, "query"), item["query"], out.errors)
+        if isinstance(item.get("exclude"), str) and item["exclude"] and \
+                doc.is_valid((*base, "exclude")):
             exclude = _compile(doc, lines, (*base, "exclude"), item["exclude"], out.errors)
-        if query is None or (item.get("exclude") and exclude is None):
+        if query is None or (item.get("exclude") and exclude is None) or \
+                not doc.is_valid(base):
             continue
         out.rules.append(_rule(item, path, doc.locate(base)[0], query, exclude))
     if out.errors:
         out.rules = []
+    out.errors.sort(key=lambda e: (e.line or 0, e.column or 0))
     return out
-
-
-_QUOTED_QUERY = re.compile(r"""^\s*(?:-\s*)?(query|exclude)\s*:\s*["']""")
-
-
-def _hint_quoted_query(err: ConfigError, text: str) -> ConfigError:
-    """YAML takes `query: "africa corps" OR wagner` for a quoted string followed by junk."""
-    lines = text.splitlines()
-    if err.line is None or not 0 < err.line <= len(lines):
-        return err
-    m = _QUOTED_QUERY.match(lines[err.line - 1])
-    if not m:
-        return err
-    return ConfigError(err.path, err.line, err.column,
-                       f"{err.message} — a {m.group(1)} that starts with a quote must be put "
-                       f"in single quotes ({m.group(1)}: '\"africa corps\" OR wagner') or "
-                       f"written on the next lines after '{m.group(1)}: >'")
 
 
 def _rule(item: dict[str, Any], path: str, line: int | None, query: Query,
@@ -177,13 +165,7 @@ def _rule(item: dict[str, Any], path: str, line: int | None, query: Query,
 
 
 def _read(path: Path) -> str:
-    try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise ConfigError(str(path), None, None, f"not UTF-8 text ({e.reason}); save the "
-                                                 "file as UTF-8") from e
-    except OSError as e:
-        raise ConfigError(str(path), None, None, f"cannot read: {e.strerror}") from e
+    return read_text(path)
 
 
 def parse_rule_file(path: str | Path) -> tuple[list[Rule], list[ConfigError]]:
