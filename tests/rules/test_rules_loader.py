@@ -222,6 +222,16 @@ def test_duplicate_ids_across_files_name_both_places(tmp_path: Path) -> None:
     assert f"already defined at {tmp_path / 'a.yaml'}:11" in err.message
 
 
+def test_a_broken_file_also_reports_its_duplicate_ids(tmp_path: Path) -> None:
+    write(tmp_path / "a.yaml", GOOD)
+    write(tmp_path / "b.yaml", "rules:\n  - id: haftar\n    query: haftar OR\n")
+    _, errors = load_rules(tmp_path)
+    assert [(e.line, e.column, e.message) for e in errors] == [
+        (2, 9, f"duplicate rule id 'haftar': already defined at {tmp_path / 'a.yaml'}:11; "
+               "rename one of them (this one is not loaded)"),
+        (3, 21, "expected a word, phrase or '(' after OR, found the end of the query")]
+
+
 def test_missing_directory(tmp_path: Path) -> None:
     rs, [err] = load_rules(tmp_path / "absent")
     assert len(rs) == 0 and "rules directory not found" in err.message

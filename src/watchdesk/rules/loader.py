@@ -3,8 +3,9 @@
 A rule file holds ``rules:``, a list of rules (format: ``schemas/rules.schema.json`` and
 ``docs/rules.md``). Every mistake is a :class:`ConfigError` with file, line and, where known,
 column: YAML syntax, schema violations (unknown key, wrong type, bad id), query syntax errors
-(pointing inside the query, also in folded ``>`` blocks) and duplicate ids. A file with any
-error contributes no rules; the other files still load.
+(pointing inside the query, also in folded ``>`` blocks) and duplicate ids, all of them in
+one pass (a file with a YAML syntax error reports that one: PyYAML reads no further). A file
+with any error contributes no rules; the other files still load.
 
 :class:`RuleBook` keeps the rules of a directory up to date. Each ``reload()``:
 
@@ -15,6 +16,7 @@ error contributes no rules; the other files still load.
 - a removed file's rules go away; a missing directory is an error and changes nothing;
 - an id defined in two files: the rule already running keeps it, the newcomer is rejected
   (first file in name order wins when neither was running), with an error naming both places;
+  a broken file's ids are checked too, so its duplicates show with its other mistakes;
 - ``.changed_rule_ids``: enabled rules that are new, or whose :attr:`Rule.version` changed
   (what they match may differ), since the previous reload; on the first load, every enabled
   rule. The daemon backfills these. ``.removed_rule_ids``: ids no longer running.
@@ -198,6 +200,14 @@ class _FileState:
     digest: str
     good: _Parsed  # last version without errors (empty if there never was one)
     errors: list[ConfigError]
+    ids: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)  # if broken
+
+
+def _duplicate(path: Path, line: int | None, col: int | None, rid: str,
+               winner: Rule) -> ConfigError:
+    return ConfigError(str(path), line, col,
+                       f"duplicate rule id {rid!r}: already defined at {winner.path}:"
+                       f"{winner.line}; rename one of them (this one is not loaded)")
 
 
 def _rule_files(directory: Path) -> list[Path]:
@@ -241,7 +251,8 @@ class RuleBook:
                 continue
             parsed = _parse_text(text, str(p))
             if parsed.errors:
-                files[p] = _FileState(digest, old.good if old else _Parsed(), parsed.errors)
+                files[p] = _FileState(digest, old.good if old else _Parsed(), parsed.errors,
+                                      parsed.id_marks)
             else:
                 files[p] = _FileState(digest, parsed, [])
         self._files = files
@@ -256,18 +267,21 @@ class RuleBook:
                 claims.setdefault(r.id, []).append((p, r))
         accepted: set[int] = set()
         dup_errors: list[ConfigError] = []
+        winners: dict[str, tuple[Path, Rule]] = {}
         for rid, lst in claims.items():
-            winner = next((c for c in lst if str(c[0]) == running.get(rid)), lst[0])
+            winner = winners[rid] = next((c for c in lst if str(c[0]) == running.get(rid)),
+                                         lst[0])
             accepted.add(id(winner[1]))
             for p, r in lst:
                 if r is winner[1]:
                     continue
                 line, col = self._files[p].good.id_marks.get(rid, (r.line, None))
-                dup_errors.append(ConfigError(
-                    str(p), line, col,
-                    f"duplicate rule id {rid!r}: already defined at "
-                    f"{winner[1].path}:{winner[1].line}; rename one of them "
-                    "(this one is not loaded)"))
+                dup_errors.append(_duplicate(p, line, col, rid, winner[1]))
+        # a broken file's ids too, so that one run reports all of its mistakes
+        for p, state in self._files.items():
+            for rid, (line, col) in state.ids.items():
+                if rid in winners and winners[rid][0] != p:
+                    dup_errors.append(_duplicate(p, line, col, rid, winners[rid][1]))
         rules = [r for st in self._files.values() for r in st.good.rules if id(r) in accepted]
         errors = [e for st in self._files.values() for e in st.errors] + dup_errors
         self.errors = sorted(errors, key=lambda e: (e.path, e.line or 0, e.column or 0))
