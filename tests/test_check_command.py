@@ -7,9 +7,14 @@ one run checks the whole table; feeds.yaml holds the issue's five mistakes.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
-from conftest import watchdesk
+from conftest import DATA, cli_env, watchdesk
+
+ROOT = Path(__file__).resolve().parents[1]
 
 FEEDS = """\
 feeds:
@@ -111,3 +116,24 @@ def test_check_names_a_file_that_is_not_utf8(tmp_path: Path) -> None:
         "file as UTF-8"]
     assert r.returncode == 1
 
+
+def _block(text: str, opening: str) -> list[str]:
+    """The lines of the console block that starts with ``opening``."""
+    return text.split(opening + "\n", 1)[1].split("```", 1)[0].splitlines()
+
+
+def test_the_messages_in_the_docs_are_real(tmp_path: Path) -> None:
+    """docs/rules.md shows the whole output of `check` on tests/data/check/; the README an
+    excerpt of it."""
+    shutil.copytree(DATA / "check", tmp_path / "check")
+    r = subprocess.run([sys.executable, "-m", "watchdesk", "check", "--feeds", "feeds.yaml",
+                        "--rules", "rules"], cwd=tmp_path / "check", env=cli_env(),
+                       capture_output=True, text=True, timeout=120, check=False)
+    out = r.stdout.splitlines()
+    assert r.returncode == 1 and len(out) == 14
+    doc = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert _block(doc, "$ watchdesk check --feeds feeds.yaml --rules rules") == [
+        *out, "14 error(s)"]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = _block(readme, "$ watchdesk check")
+    assert shown and set(shown) <= set(out)
