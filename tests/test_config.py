@@ -81,6 +81,9 @@ MISTAKES = [
      "feeds[rfi].url: must start with http:// or https:// (got 'ftp://www.rfi.fr/rss')"),
     ("no host", "feeds:\n  - name: rfi\n    url: https:///rss\n", 3, 10,
      "feeds[rfi].url: has no host name: 'https:///rss'"),
+    ("a url Python cannot split (it crashed check)",
+     "feeds:\n  - name: rfi\n    url: https://[www.rfi.fr/rss\n", 3, 10,
+     "feeds[rfi].url: is not a valid URL (Invalid IPv6 URL): 'https://[www.rfi.fr/rss'"),
     ("duplicate name", "feeds:\n" + FEED + "  - name: rfi-afrique\n"
      "    url: https://www.rfi.fr/fr/moyen-orient/rss\n", 4, 11,
      "duplicate feed name 'rfi-afrique' (first used on line 2): names must be unique"),

@@ -7,11 +7,16 @@ file is checked once it is fixed.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from watchdesk.config import feeds_from_document
 from watchdesk.errors import ConfigError
+from watchdesk.rules import parse_rule_file
 from watchdesk.yamlsource import load_yaml, parse_yaml
 from watchdesk.yamlsyntax import REST
 
@@ -49,11 +54,41 @@ SYNTAX = [
      "key"),
     ("a key without its ':'",
      "feeds:\n  - name rfi\n    url: https://www.rfi.fr/fr/afrique/rss\n", 2, 5,
-     "'name rfi' has no ':' after it: write it as 'key: value' (a key needs ':' before its "
-     "value)"),
+     "'name rfi' has no ':' after its key: write it as 'name: rfi', or start the line with '#' "
+     "if it is a comment"),
     ("a key without its ':' between keys",
      "feeds:\n  - name: rfi\n    url\n    tags: [afrique]\n", 3, 5,
-     "'url' has no ':' after it: write it as 'key: value' (a key needs ':' before its value)"),
+     "'url' has no ':' after it: write it as 'url: value' (a key needs ':' before its value)"),
+    ("a line of text that is not a comment",
+     "Flux du desk Libye\nfeeds:\n  - name: rfi\n", 1, 1,
+     "'Flux du desk Libye' has no ':' after its key: write it as 'Flux: du desk Libye', or "
+     "start the line with '#' if it is a comment"),
+    ("a line of a '>' block that lost its indentation",
+     "rules:\n  - id: libye\n    query: >\n      libye OR benghazi\n    OR tripoli\n", 5, 5,
+     "this line is indented less than the text of 'query: >' on line 3, so it is not part of "
+     "it: indent it to column 7 like that text (or, if it is a new key, add its ':')"),
+    ("two keys on one line",
+     "feeds:\n  - name: rfi\n    title: RFI Afrique    url: https://www.rfi.fr/fr/afrique/rss\n",
+     3, 27, "'url:' is on the same line as the value before it: start a new line for 'url:' (a "
+     "line break is missing)"),
+    ("text standing alone before the keys",
+     '"Flux du desk"\nfeeds:\n  - name: rfi\n', 1, 1,
+     "this text stands alone before the rest of the file: make it a comment (start the line "
+     "with '#') or remove it"),
+    ("a list item after a key on the same line",
+     "rules:\n  - id: libye\n    feeds: - afrique\n", 3, 12,
+     "a '- ' list item cannot follow a key on the same line: put it on the next line, indented "
+     "under the key (or write the list as [a, b])"),
+    ("a list item inside brackets",
+     "rules:\n  - id: libye\n    feeds: [afrique, - sahel]\n", 3, 22,
+     "a '- ' list item inside [ ] or { }: inside brackets, separate the items with ',' instead"),
+    ("a line starting with %",
+     "%rules du desk\nrules: []\n", 1, 1,
+     "a line starting with '%' is read by YAML as a directive: put the value in quotes, or "
+     "start the line with '#' for a comment"),
+    ("a value starting with !",
+     "rules:\n  - id: a\n    query: !#urgent\n", 3, 12,
+     "'!' at the start of a value starts a YAML tag: put the whole value in quotes"),
     ("': ' inside a value (French typography)",
      "feeds:\n  - name: rfi\n    title: Libye : Haftar reçoit Moscou\n", 3, 18,
      "a ': ' inside a value: put the whole value in quotes (title: 'Libye : Haftar reçoit "
@@ -156,3 +191,40 @@ def test_item_labels_use_the_id_or_name() -> None:
     assert doc.label(("rules", 1, "query")) == "rules[#2].query"  # no id: its position
     assert doc.label(("rules", 2)) == "rules[#3]"  # a name with a space: its position too
     assert doc.label(()) == "the file"
+
+
+REPO = Path(__file__).resolve().parents[1]
+SHIPPED = [REPO / "feeds.yaml", *sorted((REPO / "rules").glob("*.yaml"))]
+TYPOS = list(" \t\n:-[]{}'\"#&*!|>?@`%,\\é5")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_any_typo_in_a_shipped_file_gets_placed_errors_never_a_crash(data: st.DataObject
+                                                                     ) -> None:
+    """A few characters inserted, deleted or replaced anywhere in the shipped feeds.yaml or
+    rule files: every error found has a line and a column, and nothing else is raised (this
+    found `url: https://[x` crashing `check` with a traceback)."""
+    path = data.draw(st.sampled_from(SHIPPED))
+    text = list(path.read_text(encoding="utf-8"))
+    for _ in range(data.draw(st.integers(1, 4))):
+        i = data.draw(st.integers(0, len(text)))
+        op = data.draw(st.sampled_from(["insert", "delete", "replace"]))
+        if op == "insert":
+            text.insert(i, data.draw(st.sampled_from(TYPOS)))
+        elif i < len(text):
+            text[i:i + 1] = [] if op == "delete" else [data.draw(st.sampled_from(TYPOS))]
+    mutated = "".join(text)
+    if path.name == "feeds.yaml":
+        try:
+            errors = feeds_from_document(parse_yaml(mutated, "feeds.yaml"))[1]
+        except ConfigError as e:
+            errors = [e]
+    else:
+        with tempfile.TemporaryDirectory() as d:
+            rule_file = Path(d) / "x.yaml"
+            rule_file.write_text(mutated, encoding="utf-8")
+            errors = parse_rule_file(rule_file)[1]
+    for err in errors:
+        assert err.line is not None and err.column is not None, str(err)
+        assert err.message, str(err)

@@ -34,7 +34,10 @@ def parse_duration(value: str | int) -> int:
 
 
 def _check_url(url: str) -> str | None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as e:  # e.g. an unclosed '[' around an IPv6 address
+        return f"is not a valid URL ({e}): {url!r}"
     if parts.scheme not in ("http", "https"):
         return f"must start with http:// or https:// (got {url!r})"
     if not parts.hostname:

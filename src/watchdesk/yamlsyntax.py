@@ -56,6 +56,27 @@ class _Text:
         return [(i, t) for i in range(n - 1, 0, -1)
                 if (t := self.line(i)).strip() and not t.lstrip().startswith("#")]
 
+    def block_above(self, n: int) -> tuple[int, str, int] | None:
+        """When line ``n`` comes right after the text of a ``key: >`` (or ``|``) block and is
+        indented less than that text: the opener's line, its key, the text's column."""
+        ind = self.indent(self.line(n))
+        text_col = None
+        for i, text in self.content_lines_before(n):
+            m = _BLOCK_OPENER.match(text)
+            if m:
+                return (i, m.group(1), text_col) if text_col is not None else None
+            lead = self.indent(text)
+            if lead <= ind:
+                return None
+            text_col = lead + 1 if text_col is None else min(text_col, lead + 1)
+        return None
+
+    def first_content(self) -> Pos | None:
+        for i, text in enumerate(self.lines, 1):
+            if text.strip() and not text.lstrip().startswith("#"):
+                return i, self.indent(text) + 1
+        return None
+
     def open_columns(self, n: int) -> list[int]:
         """Columns where line ``n`` could start: those of the blocks still open above it."""
         cols: set[int] = set()
@@ -89,6 +110,20 @@ def _key_value(text: str) -> tuple[str, str] | None:
     """``  - title: Libye: la crise`` → ("title", "Libye: la crise")."""
     m = re.match(r"^\s*(?:-\s+)*([^\s:#][^:#]*?)\s*:\s+(.*?)\s*$", text)
     return (m.group(1), m.group(2)) if m else None
+
+
+_BLOCK_OPENER = re.compile(r"^\s*(?:-\s+)*([^\s:#][^:#]*?)\s*:\s*[>|][-+0-9]*\s*(?:#.*)?$")
+
+
+def _less_indented(t: _Text, line: int) -> str | None:
+    """The message for a line of block text that lost its indentation, if it is one."""
+    found = t.block_above(line)
+    if found is None:
+        return None
+    n, key, col = found
+    return (f"this line is indented less than the text of '{key}: >' on line {n}, so it is "
+            f"not part of it: indent it to column {col} like that text (or, if it is a new "
+            "key, add its ':')")
 
 
 Rule = Callable[[yaml.MarkedYAMLError, _Text], tuple[Pos | None, str] | None]
@@ -152,6 +187,12 @@ def _colon_in_value(e: yaml.MarkedYAMLError, t: _Text) -> tuple[Pos | None, str]
     assert at is not None
     text = t.line(at[0])
     if not t.starts_line(at) and ": " in text[: at[1] - 1] + " ":
+        joined = re.search(r"\S(\s{2,})([^\s:]+)$", text[: at[1] - 1])
+        if joined:
+            key = joined.group(2)
+            return (at[0], joined.start(2) + 1), (
+                f"'{key}:' is on the same line as the value before it: start a new line for "
+                f"'{key}:' (a line break is missing)")
         kv = _key_value(text)
         if kv:
             fix = f"{kv[0]}: {_quote(kv[1])}"
@@ -163,9 +204,7 @@ def _colon_in_value(e: yaml.MarkedYAMLError, t: _Text) -> tuple[Pos | None, str]
         n, prev = before[0]
         if ":" not in prev.split(" #")[0]:
             word = prev.strip().removeprefix("- ").strip()
-            return (n, len(prev) - len(prev.lstrip(" -")) + 1), (
-                f"'{word}' has no ':' after it: write it as 'key: value' (a key needs ':' "
-                "before its value)")
+            return (n, len(prev) - len(prev.lstrip(" -")) + 1), _no_colon(word)
         prev_key = t.indent(prev) + 1 + (len(prev.strip()) - len(prev.strip()
                                                                     .removeprefix("- ")))
         return start, (f"this line is indented further than the key on line {n}: start it at "
@@ -177,9 +216,22 @@ def _missing_colon(e: yaml.MarkedYAMLError, t: _Text) -> tuple[Pos | None, str] 
     if "simple key" not in (e.context or "") or "expected ':'" not in (e.problem or ""):
         return None
     at = _pos(e.context_mark)
-    word = t.line(at[0])[at[1] - 1:].strip() if at else ""
-    return at, (f"'{word}' has no ':' after it: write it as 'key: value' (a key needs ':' "
-                "before its value)")
+    if at is None:
+        return None
+    block = _less_indented(t, at[0])
+    if block:
+        return at, block
+    return at, _no_colon(t.line(at[0])[at[1] - 1:].strip())
+
+
+def _no_colon(word: str) -> str:
+    """``name rfi`` → write it as 'name: rfi'."""
+    if " " in word:
+        key, rest = word.split(" ", 1)
+        return (f"'{word}' has no ':' after its key: write it as '{key}: {rest.strip()}', or "
+                "start the line with '#' if it is a comment")
+    return (f"'{word}' has no ':' after it: write it as '{word}: value' (a key needs ':' "
+            "before its value)")
 
 
 def _block_end(e: yaml.MarkedYAMLError, t: _Text) -> tuple[Pos | None, str] | None:
@@ -226,7 +278,30 @@ def _block_end(e: yaml.MarkedYAMLError, t: _Text) -> tuple[Pos | None, str] | No
 
 def _other(e: yaml.MarkedYAMLError, t: _Text) -> tuple[Pos | None, str] | None:
     problem = e.problem or ""
+    context = e.context or ""
     at = _pos(e.problem_mark)
+    if "expected '<document start>'" in problem:
+        first = t.first_content()
+        if first is not None and t.char(first) == "%":
+            return first, _DIRECTIVE
+        if first is not None and at is not None and first[0] < at[0]:
+            return first, ("this text stands alone before the rest of the file: make it a "
+                           "comment (start the line with '#') or remove it")
+    if m := re.match(r"expected the node content, but found '(.)'", problem):
+        found = m.group(1)
+        if found in "]}":
+            return at, f"a '{found}' with no '{'[' if found == ']' else '{'}' before it: remove it"
+        if found == "-" and "flow" in context:
+            return at, ("a '- ' list item inside [ ] or { }: inside brackets, separate the "
+                        "items with ',' instead")
+    if problem == "sequence entries are not allowed here":
+        return at, ("a '- ' list item cannot follow a key on the same line: put it on the next "
+                    "line, indented under the key (or write the list as [a, b])")
+    if "directive" in context:
+        return _pos(e.context_mark), _DIRECTIVE
+    if re.search(r"while (?:parsing|scanning) a tag", context):
+        return _pos(e.context_mark), ("'!' at the start of a value starts a YAML tag: put the "
+                                      "whole value in quotes")
     if m := re.match(r"found undefined alias '(.*)'", problem):
         return at, (f"'*{m.group(1)}' is read by YAML as a reference to an anchor '&"
                     f"{m.group(1)}' that is not defined: put the value in quotes")
@@ -248,6 +323,9 @@ def _other(e: yaml.MarkedYAMLError, t: _Text) -> tuple[Pos | None, str] | None:
                     "the '!' is part of the text")
     return None
 
+
+_DIRECTIVE = ("a line starting with '%' is read by YAML as a directive: put the value in "
+              "quotes, or start the line with '#' for a comment")
 
 RULES: tuple[Rule, ...] = (_unclosed_flow, _unclosed_quote, _tab_or_reserved, _colon_in_value,
                            _missing_colon, _block_end, _other)
