@@ -52,7 +52,6 @@ class YamlDocument:
     marks: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
     spans: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
-    styles: dict[JsonPath, str | None] = field(default_factory=dict)
     errors: list[ConfigError] = field(default_factory=list)
     invalid: set[JsonPath] = field(default_factory=set)
 
@@ -141,8 +140,6 @@ def _construct(node: yaml.Node, path: JsonPath, doc: YamlDocument,
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_construct(v, (*path, i), doc, loader) for i, v in enumerate(node.value)]
-    if isinstance(node, yaml.ScalarNode):
-        doc.styles[path] = node.style
     try:
         return loader.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as e:  # an unknown !tag: keep the text
