@@ -60,7 +60,7 @@ def test_check_reports_file_and_line_and_fails(tmp_path: Path, rules_dir: Path) 
                      "  - name: bad\n    url: https://b.example/rss\n    interval: often\n")
     r = watchdesk("check", "--feeds", str(feeds), "--rules", str(rules_dir))
     assert r.returncode == 1
-    assert f"{feeds}:6:15: feeds/1/interval" in r.stdout
+    assert f"{feeds}:6:15: feeds[bad].interval" in r.stdout
     feeds.write_text("feeds:\n  - name: ok\n    url: https://a.example/rss\n")
     ok = watchdesk("check", "--feeds", str(feeds), "--rules", str(rules_dir))
     assert ok.returncode == 0 and "ok: 1 feeds" in ok.stdout and "2 rules" in ok.stdout

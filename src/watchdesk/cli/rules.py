@@ -21,7 +21,8 @@ from ._common import Since, cli, common, highlight_marks, since_iso, since_optio
 def check(settings: Settings) -> None:
     """Validate feeds.yaml and the rule files; exit 1 on any error.
 
-    Each error is printed as FILE:LINE:COLUMN: what is wrong.
+    Every mistake of every file is printed in one run, feeds.yaml first, then the rule files,
+    each by position, as FILE:LINE:COLUMN: what is wrong and what to write instead.
     """
     result = check_config(settings.feeds, settings.rules)
     for e in result.errors:

@@ -3,8 +3,9 @@
 A rule file holds ``rules:``, a list of rules (format: ``schemas/rules.schema.json`` and
 ``docs/rules.md``). Every mistake is a :class:`ConfigError` with file, line and, where known,
 column: YAML syntax, schema violations (unknown key, wrong type, bad id), query syntax errors
-(pointing inside the query, also in folded ``>`` blocks) and duplicate ids. A file with any
-error contributes no rules; the other files still load.
+(pointing inside the query, also in folded ``>`` blocks) and duplicate ids, all of them in
+one pass (a file with a YAML syntax error reports that one: PyYAML reads no further). A file
+with any error contributes no rules; the other files still load.
 
 :class:`RuleBook` keeps the rules of a directory up to date. Each ``reload()``:
 
@@ -15,6 +16,7 @@ error contributes no rules; the other files still load.
 - a removed file's rules go away; a missing directory is an error and changes nothing;
 - an id defined in two files: the rule already running keeps it, the newcomer is rejected
   (first file in name order wins when neither was running), with an error naming both places;
+  a broken file's ids are checked too, so its duplicates show with its other mistakes;
 - ``.changed_rule_ids``: enabled rules that are new, or whose :attr:`Rule.version` changed
   (what they match may differ), since the previous reload; on the first load, every enabled
   rule. The daemon backfills these. ``.removed_rule_ids``: ids no longer running.
@@ -24,14 +26,13 @@ error contributes no rules; the other files still load.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from ..yamlsource import YamlDocument, parse_yaml, schema_errors
+from ..yamlsource import YamlDocument, parse_yaml, read_text, schema_errors
 from .matcher import RuleSet
 from .model import Rule
 from .query import Query, compile_query
@@ -116,53 +117,42 @@ def _parse_text(text: str, path: str) -> _Parsed:
     try:
         doc = parse_yaml(text, path)
     except ConfigError as e:
-        out.errors.append(_hint_quoted_query(e, text))
+        out.errors.append(e)
         return out
     if doc.data is None:  # an empty file: no rules, not an error
         return out
     out.errors.extend(schema_errors(doc, SCHEMA))
-    if out.errors:
-        return out
     lines = text.splitlines()
     seen: dict[str, int | None] = {}
-    for i, item in enumerate(doc.data["rules"]):
+    items = doc.data.get("rules") if isinstance(doc.data, dict) else None
+    for i, item in enumerate(items if isinstance(items, list) else []):
         base: tuple[str | int, ...] = ("rules", i)
-        rid = item["id"]
+        if not isinstance(item, dict):
+            continue
+        # every check runs on every value the schema let through: all mistakes at once
+        rid = item.get("id") if doc.is_valid((*base, "id")) else None
         id_line, id_col = doc.locate((*base, "id"))
-        if rid in seen:
+        if isinstance(rid, str) and rid in seen:
             out.errors.append(ConfigError(path, id_line, id_col,
                                           f"duplicate rule id {rid!r}: already used at line "
                                           f"{seen[rid]}; give one of them another id"))
-            continue
-        seen[rid] = id_line
-        out.id_marks[rid] = (id_line, id_col)
-        query = _compile(doc, lines, (*base, "query"), item["query"], out.errors)
-        exclude = None
-        if item.get("exclude"):
+        elif isinstance(rid, str):
+            seen[rid] = id_line
+            out.id_marks[rid] = (id_line, id_col)
+        query = exclude = None
+        if isinstance(item.get("query"), str) and doc.is_valid((*base, "query")):
+            query = _compile(doc, lines, (*base, "query"), item["query"], out.errors)
+        if isinstance(item.get("exclude"), str) and item["exclude"] and \
+                doc.is_valid((*base, "exclude")):
             exclude = _compile(doc, lines, (*base, "exclude"), item["exclude"], out.errors)
-        if query is None or (item.get("exclude") and exclude is None):
+        if query is None or (item.get("exclude") and exclude is None) or \
+                not doc.is_valid(base):
             continue
         out.rules.append(_rule(item, path, doc.locate(base)[0], query, exclude))
     if out.errors:
         out.rules = []
+    out.errors.sort(key=lambda e: (e.line or 0, e.column or 0))
     return out
-
-
-_QUOTED_QUERY = re.compile(r"""^\s*(?:-\s*)?(query|exclude)\s*:\s*["']""")
-
-
-def _hint_quoted_query(err: ConfigError, text: str) -> ConfigError:
-    """YAML takes `query: "africa corps" OR wagner` for a quoted string followed by junk."""
-    lines = text.splitlines()
-    if err.line is None or not 0 < err.line <= len(lines):
-        return err
-    m = _QUOTED_QUERY.match(lines[err.line - 1])
-    if not m:
-        return err
-    return ConfigError(err.path, err.line, err.column,
-                       f"{err.message} — a {m.group(1)} that starts with a quote must be put "
-                       f"in single quotes ({m.group(1)}: '\"africa corps\" OR wagner') or "
-                       f"written on the next lines after '{m.group(1)}: >'")
 
 
 def _rule(item: dict[str, Any], path: str, line: int | None, query: Query,
@@ -177,13 +167,7 @@ def _rule(item: dict[str, Any], path: str, line: int | None, query: Query,
 
 
 def _read(path: Path) -> str:
-    try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise ConfigError(str(path), None, None, f"not UTF-8 text ({e.reason}); save the "
-                                                 "file as UTF-8") from e
-    except OSError as e:
-        raise ConfigError(str(path), None, None, f"cannot read: {e.strerror}") from e
+    return read_text(path)
 
 
 def parse_rule_file(path: str | Path) -> tuple[list[Rule], list[ConfigError]]:
@@ -216,6 +200,14 @@ class _FileState:
     digest: str
     good: _Parsed  # last version without errors (empty if there never was one)
     errors: list[ConfigError]
+    ids: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)  # if broken
+
+
+def _duplicate(path: Path, line: int | None, col: int | None, rid: str,
+               winner: Rule) -> ConfigError:
+    return ConfigError(str(path), line, col,
+                       f"duplicate rule id {rid!r}: already defined at {winner.path}:"
+                       f"{winner.line}; rename one of them (this one is not loaded)")
 
 
 def _rule_files(directory: Path) -> list[Path]:
@@ -259,7 +251,8 @@ class RuleBook:
                 continue
             parsed = _parse_text(text, str(p))
             if parsed.errors:
-                files[p] = _FileState(digest, old.good if old else _Parsed(), parsed.errors)
+                files[p] = _FileState(digest, old.good if old else _Parsed(), parsed.errors,
+                                      parsed.id_marks)
             else:
                 files[p] = _FileState(digest, parsed, [])
         self._files = files
@@ -274,18 +267,21 @@ class RuleBook:
                 claims.setdefault(r.id, []).append((p, r))
         accepted: set[int] = set()
         dup_errors: list[ConfigError] = []
+        winners: dict[str, tuple[Path, Rule]] = {}
         for rid, lst in claims.items():
-            winner = next((c for c in lst if str(c[0]) == running.get(rid)), lst[0])
+            winner = winners[rid] = next((c for c in lst if str(c[0]) == running.get(rid)),
+                                         lst[0])
             accepted.add(id(winner[1]))
             for p, r in lst:
                 if r is winner[1]:
                     continue
                 line, col = self._files[p].good.id_marks.get(rid, (r.line, None))
-                dup_errors.append(ConfigError(
-                    str(p), line, col,
-                    f"duplicate rule id {rid!r}: already defined at "
-                    f"{winner[1].path}:{winner[1].line}; rename one of them "
-                    "(this one is not loaded)"))
+                dup_errors.append(_duplicate(p, line, col, rid, winner[1]))
+        # a broken file's ids too, so that one run reports all of its mistakes
+        for p, state in self._files.items():
+            for rid, (line, col) in state.ids.items():
+                if rid in winners and winners[rid][0] != p:
+                    dup_errors.append(_duplicate(p, line, col, rid, winners[rid][1]))
         rules = [r for st in self._files.values() for r in st.good.rules if id(r) in accepted]
         errors = [e for st in self._files.values() for e in st.errors] + dup_errors
         self.errors = sorted(errors, key=lambda e: (e.path, e.line or 0, e.column or 0))
