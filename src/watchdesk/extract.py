@@ -26,6 +26,7 @@ from typing import Any
 import trafilatura
 from trafilatura.settings import use_config
 
+from . import boilerplate
 from .models import Extracted
 
 MAX_HTML = 3 * 1024 * 1024
@@ -40,6 +41,7 @@ _CONFIG.set("DEFAULT", "EXTENSIVE_DATE_SEARCH", "off")  # the feed gives the dat
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_.:-]+)""", re.I)
 _DISCARDED = re.compile(r"<(script|style|svg|noscript|template)\b", re.I)
 _START_TAG = re.compile(r"<[A-Za-z]")
+_BODY = re.compile(r"<body\b", re.I)
 
 
 def _without_discarded(text: str) -> str:
@@ -91,23 +93,41 @@ def decode_html(body: bytes, content_type: str = "") -> str:
         return body.decode("cp1252", errors="replace")
 
 
+def _metadata(text: str) -> Any:
+    """trafilatura's metadata of the page's ``<head>`` alone (meta tags, ``<title>``): the
+    same fields at a tenth of the cost of searching the whole page for a byline."""
+    m = _BODY.search(text)
+    head = trafilatura.load_html(text[:m.start()] + "</html>" if m else text)
+    return trafilatura.extract_metadata(head, extensive=False) if head is not None else None
+
+
+def _lang(tree: Any) -> str | None:
+    lang = (tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or "")
+    return lang.split("-")[0].split("_")[0].strip().lower()[:3] or None
+
+
 def extract_page(html: bytes, url: str, content_type: str = "") -> Extracted | None:
     """Body and metadata of an article page, or None when no article text was found."""
+    text = bound_html(decode_html(html[:MAX_HTML], content_type))
+    tree = trafilatura.load_html(text)
+    if tree is None:
+        return None
+    meta = _metadata(text)
+    title = getattr(meta, "title", None) or (tree.findtext(".//h1") or "").strip() or None
+    boilerplate.prune(tree)
     doc: Any = trafilatura.bare_extraction(
-        bound_html(decode_html(html[:MAX_HTML], content_type)), url=url,
-        include_comments=False, include_tables=False, include_images=False,
-        include_links=False, favor_precision=True, with_metadata=True, deduplicate=False,
-        config=_CONFIG)
+        tree, url=url, include_comments=False, include_tables=True, include_images=False,
+        include_links=False, with_metadata=False, deduplicate=False, config=_CONFIG)
     if doc is None:
         return None
-    body = (getattr(doc, "text", None) or "").strip()
+    body = boilerplate.clean_text(getattr(doc, "text", None) or "", title)
     if not body:
         return None
     return Extracted(
         body=body,
-        title=getattr(doc, "title", None) or None,
-        author=getattr(doc, "author", None) or None,
-        date=getattr(doc, "date", None) or None,
-        lang=getattr(doc, "language", None) or None,
-        description=getattr(doc, "description", None) or None,
+        title=title,
+        author=getattr(meta, "author", None) or None,
+        date=getattr(meta, "date", None) or None,
+        lang=_lang(tree),
+        description=getattr(meta, "description", None) or None,
     )
