@@ -53,9 +53,16 @@ _CONTAINERS = frozenset({"p", "li", "div", "dd", "dt", "h2", "h3", "h4", "h5", "
 RELATED_CLASS = re.compile(
     r"(?:read-?also|also-?read|lire-?aussi|a-?lire(?:-aussi)?|voir-?aussi|see-?also|related|"
     r"sur-le-meme-sujet|more-?on-?this)(?:$|[_-])", re.I)
+# boxes inside the article that are not the article: promotions, newsletter sign-up, "most
+# read", recommendation widgets (only small ones: a page may name its main column "popular")
+BOX_CLASS = re.compile(r"(?:^|[-_])(?:teasers?|promo|newsletter|subscri\w*|sign-?up|most-?read|"
+                       r"popular|trending|outbrain|taboola|recommend\w*|les-plus-lus)(?:$|[-_])",
+                       re.I)
+MAX_BOX = 1000        # characters
 ASIDE_SHARE = 0.5     # an <aside> holding half the page's text is the page, not a box
 MAX_BLOCK = 320       # characters: a read-also block is a line, not a paragraph of text
 LINK_SHARE = 0.5      # at least this share of the block's text is link text
+LINK_ONLY = 0.9       # a list item that is a link and nothing else
 
 
 def _text(el: Any) -> str:
@@ -104,6 +111,22 @@ def _links_block(el: Any) -> bool:
     return bool(text) and _link_chars(el) >= LINK_SHARE * len(text)
 
 
+def is_link_list(el: Any) -> bool:
+    """A list of three items or more, each of them a link and nothing else (teasers, "more
+    stories"): a list of points with a link in each keeps its text and so stays."""
+    items = [li for li in el if li.tag == "li"]
+    if len(items) < 3:
+        return False
+    whole = _text(el)  # nothing else in the list either (a broken page nests the rest in it)
+    if len(whole) > MAX_BLOCK * len(items) or _link_chars(el) < LINK_ONLY * len(whole):
+        return False
+    for li in items:
+        text = _text(li)
+        if not text or len(text) > MAX_BLOCK or _link_chars(li) < LINK_ONLY * len(text):
+            return False
+    return True
+
+
 def prune(tree: Any) -> int:
     """Remove read-also blocks and related-content containers from an lxml HTML tree, in
     place; returns how many elements were removed."""
@@ -112,10 +135,14 @@ def prune(tree: Any) -> int:
     if asides:  # a page laid out in one <aside> keeps it: the article is there
         whole = len(_text(tree))
         doomed += [el for el in asides if len(_text(el)) < ASIDE_SHARE * whole]
-    for el in tree.iter("div", "section", "ul", "ol", "p", "li"):
+    for el in tree.iter("div", "section", "ul", "ol", "p", "li", "span"):
         names = f"{el.get('class', '')} {el.get('id', '')}".split()
-        if any(RELATED_CLASS.match(n) for n in names):
+        if any(RELATED_CLASS.match(n) for n in names) or (
+                # classes only: an id is often a heading's anchor ("how-popular-is-…")
+                any(BOX_CLASS.search(n) for n in el.get("class", "").split())
+                and len(_text(el)) < MAX_BOX):
             doomed.append(el)
+    doomed += [el for el in tree.iter("ul", "ol") if is_link_list(el)]
     for el in tree.iter(*_BLOCKS, "a"):
         head = (el.text or "").lstrip()
         if not head or not _CUE.match(head[:60]):
