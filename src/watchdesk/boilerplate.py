@@ -80,10 +80,11 @@ def _drop(el: Any) -> None:
         return
     if el.tail and el.tail.strip():
         prev = el.getprevious()
+        tail = " " + el.tail  # the block separated the text around it
         if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
+            prev.tail = (prev.tail or "") + tail
         else:
-            parent.text = (parent.text or "") + el.tail
+            parent.text = (parent.text or "") + tail
     parent.remove(el)
 
 

@@ -101,6 +101,17 @@ def _metadata(text: str) -> Any:
     return trafilatura.extract_metadata(head, extensive=False) if head is not None else None
 
 
+def _title(meta_title: str | None, tree: Any) -> str | None:
+    """The head's title, unless the page's first ``<h1>`` says it in full: trafilatura cuts
+    a ``<title>`` at its first separator to drop the site's name (« Nantes : le plan… » gives
+    « Nantes »)."""
+    h1 = tree.find(".//h1")
+    heading = " ".join(h1.text_content().split()) if h1 is not None else ""
+    if heading and (not meta_title or (meta_title in heading and meta_title != heading)):
+        return heading
+    return meta_title or None
+
+
 def _lang(tree: Any) -> str | None:
     lang = (tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or "")
     return lang.split("-")[0].split("_")[0].strip().lower()[:3] or None
@@ -113,7 +124,7 @@ def extract_page(html: bytes, url: str, content_type: str = "") -> Extracted | N
     if tree is None:
         return None
     meta = _metadata(text)
-    title = getattr(meta, "title", None) or (tree.findtext(".//h1") or "").strip() or None
+    title = _title(getattr(meta, "title", None), tree)
     boilerplate.prune(tree)
     doc: Any = trafilatura.bare_extraction(
         tree, url=url, include_comments=False, include_tables=True, include_images=False,
