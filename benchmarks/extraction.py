@@ -38,8 +38,8 @@ ROOT = HERE.parent
 sys.path[:0] = [str(HERE), str(ROOT / "src")]
 
 import trafilatura  # noqa: E402
-
 from extraction_data import SCORERS, Page, load_scrapinghub, load_wcxb  # noqa: E402
+
 from watchdesk.extract import extract_page  # noqa: E402
 
 SCHEMA = 1
