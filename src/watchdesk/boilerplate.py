@@ -11,7 +11,10 @@ the site's own cross-links, and those name other stories (a football report with
   ``<p><a>Lire aussi | …</a></p>``, ``<li>Read more: <a>…</a></li>``. A cue standing alone as
   a heading (``<h3>Sur le même sujet</h3>``, ``<p><b>Related</b></p>``) goes with the list or
   paragraph of links that follows it. Containers named for related content
-  (``RELATED_CLASS``: ``.read-also``, ``.related``, ``.lire-aussi``…) and ``<aside>`` go too.
+  (``RELATED_CLASS``: ``.read-also``, ``.related``, ``.lire-aussi``…), small boxes named for
+  promotion, newsletters or "most read" (``BOX_CLASS``), ``<aside>`` (unless it holds half
+  the page: then it is the page) and lists of three links or more with nothing else in them
+  go too.
 - ``clean_text(text, title)``, on the extracted text: drops a first line that repeats the
   title (stored apart, in ``articles.title``) and any line that is a cue phrase alone or a cue
   and a short link text whose markup was lost (``Read more: …``).
