@@ -6,6 +6,7 @@ Timings are not asserted (they depend on the machine); counts and structure are.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +50,28 @@ def test_quick_benchmark_runs(tmp_path: Path) -> None:
          "--against", str(out)], capture_output=True, text=True, timeout=60)
     assert compared.returncode == 0, compared.stderr
     assert "phases.first.extracted_per_s" in compared.stdout and "+0.0%" in compared.stdout
+
+
+def test_extraction_benchmark_runs_on_the_committed_pages(tmp_path: Path) -> None:
+    out = tmp_path / "extraction.json"
+    cmd = [sys.executable, str(ROOT / "benchmarks" / "extraction.py"), "--limit", "2",
+           "--json", str(out)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for heading in ("wcxb  all  (2 pages", "scrapinghub  all  (2 pages",
+                    "watchdesk vs trafilatura"):
+        assert heading in proc.stdout
+    r = json.loads(out.read_text())
+    assert r["params"]["systems"] == ["watchdesk", "trafilatura", "precision", "recall"]
+    for dataset in ("wcxb", "scrapinghub"):
+        scores = r["datasets"][dataset]["all"]
+        assert scores["pages"] == 2 and len(r["pages"][dataset]) == 2
+        for system in r["params"]["systems"]:
+            assert 0 < scores[system]["f1"] <= 1 and scores[system]["cpu_ms"] > 0
+    compared = subprocess.run([*cmd[:2], "--limit", "2", "--datasets", "wcxb", "--systems",
+                               "watchdesk", "--compare", str(out)],
+                              capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert compared.returncode == 0, compared.stderr
+    # the same pages extract to the same text: F1 unchanged, CPU measured anew
+    assert re.search(r"^wcxb\s+all\s+watchdesk\s+f1\s+[\d.]+\s+[\d.]+\s+\+0\.0000$",
+                     compared.stdout, re.M), compared.stdout
