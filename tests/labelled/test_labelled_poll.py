@@ -21,48 +21,6 @@ from conftest import watchdesk
 
 REPO = Path(__file__).resolve().parents[2]
 
-# Inline read-also forms that extraction on main still keeps in articles.body (issue 12,
-# branch `extract`), and the articles that then gain rules from the link titles (the same
-# pages without their read-also links pass). Strict: once extraction drops a form, its
-# articles pass, the xfail turns into a failure, and the entry goes (with branch `extract`
-# as of 7e3688c merged, all 41 pass: the dict is then empty). Menus, most-read boxes,
-# footers and the other forms (Le Monde's "Lire aussi |" link, France 24's paragraph of
-# class m-em-related, Jeune Afrique's and Reuters' asides, Al Jazeera English's and AP's
-# boxes) do not reach the body today.
-LEAKING_FORMS: dict[str, tuple[str, ...]] = {
-    "<p><strong>Lire aussi :</strong> <a>…</a></p> (RFI, the sports site)": (
-        "rfi-affrontements-milices-tripoli", "rfi-mali-moura-russes-de-wagner",
-        "rfi-mali-wagner-depart-africa-corps", "rfi-migrants-disparus-large-libye",
-        "rfi-proces-financement-libyen-takieddine", "rfi-russie-banque-centrale-taux",
-        "sport-augsburg-sandro-wagner", "sport-bundesliga-bayern-francfort",
-        "sport-mondial-libye-cap-vert", "sport-norwich-david-wagner-limoge",
-        "sport-psg-marseille-classique"),
-    "<p>اقرأ أيضا: <a>…</a></p> (Al Jazeera Arabic)": (
-        "aljazeera-ar-ahly-zamalek", "aljazeera-ar-anasir-wagner-deir-ezzor",
-        "aljazeera-ar-ankara-tarablus-ittifaq-bahri", "aljazeera-ar-dbeibah-taadil-wizari",
-        "aljazeera-ar-derna-hasilat-dahaya", "aljazeera-ar-gharq-markab-zuwara",
-        "aljazeera-ar-kremlin-mufawadat-ukraine", "aljazeera-ar-moassasa-naft-sharara",
-        "aljazeera-ar-murtaziqat-wagner-mali", "aljazeera-ar-opera-misr-wagner",
-        "aljazeera-ar-qimmat-ittihad-ifriqi", "aljazeera-ar-sarkozy-tamwil-libi",
-        "aljazeera-ar-tarablus-lubnan-kahraba"),
-    "<blockquote class=read-also><p>Lire aussi : <a>…</a></p></blockquote> (culture)": (
-        "culture-arles-rencontres-photo", "culture-bayreuth-parsifal-realite-augmentee",
-        "culture-cannes-palmares-wagner-moura", "culture-gergiev-ring-mariinsky",
-        "culture-katharina-wagner-bayreuth", "culture-leptis-magna-rouvre",
-        "culture-nietzsche-contre-wagner", "culture-walkyrie-bastille-basse-russe"),
-    "<p>Read also: <a>…</a></p> (Libya Observer)": (
-        "libyaobserver-coast-guard-zuwara", "libyaobserver-menfi-meets-tetteh",
-        "libyaobserver-tripoli-clashes-mitiga", "libyaobserver-turkish-drones-coast-guard"),
-    "<p><strong>See also:</strong> <a>…</a></p> (Libya Herald)": (
-        "libyaherald-noc-force-majeure-sharara",),
-    "<p><b>Читайте также:</b> <a>…</a></p> (Russian agency)": (
-        "ria-bayreuth-tristan", "ria-chvk-vagner-mali", "ria-rossiya-liviya-soglashenie",
-        "ria-tripoli-stolknoveniya"),
-}
-LEAKS = {a: f"read-also form still in articles.body: {form}"
-         for form, ids in LEAKING_FORMS.items() for a in ids}
-
-
 def poll(tmp: Path, *, read_also: bool) -> dict[str, dict[str, str]]:
     """Serve the set, run `watchdesk poll` on it with the default rules, read back each
     article's body and matched rules (by guid)."""
@@ -95,25 +53,16 @@ def polled_clean(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str
     return poll(tmp_path_factory.mktemp("labelled-clean"), read_also=False)
 
 
-def _params() -> list[object]:
-    out: list[object] = []
-    for a in articles():
-        marks = [pytest.mark.xfail(strict=True, reason=LEAKS[a.id])] if a.id in LEAKS else []
-        out.append(pytest.param(a, id=a.id, marks=marks))
-    return out
-
-
 def matched(row: dict[str, str]) -> set[str]:
     return set(row["rules"].split(",")) if row["rules"] else set()
 
 
 def test_every_article_was_stored_from_its_page(polled: dict[str, dict[str, str]]) -> None:
     assert set(polled) == {a.guid for a in articles()}
-    assert set(LEAKS) <= {a.id for a in articles()}
     assert {row["extraction"] for row in polled.values()} == {"page"}
 
 
-@pytest.mark.parametrize("a", _params())
+@pytest.mark.parametrize("a", articles(), ids=lambda a: a.id)
 def test_default_rules_through_watchdesk_poll(a: Article,
                                               polled: dict[str, dict[str, str]]) -> None:
     row = polled[a.guid]
