@@ -97,7 +97,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ALL_FIELDS", "FIELDS", "And", "Leaf", "ListDef", "Near", "Node", "Not", "Or", "Query",
-    "Term", "compile_query", "is_positional", "leaves",
+    "Term", "compile_list", "compile_query", "is_positional", "leaves",
 ]
 
 Where = Callable[[int], tuple[int, int]]
@@ -456,3 +456,14 @@ def compile_query(text: str, *, path: str = "<query>", line: int | None = None,
     warnings = [ConfigError(path, *where(off), f"warning: {msg}")
                 for off, msg in lowercase_operators(parser.toks)]
     return Query(text, root, warnings)
+
+
+def compile_list(ld: ListDef, lists: Mapping[str, ListDef],
+                 broken: Mapping[str, str] | None = None) -> Query:
+    """Parse the fragment of a named list (errors and warnings where the list is defined)."""
+    shared = _Shared(lists, broken or {}, expanding=[ld.name])
+    parser = _Parser(ld.text, ld.path, ld.locate, shared)
+    root = parser.parse()
+    warnings = [ConfigError(ld.path, *ld.locate(off), f"warning: {msg}")
+                for off, msg in lowercase_operators(parser.toks)]
+    return Query(ld.text, root, warnings)
