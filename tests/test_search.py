@@ -79,7 +79,11 @@ def test_rules_test_on_files(settings: Settings, tmp_path: Path) -> None:
                   "--file", str(page), *paths(settings))
     assert r.returncode == 0, r.stderr
     assert "[russie-libye] terms:" in r.stdout and "[haftar] terms: haftar" in r.stdout
-    assert "bayreuth.html" not in r.stdout  # "richard wagner" is excluded
+    # "richard wagner" is excluded: not a hit, but said so, with the exclusion terms found
+    assert "bayreuth.html: Bayreuth\n  [" not in r.stdout
+    assert ("  russie-libye: 1 match, 1 removed by the exclusion\n"
+            f'    excluded by "richard wagner", bayreuth: {page}: Bayreuth\n') in r.stdout
+    assert "  haftar: 1 match\n" in r.stdout
     q = watchdesk("rules", "test", "--query", "bayreuth", "--file", str(page), *paths(settings))
     assert "bayreuth.html: Bayreuth" in q.stdout
 
@@ -97,7 +101,7 @@ def test_rules_test_shows_what_an_edit_gains_and_loses(polled: Settings) -> None
                                                        "query: kaolack")
     candidate = edited.parent.parent / "candidate.yaml"
     candidate.write_text(text, encoding="utf-8")
-    r = watchdesk("rules", "test", str(candidate), *paths(polled))
+    r = watchdesk("rules", "test", str(candidate), "--replaces", str(edited), *paths(polled))
     assert r.returncode == 0, r.stderr
     assert "haftar: changed since the daemon loaded it: +1 gained, -1 lost, 0 kept" in r.stdout
     assert "  + Sénégal : les pluies arrivent tôt" in r.stdout

@@ -27,9 +27,12 @@ log = logging.getLogger("watchdesk")
 
 
 def rule_definition(rule: Rule) -> str:
-    """What is kept of a running rule (``rule_state.definition``)."""
-    return json.dumps({"id": rule.id, "title": rule.title, "query": rule.query,
-                       "exclude": rule.exclude, "priority": rule.priority,
+    """What is kept of a running rule (``rule_state.definition``): its queries with their
+    ``@lists`` written out, so the running version compiles again without the files."""
+    query = rule.compiled.expanded if rule.compiled else rule.query
+    exclude = rule.compiled_exclude.expanded if rule.compiled_exclude else rule.exclude
+    return json.dumps({"id": rule.id, "title": rule.title, "query": query,
+                       "exclude": exclude, "priority": rule.priority,
                        "feeds": list(rule.feeds), "enabled": rule.enabled,
                        "path": rule.path}, ensure_ascii=False)
 

@@ -72,6 +72,13 @@ def stored_targets(store: Store, since: str, *, query: Query | None = None,
                      tags=tuple(json.loads(r["tags"])), when=r["fetched_at"])
 
 
+def count_stored(store: Store, since: str) -> int:
+    """How many articles were fetched since ``since`` (what a search or test looked at)."""
+    row = store.conn.execute("SELECT count(*) FROM articles WHERE fetched_at >= ?",
+                             (since,)).fetchone()
+    return int(row[0])
+
+
 def file_target(path: Path) -> Target:
     """A local HTML page (extracted like a fetched page) or a text file (title = first line)."""
     raw = path.read_bytes()

@@ -254,12 +254,15 @@ class RuleBook:
     """The rules of a directory, reloaded on demand (see the module docstring).
 
     ``extra`` files are loaded as if they were in the directory (``rules test FILE`` on a
-    draft kept elsewhere): same lists, same duplicate checks, same errors.
+    draft kept elsewhere): same lists, same duplicate checks, same errors. ``without`` files
+    of the directory are left out (the draft replaces them).
     """
 
-    def __init__(self, directory: str | Path, extra: Iterable[str | Path] = ()) -> None:
+    def __init__(self, directory: str | Path, extra: Iterable[str | Path] = (),
+                 without: Iterable[str | Path] = ()) -> None:
         self.directory = Path(directory)
         self.extra = [Path(p) for p in extra]
+        self.without = {Path(p).resolve() for p in without}
         self.ruleset = RuleSet()
         self.errors: list[ConfigError] = []
         self.warnings: list[ConfigError] = []
@@ -272,7 +275,7 @@ class RuleBook:
         self.reload()
 
     def _paths(self) -> list[Path]:
-        paths = _rule_files(self.directory)
+        paths = [p for p in _rule_files(self.directory) if p.resolve() not in self.without]
         known = {p.resolve() for p in paths}
         return paths + [p for p in self.extra if p.resolve() not in known]
 

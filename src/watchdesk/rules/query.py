@@ -143,6 +143,7 @@ class _Parser:
         self.i = 0
         self.stem = False
         self.case = False
+        self.subst: list[tuple[int, int, str]] = []  # @name references, for expanded()
 
     # -- parsing
     @property
@@ -320,9 +321,18 @@ class _Parser:
         try:
             sub = _Parser(ld.text, ld.path, ld.locate, sh)
             sub.stem, sub.case = self.stem, self.case
-            return sub.parse(fields)
+            node = sub.parse(fields)
         finally:
             sh.expanding.pop()
+        self.subst.append((tok.offset, len(name) + 1, f"({sub.expanded()})"))
+        return node
+
+    def expanded(self) -> str:
+        """The text with each ``@name`` replaced by its list, in parentheses."""
+        out = self.text
+        for offset, size, text in sorted(self.subst, reverse=True):
+            out = out[:offset] + text + out[offset + size:]
+        return " ".join(out.split()) if self.subst else out
 
     def error(self, offset: int, message: str) -> RuleSyntaxError:
         line, col = self.where(offset)
@@ -402,14 +412,16 @@ class Query:
     """A compiled query. ``str(q)`` is its canonical form (whitespace and case do not matter).
 
     ``warnings``: likely mistakes that are still valid queries (a lower-case ``or`` between
-    two words), as :class:`ConfigError` values.
+    two words), as :class:`ConfigError` values. ``expanded``: the text with every ``@list``
+    written out (what compiles the same without the lists).
     """
 
-    def __init__(self, text: str, root: Node, warnings: list[ConfigError] | None = None
-                 ) -> None:
+    def __init__(self, text: str, root: Node, warnings: list[ConfigError] | None = None,
+                 expanded: str | None = None) -> None:
         self.text = text
         self.root = root
         self.warnings = warnings or []
+        self.expanded = text if expanded is None else expanded
         self._matcher: object | None = None
 
     def __str__(self) -> str:
@@ -455,7 +467,7 @@ def compile_query(text: str, *, path: str = "<query>", line: int | None = None,
     root = parser.parse()
     warnings = [ConfigError(path, *where(off), f"warning: {msg}")
                 for off, msg in lowercase_operators(parser.toks)]
-    return Query(text, root, warnings)
+    return Query(text, root, warnings, parser.expanded())
 
 
 def compile_list(ld: ListDef, lists: Mapping[str, ListDef],
@@ -466,4 +478,4 @@ def compile_list(ld: ListDef, lists: Mapping[str, ListDef],
     root = parser.parse()
     warnings = [ConfigError(ld.path, *ld.locate(off), f"warning: {msg}")
                 for off, msg in lowercase_operators(parser.toks)]
-    return Query(ld.text, root, warnings)
+    return Query(ld.text, root, warnings, parser.expanded())
