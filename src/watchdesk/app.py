@@ -123,7 +123,8 @@ class Watchdesk:
         for row in self.store.articles_since(since):
             checked += 1
             tags = json.loads(row["feed_tags"])
-            doc = Document(title=row["title"], summary=row["summary"], body=row["body"])
+            doc = Document(title=row["title"], summary=row["summary"], body=row["body"],
+                           lang=row["lang"], url=row["url"])
             ms = [to_record(m) for m in subset.match(doc, row["feed_name"], tags)]
             if ms:
                 found.append((row["id"], ms))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["detect", "lang_matches", "normalize_lang", "primary"]
+__all__ = ["article_language", "detect", "lang_matches", "normalize_lang", "primary"]
 
 _TAG = re.compile(r"^\s*([A-Za-z]{2,3})(?:[-_]([A-Za-z0-9]{1,8}))*")
 SAMPLE = 3000  # characters read from the start of the text
@@ -62,6 +62,12 @@ def primary(tag: str | None) -> str | None:
 def lang_matches(tag: str | None, wanted: str) -> bool:
     """``lang:wanted`` against an article's (normalised) tag: equal, or ``wanted-…``."""
     return tag is not None and (tag == wanted or tag.startswith(wanted + "-"))
+
+
+def article_language(page: str | None, feed: str | None, *texts: str) -> str | None:
+    """The page's declared language, else the feed's, else the one detected in ``texts``."""
+    return normalize_lang(page) or normalize_lang(feed) or detect(
+        " ".join(t[:SAMPLE] for t in texts if t))
 
 
 def detect(text: str) -> str | None:
