@@ -19,7 +19,7 @@ import re
 
 __all__ = ["article_language", "detect", "lang_matches", "normalize_lang", "primary"]
 
-_TAG = re.compile(r"^\s*([A-Za-z]{2,3})(?:[-_]([A-Za-z0-9]{1,8}))*")
+_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
 SAMPLE = 3000  # characters read from the start of the text
 MIN_LETTERS = 20
 
@@ -48,10 +48,10 @@ def normalize_lang(tag: str | None) -> str | None:
     """``fr_FR`` → ``fr-fr``; None for an empty or malformed tag."""
     if not tag:
         return None
-    m = _TAG.match(tag)
-    if not m:
+    tag = tag.strip()
+    if not _TAG.fullmatch(tag):
         return None
-    return m.group(0).strip().lower().replace("_", "-")
+    return tag.lower().replace("_", "-")
 
 
 def primary(tag: str | None) -> str | None:

@@ -270,7 +270,7 @@ class _Parser:
             raise self.error(tok.offset, "'case:' and '~' do not combine: a word form has no "
                                          "capitals to compare")
         nxt = self.tok
-        if nxt.kind not in ("word", "phrase", "(", "ref"):
+        if nxt.kind not in ("word", "phrase", "(", "ref", "~", "case"):
             what = "case:" if tok.kind == "case" else "~"
             raise self.error(nxt.offset, f"'{what}' goes before a word, a phrase or a "
                                          f"(group), found {describe(nxt)}")
