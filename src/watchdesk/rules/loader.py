@@ -153,7 +153,7 @@ def _compile_source(src: _Source, lists: ResolvedLists) -> _Parsed:
         out.rules.append(rule)
         if isinstance(item.get("examples"), dict):
             with_examples.append((rule, item["examples"], base))
-    if not out.errors:
+    if with_examples:
         assert src.doc is not None
         out.errors.extend(check_examples(with_examples, src.path, src.doc.locate))
     if out.errors:
