@@ -226,7 +226,8 @@ def test_a_quoted_phrase_yaml_unquotes_is_an_error(tmp_path: Path, line: str, ke
 @pytest.mark.parametrize("query", ["'\"africa corps\" OR wagner'", '"wagner OR haftar"',
                                    "'haftar'", "africa corps", '"(africa corps)"'])
 def test_quoting_a_real_query_is_fine(tmp_path: Path, query: str) -> None:
-    _, errors = parse_rule_file(write(tmp_path / "r.yaml", f"rules:\n  - id: a\n    query: {query}\n"))
+    text = f"rules:\n  - id: a\n    query: {query}\n"
+    _, errors = parse_rule_file(write(tmp_path / "r.yaml", text))
     assert errors == []
 
 
