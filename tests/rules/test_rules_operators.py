@@ -139,7 +139,7 @@ def test_atleast_counts_in_its_field_or_everywhere() -> None:
 @pytest.mark.parametrize(("query", "title", "body", "summary", "expected"), [
     ("lead:haftar", "Libye", "Le maréchal Haftar reçoit Moscou.\nSuite de l'article.", "",
      True),
-    ("lead:haftar", "Libye", "Premier paragraphe.\nHaftar plus loin.", "", False),
+    ("lead:haftar", "Libye", "Un premier paragraphe sans lui.\nHaftar plus loin.", "", False),
     ("lead:haftar", "Haftar reçoit", "Premier paragraphe.\nRien.", "", True),  # the title
     ("lead:haftar", "Libye", "", "Haftar dans le résumé", True),     # no body: the summary
     ("lead:haftar", "Libye", "Un paragraphe sur autre chose.", "Haftar", False),
@@ -149,8 +149,14 @@ def test_atleast_counts_in_its_field_or_everywhere() -> None:
     ("lead:(maréchal NEAR/1 haftar)", "", RFI_LEAD + "\nSuite.", "", True),
     ("lead:~délégation", "", RFI_LEAD + "\nSuite.", "", True),
     ("lead:ATLEAST/2 libyen*", "", RFI_LEAD + "\nSuite.", "", True),
-    ("lead:روسيا", "", "وصل وفد من روسيا\nتفاصيل", "", True),
-    ("lead:россия", "", "Визит\nРоссия", "", False),
+    ("lead:روسيا", "", "وصل وفد عسكري من روسيا\nتفاصيل", "", True),
+    ("lead:россия", "", "Визит делегации прибыл в Бенгази\nРоссия", "", False),
+    # the headline repeated, a byline, a dateline: passed over
+    ("lead:haftar", "Haftar à Moscou", "Haftar à Moscou\nPar la rédaction\nPublié le 22/08"
+     "\nLe maréchal libyen Haftar est reçu au Kremlin.\nSuite.", "", True),
+    ("lead:poutine", "Haftar à Moscou", "Haftar à Moscou\nLe maréchal libyen est reçu au "
+     "Kremlin.\nPoutine l'attend.", "", False),
+    ("lead:poutine", "", "Trois mots seulement\nDeux ici\nUn\nPoutine", "", False),
     ("title:lead:haftar", "Haftar", "Haftar", "", True),
 ])
 def test_lead_field(query: str, title: str, body: str, summary: str,

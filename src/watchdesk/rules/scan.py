@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from .language import detect, normalize_lang
 from .model import Document
 from .nodes import LEAD
-from .text import chunk_layout
+from .text import chunk_layout, fold
 
 if TYPE_CHECKING:
     from .matcher import RuleSet
@@ -37,18 +37,37 @@ _FIRST_WORDS = re.compile(r"\s*(?:\S+\s+){0,%d}\S+" % (LEAD_WORDS - 1))  # noqa:
 
 
 def lead_text(doc: Document) -> tuple[str, int]:
-    """The lead paragraph and the bit of the field it starts (body 4, or summary 2).
+    """The lead paragraph and the bit of the field it comes from (body 4, or summary 2).
 
-    The first paragraph of the body (up to its first line break), or its first 60 words when
-    the body is one block of text; the summary when there is no body. Always a prefix of
-    that field's text, cut at whitespace."""
+    The first paragraph of the body (up to its next line break), or its first 60 words when
+    the body is one block of text; the summary when there is no body. Extracted bodies often
+    start with the headline again and a byline or dateline: a first line that repeats the
+    title, and up to two first lines of fewer than five words, are passed over. The text is
+    returned at its offsets in the field (what comes before is blanked), so positions and
+    characters are those of the field."""
     text, bit = (doc.body, 4) if doc.body.strip() else (doc.summary, 2)
-    start = len(text) - len(text.lstrip())
+    title = fold(" ".join(doc.title.split()))
+    start, short = 0, 0
+    while True:
+        start += len(text[start:]) - len(text[start:].lstrip())
+        end = text.find("\n", start)
+        if end < 0:
+            break
+        line = text[start:end]
+        if title and fold(" ".join(line.split())) == title:
+            start = end
+            continue
+        if short < 2 and len(line.split()) < 5:
+            short += 1
+            start = end
+            continue
+        break
     cut = text.find("\n", start)
     if cut < 0:
-        m = _FIRST_WORDS.match(text)
-        cut = m.end() if m else 0
-    return text[:cut], bit
+        m = _FIRST_WORDS.match(text, start)
+        cut = m.end() if m else start
+    return " " * start + text[start:cut], bit
+
 
 Hit = tuple[int, int, int]  # leaf index, first position, last position
 Span = tuple[int, int, tuple[Hit, ...]]
