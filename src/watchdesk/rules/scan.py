@@ -46,18 +46,20 @@ def lead_text(doc: Document) -> tuple[str, int]:
     returned at its offsets in the field (what comes before is blanked), so positions and
     characters are those of the field."""
     text, bit = (doc.body, 4) if doc.body.strip() else (doc.summary, 2)
-    title = fold(" ".join(doc.title.split()))
+    title = doc.title.split()
     start, short = 0, 0
     while True:
-        start += len(text[start:]) - len(text[start:].lstrip())
+        while start < len(text) and text[start].isspace():
+            start += 1
         end = text.find("\n", start)
         if end < 0:
             break
-        line = text[start:end]
-        if title and fold(" ".join(line.split())) == title:
+        words = text[start:end].split()
+        if title and len(words) == len(title) and fold(" ".join(words)) == fold(
+                " ".join(title)):
             start = end
             continue
-        if short < 2 and len(line.split()) < 5:
+        if short < 2 and len(words) < 5:
             short += 1
             start = end
             continue
@@ -90,6 +92,7 @@ class Scan:
         self.feed_name = feed_name
         self.feed_tags = frozenset(feed_tags)
         self._lang: str | bool | None = False  # False: not worked out yet
+        self._host: str | bool | None = False
         self.texts = {1: doc.title, 2: doc.summary, 4: doc.body}
         self.lead_bit = 4
         if rs.uses_lead:
@@ -109,9 +112,27 @@ class Scan:
         self._by_start: dict[tuple[int, int], dict[int, list[int]]] = {}
         self._offsets: dict[tuple[int, str], list[int]] = {}
         self.memo: dict[tuple[int, int], list[Span]] = {}
-        for bit, text in self.texts.items():
-            if text:
-                self._scan(bit, text)
+        for bit in (1, 2, 4):
+            if self.texts[bit]:
+                self._scan(bit, self.texts[bit])
+        if LEAD in self.texts:
+            self._lead()
+
+    def _lead(self) -> None:
+        """The lead's chunks are a run of its field's: no second look-up, set operations."""
+        text, src = self.texts[LEAD], self.lead_bit
+        lead = text.lstrip()
+        skip = len(self.texts[src][:len(text) - len(lead)].split())
+        chunks = self.chunks.get(src, [])[skip:skip + len(lead.split())]
+        distinct = set(chunks)
+        hit = distinct & self.hit_chunks.get(src, set())
+        present, cache = self.present, self.cache
+        for c in hit:
+            for a in cache[c][2]:
+                present[a] = present.get(a, 0) | LEAD
+        self.chunks[LEAD] = chunks
+        self.hit_chunks[LEAD] = hit
+        self.irregular[LEAD] = distinct & self.irregular.get(src, set())
 
     @property
     def lang(self) -> str | None:
@@ -125,14 +146,17 @@ class Scan:
 
     @property
     def host(self) -> str | None:
-        url = self.doc.url
-        if not url:
-            return None
-        try:
-            host = urlsplit(url).hostname
-        except ValueError:
-            return None
-        return host.rstrip(".") if host else None
+        """The host of the article's URL (cached)."""
+        if self._host is False:
+            host = None
+            if self.doc.url:
+                try:
+                    host = urlsplit(self.doc.url).hostname
+                except ValueError:
+                    host = None
+            self._host = host.rstrip(".") if host else None
+        assert self._host is not True
+        return self._host
 
     def _scan(self, bit: int, text: str) -> None:
         """The hot loop: one cache look-up per distinct whitespace-separated chunk."""
