@@ -92,15 +92,18 @@ def make_names(n: int, rng: random.Random) -> list[str]:
 NAMES = make_names(20_000, random.Random(7))
 
 
-def make_articles(n: int, rng: random.Random) -> list[Document]:
-    """Articles with their language and address, as the pipeline hands them to the rules."""
+def make_articles(n: int, rng: random.Random, beat_share: float = 0.3,
+                  stray: float = 0.003) -> list[Document]:
+    """Articles with their language and address, as the pipeline hands them to the rules;
+    ``beat_share`` of them about the desk's beat, the others with a beat word for ``stray``
+    of their words."""
     fixture = FIXTURE.read_text(encoding="utf-8")
     paragraphs = [p for p in fixture.splitlines()[1:] if p.strip()]
     beat = PLACES + PEOPLE + [o.title() for o in ORGS] + SUFFIX_WORDS
     docs = []
     for i in range(n):
         filler = FILLER_EN if i % 4 == 0 else FILLER_FR  # a quarter in English
-        on_beat = rng.random() < 0.3  # most news is about something else
+        on_beat = rng.random() < beat_share  # most news is about something else
         target = rng.randint(2000, 8000)
         parts: list[str] = []
         size = 0
@@ -111,7 +114,7 @@ def make_articles(n: int, rng: random.Random) -> list[Document]:
                 words = []
                 for _ in range(rng.randint(8, 30)):
                     r = rng.random()
-                    if r < (0.03 if on_beat else 0.003):
+                    if r < (0.03 if on_beat else stray):
                         words.append(rng.choice(beat))
                     elif r < 0.07:
                         words.append(rng.choice(NAMES))

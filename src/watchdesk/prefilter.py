@@ -3,8 +3,11 @@
 The condition built here is always a *superset* of what the query matches: the matcher then
 decides on the candidates, so results are exactly what the daemon would have matched.
 
-- Text: an FTS5 expression over ``articles_fts``. A phrase needs all its words, NEAR, ONEAR
-  both operands, NOT NEAR and ATLEAST their (left) operand; NOT gives no condition. A plain
+- Text: an FTS5 expression over ``articles_fts``. A phrase, NEAR and ONEAR of plain words
+  become an FTS5 ``NEAR(…, N)`` group with a distance twice ours plus two (FTS counts the
+  elided ``l’`` we skip as a word, so its distances are at most that), OR-ed over the words
+  of OR groups (at most 16 groups; beyond, both operands are simply required); NOT NEAR and
+  ATLEAST need their (left) operand; NOT gives no condition. A plain
   ASCII word FTS5 indexes as we fold it is looked up directly (``"haftar"``, ``"libyen" *``).
   Every other term — word forms ``~délégation``, Arabic words with proclitics, Cyrillic, words
   folding can change (``ss``/``ß``, ``oe``/``œ``) — is looked up in the index's vocabulary
@@ -93,9 +96,46 @@ def _term_fts(term: Term, vocab: Vocabulary | None) -> str | None:
     return "(" + " OR ".join('"' + w.replace('"', '""') + '"' for w in words) + ")"
 
 
+MAX_NEAR_GROUPS = 16
+
+
+def _simple(term: Term) -> str | None:
+    """The FTS phrase of a term FTS5 indexes as we do (usable inside NEAR), else None."""
+    t = term.text
+    if term.stem or not _FTS_SAFE.match(t) or _LIGATURE.search(t):
+        return None
+    return f'"{t}"' + (" *" if term.prefix else "")
+
+
+def _near_groups(node: Node) -> list[tuple[list[str], int]] | None:
+    """Alternatives for an FTS5 NEAR: each (phrases, words they span), or None."""
+    if isinstance(node, Leaf):
+        words = [_simple(t) for t in node.seq]
+        if any(w is None for w in words):
+            return None
+        return [([w for w in words if w], len(words))]
+    if isinstance(node, Or):
+        out: list[tuple[list[str], int]] = []
+        for c in node.children:
+            got = _near_groups(c)
+            if got is None:
+                return None
+            out += got
+        return out if len(out) <= MAX_NEAR_GROUPS else None
+    return None
+
+
+def _near(groups: list[tuple[list[str], int]], distance: int) -> str:
+    alts = [f"NEAR({' '.join(phrases)}, {2 * (distance + span) + 2})"
+            for phrases, span in groups]
+    return _join(alts, "OR") or NOTHING
+
+
 def fts_expression(node: Node, vocab: Vocabulary | None = None) -> str | None:
     """An FTS5 expression true of every article that ``node`` matches, or None."""
     if isinstance(node, Leaf):
+        if len(node.seq) > 1 and (groups := _near_groups(node)):
+            return _near(groups, 0)
         kept = [c for t in node.seq if (c := _term_fts(t, vocab))]
         if NOTHING in kept:
             return NOTHING
@@ -107,6 +147,9 @@ def fts_expression(node: Node, vocab: Vocabulary | None = None) -> str | None:
     if isinstance(node, AtLeast):
         return fts_expression(node.child, vocab)
     if isinstance(node, Near):
+        left, right = _near_groups(node.left), _near_groups(node.right)
+        if left and right and len(left) * len(right) <= MAX_NEAR_GROUPS:
+            return _near([(a + b, n + m) for a, n in left for b, m in right], node.distance)
         return _join([c for c in (fts_expression(node.left, vocab),
                                   fts_expression(node.right, vocab)) if c], "AND")
     children = [fts_expression(c, vocab) for c in node.children]

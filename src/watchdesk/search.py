@@ -13,9 +13,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .extract import decode_html, extract_page
-from .fetch import PAGE_ACCEPT, Fetcher
-from .parse import html_to_text
 from .prefilter import Vocabulary, fts_expression, prefilter
 from .rules import Document, Match, Query, Rule, RuleSet
 from .settings import Settings
@@ -81,6 +78,9 @@ def count_stored(store: Store, since: str) -> int:
 
 def file_target(path: Path) -> Target:
     """A local HTML page (extracted like a fetched page) or a text file (title = first line)."""
+    from .extract import decode_html, extract_page  # trafilatura: only when a file is read
+    from .parse import html_to_text
+
     raw = path.read_bytes()
     head = raw[:2048].lower()
     if path.suffix.lower() in (".html", ".htm") or b"<html" in head or b"<!doctype" in head:
@@ -96,6 +96,9 @@ def file_target(path: Path) -> Target:
 def url_target(settings: Settings, url: str) -> Target:
     """A page fetched now, through the same bounded, guarded fetcher as the daemon (the host
     you typed is allowed, as a feed's own host is)."""
+
+    from .extract import extract_page
+    from .fetch import PAGE_ACCEPT, Fetcher
 
     async def go() -> Target:
         async with Fetcher(settings) as f:
@@ -120,12 +123,17 @@ def run_rules(rules: RuleSet, targets: Iterable[Target], *, respect_feeds: bool 
     return hits
 
 
-def run_query(query: Query, targets: Iterable[Target]) -> list[Hit]:
+def run_query(query: Query, targets: Iterable[Target], limit: int | None = None
+              ) -> list[Hit]:
+    """The hits of ``query`` among ``targets``, in their order; at most ``limit`` (the
+    targets after the last hit needed are not read)."""
     hits = []
     for t in targets:
         m = query.matches(t.doc, t.feed, t.tags)
         if m is not None:
             hits.append(Hit(t, [m]))
+            if limit is not None and len(hits) >= limit:
+                break
     return hits
 
 

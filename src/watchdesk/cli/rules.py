@@ -120,7 +120,7 @@ def search(settings: Settings, query: str, since: str, limit: int, as_json: bool
 
     q = _compile_cli(query, "QUERY", settings)
     store = Store(settings.db)
-    hits = run_query(q, stored_targets(store, since_iso(since), query=q))[:limit]
+    hits = run_query(q, stored_targets(store, since_iso(since), query=q), limit=limit)
     _print_hits(hits, as_json, f"no article in the last {since} matches {query!r}")
 
 
