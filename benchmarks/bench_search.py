@@ -1,7 +1,7 @@
 """Benchmark `watchdesk search` and `watchdesk rules test --query` over 50,000 stored articles.
 
 The articles are generated as in ``bench_match.py`` (2-8 KB, French and English, one in 25 in
-Arabic or Russian), ``--beat`` of them (default 5%) about the desk's beat (a month of a wide
+Arabic or Russian), ``--beat`` of them (default 1%) about the desk's beat (a month of a wide
 set of feeds, of which the desk's subject is a small part), written once into a real
 watchdesk database (the FTS index is filled by its triggers) and reused while its parameters
 do not change:
@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--db", type=Path, required=True, help="database to build or reuse")
     ap.add_argument("--articles", type=int, default=50_000)
     ap.add_argument("--seed", type=int, default=20230822)
-    ap.add_argument("--beat", type=float, default=0.05,
+    ap.add_argument("--beat", type=float, default=0.01,
                     help="share of the articles about the desk's beat")
     ap.add_argument("--runs", type=int, default=3, help="best of this many")
     ap.add_argument("--json", action="store_true")

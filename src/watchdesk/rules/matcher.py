@@ -35,7 +35,7 @@ from .language import primary
 from .model import Document, Match, Rule
 from .nodes import LEAD, And, AtLeast, Leaf, Meta, Near, Node, NotNear, Or, Term, leaves
 from .scan import FIELD_BITS, PLAIN, ChunkHits, Scan
-from .snippet import make_snippet
+from .snippet import WIDTH, make_snippet
 from .stem import stem_keys, term_keys
 from .text import analyse_chunk, cased_tokens, script_of
 from .tree import (
@@ -321,9 +321,17 @@ class RuleSet:
         hits: list[tuple[int, int, int, int]] = []
         c.root.collect(d, hits)
         terms = tuple(dict.fromkeys(c.labels[i] for i in sorted({h[0] for h in hits})))
+        # Only the hits that can fall in a snippet's window are mapped to characters: a word
+        # position takes at least two characters (a letter and a separator), so nothing
+        # starting more than WIDTH/2 + 1 positions after a field's first hit can be shown.
+        first: dict[int, int] = {}
+        for _, b, s, _e in hits:
+            if b and s < first.get(b, s + 1):
+                first[b] = s
         by_field: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        reach = WIDTH // 2 + 1
         for _, b, s, e in hits:
-            if b:  # 0: a filter, no text
+            if b and s <= first[b] + reach:  # b 0: a filter, no text
                 by_field[d.lead_bit if b == LEAD else b].append(d.char_span(b, s, e))
         snippets = {}
         for name, bit in FIELD_BITS:
