@@ -126,7 +126,7 @@ def test_list_names_follow_the_schema(tmp_path: Path) -> None:
 def test_a_running_rule_keeps_its_lists_written_out() -> None:
     """rule_state.definition must compile again without the lists (rules test compares)."""
     from watchdesk.rules import Rule
-    from watchdesk.rules.query import ListDef
+    from watchdesk.rules.lists import ListDef
 
     lists = {"lieux": ListDef("lieux", "tripoli OR @villes"),
              "villes": ListDef("villes", "benghazi OR misrata")}

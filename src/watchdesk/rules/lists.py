@@ -12,12 +12,37 @@ it get an error pointing at it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 
 from ..errors import ConfigError
-from .query import ListDef, compile_list
+from .lexer import lowercase_operators
+from .query import Query, _Parser, _Shared
 
-__all__ = ["ListDef", "ResolvedLists", "resolve_lists"]
+__all__ = ["ListDef", "ResolvedLists", "compile_list", "resolve_lists"]
+
+Where = Callable[[int], tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class ListDef:
+    """A named list: ``name`` stands for the query fragment ``text``, defined at ``path``;
+    ``where`` maps an offset in ``text`` to its (line, column) in that file."""
+
+    name: str
+    text: str
+    path: str = "<lists>"
+    line: int | None = None
+    column: int | None = None
+    where: Where | None = None
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        if self.where is not None:
+            return self.where(offset)
+        nl = self.text.rfind("\n", 0, offset)
+        return (self.line or 1) + self.text.count("\n", 0, offset), offset - nl
+
+
 
 
 class ResolvedLists:
@@ -71,3 +96,14 @@ def resolve_lists(per_file: Iterable[tuple[str, Mapping[str, ListDef]]]) -> Reso
                 out.broken[name] = f"{e.path}:{e.line}:{e.column}"
                 changed = True
     return out
+
+
+def compile_list(ld: ListDef, lists: Mapping[str, ListDef],
+                 broken: Mapping[str, str] | None = None) -> Query:
+    """Parse the fragment of a named list (errors and warnings where the list is defined)."""
+    shared = _Shared(lists, broken or {}, expanding=[ld.name])
+    parser = _Parser(ld.text, ld.path, ld.locate, shared)
+    root = parser.parse()
+    warnings = [ConfigError(ld.path, *ld.locate(off), f"warning: {msg}")
+                for off, msg in lowercase_operators(parser.toks)]
+    return Query(ld.text, root, warnings, parser.expanded())

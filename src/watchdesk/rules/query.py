@@ -94,33 +94,15 @@ from .text import fold_case, raw_tokens
 
 if TYPE_CHECKING:
     from . import Document, Match
+    from .lists import ListDef
 
 __all__ = [
-    "ALL_FIELDS", "FIELDS", "And", "Leaf", "ListDef", "Near", "Node", "Not", "Or", "Query",
-    "Term", "compile_list", "compile_query", "is_positional", "leaves",
+    "ALL_FIELDS", "FIELDS", "And", "Leaf", "Near", "Node", "Not", "Or", "Query", "Term",
+    "compile_query", "is_positional", "leaves",
 ]
 
 Where = Callable[[int], tuple[int, int]]
 _HOST = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$")
-
-
-@dataclass(frozen=True)
-class ListDef:
-    """A named list: ``name`` stands for the query fragment ``text``, defined at ``path``;
-    ``where`` maps an offset in ``text`` to its (line, column) in that file."""
-
-    name: str
-    text: str
-    path: str = "<lists>"
-    line: int | None = None
-    column: int | None = None
-    where: Where | None = None
-
-    def locate(self, offset: int) -> tuple[int, int]:
-        if self.where is not None:
-            return self.where(offset)
-        nl = self.text.rfind("\n", 0, offset)
-        return (self.line or 1) + self.text.count("\n", 0, offset), offset - nl
 
 
 @dataclass
@@ -469,13 +451,3 @@ def compile_query(text: str, *, path: str = "<query>", line: int | None = None,
                 for off, msg in lowercase_operators(parser.toks)]
     return Query(text, root, warnings, parser.expanded())
 
-
-def compile_list(ld: ListDef, lists: Mapping[str, ListDef],
-                 broken: Mapping[str, str] | None = None) -> Query:
-    """Parse the fragment of a named list (errors and warnings where the list is defined)."""
-    shared = _Shared(lists, broken or {}, expanding=[ld.name])
-    parser = _Parser(ld.text, ld.path, ld.locate, shared)
-    root = parser.parse()
-    warnings = [ConfigError(ld.path, *ld.locate(off), f"warning: {msg}")
-                for off, msg in lowercase_operators(parser.toks)]
-    return Query(ld.text, root, warnings, parser.expanded())
