@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from watchdesk.app import Watchdesk
 from watchdesk.demo.server import FixtureServer
+from watchdesk.settings import Settings
 from watchdesk.store import Store
 
 from conftest import article_page, watchdesk
@@ -160,3 +162,19 @@ def test_poll_matches_with_every_new_operator(desk: tuple[list[str], Path]) -> N
     langs = dict(store.query("SELECT title, lang FROM articles"))
     assert (langs[WAGNER[0]], langs[RUSSIAN[0]], langs[ARABIC[0]], langs[GUN_EN[0]]) == (
         "fr", "ru", "ar", "en")
+
+
+def test_the_daemon_logs_rule_warnings_once(settings: Settings,
+                                            caplog: pytest.LogCaptureFixture) -> None:
+    (Path(settings.rules) / "warn.yaml").write_text(
+        "rules:\n  - id: w\n    query: haftar or hafter\n", encoding="utf-8")
+    wd = Watchdesk(settings)
+    try:
+        with caplog.at_level("WARNING"):
+            wd.reload_rules()
+            wd.reload_rules()
+    finally:
+        wd.store.close()
+    said = [r.getMessage() for r in caplog.records if "lower-case 'or'" in r.getMessage()]
+    assert len(said) == 1 and "warn.yaml:3:19: warning:" in said[0]
+    assert wd.ruleset().get("w") is not None  # a warning does not stop the rule

@@ -87,7 +87,10 @@ class Watchdesk:
         fresh = [e for e in errors if str(e) not in self._logged_rule_errors]
         for e in fresh:
             log.error("rule file not applied, its previous version keeps running: %s", e)
-        self._logged_rule_errors = {str(e) for e in errors}
+        for w in self.rulebook.warnings:
+            if str(w) not in self._logged_rule_errors:
+                log.warning("rule file: %s", w)
+        self._logged_rule_errors = {str(e) for e in [*errors, *self.rulebook.warnings]}
         self.backfill_changed()
         return errors
 
