@@ -216,8 +216,11 @@ class Token:
 
 
 @lru_cache(maxsize=1 << 16)
-def _analyse_raw(raw: str) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
-    """Folded parts of one raw token and their offsets relative to the raw token."""
+def _analyse_raw(raw: str) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...],
+                                    tuple[int, ...]]:
+    """Folded parts of one raw token, their offsets relative to it, and how many parts each
+    compound holds: a piece that folds to nothing (a lone soft hyphen between two hyphens)
+    ends a compound, as it would in the folded text."""
     pieces: list[tuple[str, int, int]] = []
     last = 0
     for m in _JOINER_RE.finditer(raw):
@@ -228,26 +231,35 @@ def _analyse_raw(raw: str) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]
         pieces.pop(0)
     parts: list[str] = []
     spans: list[tuple[int, int]] = []
+    groups: list[int] = []
+    run = 0
     for text, a, b in pieces:
         f = fold(text)
         if f:
             parts.append(f)
             spans.append((a, b))
-    return tuple(parts), tuple(spans)
+            run += 1
+        elif run:
+            groups.append(run)
+            run = 0
+    if run:
+        groups.append(run)
+    return tuple(parts), tuple(spans), tuple(groups)
 
 
 def raw_tokens(text: str) -> list[RawToken]:
     """The raw tokens of ``text``, in order (empty ones — e.g. a lone soft hyphen — skipped)."""
     out: list[RawToken] = []
     for m in RAW_TOKEN_RE.finditer(text):
-        parts, rel = _analyse_raw(m.group())
-        if not parts:
-            continue
-        base = m.start()
-        out.append(RawToken(
-            base, m.end(), parts, tuple((base + a, base + b) for a, b in rel),
-            "".join(parts) if len(parts) > 1 else None,
-        ))
+        parts, rel, groups = _analyse_raw(m.group())
+        base, k = m.start(), 0
+        for g, n in enumerate(groups):
+            spans = tuple((base + a, base + b) for a, b in rel[k:k + n])
+            start = base if g == 0 else spans[0][0]  # an elided particle belongs to the first
+            end = m.end() if g == len(groups) - 1 else spans[-1][1]
+            out.append(RawToken(start, end, parts[k:k + n], spans,
+                                "".join(parts[k:k + n]) if n > 1 else None))
+            k += n
     return out
 
 
@@ -283,14 +295,17 @@ def analyse_chunk(chunk: str) -> ChunkInfo:
     tokens: list[tuple[str, int, int]] = []
     pos = 0
     for raw in RAW_TOKEN_RE.findall(chunk):
-        parts, _ = _analyse_raw(raw)
-        first = pos
-        for part in parts:
-            tokens.append((part, pos, pos))
-            tokens.extend((r, pos, pos) for r in arabic_readings(part))
-            pos += 1
-        if len(parts) > 1:
-            tokens.append(("".join(parts), first, pos - 1))
+        parts, _, groups = _analyse_raw(raw)
+        k = 0
+        for n in groups:
+            first = pos
+            for part in parts[k:k + n]:
+                tokens.append((part, pos, pos))
+                tokens.extend((r, pos, pos) for r in arabic_readings(part))
+                pos += 1
+            if n > 1:
+                tokens.append(("".join(parts[k:k + n]), first, pos - 1))
+            k += n
     return ChunkInfo(pos, tuple(tokens))
 
 
@@ -301,12 +316,15 @@ def cased_tokens(chunk: str) -> tuple[str | None, ...]:
     out: list[str | None] = []
     for m in RAW_TOKEN_RE.finditer(chunk):
         raw = m.group()
-        parts, rel = _analyse_raw(raw)
-        for part, (a, b) in zip(parts, rel, strict=True):
-            out.append(fold_case(raw[a:b]))
-            out.extend(None for _ in arabic_readings(part))
-        if len(parts) > 1:
-            out.append(None)
+        parts, rel, groups = _analyse_raw(raw)
+        k = 0
+        for n in groups:
+            for part, (a, b) in zip(parts[k:k + n], rel[k:k + n], strict=True):
+                out.append(fold_case(raw[a:b]))
+                out.extend(None for _ in arabic_readings(part))
+            if n > 1:
+                out.append(None)
+            k += n
     return tuple(out)
 
 
@@ -315,6 +333,6 @@ def chunk_layout(chunk: str) -> tuple[tuple[int, int], ...]:
     """``[start, end)`` character offsets, relative to the chunk, of each position in it."""
     out: list[tuple[int, int]] = []
     for m in RAW_TOKEN_RE.finditer(chunk):
-        _, rel = _analyse_raw(m.group())
+        _, rel, _ = _analyse_raw(m.group())
         out.extend((m.start() + a, m.start() + b) for a, b in rel)
     return tuple(out)
