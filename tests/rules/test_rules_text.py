@@ -48,6 +48,16 @@ from watchdesk.rules.text import (
     ("Łódź", "lodz"),
     ("٢٠٢٣", "2023"),                       # Arabic-Indic digits
     ("dé\u00adlé\u00adga\u00adtion", "delegation"),  # soft hyphens
+    ("dé\u200bléga\u200dtion\u2060", "delegation"),  # zero-width characters
+    ("Ægypte", "aegypte"),                   # æ -> ae
+    ("Søren", "soren"),                      # ø -> o
+    ("Đorđe", "dorde"),                      # đ -> d
+    ("Kırıkkale", "kirikkale"),              # dotless ı -> i
+    ("مصطفى", "مصطفي"),                      # alef maqsura -> yeh
+    ("إسرائيل", "اسراييل"),                  # hamza below alef, and on yeh
+    ("آمال", "امال"),                        # madda
+    ("۲۰۲۳", "2023"),                        # Eastern Arabic-Indic digits
+    ("한국", "한국"),                          # NFC at the end: Hangul recomposed
 ])
 def test_fold(raw: str, folded: str) -> None:
     assert fold(raw) == folded
