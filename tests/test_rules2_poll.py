@@ -56,7 +56,7 @@ ARABIC = ("وفد روسي في بنغازي", [
 ])
 RUSSIAN = ("Делегация в Бенгази", [
     "Российская военная делегация прибыла в Бенгази. Визит подтверждает интерес России к "
-    "Ливии, а сотрудничество с Россией расширяется.",
+    "Ливии, а сотрудничество с Россией расширяется. Делегация затем отправится в Йемен.",
 ])
 
 RULES = """\
@@ -86,6 +86,15 @@ rules:
     query: tag:sahel AND ~russe
   - id: site
     query: site:127.0.0.1 AND (бенгази OR agadez)
+  - id: yemen
+    query: йемен
+  - id: short-i        # й is not и: this must match nothing
+    query: иемен
+  - id: with-examples
+    query: wagner ONEAR/5 benghazi
+    examples:
+      match: ["Le groupe Wagner a envoyé des renforts à Benghazi."]
+      no_match: ["Benghazi accueille Wagner."]
 """
 
 EXPECTED = {
@@ -100,6 +109,8 @@ EXPECTED = {
     "langue-en": {GUN_EN[0]},                     # detected
     "tag-sahel": {GUN[0]},
     "site": {GUN[0], RUSSIAN[0]},
+    "yemen": {RUSSIAN[0]},
+    "with-examples": {WAGNER[0]},
 }
 
 

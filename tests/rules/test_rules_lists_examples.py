@@ -181,6 +181,19 @@ def test_failing_examples_break_the_file(tmp_path: Path, edit: tuple[str, str], 
     assert e.line == line and message in e.message, e.message
 
 
+def test_an_example_with_every_term_but_not_in_order(tmp_path: Path) -> None:
+    p = write(tmp_path / "r.yaml", """
+        rules:
+          - id: ordre
+            query: wagner ONEAR/1 benghazi
+            examples:
+              match: ["Benghazi accueille Wagner"]
+    """)
+    [e] = parse_rule_file(p)[1]
+    assert e.line == 5 and ("all its terms occur (wagner, benghazi) but not as the query "
+                            "combines them") in e.message
+
+
 def test_examples_with_filters_and_feeds(tmp_path: Path) -> None:
     p = write(tmp_path / "r.yaml", """
         rules:

@@ -46,8 +46,10 @@ def _why_not(v: Verdict, rule: Rule) -> str:
     if v.excluded_by:
         return f"the exclusion removes it (exclude terms found: {', '.join(v.excluded_by)})"
     found = ", ".join(v.found) or "none"
-    missing = ", ".join(v.missing) or "none"
-    return f"query terms found: {found}; not found: {missing}"
+    if not v.missing:
+        return (f"all its terms occur ({found}) but not as the query combines them: check "
+                "the distances, the order (ONEAR), the counts (ATLEAST) and what is under NOT")
+    return f"query terms found: {found}; not found: {', '.join(v.missing)}"
 
 
 def check_examples(rules: Sequence[tuple[Rule, Any, tuple[str | int, ...]]], path: str,
