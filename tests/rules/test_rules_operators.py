@@ -49,6 +49,7 @@ def matches(query: str, d: Document, **kw: object) -> bool:
     ("~délégation NEAR/3 benghazi", RFI_LEAD, "fr", True),            # in NEAR
     ("~(libyen OR russe)", "des conseillers russes", "fr", True),     # on a group
     ("~2023", "en 2023", "fr", True),                                 # no letters: the word
+    ("~opéra", "une opération militaire", "fr", True),   # a shared stem (oper): documented
 ])
 def test_word_forms(query: str, text: str, lang: str | None, expected: bool) -> None:
     assert matches(query, doc(text, lang=lang)) is expected
