@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import shutil
+import subprocess
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -139,3 +140,57 @@ def watchdesk(*args: str, env: dict[str, str] | None = None, timeout: float = 12
 
     return subprocess.run([sys.executable, "-m", "watchdesk", *args], capture_output=True,
                           text=True, env=env or cli_env(), timeout=timeout, check=False)
+
+
+# -- the suite leaves the checkout as it found it ---------------------------------------------
+# Tests write only under tmp paths. At the end of the session, anything new that `git status`
+# reports in the checkout (untracked or ignored: a stray `watchdesk.db`, a file named after a
+# command) fails the run, listed. Caches are not counted.
+
+REPO = Path(__file__).resolve().parents[1]
+_CACHES = {".venv", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".hypothesis", "__pycache__"}
+
+
+def repo_litter(root: Path) -> set[str] | None:
+    """Untracked and ignored paths under ``root`` as `git status` lists them (a directory
+    once), caches left out; None when ``root`` is not a git work tree or git is missing."""
+    try:
+        out = subprocess.run(["git", "status", "--porcelain", "--ignored", "-z"], cwd=root,
+                             capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if out.returncode != 0:
+        return None
+    paths = set()
+    for entry in out.stdout.split("\0"):
+        code, path = entry[:2], entry[3:]
+        if code not in ("??", "!!"):
+            continue
+        parts = Path(path).parts
+        if any(p in _CACHES or p.endswith(".egg-info") for p in parts):
+            continue
+        paths.add(path)
+    return paths
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_LITTER] = repo_litter(REPO)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    before = session.config.stash.get(_LITTER, None)
+    after = repo_litter(REPO)
+    if before is None or after is None:
+        return
+    new = sorted(after - before)
+    if new:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        msg = ("the test session left files in the checkout (tests must write only under "
+               "tmp paths): " + ", ".join(new))
+        if reporter is not None:
+            reporter.ensure_newline()
+            reporter.write_line(msg, red=True, bold=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_LITTER = pytest.StashKey[set[str] | None]()

@@ -60,7 +60,7 @@ def test_check_reports_file_and_line_and_fails(tmp_path: Path, rules_dir: Path) 
                      "  - name: bad\n    url: https://b.example/rss\n    interval: often\n")
     r = watchdesk("check", "--feeds", str(feeds), "--rules", str(rules_dir))
     assert r.returncode == 1
-    assert f"{feeds}:6:15: feeds/1/interval" in r.stdout
+    assert f"{feeds}:6:15: feeds[bad].interval" in r.stdout
     feeds.write_text("feeds:\n  - name: ok\n    url: https://a.example/rss\n")
     ok = watchdesk("check", "--feeds", str(feeds), "--rules", str(rules_dir))
     assert ok.returncode == 0 and "ok: 1 feeds" in ok.stdout and "2 rules" in ok.stdout
@@ -82,7 +82,8 @@ def test_feeds_table_shows_failures(settings: Settings, site: FixtureServer) -> 
     r = watchdesk("feeds", *paths(settings))
     assert r.returncode == 0
     lines = r.stdout.splitlines()
-    assert lines[0].split() == ["FEED", "LAST", "POLL", "STATUS", "ARTICLES", "ERRORS", "NEXT"]
+    assert lines[0].split() == ["FEED", "LAST", "POLL", "STATUS", "ARTICLES", "ERRORS", "NEXT",
+                                "POLL", "WHY"]
     afrique = next(line for line in lines if line.startswith("afrique"))
     assert "ok 200" in afrique and " 2 " in afrique
     assert any(line.startswith("broken") and "failing x1" in line for line in lines)
@@ -106,7 +107,8 @@ def test_alerts_lists_recent_matches(settings: Settings) -> None:
     first = next(d for d in data if d["rule_id"] == "russie-libye")
     assert first["priority"] == "alert" and first["extraction"] == "page"
     text = watchdesk("alerts", *paths(settings)).stdout
-    assert "! [russie-libye] Libye : une délégation militaire russe à Benghazi" in text
+    assert "! Libye : une délégation militaire russe à Benghazi  (afrique, published " in text
+    assert "    [russie-libye] urgent terms: " in text
     bad = watchdesk("alerts", "--since", "yesterday", *paths(settings))
     assert bad.returncode == 2 and "not a duration" in bad.stderr
 
@@ -128,3 +130,23 @@ def test_every_command_is_documented(name: str, command: click.Command) -> None:
             assert p.help, f"`watchdesk {name} {p.opts[0]}` needs a help text"
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     assert f"watchdesk {name}" in readme, f"README does not mention `watchdesk {name}`"
+
+
+def test_json_logs_carry_the_per_feed_fields_as_keys(settings: Settings,
+                                                     site: FixtureServer) -> None:
+    site.route("/broken.xml", status(503))
+    write_feeds(settings.feeds, [("afrique", site.url("/afrique/rss.xml")),
+                                 ("broken", site.url("/broken.xml"))])
+    r = watchdesk("poll", "--log-format", "json", *paths(settings))
+    assert r.returncode == 0, r.stderr
+    records = [json.loads(line) for line in r.stderr.splitlines() if line.startswith("{")]
+    assert len(records) == len(r.stderr.splitlines())         # every line is one object
+    per_feed = {x["feed"]: x for x in records if "feed" in x and x["logger"] == "watchdesk.poll"}
+    ok, bad = per_feed["afrique"], per_feed["broken"]
+    assert ok["status"] == "ok" and ok["http"] == 200 and ok["new"] == 2
+    assert ok["updated"] == 0 and ok["matched"] == 2 and ok["level"] == "info"
+    assert isinstance(ok["bytes"], int) and ok["bytes"] > 0 and isinstance(ok["ms"], int)
+    assert isinstance(ok["interval"], int) and ok["next"].endswith("Z")
+    assert ok["message"].startswith("feed=afrique status=ok http=200 new=2")   # text kept
+    assert bad["status"] == "error" and bad["http"] == 503 and bad["level"] == "warning"
+    assert "HTTP 503" in bad["error"] and bad["next"] > bad["time"][:19]

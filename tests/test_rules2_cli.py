@@ -82,12 +82,12 @@ def test_search_and_rules_test_query_use_the_lists(polled: Settings) -> None:
 def test_query_errors_show_the_line_and_a_caret(polled: Settings) -> None:
     r = watchdesk("search", "haftar NEAR/5 (russie OR @nulle)", *paths(polled))
     assert r.returncode == 1
-    assert ("QUERY:1:26: unknown list '@nulle'; define it under lists: in a rule file\n"
+    assert ("Error: query:1:26: unknown list '@nulle'; define it under lists: in a rule file\n"
             "  haftar NEAR/5 (russie OR @nulle)\n"
             "                           ^") in r.stderr
     t = watchdesk("rules", "test", "--query", "wagner ONEAR opéra", *paths(polled))
     assert t.returncode == 1
-    assert "--query:1:8: ONEAR needs a distance" in t.stderr
+    assert "Error: query:1:8: ONEAR needs a distance" in t.stderr
     assert "  wagner ONEAR opéra\n         ^" in t.stderr
 
 
@@ -127,13 +127,15 @@ def test_rules_test_file_applies_the_daemon_loading_rules(polled: Settings,
         """), encoding="utf-8")
     r = watchdesk("rules", "test", str(draft), *paths(polled))
     assert r.returncode == 1
-    assert f"error: {draft}:5:20: expected ')' to close '(' opened at column 12" in r.stderr
+    # every error of the draft, the clash with the folder's id included
+    assert f"Error: {draft}:2:9: duplicate rule id 'haftar': already defined at" in r.stderr
+    assert f"Error: {draft}:5:20: expected ')' to close '(' opened at column 12" in r.stderr
     assert "      query: (kaolack\n                     ^\n" in r.stderr
     assert "rule(s) tested" in r.stdout and "[haftar]" not in r.stdout
     # only the id clash left: the draft's rule is rejected in favour of the folder's
     draft.write_text("rules:\n  - id: haftar\n    query: kaolack\n", encoding="utf-8")
     d = watchdesk("rules", "test", str(draft), *paths(polled))
     assert d.returncode == 1
-    assert (f"error: {draft}:2:9: duplicate rule id 'haftar': already defined at "
+    assert (f"Error: {draft}:2:9: duplicate rule id 'haftar': already defined at "
             f"{polled.rules}/libye.yaml") in d.stderr
     assert "0 rule(s) tested" in d.stdout and "changed since the daemon" not in d.stdout

@@ -10,10 +10,14 @@ import pytest
 from watchdesk.schedule import (
     CEILING,
     MAX_BACKOFF,
+    Interval,
     adaptive_interval,
+    backoff,
     bounds,
+    kept_interval,
     max_age,
     next_poll_delay,
+    plan_interval,
     publication_gap,
 )
 
@@ -112,3 +116,61 @@ def test_jitter_spreads_feeds_of_one_host() -> None:
     rng = random.Random(4)
     delays = {round(next_poll_delay(1800, rng=rng)) for _ in range(50)}
     assert len(delays) > 40 and min(delays) >= 1800 and max(delays) <= 1980
+
+
+# -- an interval written on the feed is the ceiling; every decision says why -----------------
+
+@pytest.mark.parametrize(("why", "configured", "dates", "ttl", "seconds", "reason"), [
+    ("asked for 60s, old entries: still 60s (it was 6 h)", 60, every(D, 10), None, 60,
+     "the feed's interval: 1m, the most it waits (one entry every ~1d would allow longer)"),
+    ("asked for 60s, a ttl of 1 h: still 60s", 60, every(D, 10), H, 60,
+     "the feed's interval: 1m, the most it waits"),
+    ("asked for 30m, busy wire: adapts below it", 1800, every(2 * M, 20), None, 450,
+     "adaptive, at its floor 7m30s: one entry every ~2m"),
+    ("asked for 2h, every 2 h: twice per entry", 2 * H, every(2 * H, 10), None, H,
+     "adaptive 1h: one entry every ~2h, polled twice per entry"),
+    ("asked for 30m, a ttl of 20 min raises a busy feed to it", 1800, every(2 * M, 20),
+     20 * M, 20 * M, "20m: the feed's ttl asks for at most one poll per 20m; without it: "
+     "adaptive, at its floor 7m30s"),
+    ("asked for 30m, a ttl of 2 h: capped by the interval", 1800, every(2 * M, 20), 2 * H,
+     1800, "30m: the feed's ttl asks for at most one poll per 2h (the feed's interval: is the"
+     " most)"),
+    ("asked for 15m, no dates", 900, [], None, 900, "the feed's interval: 15m: no entry dates"),
+])
+def test_explicit_interval_is_the_ceiling(why: str, configured: int, dates: list[datetime],
+                                          ttl: int | None, seconds: int, reason: str) -> None:
+    got = plan_interval(configured, dates, NOW, explicit=True, ttl=ttl)
+    assert got.seconds == seconds, why
+    assert got.reason.startswith(reason), (why, got.reason)
+
+
+@pytest.mark.parametrize(("dates", "max_age", "seconds", "reason"), [
+    (every(D, 10), None, CEILING, "adaptive, at its ceiling 6h: one entry every ~1d"),
+    (every(4 * H, 10), None, 2 * H, "adaptive 2h: one entry every ~4h, polled twice per entry"),
+    ([NOW] * 10, None, 1800, "configured 30m: entry dates rewritten on each poll, so not used"),
+    (every(2 * M, 20), H, H, "1h: Cache-Control max-age asks for at most one poll per 1h"),
+])
+def test_interval_from_defaults_adapts_up_to_six_hours(dates: list[datetime],
+                                                       max_age: int | None, seconds: int,
+                                                       reason: str) -> None:
+    got = plan_interval(1800, dates, NOW, max_age=max_age)
+    assert got.seconds == seconds and got.reason.startswith(reason), got.reason
+
+
+@pytest.mark.parametrize(("errors", "retry_after", "seconds", "reason"), [
+    (1, None, 1800, "retry after 1 error: 30m"),
+    (3, None, 2 * H, "backoff after 3 error(s): 30m x 4"),
+    (30, None, MAX_BACKOFF, "backoff after 30 errors, at its cap 1d"),
+    (1, 2 * H, 2 * H, "the server's Retry-After: 2h (backoff alone: 30m)"),
+    (1, 10 * D, MAX_BACKOFF, "the server's Retry-After: 10d, capped at 1d (backoff alone: 30m)"),
+])
+def test_backoff_says_why(errors: int, retry_after: float | None, seconds: int,
+                          reason: str) -> None:
+    assert backoff(1800, errors, retry_after) == Interval(seconds, reason)
+
+
+def test_a_kept_interval_outside_new_bounds_is_brought_in() -> None:
+    assert kept_interval(6 * H, 60, explicit=True) is not None
+    assert kept_interval(6 * H, 60, explicit=True).seconds == 60  # type: ignore[union-attr]
+    assert kept_interval(2 * H, 1800) is None                      # within [7.5 min, 6 h]
+    assert kept_interval(None, 1800) is None

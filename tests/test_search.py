@@ -81,7 +81,7 @@ def test_search_command(polled: Settings) -> None:
     none = watchdesk("search", "bayreuth", *paths(polled))
     assert none.returncode == 0 and "no article in the last 30d" in none.stdout
     bad = watchdesk("search", "(haftar", *paths(polled))
-    assert bad.returncode == 1 and "QUERY:1:8: expected ')'" in bad.stderr
+    assert bad.returncode == 1 and "Error: query:1:8: expected ')'" in bad.stderr
 
 
 def test_rules_test_on_files(settings: Settings, tmp_path: Path) -> None:

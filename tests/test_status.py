@@ -14,7 +14,7 @@ import pytest
 from watchdesk.settings import Settings
 from watchdesk.status import Facts, FeedProblem, Level, Limits, assess
 
-from conftest import watchdesk
+from conftest import cli_env, watchdesk
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 MIN, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
@@ -131,7 +131,7 @@ def status(s: Settings, *extra: str) -> tuple[int, dict[str, object], str]:
 def test_status_command_exit_codes(settings: Settings) -> None:
     code, data, err = status(settings)
     assert code == 3, err
-    assert data["level"] == "UNKNOWN" and "no such file" in str(data["findings"])
+    assert data["level"] == "UNKNOWN" and "no database at" in str(data["findings"])
     assert not settings.db.exists(), "status must not create the database"
 
     assert watchdesk("poll", *args(settings)).returncode == 0
@@ -166,3 +166,21 @@ def test_status_command_exit_codes(settings: Settings) -> None:
     assert code == 1 and "config" in {f["check"] for f in data["findings"]}  # type: ignore[union-attr]
     code, data, _ = status(settings, "--no-config")
     assert "config" not in {f["check"] for f in data["findings"]}  # type: ignore[union-attr]
+
+
+def test_status_and_digest_agree_about_the_next_digest(settings: Settings) -> None:
+    assert watchdesk("poll", *args(settings)).returncode == 0
+    for env in (cli_env(), cli_env(WATCHDESK_MAIL_TO="desk@example.org",
+                                   WATCHDESK_DIGEST_TIME="07:00",
+                                   WATCHDESK_TIMEZONE="Europe/Paris")):
+        health = watchdesk("status", *args(settings), env=env)
+        said = re.search(r"next digest:\s+(.*)", health.stdout)
+        preview = watchdesk("digest", "--preview", *args(settings), env=env)
+        assert preview.returncode == 0, preview.stderr
+        told = re.search(r"next digest: (.*)", preview.stderr)
+        assert said and told, (health.stdout, preview.stderr)
+        assert said[1] == told[1]
+        if "WATCHDESK_MAIL_TO" in env:
+            assert re.fullmatch(r"\d{4}-\d\d-\d\d 07:00 CES?T", said[1])
+        else:
+            assert said[1] == "none (no recipient: set WATCHDESK_MAIL_TO)"

@@ -34,59 +34,92 @@ def parse_duration(value: str | int) -> int:
 
 
 def _check_url(url: str) -> str | None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as e:  # e.g. an unclosed '[' around an IPv6 address
+        return f"is not a valid URL ({e}): {url!r}"
     if parts.scheme not in ("http", "https"):
-        return f"url must start with http:// or https:// (got {url!r})"
+        return f"must start with http:// or https:// (got {url!r})"
     if not parts.hostname:
-        return f"url has no host name: {url!r}"
+        return f"has no host name: {url!r}"
     return None
 
 
+def _interval(value: Any) -> tuple[int | None, str | None]:
+    """Seconds, or what is wrong with the interval."""
+    try:
+        seconds = parse_duration(value)
+    except ValueError as e:
+        return None, str(e)
+    if seconds < MIN_INTERVAL:
+        return None, f"{seconds}s is too short: at least 60s, please"
+    return seconds, None
+
+
 def feeds_from_document(doc: YamlDocument) -> tuple[list[FeedConfig], list[ConfigError]]:
-    """Validate a parsed feeds.yaml; return the valid feeds and every error found."""
+    """Validate a parsed feeds.yaml: the feeds (none if there is any error) and every error.
+
+    Every check runs on every value the schema let through, so one run reports all mistakes:
+    a feed with a bad url is still checked for a duplicate name and a short interval.
+    """
     if doc.data is None:
         return [], [ConfigError(doc.path, 1, 1, "the file is empty; it needs a 'feeds:' list")]
-    errors = list(schema_errors(doc, "feeds.schema.json"))
-    if errors or not isinstance(doc.data, dict):
-        return [], errors
-    defaults: dict[str, Any] = doc.data.get("defaults") or {}
+    errors = schema_errors(doc, "feeds.schema.json")
+    data = doc.data if isinstance(doc.data, dict) else {}
+    given = data.get("defaults") if doc.is_valid(("defaults",)) else None
+    defaults: dict[str, Any] = given if isinstance(given, dict) else {}
+    default_interval = DEFAULT_INTERVAL
+    if "interval" in defaults:
+        seconds, problem = _interval(defaults["interval"])
+        if problem:
+            errors.append(doc.error(("defaults", "interval"), f"defaults.interval: {problem}"))
+        default_interval = seconds or DEFAULT_INTERVAL
+    items = data.get("feeds")
     feeds: list[FeedConfig] = []
     names: dict[str, int | None] = {}
     urls: dict[str, int | None] = {}
-    for i, item in enumerate(doc.data.get("feeds") or []):
-        line, _ = doc.locate(("feeds", i))
-        problem = _check_url(item["url"])
-        if problem:
-            errors.append(doc.error(("feeds", i, "url"), problem))
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        base: tuple[str | int, ...] = ("feeds", i)
+        if not isinstance(item, dict):
             continue
-        try:
-            interval = parse_duration(item.get("interval", defaults.get("interval",
-                                                                        DEFAULT_INTERVAL)))
-        except ValueError as e:
-            errors.append(doc.error(("feeds", i, "interval"), str(e)))
+        line, _ = doc.locate(base)
+        found: list[ConfigError] = []
+        name, url = item.get("name"), item.get("url")
+        if isinstance(name, str) and doc.is_valid((*base, "name")):
+            if name in names:
+                found.append(doc.error((*base, "name"),
+                                       f"duplicate feed name {name!r} (first used on line "
+                                       f"{names[name]}): names must be unique"))
+            else:
+                names[name] = line
+        if isinstance(url, str) and doc.is_valid((*base, "url")):
+            problem = _check_url(url)
+            if problem:
+                found.append(doc.error((*base, "url"), f"{doc.label((*base, 'url'))}: {problem}"))
+            elif url in urls:
+                found.append(doc.error((*base, "url"),
+                                       f"{doc.label((*base, 'url'))}: this url is already "
+                                       f"listed on line {urls[url]}: list each feed once"))
+            else:
+                urls[url] = line
+        interval = default_interval
+        if "interval" in item and doc.is_valid((*base, "interval")):
+            seconds, problem = _interval(item["interval"])
+            if problem:
+                found.append(doc.error((*base, "interval"),
+                                       f"{doc.label((*base, 'interval'))}: {problem}"))
+            interval = seconds or interval
+        errors.extend(found)
+        if found or not doc.is_valid(base):
             continue
-        if interval < MIN_INTERVAL:
-            errors.append(doc.error(("feeds", i, "interval"),
-                                    f"interval {interval}s is too short: at least 60s, please"))
-            continue
-        name = item["name"]
-        if name in names:
-            errors.append(doc.error(("feeds", i, "name"),
-                                    f"duplicate feed name {name!r} (first used on line "
-                                    f"{names[name]}): names must be unique"))
-            continue
-        if item["url"] in urls:
-            errors.append(doc.error(("feeds", i, "url"),
-                                    f"this url is already listed on line {urls[item['url']]}"))
-            continue
-        names[name] = line
-        urls[item["url"]] = line
         tags = tuple(dict.fromkeys([*defaults.get("tags", []), *item.get("tags", [])]))
         feeds.append(FeedConfig(
-            name=name, url=item["url"], tags=tags, interval=interval,
+            name=item["name"], url=item["url"], tags=tags, interval=interval,
             fetch_articles=item.get("fetch_articles", defaults.get("fetch_articles", True)),
-            enabled=item.get("enabled", True), line=line))
-    return feeds, errors
+            enabled=item.get("enabled", True), line=line,
+            interval_explicit="interval" in item))
+    errors.sort(key=lambda e: (e.line or 0, e.column or 0))
+    return ([] if errors else feeds), errors
 
 
 def check_feeds(path: str | Path) -> tuple[list[FeedConfig], list[ConfigError]]:
@@ -108,7 +141,8 @@ class ConfigCheck:
 
 
 def check_config(feeds_path: str | Path, rules_dir: str | Path) -> ConfigCheck:
-    """Every error in feeds.yaml and in the rule files, feeds first."""
+    """Every error in feeds.yaml and in the rule files: feeds.yaml first, then the rule files
+    in name order; within a file, by line and column."""
     feeds, errors = check_feeds(feeds_path)
     ruleset, warnings = None, []
     if Path(rules_dir).is_dir():

@@ -13,6 +13,9 @@ Jobs (APScheduler 3, ``AsyncIOScheduler``):
 - ``watchdog``: at half of ``WATCHDOG_USEC``, tell systemd we are alive, but only if the
   database answers, from the scheduler's own loop, so a hung loop gets restarted.
 
+With ``WATCHDESK_METRICS`` set, each cycle's report, the feeds' states, the outbox and the
+worker pool's restarts are handed to ``metrics``, served from a thread of its own.
+
 Signals: SIGHUP reloads feeds and rules; SIGTERM/SIGINT stop accepting new work, let feeds in
 flight commit (or cancel them after ``STOP_GRACE`` seconds; a feed's transaction is never
 interrupted halfway since writes are synchronous) and exit 0.
@@ -25,17 +28,21 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from .app import Watchdesk
 from .errors import WatchdeskError
 from .notify.outbox import notify_tick, rule_maps
-from .notify.schedule import next_digest_at
+from .notify.schedule import next_digest_at, no_digest_reason
 from .pipeline import CycleReport
 from .settings import Settings
 from .store import Store
 from .systemd import Notifier
+
+if TYPE_CHECKING:
+    from .metrics import Metrics
 
 log = logging.getLogger("watchdesk.daemon")
 
@@ -57,6 +64,10 @@ class Daemon:
         self._notify_error: str | None = None
         self._notify_again = False
         self.scheduler: AsyncIOScheduler | None = None
+        self.metrics: Metrics | None = None
+        if settings.metrics:
+            from .metrics import Metrics  # prometheus_client only when asked for
+            self.metrics = Metrics()
 
     # jobs --------------------------------------------------------------------------------
 
@@ -72,6 +83,7 @@ class Daemon:
             raise
         finally:
             self.cycle_task = None
+        self.observe(report)
         if report.results:
             self.cycles += 1
             self.last_cycle, self.last_cycle_at = report, datetime.now(UTC)
@@ -100,6 +112,8 @@ class Daemon:
                                      recipients=recipients)
                 log.debug("notify %s", report)
                 again = self._notify_again and not self.stop_event.is_set()
+            if self.metrics is not None:
+                self.metrics.observe_outbox(store.outbox_counts())
             self._notify_error = None
         except WatchdeskError as e:
             if str(e) != self._notify_error:
@@ -107,6 +121,17 @@ class Daemon:
             self._notify_error = str(e)
         finally:
             store.close()
+
+    def observe(self, report: CycleReport | None = None) -> None:
+        """Hand what the daemon knows to the metrics (feeds' states after a cycle or reload)."""
+        if self.metrics is None:
+            return
+        if report is not None:
+            self.metrics.observe_cycle(report, datetime.now(UTC))
+        if report is None or report.results:
+            self.metrics.observe_feeds(self.wd.store.feed_status_counts())
+        if self.wd.workers is not None:
+            self.metrics.observe_workers(self.wd.workers.restarts)
 
     async def watchdog(self) -> None:
         # Only claim to be alive if the database answers too.
@@ -126,7 +151,8 @@ class Daemon:
             parts.append(f"{errors} config errors (see watchdesk check)")
         try:
             nxt = next_digest_at(self.settings, datetime.now(UTC))
-            parts.append(f"next digest {nxt:%a %H:%M}")
+            parts.append(f"next digest {nxt:%a %H:%M}" if nxt
+                         else f"no digest ({no_digest_reason(self.settings)})")
         except WatchdeskError:
             parts.append("digest time invalid")
         return ", ".join(parts)
@@ -136,6 +162,7 @@ class Daemon:
         self.notifier.reloading()
         self.wd.reload_feeds()
         self.wd.reload_rules()
+        self.observe()
         self.notifier.ready(self.status_line())
 
     def request_stop(self, signame: str) -> None:
@@ -162,6 +189,9 @@ class Daemon:
         async with self.wd:
             assert self.wd.workers is not None
             await self.wd.workers.warm_up()
+            if self.metrics is not None:
+                self.metrics.serve(self.settings.metrics)  # before READY: a taken port is fatal
+                self.observe()
             scheduler = self.scheduler = AsyncIOScheduler(event_loop=loop, timezone=UTC)
             self._add(scheduler, self.poll_due, self.settings.tick, "poll")
             self._add(scheduler, self.check_rules, RULES_CHECK_SECONDS, "rules")
@@ -175,9 +205,13 @@ class Daemon:
             log.info("watchdesk running: db=%s feeds=%s rules=%s tick=%gs", self.settings.db,
                      self.settings.feeds, self.settings.rules, self.settings.tick)
             self.notifier.ready(self.status_line())
-            await self.stop_event.wait()
-            scheduler.shutdown(wait=False)
-            await self._drain()
+            try:
+                await self.stop_event.wait()
+                scheduler.shutdown(wait=False)
+                await self._drain()
+            finally:
+                if self.metrics is not None:
+                    self.metrics.close()
         log.info("stopped")
         return 0
 

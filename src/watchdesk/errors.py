@@ -14,7 +14,10 @@
     │   ├── DeadlineExceeded   the whole request took longer than its deadline
     │   └── ContentError       not a feed / undecodable / truncated content
     ├── ExtractError           trafilatura failed, timed out or ran out of memory on a page
-    └── DeliveryError          an email or webhook could not be delivered (retried from the outbox)
+    ├── BackupError            ``watchdesk backup`` could not copy the database (says why)
+    ├── DeliveryError          an email or webhook could not be delivered (retried from the outbox)
+    └── StoreError             the database is missing, damaged, read-only or locked: what,
+                               where and what to do (every command exits 3 on it)
 
 Foreign exceptions (httpx, sqlite3, yaml) are wrapped at the module boundary with
 ``raise ... from e`` so callers only ever need to catch these.
@@ -101,3 +104,19 @@ class ExtractError(WatchdeskError):
 
 class DeliveryError(WatchdeskError):
     pass
+
+
+class BackupError(WatchdeskError):
+    pass
+
+
+class StoreError(WatchdeskError):
+    """The database cannot be used. ``kind`` is one of ``missing`` (no database there, or not
+    a watchdesk one), ``corrupt``, ``readonly``, ``locked``, ``outdated`` (its schema is older
+    than this watchdesk and the command may not upgrade it), ``other``; the message says what,
+    where and what to do."""
+
+    def __init__(self, message: str, *, path: str, kind: str = "other") -> None:
+        super().__init__(message)
+        self.path = path
+        self.kind = kind

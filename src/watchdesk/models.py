@@ -20,6 +20,7 @@ class FeedConfig:
     fetch_articles: bool = True
     enabled: bool = True
     line: int | None = None
+    interval_explicit: bool = False  # `interval:` written on the feed: the adaptive ceiling
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class FeedState:
     last_polled_at: str | None
     disabled_reason: str | None = None
     poll_interval: int | None = None   # adaptive interval last computed (see ``schedule``)
+    interval_explicit: bool = False    # see FeedConfig
 
 
 @dataclass
@@ -131,6 +133,7 @@ class PollResult:
     bytes: int = 0
     ms: int = 0
     error: str | None = None
+    error_kind: str | None = None       # the error's class (errors.py), e.g. DeadlineExceeded
     not_modified: bool = False
     etag: str | None = None
     last_modified: str | None = None
@@ -144,6 +147,7 @@ class PollResult:
     matched: int = 0
     skipped: int = 0                    # entries over the per-poll bound, or blocked links
     poll_interval: int | None = None    # adaptive interval computed from this poll
+    schedule_reason: str | None = None  # why next_poll_at is when it is (schedule.Interval)
     warning: str | None = None          # the feed parsed, but with complaints (bozo)
 
     @property

@@ -30,10 +30,10 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from . import identity, schedule, stories
+from . import identity, logs, schedule, stories
 from .errors import ContentError, ExtractError, FeedGone, FetchError
 from .fetch import PAGE_ACCEPT, Fetcher, Response
 from .models import ArticleWrite, Entry, FeedState, MatchRecord, ParsedFeed, PollResult
@@ -154,6 +154,11 @@ class Pipeline:
             result.new_url = resp.permanent_url
             if resp.not_modified:
                 result.not_modified = True
+                kept = schedule.kept_interval(feed.poll_interval, feed.interval,
+                                              explicit=feed.interval_explicit)
+                if kept is not None:
+                    interval = kept.seconds
+                    result.poll_interval, result.schedule_reason = kept.seconds, kept.reason
             else:
                 parsed = await self.workers.parse(resp.body, resp.headers, resp.url)
                 if not parsed.is_feed:
@@ -167,11 +172,12 @@ class Pipeline:
                 result.feed_title, result.site_url = parsed.title, parsed.link
                 entries = parsed.entries[: self.settings.max_entries]
                 result.skipped = len(parsed.entries) - len(entries)
-                hints = [h for h in (parsed.ttl, schedule.max_age(resp.headers)) if h]
-                interval = schedule.adaptive_interval(
+                plan = schedule.plan_interval(
                     feed.interval, _dates(parsed.entries), now,
-                    hint=max(hints) if hints else None)
-                result.poll_interval = interval
+                    explicit=feed.interval_explicit, ttl=parsed.ttl,
+                    max_age=schedule.max_age(resp.headers))
+                interval = result.poll_interval = plan.seconds
+                result.schedule_reason = plan.reason
                 page_errors: list[str] = []
                 writes = await self._articles(feed, entries, resp.url, page_errors,
                                               parsed.language)
@@ -181,13 +187,16 @@ class Pipeline:
                 result.warning = "; ".join(warnings)[:1000] or None
         except FeedGone as e:
             result.gone, result.error, result.status = True, str(e), 410
+            result.error_kind = type(e).__name__
         except (FetchError, ExtractError) as e:
             result.error = f"{type(e).__name__}: {e}"
+            result.error_kind = type(e).__name__
             result.status = getattr(e, "status", None) or result.status
-            retry_after = getattr(e, "retry_after", None)
-            result.next_poll_at = iso(schedule.next_poll_at(
-                now, feed.interval, errors=feed.error_count + 1, retry_after=retry_after,
-                rng=self.rng))
+            wait = schedule.backoff(feed.interval, feed.error_count + 1,
+                                    getattr(e, "retry_after", None))
+            result.schedule_reason = wait.reason
+            result.next_poll_at = iso(now + timedelta(
+                seconds=schedule.jittered(wait.seconds, self.rng)))
         result.ms = int((time.monotonic() - t0) * 1000)
         if result.next_poll_at is None:
             result.next_poll_at = iso(schedule.next_poll_at(now, interval, rng=self.rng))
@@ -273,12 +282,20 @@ class Pipeline:
         return w
 
     def _log(self, r: PollResult) -> None:
+        """The one line per feed per cycle; with --log-format json its values are keys too."""
         if r.ok:
             status = "not-modified" if r.not_modified else "ok"
             log.info("feed=%s status=%s http=%s new=%d updated=%d matched=%d bytes=%d ms=%d"
                      " interval=%s%s", r.feed_name, status, r.status, r.new, r.updated,
                      r.matched, r.bytes, r.ms, r.poll_interval or "-",
-                     f" warning={r.warning!r}" if r.warning else "")
+                     f" warning={r.warning!r}" if r.warning else "",
+                     extra=logs.fields(feed=r.feed_name, status=status, http=r.status,
+                                       new=r.new, updated=r.updated, matched=r.matched,
+                                       bytes=r.bytes, ms=r.ms, interval=r.poll_interval,
+                                       next=r.next_poll_at, warning=r.warning))
         else:
+            status = "gone" if r.gone else "error"
             log.warning("feed=%s status=%s http=%s error=%r next=%s ms=%d", r.feed_name,
-                        "gone" if r.gone else "error", r.status, r.error, r.next_poll_at, r.ms)
+                        status, r.status, r.error, r.next_poll_at, r.ms,
+                        extra=logs.fields(feed=r.feed_name, status=status, http=r.status,
+                                          error=r.error, next=r.next_poll_at, ms=r.ms))

@@ -123,18 +123,29 @@ def run_rules(rules: RuleSet, targets: Iterable[Target], *, respect_feeds: bool 
     return hits
 
 
-def run_query(query: Query, targets: Iterable[Target], limit: int | None = None
-              ) -> list[Hit]:
-    """The hits of ``query`` among ``targets``, in their order; at most ``limit`` (the
-    targets after the last hit needed are not read)."""
+def run_query(query: Query, targets: Iterable[Target]) -> list[Hit]:
+    """The hits of ``query`` among ``targets``, in their order."""
     hits = []
     for t in targets:
         m = query.matches(t.doc, t.feed, t.tags)
         if m is not None:
             hits.append(Hit(t, [m]))
-            if limit is not None and len(hits) >= limit:
-                break
     return hits
+
+
+def search_stored(query: Query, targets: Iterable[Target], limit: int) -> tuple[list[Hit], int]:
+    """The first ``limit`` hits, and how many more match: those are only tested (no terms,
+    no snippets), which is most of the cost of a match."""
+    hits: list[Hit] = []
+    more = 0
+    for t in targets:
+        if len(hits) < limit:
+            m = query.matches(t.doc, t.feed, t.tags)
+            if m is not None:
+                hits.append(Hit(t, [m]))
+        elif query.test(t.doc, t.feed, t.tags):
+            more += 1
+    return hits, more
 
 
 @dataclass

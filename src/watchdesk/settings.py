@@ -55,6 +55,32 @@ def _networks(v: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ..
     return tuple(ipaddress.ip_network(x, strict=False) for x in _list(v))
 
 
+def _listen_address(value: str) -> str:
+    """``WATCHDESK_METRICS`` as ``HOST:PORT``: an IP address (IPv6 in brackets) or
+    ``localhost``, and a port; a bare port or ``:PORT`` listens on 127.0.0.1, never on every
+    interface. Empty: no metrics. Raises ValueError saying what is wrong."""
+    value = value.strip()
+    if not value:
+        return ""
+    host, sep, port = value.rpartition(":")
+    if not sep:
+        host, port = "", value
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    elif ":" in host:
+        raise ValueError(f"{value!r}: write an IPv6 address in brackets, e.g. [::1]:9464")
+    if host in ("", "localhost"):
+        host = "127.0.0.1"
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        raise ValueError(f"{value!r}: expected HOST:PORT with an IP address, e.g. "
+                         "127.0.0.1:9464") from None
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"{value!r}: expected a port between 1 and 65535")
+    return f"[{ip}]:{int(port)}" if ip.version == 6 else f"{ip}:{int(port)}"
+
+
 @dataclass(frozen=True)
 class Settings:
     feeds: Path = Path("feeds.yaml")
@@ -81,6 +107,7 @@ class Settings:
     smtp_host: str = "localhost"
     smtp_port: int = 0                    # 0 = by security: 25, 587 (starttls) or 465 (tls)
     smtp_security: str = "none"           # none | starttls | tls
+    smtp_ca_file: str = ""                # PEM CA(s) to trust instead of the system's
     smtp_user: str = ""
     smtp_password: Secret = Secret("")
     mail_from: str = "watchdesk@localhost"
@@ -91,6 +118,8 @@ class Settings:
     digest_send_empty: bool = True
     alert_every: int = 5                  # minutes: at most one alert email per recipient per N
     webhook_url: str = ""
+    # monitoring
+    metrics: str = ""                     # HOST:PORT for Prometheus metrics; empty: off
     # logging
     log_format: str = "text"              # text | json
     log_level: str = "INFO"
@@ -106,10 +135,11 @@ _PARSERS: dict[str, Any] = {
     "allow_networks": _networks, "user_agent": str,
     "workers": int, "extract_timeout": float, "extract_memory_mb": int,
     "tick": float, "backfill_days": int,
-    "smtp_host": str, "smtp_port": int, "smtp_security": str, "smtp_user": str,
+    "smtp_host": str, "smtp_port": int, "smtp_security": str, "smtp_ca_file": str,
+    "smtp_user": str,
     "smtp_password": Secret, "mail_from": str, "mail_to": _list, "digest_time": str,
     "timezone": str, "digest_lang": str, "digest_send_empty": _bool, "alert_every": int,
-    "webhook_url": str, "log_format": str, "log_level": str,
+    "webhook_url": str, "metrics": _listen_address, "log_format": str, "log_level": str,
 }
 
 

@@ -2,8 +2,9 @@
 
 Three steps, only the first touching the world:
 
-1. ``read_facts`` reads what the daemon left in the database (a read-only connection: a
-   monitoring check never migrates or writes) plus the configuration files, into ``Facts``;
+1. ``read_facts`` reads what the daemon left in the database (``Store`` opened read-only: a
+   monitoring check never creates, migrates or writes) plus the configuration files, into
+   ``Facts``;
 2. ``assess`` decides, as a pure function of ``Facts`` and ``Limits``, what needs attention;
 3. ``Health.text()`` / ``Health.to_json()`` say it.
 
@@ -19,7 +20,8 @@ code  level     when
 2     CRITICAL  the daemon is not polling (a feed overdue by more than ``Limits.overdue``:
               max(15 min, 3 x tick)), every feed failing (network? DNS?), a message still
               undelivered after ``Limits.outbox_late`` (6 h)
-3     UNKNOWN   the database cannot be read (missing file, wrong path, permissions)
+3     UNKNOWN   the database cannot be read (missing file, wrong path, permissions, damaged,
+              not yet upgraded): the message says what to do
 ====  ========  ==============================================================================
 
 "The daemon is not polling" is judged from the feeds' ``next_poll_at`` rather than from the
@@ -29,16 +31,16 @@ running daemon never leaves a due feed waiting for more than a tick or a cycle.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum
-from pathlib import Path
 from typing import Any
 
+from .errors import StoreError
 from .settings import Settings
-from .store.base import iso, parse_iso
+from .store import Store, as_store_error, iso, parse_iso
+from .store.health import HealthRows
 
 
 class Level(IntEnum):
@@ -194,69 +196,51 @@ def check_health(settings: Settings, now: datetime | None = None, *,
     """Read and assess; an unreadable database is UNKNOWN, not an exception."""
     try:
         facts = read_facts(settings, now, check_config=check_config)
-    except (OSError, sqlite3.Error) as e:
-        return Health(None, [Finding(Level.UNKNOWN, "database",
-                                     f"cannot read the database {settings.db}: {e}")])
+    except StoreError as e:
+        return Health(None, [Finding(Level.UNKNOWN, "database", str(e))])
     return assess(facts, Limits.for_settings(settings))
 
 
 def read_facts(settings: Settings, now: datetime | None = None, *,
                check_config: bool = True) -> Facts:
-    """The facts, from the database (opened read-only) and the configuration files.
+    """The facts, from the database (opened read-only: a monitoring check never creates,
+    migrates or writes it) and the configuration files.
 
-    Raises sqlite3.Error (or OSError) when the database cannot be read.
+    Raises StoreError when the database cannot be read.
     """
     now = now or datetime.now(UTC)
-    db = Path(settings.db)
-    if not db.is_file():
-        raise FileNotFoundError("no such file (is WATCHDESK_DB / --db right?)")
-    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
-    conn.row_factory = sqlite3.Row
+    store = Store(settings.db, mode="read", upgrade=False)  # a monitoring check never writes
     try:
-        return _facts(conn, settings, now, check_config)
+        rows = store.health_rows()
+    except Exception as e:
+        err = as_store_error(e, str(settings.db))
+        if err is None:
+            raise
+        raise err from e
     finally:
-        conn.close()
+        store.close()
+    return _facts(rows, settings, now, check_config)
 
 
-_ACTIVE = "in_config = 1 AND enabled = 1 AND disabled_reason IS NULL"
+def _problem(row: dict[str, Any], why: str) -> FeedProblem:
+    return FeedProblem(row["name"], parse_iso(row["last_success_at"] or row["created_at"]),
+                       row[why], row["error_count"])
 
 
-def _facts(conn: sqlite3.Connection, settings: Settings, now: datetime,
-           check_config: bool) -> Facts:
-    def one(sql: str) -> Any:
-        row = conn.execute(sql).fetchone()
-        return None if row is None else row[0]
-
-    counts = conn.execute(
-        f"SELECT count(*), coalesce(sum({_ACTIVE}), 0),"
-        " coalesce(sum(enabled = 0 AND disabled_reason IS NULL), 0),"
-        " max(last_success_at), min(CASE WHEN " + _ACTIVE +
-        " THEN coalesce(next_poll_at, created_at) END) FROM feeds WHERE in_config = 1"
-    ).fetchone()
-    failing = [FeedProblem(r["name"], parse_iso(r["last_success_at"] or r["created_at"]),
-                           r["last_error"], r["error_count"])
-               for r in conn.execute(f"SELECT * FROM feeds WHERE {_ACTIVE} AND error_count > 0"
-                                     " ORDER BY name")]
-    disabled = [FeedProblem(r["name"], parse_iso(r["last_success_at"] or r["created_at"]),
-                            r["disabled_reason"], r["error_count"])
-                for r in conn.execute("SELECT * FROM feeds WHERE in_config = 1"
-                                      " AND disabled_reason IS NOT NULL ORDER BY name")]
-    outbox = dict(conn.execute("SELECT status, count(*) FROM outbox"
-                               " WHERE status IN ('pending', 'failed') GROUP BY status"
-                               ).fetchall())
+def _facts(rows: HealthRows, settings: Settings, now: datetime, check_config: bool) -> Facts:
     next_digest, note = _next_digest(settings, now)
     return Facts(
         now=now,
-        last_cycle_at=parse_iso(one("SELECT max(started_at) FROM fetches")),
-        last_success_at=parse_iso(counts[3]),
-        most_overdue_at=parse_iso(counts[4]),
-        feeds_total=counts[0], feeds_active=counts[1], feeds_off=counts[2],
-        failing=failing, disabled=disabled,
-        outbox_pending=outbox.get("pending", 0), outbox_failed=outbox.get("failed", 0),
-        oldest_undelivered_at=parse_iso(one(
-            "SELECT min(created_at) FROM outbox WHERE status IN ('pending', 'failed')")),
-        outbox_last_error=one("SELECT last_error FROM outbox WHERE status = 'failed'"
-                              " ORDER BY coalesce(next_attempt_at, created_at) DESC LIMIT 1"),
+        last_cycle_at=parse_iso(rows.last_cycle_at),
+        last_success_at=parse_iso(rows.last_success_at),
+        most_overdue_at=parse_iso(rows.most_overdue_at),
+        feeds_total=rows.feeds_total, feeds_active=rows.feeds_active,
+        feeds_off=rows.feeds_off,
+        failing=[_problem(r, "last_error") for r in rows.failing],
+        disabled=[_problem(r, "disabled_reason") for r in rows.disabled],
+        outbox_pending=rows.outbox_pending, outbox_failed=rows.outbox_failed,
+        oldest_undelivered_at=parse_iso(rows.oldest_undelivered_at),
+        outbox_last_error=rows.outbox_last_error,
         next_digest_at=next_digest, digest_note=note,
         config_errors=config_errors(settings) if check_config else (),
     )
@@ -264,14 +248,13 @@ def _facts(conn: sqlite3.Connection, settings: Settings, now: datetime,
 
 def _next_digest(settings: Settings, now: datetime) -> tuple[datetime | None, str]:
     from .errors import ConfigError
-    from .notify.schedule import next_digest_at
+    from .notify.schedule import next_digest_at, no_digest_reason
 
-    if not settings.mail_to:
-        return None, "no recipient: set WATCHDESK_MAIL_TO"
     try:
-        return next_digest_at(settings, now), ""
+        at = next_digest_at(settings, now)
     except ConfigError as e:
         return None, str(e)
+    return at, "" if at is not None else (no_digest_reason(settings) or "")
 
 
 def config_errors(settings: Settings) -> list[str]:

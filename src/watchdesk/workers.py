@@ -62,6 +62,8 @@ class Workers:
     def __init__(self, workers: int = 0, *, timeout: float = 20.0, memory_mb: int = 1024) -> None:
         self.size = workers or default_workers()
         self.timeout = timeout
+        # workers pebble killed and replaced, by reason (running totals, for metrics)
+        self.restarts = {"timeout": 0, "died": 0}
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["watchdesk.parse", "watchdesk.extract"])
         self._pool = ProcessPool(max_workers=self.size, max_tasks=MAX_TASKS,
@@ -80,8 +82,10 @@ class Workers:
         try:
             return await self._run(fn, *args)
         except FutureTimeout as e:
+            self.restarts["timeout"] += 1  # pebble kills the worker and starts another
             raise ExtractError(f"{what} took more than {self.timeout:g}s") from e
         except ProcessExpired as e:
+            self.restarts["died"] += 1
             raise ExtractError(f"the {what} process died ({e})") from e
         except MemoryError as e:
             raise ExtractError(f"{what} ran out of its memory bound") from e

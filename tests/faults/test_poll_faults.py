@@ -164,13 +164,16 @@ def world(tmp_path: Path, rules_dir: Path) -> Iterator[World]:
             s.stop(timeout=2)
 
 
-# The poll process reports its own peak RSS (VmHWM) when it exits.
+# The poll process reports its own peak RSS (VmHWM) when it exits, into the file named by its
+# first argument. That name is read before sys.argv is replaced (read at exit, it was the
+# command, and a file `poll` full of kilobytes landed in the working directory).
 _WRAPPER = """
 import atexit, sys
-def peak(path=sys.argv[1]):
+PEAK_FILE = sys.argv[1]
+def peak():
     for line in open('/proc/self/status'):
         if line.startswith('VmHWM'):
-            open(path, 'w').write(line.split()[1])
+            open(PEAK_FILE, 'w').write(line.split()[1])
 atexit.register(peak)
 sys.argv = ['watchdesk'] + sys.argv[2:]
 from watchdesk.cli import main

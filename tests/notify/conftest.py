@@ -130,7 +130,10 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def settings(tmp_path: Path, smtp: SMTPServer) -> Settings:
-    return Settings(db=tmp_path / "watchdesk.db", smtp_host=LOOPBACK, smtp_port=smtp.port,
+    # rules: a directory of the test's own (absent: digests head each rule with its id), not
+    # the repository's rules/ that the default relative path would find
+    return Settings(db=tmp_path / "watchdesk.db", rules=tmp_path / "rules",
+                    smtp_host=LOOPBACK, smtp_port=smtp.port,
                     mail_from="Veille <watchdesk@example.org>",
                     mail_to=("desk@example.org",), timezone="Europe/Paris",
                     digest_time="07:00", alert_every=5)

@@ -64,7 +64,7 @@ def test_send_queues_and_delivers(store: Store, settings: Settings, smtp: SMTPSe
     assert "sent to desk@example.org" in result.output
     assert len(smtp.messages) == 1
     listing = run(settings, "outbox", "--json")
-    data = json.loads(listing.output)
+    data = json.loads(listing.stdout)  # output mixes in stderr: the SMTP server thread logs
     assert data["counts"] == {"sent": 1}
     assert data["messages"][0]["kind"] == "digest"
     assert data["messages"][0]["recipients"] == ["desk@example.org"]

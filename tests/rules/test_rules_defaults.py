@@ -1,8 +1,11 @@
-"""The default rules shipped with watchdesk, on real and realistic articles."""
+"""The default rules shipped with watchdesk (rules/libye.yaml), on real and realistic texts.
+
+What each rule is for is in docs/rules.md ("Default rules"); the labelled set in
+tests/labelled/ tries them on 122 articles through the matcher and through `watchdesk poll`.
+Here: the shipped copy, the ids, the real RFI article, and one line per behaviour.
+"""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from rules_data import DATA, REPO, RFI_TEXT
@@ -19,8 +22,8 @@ def defaults() -> RuleSet:
     return rs
 
 
-def matched(rs: RuleSet, title: str, body: str) -> dict[str, tuple[str, ...]]:
-    return {m.rule_id: m.terms for m in rs.match(Document(title, "", body))}
+def matched(rs: RuleSet, title: str, summary: str = "", body: str = "") -> set[str]:
+    return {m.rule_id for m in rs.match(Document(title, summary, body))}
 
 
 def test_package_defaults_are_the_repository_rules() -> None:
@@ -30,53 +33,108 @@ def test_package_defaults_are_the_repository_rules() -> None:
         assert (REPO / "rules" / name).read_bytes() == (DEFAULTS / name).read_bytes()
 
 
+def test_every_default_rule_file_loads() -> None:
+    rs, errors = load_rules(DEFAULTS)
+    assert errors == []
+    assert [r.id for r in rs.rules] == [r.id for r in load_rules(REPO / "rules")[0].rules]
+
+
+def test_the_ids_are_those_of_issue_12_and_only_one_rule_alerts(defaults: RuleSet) -> None:
+    """Stored matches carry these ids: they must not change. haftar-anl became haftar,
+    wagner-africa-corps became wagner, evkourov went into russie-libye."""
+    assert {r.id: r.priority for r in defaults.rules} == {
+        "libye": "digest", "haftar": "digest", "wagner": "digest", "russie-libye": "alert"}
+    assert all(r.enabled and not r.feeds for r in defaults.rules)
+
+
 def test_rfi_article_raises_the_russia_libya_alert(defaults: RuleSet) -> None:
     found = {m.rule_id: m for m in defaults.match(
         Document("Libye : une délégation militaire russe à Benghazi", "", RFI_TEXT))}
-    assert set(found) == {"russie-libye", "haftar-anl", "wagner-africa-corps", "evkourov"}
+    assert set(found) == {"libye", "haftar", "wagner", "russie-libye"}
     alert = found["russie-libye"]
     assert alert.priority == "alert"
-    assert {"libye", "benghazi", "russie", "wagner"} <= set(alert.terms)
+    assert {"russe", "libye", "benghazi"} <= set(alert.terms)
     assert "Benghazi" in alert.snippets["title"].highlighted()
-    assert "haftar" in found["haftar-anl"].terms
-    assert "armée nationale libyenne" in found["haftar-anl"].terms
+    assert {"haftar", "armée nationale libyenne"} <= set(found["haftar"].terms)
+    assert "wagner" in found["wagner"].terms
 
 
 @pytest.mark.parametrize("name", ["wagner-bayreuth-en.txt", "afrika-korps-1942-fr.txt"])
 def test_false_friends_match_nothing(defaults: RuleSet, name: str) -> None:
     title, _, body = (DATA / name).read_text(encoding="utf-8").partition("\n")
-    assert matched(defaults, title, body) == {}
-
-
-def test_the_wagner_piece_is_caught_by_exclude_not_by_luck(defaults: RuleSet) -> None:
-    """Without its exclusions, the Russia-Libya rule would take the opera review."""
-    rule = defaults.get("russie-libye")
-    assert rule is not None and rule.compiled is not None
-    body = (DATA / "wagner-bayreuth-en.txt").read_text(encoding="utf-8")
-    assert rule.compiled.matches(Document(body=body)) is not None
+    assert matched(defaults, title, "", body) == set()
 
 
 def test_english_africa_corps(defaults: RuleSet) -> None:
     title, _, body = (DATA / "africa-corps-mali-en.txt").read_text(encoding="utf-8").partition("\n")
-    found = matched(defaults, title, body)
-    assert set(found) == {"wagner-africa-corps"}
-    assert found["wagner-africa-corps"][:2] == ("wagner", "africa corps")
+    found = {m.rule_id: m.terms for m in defaults.match(Document(title, "", body))}
+    assert set(found) == {"wagner"}
+    assert "africa corps" in found["wagner"] and "prigozhin" in found["wagner"]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("وصل وفد عسكري روسي إلى بنغازي للقاء المشير خليفة حفتر",
-     {"russie-libye", "haftar-anl"}),
-    ("Делегация Минобороны России во главе с Евкуровым прибыла в Бенгази",
-     {"russie-libye", "evkourov"}),
-    ("Le maréchal Hafter reçoit à Benghazi", {"haftar-anl"}),
-    ("L'ANL du maréchal a repris Syrte, en Libye", {"haftar-anl"}),
-    ("L'ANL, le parti de Jean Dupont, tient son congrès", set()),
-    ("Wagner au Mali : une opération contre les jihadistes", {"wagner-africa-corps"}),
+@pytest.mark.parametrize(("title", "summary", "body", "expected"), [
+    # libye: the country, its places and actors in the title or the summary
+    ("Libye : le Parlement turc prolonge le mandat de ses militaires", "", "", {"libye"}),
+    ("Dbeibah reshuffles cabinet", "", "", {"libye"}),
+    ("درنة: ارتفاع حصيلة ضحايا الفيضانات", "", "", {"libye"}),
+    ("В Триполи возобновились столкновения", "В столице Ливии закрыт аэропорт.", "",
+     {"libye"}),
+    # … Tripoli alone only when the article does not mention Lebanon
+    ("Tripoli : affrontements entre milices rivales", "", "", {"libye"}),
+    ("Tripoli : la misère s'installe à Bab el-Tebbaneh", "",
+     "La deuxième ville du Liban s'enfonce dans la crise.", set()),
+    # … in the text, Libya and "libyen" near one of its places, actors or institutions
+    ("Naufrage en Méditerranée", "",
+     "Le bateau avait quitté Zouara, en Libye. Les garde-côtes libyens ont repêché six corps.",
+     {"libye"}),
+    # … but not a country in a list, nor a passing "Benghazi, Libya"
+    ("Le FMI relève ses prévisions", "",
+     "Le Fonds prévoit un rebond en Libye et au Maroc.", set()),
+    ("New inquiry into the Afghanistan withdrawal", "",
+     "The most thorough inquiry since the hearings on the attack in Benghazi, Libya.", set()),
+    # … nor WWII history, unless today's Libya is in it
+    ("The siege of Tobruk, 85 years on", "",
+     "Australians held Tobruk against Rommel's Afrika Korps in the Second World War.", set()),
+    # haftar: every spelling and script; the acronyms only near Libya
+    ("Le maréchal Hafter reçoit à Benghazi", "", "", {"libye", "haftar"}),
+    ("Egypt's el-Sissi meets Libyan commander Hifter", "", "", {"libye", "haftar"}),
+    ("", "", "L'ANL du maréchal a repris Syrte, en Libye", {"haftar"}),
+    ("", "", "L'ANL, le parti de Jean Dupont, tient son congrès", set()),
+    ("", "", "Командующий Ливийской национальной армией провел переговоры", {"haftar"}),
+    # wagner: the group, anywhere, next to what names it; never the composer or a namesake
+    ("Biélorussie : les combattants de Wagner installés à Tsel", "", "", {"wagner"}),
+    ("Wagner au Mali : une opération contre les jihadistes", "", "", {"wagner"}),
+    ("مرتزقة فاغنر متهمون بارتكاب انتهاكات في مالي", "", "", {"wagner"}),
+    ("ЧВК «Вагнер» завершила миссию в Мали", "", "", {"wagner"}),
+    ("Burkina : l'Africa Corps arrive à Ouagadougou", "", "", {"wagner"}),
+    ("Bayreuth : la Walkyrie de Wagner triomphe", "", "", set()),
+    ("Norwich se sépare de David Wagner", "",
+     "Le groupe de David Wagner a fait une belle saison.", set()),
+    # … an article about the group that recalls the composer still matches
+    ("Dmitri Outkine, l'homme qui a donné son nom à Wagner", "",
+     "Les mercenaires de Wagner doivent leur nom au compositeur Richard Wagner, l'auteur "
+     "de « Parsifal ».", {"wagner"}),
+    # russie-libye: Russia in the title or the summary, and Libya there or Russian forces
+    # at a Libyan place in the text
+    ("وصل وفد عسكري روسي إلى بنغازي للقاء المشير خليفة حفتر", "", "",
+     {"libye", "haftar", "russie-libye"}),
+    ("Делегация Минобороны России во главе с Евкуровым прибыла в Бенгази", "", "",
+     {"libye", "russie-libye"}),
+    ("Russia moves military hardware from Syria", "",
+     "Russian cargo aircraft landed at al-Khadim, east of Benghazi, Libyan officials in "
+     "eastern Libya said.", {"libye", "russie-libye"}),
+    ("Russia moves military hardware from Syria", "",
+     "Cargo aircraft flew to Libya; Moscow did not comment.", set()),
+    # … not an article on Turkey in Libya recalling that Moscow backs Haftar
+    ("Libye : Ankara prolonge le mandat de ses soldats", "",
+     "Les drones turcs avaient repoussé le maréchal Haftar, soutenu par Moscou.",
+     {"libye", "haftar"}),
+    # … not Russia with Lebanon's Tripoli, nor Russia with Libya in a list of buyers
+    ("Un cargo de blé russe accoste à Tripoli", "",
+     "Le navire est arrivé dans le nord du Liban.", set()),
+    ("Russian wheat exports set for record", "",
+     "Buyers included Egypt, Algeria, Libya and Kenya.", set()),
 ])
-def test_variants(defaults: RuleSet, text: str, expected: set[str]) -> None:
-    assert set(matched(defaults, "", text)) == expected
-
-
-def test_every_default_rule_file_loads(tmp_path: Path) -> None:
-    rs, errors = load_rules(DEFAULTS)
-    assert errors == [] and len(rs) >= 4
+def test_variants(defaults: RuleSet, title: str, summary: str, body: str,
+                  expected: set[str]) -> None:
+    assert matched(defaults, title, summary, body) == expected

@@ -102,34 +102,84 @@ def test_exclude_error_in_quotes(tmp_path: Path) -> None:
     assert "unterminated phrase" in err.message
 
 
-@pytest.mark.parametrize(("body", "line", "message"), [
-    ("  - id: a\n    query: libye\n    enabled: 'oui'\n", 4, "expected boolean"),
-    ("  - id: a\n    query: libye\n    feeds: afrique\n", 4, "expected array"),
-    ("  - id: a\n    query: libye\n    priority: urgent\n", 4, "is not one of: alert, digest"),
-    ("  - id: Russie_Libye\n    query: libye\n", 2, "lower-case letters, digits and hyphens"),
-    ("  - id: a\n    title: A\n", 2, "'query' is a required property"),
-    ("  - id: a\n    query: ''\n", 3, "should be non-empty"),
-    ("  - id: a\n    query: x\n    recipients: [desk]\n", 4, "an e-mail address"),
-])
-def test_schema_errors_name_file_and_line(tmp_path: Path, body: str, line: int,
-                                          message: str) -> None:
+# one row per kind of mistake: the rules, where it must be reported, the exact message
+SCHEMA_MISTAKES = [
+    ("true/false as a word", "  - id: a\n    query: libye\n    enabled: 'oui'\n", 4, 14,
+     "rules[a].enabled must be true or false, not the text 'oui'"),
+    ("one feed not in a list", "  - id: a\n    query: libye\n    feeds: afrique\n", 4, 12,
+     "rules[a].feeds must be a list: write feeds: [afrique]"),
+    ("misspelt priority", "  - id: a\n    query: libye\n    priority: alerte\n", 4, 15,
+     "rules[a].priority: 'alerte' is not one of: alert, digest: did you mean 'alert'?"),
+    ("an id that is not a short name", "  - id: Russie_Libye\n    query: libye\n", 2, 9,
+     "rules[Russie_Libye].id: 'Russie_Libye' is not valid: try 'russie-libye' (lower-case "
+     "letters, digits and hyphens, starting with a letter or digit, e.g. russie-libye; unique "
+     "across all rule files)"),
+    ("an id YAML reads as a number", "  - id: 2024\n    query: libye\n", 2, 9,
+     "rules[#1].id: YAML reads 2024 as a number, but it must be text: write id: '2024'"),
+    ("no query", "  - id: a\n    title: Libye\n", 2, 5, "rules[a] has no 'query': add 'query: …'"),
+    ("an empty query", "  - id: a\n    query: ''\n", 3, 12,
+     "rules[a].query is empty: write a value"),
+    ("a query YAML reads as a list", "  - id: a\n    query: [libye, benghazi]\n", 3, 12,
+     "rules[a].query must be text, not a list: put it in quotes (query: '[libye, benghazi]')"),
+    ("not an e-mail address", "  - id: a\n    query: x\n    recipients: [desk]\n", 4, 18,
+     "rules[a].recipients[#1]: 'desk' is not valid (an e-mail address like desk@example.org)"),
+    ("a misspelt key", "  - id: a\n    querry: libye\n", 3, 5,
+     "unknown key 'querry' in rules[a]: did you mean 'query'?"),
+    ("a key in capitals", "  - id: a\n    Query: libye\n", 3, 5,
+     "unknown key 'Query' in rules[a]: did you mean 'query'?"),
+]
+
+
+@pytest.mark.parametrize(("body", "line", "column", "message"),
+                         [row[1:] for row in SCHEMA_MISTAKES],
+                         ids=[row[0] for row in SCHEMA_MISTAKES])
+def test_schema_mistakes_name_the_rule_and_the_fix(tmp_path: Path, body: str, line: int,
+                                                   column: int, message: str) -> None:
     [err] = errors_of(tmp_path, "rules:\n" + body)
-    assert err.line == line
-    assert message in err.message
+    assert (err.line, err.column, err.message) == (line, column, message)
 
 
-def test_misspelt_key_reports_unknown_key_and_missing_query(tmp_path: Path) -> None:
-    missing, unknown = errors_of(tmp_path, "rules:\n  - id: a\n    querry: libye\n")
-    assert (missing.line, "'query' is a required property" in missing.message) == (2, True)
-    assert (unknown.line, "unknown key 'querry'" in unknown.message) == (3, True)
-    assert "allowed keys: enabled, examples, exclude, feeds, id" in unknown.message
-
-
-def test_unknown_top_level_key_and_yaml_syntax(tmp_path: Path) -> None:
+def test_unknown_top_level_key_top_level_list_and_yaml_syntax(tmp_path: Path) -> None:
     [err] = errors_of(tmp_path, "rules: []\nregles: []\n")
-    assert (err.line, "unknown key 'regles'" in err.message) == (2, True)
+    assert (err.line, err.message) == (2, "unknown key 'regles' in the file: did you mean "
+                                          "'rules'?")
+    [err] = errors_of(tmp_path, "- id: a\n  query: libye\n")
+    assert (err.line, err.column, err.message) == (
+        1, 1, "the file is a list, but it must start with 'rules:': write 'rules:' on the "
+              "first line and indent the list under it")
     [err] = errors_of(tmp_path, "rules:\n  - id: a\n    query: [libye\n")
-    assert err.line is not None and "YAML syntax error" in err.message
+    assert (err.line, err.column) == (3, 12) and "this '[' is never closed" in err.message
+
+
+def test_every_mistake_of_a_rule_file_at_once(tmp_path: Path) -> None:
+    errors = errors_of(tmp_path, """
+        rules:
+          - id: russie-libye
+            querry: libye
+            feeds: afrique
+          - id: haftar
+            query: haftar NEAR benghazi
+            priority: alerte
+          - id: russie-libye
+            query: (wagner OR "africa corps"
+            exclude: opéra OR
+          - id: sahel
+            query: sahel
+            enabled: oui
+    """)
+    assert [f"{e.line}:{e.column}: {e.message}" for e in errors] == [
+        "3:5: unknown key 'querry' in rules[russie-libye]: did you mean 'query'?",
+        "4:12: rules[russie-libye].feeds must be a list: write feeds: [afrique]",
+        "6:19: NEAR needs a distance like NEAR/5 (at most that many words between the two "
+        "terms)",
+        "7:15: rules[haftar].priority: 'alerte' is not one of: alert, digest: did you mean "
+        "'alert'?",
+        "8:9: duplicate rule id 'russie-libye': already used at line 2; give one of them "
+        "another id",
+        "9:37: expected ')' to close '(' opened at column 12, found the end of the query",
+        "10:22: expected a word, phrase or '(' after OR, found the end of the query",
+        "13:14: rules[sahel].enabled must be true or false, not the text 'oui'",
+    ]
 
 
 def test_duplicate_ids_in_one_file(tmp_path: Path) -> None:
@@ -170,6 +220,16 @@ def test_duplicate_ids_across_files_name_both_places(tmp_path: Path) -> None:
     [err] = errors
     assert (err.path, err.line, err.column) == (str(tmp_path / "b.yaml"), 4, 9)
     assert f"already defined at {tmp_path / 'a.yaml'}:11" in err.message
+
+
+def test_a_broken_file_also_reports_its_duplicate_ids(tmp_path: Path) -> None:
+    write(tmp_path / "a.yaml", GOOD)
+    write(tmp_path / "b.yaml", "rules:\n  - id: haftar\n    query: haftar OR\n")
+    _, errors = load_rules(tmp_path)
+    assert [(e.line, e.column, e.message) for e in errors] == [
+        (2, 9, f"duplicate rule id 'haftar': already defined at {tmp_path / 'a.yaml'}:11; "
+               "rename one of them (this one is not loaded)"),
+        (3, 21, "expected a word, phrase or '(' after OR, found the end of the query")]
 
 
 def test_missing_directory(tmp_path: Path) -> None:
@@ -276,5 +336,5 @@ def test_query_starting_with_a_quote_gets_a_hint(tmp_path: Path) -> None:
           - id: a
             query: "africa corps" OR wagner
     """)
-    assert err.line == 3 and "YAML syntax error" in err.message
-    assert "must be put in single quotes (query: '\"africa corps\" OR wagner')" in err.message
+    assert (err.line, err.column) == (3, 27) and "YAML syntax error" in err.message
+    assert "quote the whole value (query: '\"africa corps\" OR wagner')" in err.message

@@ -53,6 +53,7 @@ class Article:
     caption: str
     credit: str
     expect: str
+    rules: list[str]
     kind: str
     why: str
     key: str
@@ -105,6 +106,7 @@ def load_article(file: Path) -> Article:
         caption=data["caption"],
         credit=data["credit"],
         expect=data["expect"],
+        rules=list(data["rules"]),
         kind=data["kind"],
         why=data["why"],
         key=data["key"],
@@ -294,6 +296,7 @@ def render_manifest(articles: list[Article]) -> str:
             "lede": a.lede,
             "lede_in_body": lede_in_body(a.site),
             "expect": a.expect,
+            "rules": a.rules,
             "kind": a.kind,
             "why": a.why,
             "body_must_contain": body_probes(a),
@@ -349,15 +352,17 @@ def render_readme(articles: list[Article]) -> str:
         "",
         "## Items and expected outcome",
         "",
-        "Rule assumed: *Russia, Haftar, or Wagner / Africa Corps, in Libya or the Sahel*.",
+        "`expect` assumes one rule: *Russia, Haftar, or Wagner / Africa Corps, in Libya or the",
+        "Sahel*; `default rules` are the rules of `rules/libye.yaml` (shipped in",
+        "`watchdesk/defaults/rules/`) each item must match in `watchdesk demo`.",
         "",
-        "| feed | lang | item | expect | why |",
-        "|---|---|---|---|---|",
+        "| feed | lang | item | expect | default rules | why |",
+        "|---|---|---|---|---|---|",
     ]
     for a in articles:
         out.append(
             f"| {a.site.feed} | {a.site.lang} | [{a.title}]({a.file}) | "
-            f"**{a.expect}** | {KIND_NOTES[a.kind]} |"
+            f"**{a.expect}** | {', '.join(a.rules) or '—'} | {KIND_NOTES[a.kind]} |"
         )
     pos = sum(a.expect == "positive" for a in articles)
     out += [

@@ -3,24 +3,46 @@
 Every command takes ``--feeds``, ``--rules`` and ``--db`` (environment: ``WATCHDESK_FEEDS``,
 ``WATCHDESK_RULES``, ``WATCHDESK_DB``), defaulting to ``feeds.yaml``, ``rules/`` and
 ``watchdesk.db`` in the current directory. Logs go to stderr; results to stdout.
+
+Exit status, the same for every command (``status`` has its own 0-3, see its help):
+
+====  ====================================================================================
+0     done
+1     an error the message explains (configuration errors, a failed delivery, ...)
+2     a usage error: unknown option, bad value (click's)
+3     the database cannot be used: none at that path, damaged, read-only, locked, not yet
+      upgraded; one line says what to do (``-v`` adds the traceback)
+====  ====================================================================================
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import sys
+import traceback
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
 from .. import __version__, logs
-from ..config import check_config, parse_duration
+from ..config import check_config
 from ..errors import ConfigError, WatchdeskError
 from ..settings import Settings, from_env
-from ..store import iso, parse_iso
+from ..store import as_store_error, iso, parse_iso
+
+EXIT_DATABASE = 3
+
+
+class DatabaseProblem(click.ClickException):
+    """The database cannot be used (exit status 3)."""
+
+    exit_code = EXIT_DATABASE
 
 
 def _settings(feeds: Path | None, rules: Path | None, db: Path | None,
@@ -36,54 +58,186 @@ def _settings(feeds: Path | None, rules: Path | None, db: Path | None,
     return s
 
 
-def common(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--feeds/--rules/--db and logging options, turned into a Settings first argument."""
+# The options every command takes. They may also stand before the command name
+# (`watchdesk --db x.db alerts`): the group takes them too, and the command's own win.
+_OPTIONS: dict[str, Callable[..., Any]] = {
+    "feeds": click.option("--feeds", type=click.Path(path_type=Path), default=None,
+                          help="Feeds file (env WATCHDESK_FEEDS; default feeds.yaml)."),
+    "rules": click.option("--rules", type=click.Path(path_type=Path), default=None,
+                          help="Rules folder (env WATCHDESK_RULES; default rules/)."),
+    "db": click.option("--db", type=click.Path(path_type=Path), default=None,
+                       help="SQLite database (env WATCHDESK_DB; default watchdesk.db)."),
+    "verbose": click.option("-v", "--verbose", count=True,
+                            help="Debug logging, and the traceback of an error."),
+    "quiet": click.option("-q", "--quiet", is_flag=True,
+                          help="Only warnings and errors on stderr."),
+    "log_format": click.option("--log-format", type=click.Choice(["text", "json"]),
+                               default=None,
+                               help="Log line format (env WATCHDESK_LOG_FORMAT; default text)."),
+}
+_GLOBALS = "watchdesk.global_options"
+_EXPLICIT = "watchdesk.explicit"
 
-    @click.option("--feeds", type=click.Path(path_type=Path), default=None,
-                  help="feeds file [env WATCHDESK_FEEDS; default feeds.yaml]")
-    @click.option("--rules", type=click.Path(path_type=Path), default=None,
-                  help="rules folder [env WATCHDESK_RULES; default rules/]")
-    @click.option("--db", type=click.Path(path_type=Path), default=None,
-                  help="SQLite database [env WATCHDESK_DB; default watchdesk.db]")
-    @click.option("-v", "--verbose", count=True, help="debug logging")
-    @click.option("-q", "--quiet", is_flag=True, help="only warnings and errors on stderr")
-    @click.option("--log-format", type=click.Choice(["text", "json"]), default=None,
-                  help="log line format [env WATCHDESK_LOG_FORMAT; default text]")
-    @functools.wraps(fn)
-    def wrapper(feeds: Path | None, rules: Path | None, db: Path | None, verbose: int,
-                quiet: bool, log_format: str | None, **kw: Any) -> Any:
-        settings = _settings(feeds, rules, db, verbose, quiet, log_format)
-        click.get_current_context().obj = settings
+
+def _with_options(fn: Callable[..., Any], names: Sequence[str]) -> Callable[..., Any]:
+    for name in reversed(list(names)):
+        fn = _OPTIONS[name](fn)
+    return fn
+
+
+def common_options(*, feeds: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--feeds/--rules/--db and the logging options, turned into a Settings first argument.
+    ``feeds=False``: a command that has no use for a feeds file refuses --feeds."""
+    names = [n for n in _OPTIONS if feeds or n != "feeds"]
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def wrapper(**kw: Any) -> Any:
+            ctx = click.get_current_context()
+            given = {n: kw.pop(n) for n in names}
+            merged = _merge(ctx, given, feeds_allowed=feeds)
+            settings = _settings(**merged)
+            ctx.obj = settings
+            ctx.meta[_EXPLICIT] = {n: merged[n] is not None
+                                   for n in ("feeds", "rules", "db")}
+            try:
+                return fn(settings, **kw)
+            except Exception as e:
+                err = _as_click_error(e, settings)
+                if err is None:
+                    raise
+                raise err from e
+
+        return _with_options(wrapper, names)
+
+    return decorate
+
+
+common = common_options()
+
+
+def _merge(ctx: click.Context, given: dict[str, Any], *, feeds_allowed: bool) -> dict[str, Any]:
+    """The command's options over those given before the command name."""
+    before: dict[str, Any] = ctx.meta.get(_GLOBALS, {})
+    if not feeds_allowed and before.get("feeds") is not None:
+        raise click.UsageError(f"`watchdesk {ctx.command_path.split(' ', 1)[-1]}` takes no "
+                               "--feeds", ctx=ctx)
+    out: dict[str, Any] = {"feeds": None} if not feeds_allowed else {}
+    for name in ("feeds", "rules", "db", "log_format"):
+        if name in given:
+            out[name] = given[name] if given[name] is not None else before.get(name)
+    out["verbose"] = (given.get("verbose") or 0) + (before.get("verbose") or 0)
+    out["quiet"] = bool(given.get("quiet") or before.get("quiet"))
+    return out
+
+
+def explicit(name: str) -> bool:
+    """Was --feeds / --rules / --db given (before or after the command name)?"""
+    return bool(click.get_current_context().meta.get(_EXPLICIT, {}).get(name))
+
+
+def _as_click_error(e: Exception, settings: Settings) -> click.ClickException | None:
+    """Our errors as one line (and exit status); None for anything else (a bug: it goes on
+    with its traceback)."""
+    store_error = as_store_error(e, str(settings.db))
+    if store_error is None and not isinstance(e, WatchdeskError):
+        return None
+    if settings.log_level == "DEBUG":  # -v: the traceback too
+        click.echo(traceback.format_exc().rstrip(), err=True)
+    if store_error is not None:
+        return DatabaseProblem(str(store_error))
+    return click.ClickException(str(e))
+
+
+# -- durations ----------------------------------------------------------------------------------
+
+_SINCE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_SINCE = re.compile(r"\s*(\d+)\s*([smhdw])\s*", re.I)
+
+
+@dataclass(frozen=True)
+class Since:
+    """A ``--since`` value: as written, and in seconds."""
+
+    text: str
+    seconds: int
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_since(value: str) -> Since:
+    """``90m``, ``24h``, ``7d``, ``2w`` (also ``30s``). A number needs its unit: ``30`` is
+    refused, with the fix, rather than read as seconds or days."""
+    m = _SINCE.fullmatch(value)
+    if m:
+        return Since(value.strip(), int(m[1]) * _SINCE_UNITS[m[2].lower()])
+    if value.strip().isdigit():
+        n = value.strip()
+        raise ValueError(f"{n} needs a unit: {n}d for {n} days (or {n}h, {n}m, {n}w)")
+    raise ValueError(f"not a duration: {value!r} (write e.g. 90m, 24h, 7d, 2w)")
+
+
+class SinceType(click.ParamType):
+    name = "DURATION"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Since:
+        if isinstance(value, Since):
+            return value
         try:
-            return fn(settings, **kw)
-        except WatchdeskError as e:
-            raise click.ClickException(str(e)) from e
-
-    return wrapper
+            return parse_since(str(value))
+        except ValueError as e:
+            self.fail(str(e), param, ctx)
 
 
 def since_option(default: str) -> Callable[..., Any]:
-    return click.option("--since", default=default, show_default=True,
-                        help="how far back: e.g. 90m, 24h, 7d")
+    return click.option("--since", type=SinceType(), default=default, show_default=True,
+                        help="How far back: 90m, 24h, 7d, 2w (a number needs its unit).")
 
 
-def since_iso(value: str) -> str:
-    try:
-        seconds = parse_duration(value)
-    except ValueError as e:
-        raise click.BadParameter(str(e), param_hint="--since") from e
-    return iso(datetime.now(UTC) - timedelta(seconds=seconds))
+def since_iso(value: Since) -> str:
+    return iso(datetime.now(UTC) - timedelta(seconds=value.seconds))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+# -- the group ---------------------------------------------------------------------------------
+
+
+class WatchdeskGroup(click.Group):
+    """A group whose command list shows each command's whole first sentence, wrapped,
+    instead of click's cut at the terminal width (``get_short_help_str(limit)``)."""
+
+    group_class = type  # sub-groups (`watchdesk rules`) are WatchdeskGroups too
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(limit=10_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=WatchdeskGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="watchdesk")
-def cli() -> None:
+@functools.partial(_with_options, names=list(_OPTIONS))
+def cli(**options: Any) -> None:
     """watchdesk: watch news feeds, extract full articles, flag what matches your rules.
 
     Start with `watchdesk demo` (offline, on bundled feeds), then `watchdesk check` and
     `watchdesk poll` on your own feeds.yaml and rules/, and `watchdesk run` as a service.
-    """
+    Only `poll`, `run` and `demo` create the database; the other commands read it. The
+    options below may also be given after the command name.
 
+    Exit status: 0 done; 1 an error the message explains; 2 a usage error (unknown option,
+    bad value); 3 the database cannot be used (none at that path, damaged, read-only,
+    locked, not yet upgraded: the message says what to do, -v adds the traceback).
+    `watchdesk status` has its own: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+    """
+    click.get_current_context().meta[_GLOBALS] = options
 
 
 def _progress(total: int, label: str) -> Callable[[int | None], None]:
@@ -106,7 +260,7 @@ def _require_config(settings: Settings) -> None:
     errors = _config_errors(settings)
     if errors:
         for e in errors:
-            click.echo(f"error: {e}", err=True)
+            click.echo(f"Error: {e}", err=True)
         raise click.ClickException(f"{len(errors)} configuration error(s); fix them and "
                                    "re-run `watchdesk check`")
 
@@ -125,6 +279,36 @@ def _ago(ts: str | None) -> str:
         if secs >= n:
             return f"{secs // n}{unit} ago"
     return f"{max(secs, 0)}s ago"
+
+
+def highlight_marks() -> tuple[str, str]:
+    """How matched terms are marked: bold yellow on a terminal, [ ] otherwise."""
+    return ("\x1b[1;33m", "\x1b[0m") if sys.stdout.isatty() else ("[", "]")
+
+
+def local_time(ts: str | None, settings: Settings) -> str:
+    """A stored UTC time as ``YYYY-MM-DD HH:MM ZONE`` in WATCHDESK_TIMEZONE (UTC if invalid)."""
+    dt = parse_iso(ts)
+    if dt is None:
+        return "?"
+    try:
+        zone: tzinfo = ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = UTC
+    return dt.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _until(ts: str | None) -> str:
+    """``in 2h5m`` (from now), or ``now`` when due."""
+    from ..schedule import human
+
+    dt = parse_iso(ts)
+    if dt is None:
+        return "now"
+    secs = (dt - datetime.now(UTC)).total_seconds()
+    if secs < 1:
+        return "now"
+    return f"in {human(round(secs / 60) * 60 if secs >= 60 else secs)}"
 
 
 def _print_table(rows: Sequence[Sequence[str]]) -> None:

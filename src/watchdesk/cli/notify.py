@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,40 +11,80 @@ import click
 
 from ..errors import ConfigError
 from ..notify.outbox import deliver, preview_digest, queue_digest, rule_maps
-from ..notify.schedule import next_digest_at
+from ..notify.schedule import next_digest_at, no_digest_reason
 from ..settings import Settings
 from ..store import Store
-from ._common import cli, common, since_iso, since_option
+from ._common import (
+    Since,
+    cli,
+    common,
+    highlight_marks,
+    local_time,
+    since_iso,
+    since_option,
+)
 
 
 @cli.command()
 @common
 @since_option("24h")
-@click.option("--rule", "rule_id", default=None, help="only this rule's matches")
-@click.option("--json", "as_json", is_flag=True, help="JSON output (one array)")
-def alerts(settings: Settings, since: str, rule_id: str | None, as_json: bool) -> None:
-    """Show recent rule matches, newest first."""
-    store = Store(settings.db)
-    rows = store.matches_since(since_iso(since), rule_id=rule_id)
+@click.option("--rule", "rule_id", default=None, help="Only this rule's matches.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one array).")
+def alerts(settings: Settings, since: Since, rule_id: str | None, as_json: bool) -> None:
+    """Show recent rule matches, newest first: one entry per article, with its rules.
+
+    Each article shows its publication date (or, without one, when it was fetched), in
+    WATCHDESK_TIMEZONE; each rule the terms that matched and a snippet, the terms highlighted
+    on a terminal (between [ ] otherwise). --json gives one object per (article, rule).
+    """
+    from ..notify.recent import best_snippet, recent_articles
+
+    store = Store(settings.db, mode="read")
+    try:
+        if rule_id:
+            _known_rule(rule_id, set(_titles(settings)) | store.matched_rule_ids(), settings)
+        rows = store.matches_since(since_iso(since), rule_id=rule_id)
+    finally:
+        store.close()
     if as_json:
         out = [{"rule_id": r["rule_id"], "priority": r["priority"], "title": r["title"],
                 "url": r["url"], "feed": r["feed_name"], "published_at": r["published_at"],
-                "matched_at": r["created_at"], "terms": json.loads(r["terms"]),
-                "snippet": r["snippet"], "backfill": bool(r["backfill"]),
-                "extraction": r["extraction"], "article_id": r["article_id"]} for r in rows]
+                "fetched_at": r["fetched_at"], "matched_at": r["created_at"],
+                "terms": json.loads(r["terms"]), "snippet": r["snippet"],
+                "snippets": json.loads(r["snippets"] or "{}"),
+                "highlighted": best_snippet(r["snippets"], r["snippet"]).highlighted(),
+                "backfill": bool(r["backfill"]), "extraction": r["extraction"],
+                "article_id": r["article_id"], "story_id": r["story_id"]} for r in rows]
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     if not rows:
         click.echo(f"no matches in the last {since}")
         return
-    for r in rows:
-        flag = "!" if r["priority"] == "alert" else " "
-        click.echo(f"{flag} [{r['rule_id']}] {r['title']}  ({r['feed_name']}, "
-                   f"{r['created_at'][:16].replace('T', ' ')})")
-        click.echo(f"    {r['url']}")
-        click.echo(f"    terms: {', '.join(json.loads(r['terms']))}")
-        click.echo(f"    {r['snippet'][:240]}")
+    on, off = highlight_marks()
+    articles = recent_articles(rows)
+    for a in articles:
+        when, what = a.date
+        click.echo(f"{'!' if a.urgent else ' '} {a.title}  ({a.feed}, {what} "
+                   f"{local_time(when, settings)})")
+        if a.url:
+            click.echo(f"    {a.url}")
+        for h in a.hits:
+            tags = "".join((" urgent" if h.priority == "alert" else "",
+                            " backfill" if h.backfill else ""))
+            click.echo(f"    [{h.rule_id}]{tags} terms: {', '.join(h.terms)}")
+            click.echo(f"      {h.snippet.highlighted(on, off).replace(chr(10), ' ')}")
+    click.echo(f"{len(articles)} article(s), {len(rows)} match(es) in the last {since}")
 
+
+def _known_rule(rule_id: str, known: set[str], settings: Settings) -> None:
+    """--rule must name a rule of the rule files or of the database; else say the close ones."""
+    if rule_id in known:
+        return
+    close = difflib.get_close_matches(rule_id, sorted(known), n=3, cutoff=0.5)
+    hint = (f"did you mean {' or '.join(close)}?" if close else
+            f"rules: {', '.join(sorted(known))}" if known else "there are no rules yet")
+    raise click.BadParameter(f"no rule {rule_id!r} in {settings.rules} nor in the database; "
+                             f"{hint}", param_hint="'--rule'")
 
 
 def _titles(settings: Settings) -> dict[str, str]:
@@ -76,7 +117,7 @@ def digest_command(settings: Settings, preview: str | None, send: bool) -> None:
     if preview is not None and send:
         raise click.UsageError("use either --preview or --send, not both")
     now = datetime.now(UTC)
-    store = Store(settings.db)
+    store = Store(settings.db, mode="write" if send else "read")
     try:
         titles = _titles(settings)
         if send:
@@ -87,7 +128,7 @@ def digest_command(settings: Settings, preview: str | None, send: bool) -> None:
                     "and WATCHDESK_DIGEST_SEND_EMPTY is false")
             report = deliver(store, settings, now)
             for _, error in report.failed:
-                click.echo(f"not sent yet (will be retried): {error}", err=True)
+                click.echo(f"Warning: not sent yet (will be retried): {error}", err=True)
             if outbox_id not in report.sent:
                 raise click.ClickException(
                     f"digest {outbox_id} is queued but not delivered; see `watchdesk outbox`")
@@ -100,9 +141,17 @@ def digest_command(settings: Settings, preview: str | None, send: bool) -> None:
             Path(preview).write_text(rendered.html, encoding="utf-8")
             click.echo(f"HTML written to {preview} ({len(rendered.html) // 1024 + 1} KB)",
                        err=True)
-        click.echo(f"next digest: {next_digest_at(settings, now):%Y-%m-%d %H:%M %Z}", err=True)
+        click.echo(f"next digest: {_next_digest_text(settings, now)}", err=True)
     finally:
         store.close()
+
+
+def _next_digest_text(settings: Settings, now: datetime) -> str:
+    """The same answer as `watchdesk status` (one decision: ``next_digest_at``)."""
+    at = next_digest_at(settings, now)
+    if at is None:
+        return f"none ({no_digest_reason(settings)})"
+    return f"{at:%Y-%m-%d %H:%M %Z}"
 
 
 def _row(r: object) -> dict[str, object]:
@@ -132,7 +181,7 @@ def outbox_command(settings: Settings, status: str, limit: int, retry_now: bool,
     A failed message is not lost: it is retried with growing delays (at most an hour apart)
     until the server accepts it.
     """
-    store = Store(settings.db)
+    store = Store(settings.db, mode="write" if retry_now else "read")
     try:
         if retry_now:
             n = store.retry_now(datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))

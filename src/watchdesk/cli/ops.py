@@ -1,17 +1,30 @@
-"""The administrator's commands: ``run``, ``poll``, ``feeds``, ``status``, ``demo``."""
+"""The administrator's commands: ``run``, ``poll``, ``feeds``, ``status``, ``backup``,
+``demo``."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
 
 from ..settings import Settings
 from ..store import Store
-from ._common import _ago, _config_errors, _print_table, _progress, _require_config, cli, common
+from ._common import (
+    _ago,
+    _config_errors,
+    _print_table,
+    _progress,
+    _require_config,
+    _until,
+    cli,
+    common,
+    common_options,
+    explicit,
+)
 
 
 @cli.command()
@@ -32,7 +45,7 @@ def run(settings: Settings) -> None:
 @cli.command()
 @common
 @click.option("--feed", "names", multiple=True, metavar="NAME",
-              help="poll only this feed (repeatable)")
+              help="Poll only this feed (repeatable).")
 def poll(settings: Settings, names: tuple[str, ...]) -> None:
     """Poll every feed (or --feed NAME) once now, then exit.
 
@@ -49,7 +62,7 @@ def poll(settings: Settings, names: tuple[str, ...]) -> None:
             unknown = [n for n in names if n not in known]
             if unknown:
                 raise click.BadParameter(f"no feed named {', '.join(unknown)} in "
-                                         f"{settings.feeds}", param_hint="--feed")
+                                         f"{settings.feeds}", param_hint="'--feed'")
             total = len(names) if names else len(wd.store.feeds(active_only=True))
             bar = _progress(total, "polling")
             try:
@@ -68,18 +81,26 @@ def poll(settings: Settings, names: tuple[str, ...]) -> None:
 
 @cli.command()
 @common
-@click.option("--json", "as_json", is_flag=True, help="JSON output")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one array).")
 def feeds(settings: Settings, as_json: bool) -> None:
-    """Show each feed: last poll, status, articles, errors."""
-    store = Store(settings.db)
-    rows = store.feed_report()
+    """Show each feed: last poll, status, articles, errors, and when and why it is polled next.
+
+    WHY says what set the next poll: the configured interval, the adaptive interval (from
+    the entries' dates, between its bounds), a publisher's hint (ttl, Cache-Control),
+    backoff after errors, or the server's Retry-After.
+    """
+    store = Store(settings.db, mode="read")
+    try:
+        rows = store.feed_report()
+    finally:
+        store.close()
     if as_json:
         click.echo(json.dumps([dict(r) for r in rows], ensure_ascii=False, indent=2))
         return
     if not rows:
         click.echo("no feeds yet: run `watchdesk poll` first")
         return
-    table = [("FEED", "LAST POLL", "STATUS", "ARTICLES", "ERRORS", "NEXT")]
+    table = [("FEED", "LAST POLL", "STATUS", "ARTICLES", "ERRORS", "NEXT POLL", "WHY")]
     notes = []
     for r in rows:
         if r["disabled_reason"]:
@@ -99,8 +120,11 @@ def feeds(settings: Settings, as_json: bool) -> None:
         if r["redirected_from"]:
             notes.append(f"{r['name']}: moved permanently from {r['redirected_from']} "
                          f"to {r['url']}")
+        active = r["enabled"] and not r["disabled_reason"]
         table.append((r["name"], _ago(r["last_polled_at"]), status, str(r["articles"]),
-                      str(r["errors"]), (r["next_poll_at"] or "now")[11:16] or "now"))
+                      str(r["errors"]), _until(r["next_poll_at"]) if active else "-",
+                      (r["next_poll_reason"] or ("first poll" if not r["last_polled_at"]
+                                                 else "")) if active else ""))
     _print_table(table)
     for n in notes:
         click.echo(f"  {n}")
@@ -114,10 +138,10 @@ def feeds(settings: Settings, as_json: bool) -> None:
 
 @cli.command()
 @common
-@click.option("--json", "as_json", is_flag=True, help="JSON output")
-@click.option("--no-config", is_flag=True, help="skip checking feeds.yaml and the rule files")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one object).")
+@click.option("--no-config", is_flag=True, help="Skip checking feeds.yaml and the rule files.")
 def status(settings: Settings, as_json: bool, no_config: bool) -> None:
-    """Service health from the database, for people and monitoring checks.
+    """Show the service's health from the database, for people and monitoring checks.
 
     Shows the last cycle, feeds failing or disabled, the outbox and the next digest. Exit
     status (monitoring-plugin convention): 0 OK, 1 WARNING (a feed failing for over a day or
@@ -134,19 +158,48 @@ def status(settings: Settings, as_json: bool, no_config: bool) -> None:
 
 @cli.command()
 @common
-@click.option("--keep", is_flag=True, help="keep the demo database (default when --db is given)")
-def demo(settings: Settings, keep: bool) -> None:
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--force", is_flag=True,
+              help="Replace PATH if it exists (only once the new copy has passed its check).")
+def backup(settings: Settings, path: Path, force: bool) -> None:
+    """Copy the database to PATH while the daemon runs, and check the copy.
+
+    SQLite's online backup copies one consistent snapshot (the daemon keeps polling and
+    writing); the copy is then checked with PRAGMA integrity_check and only then written to
+    PATH, as one self-contained file readable by this user only. An existing PATH is refused
+    unless --force. Exit status 0 when the copy is written and passed its check; 1 when
+    nothing was written (PATH exists, cannot write there, or the copy failed its check); 3
+    when the database cannot be read (as every command).
+    """
+    from ..store import backup as backup_db
+
+    report = backup_db(settings.db, path, replace=force)
+    if not report.ok:
+        for problem in report.integrity:
+            click.echo(f"  {problem}", err=True)
+        raise click.ClickException(
+            f"the copy of {report.source} failed PRAGMA integrity_check "
+            f"({len(report.integrity)} problem(s) above): nothing was written. Run the backup "
+            "again; if it fails again the database itself is damaged: keep the file, stop the "
+            "service and restore the last good backup (deploy/README.md)")
+    counts = ", ".join(f"{n:,} {t}" for t, n in report.counts.items())
+    click.echo(f"backup ok: {report.source} -> {report.path}: {report.bytes / 1e6:.1f} MB, "
+               f"{counts}; integrity_check ok ({report.seconds:.1f} s)")
+
+
+@cli.command()
+@common_options(feeds=False)
+def demo(settings: Settings) -> None:
     """Run the real pipeline offline on bundled feeds, served from 127.0.0.1.
 
     Starts a local HTTP server with a few French, English and Arabic feeds and article pages,
-    polls them into a fresh database (a temporary one, or --db PATH) with the bundled default
-    rules (or --rules DIR), and prints what was stored and matched.
+    polls them into a fresh database (a temporary one, or --db PATH, which is kept) with the
+    bundled default rules (or --rules DIR), and prints what was stored and matched. The feeds
+    are always the bundled ones (their server lives only while the demo runs), so the demo
+    takes no --feeds.
     """
     from ..demo.run import run_demo
 
-    explicit_db = click.get_current_context().params.get("db") is not None
-    rules = settings.rules if click.get_current_context().params.get("rules") else None
-    report = run_demo(settings, db=settings.db if explicit_db else None, rules=rules)
+    rules = settings.rules if explicit("rules") else None
+    report = run_demo(settings, db=settings.db if explicit("db") else None, rules=rules)
     click.echo(report.text())
-
-

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..config import check_config
-from ..errors import ConfigError
+from ..errors import ConfigError, StoreError
 from ..settings import Settings
 from ..store import Store
-from ._common import cli, common, since_iso, since_option
+from ._common import Since, cli, common, highlight_marks, since_iso, since_option
 
 if TYPE_CHECKING:
     from ..rules import Query, Rule
@@ -25,9 +25,10 @@ if TYPE_CHECKING:
 def check(settings: Settings) -> None:
     """Validate feeds.yaml and the rule files; exit 1 on any error.
 
-    Each error is printed as FILE:LINE:COLUMN: what is wrong; warnings (likely mistakes that
-    are valid, such as a lower-case `or` between two words) as FILE:LINE:COLUMN: warning: …
-    and do not fail the check.
+    Every mistake of every file is printed in one run, feeds.yaml first, then the rule files,
+    each by position, as FILE:LINE:COLUMN: what is wrong and what to write instead. Warnings
+    (likely mistakes that are valid, such as a lower-case `or` between two words) follow as
+    FILE:LINE:COLUMN: warning: … and do not fail the check.
     """
     result = check_config(settings.feeds, settings.rules)
     for e in result.errors:
@@ -85,8 +86,7 @@ def _print_hits(hits: list[Any], as_json: bool, empty: str) -> None:
     if not hits:
         click.echo(empty)
         return
-    color = sys.stdout.isatty()
-    on, off = ("\x1b[1;33m", "\x1b[0m") if color else ("[", "]")
+    on, off = highlight_marks()
     for h in hits:
         t = h.target
         where = ", ".join(x for x in (t.feed, (t.when or "")[:16].replace("T", " ")) if x)
@@ -107,21 +107,26 @@ def _print_hits(hits: list[Any], as_json: bool, empty: str) -> None:
 @click.argument("query")
 @since_option("30d")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True,
-              help="at most this many results")
-@click.option("--json", "as_json", is_flag=True, help="JSON output (one array)")
-def search(settings: Settings, query: str, since: str, limit: int, as_json: bool) -> None:
+              help="Show at most this many articles.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one array).")
+def search(settings: Settings, query: str, since: Since, limit: int, as_json: bool) -> None:
     """Search stored articles with the rule query language.
 
-    QUERY is written as in a rule, e.g. 'haftar NEAR/5 (russie OR moscou)', and may use the
-    @lists of the rules folder. The full-text index narrows the candidates; the rule matcher
-    decides, so a hit here is exactly what a rule with this query would match.
+    QUERY is written as in a rule, e.g. 'haftar NEAR/8 (moscou OR russie OR russe*)', and may
+    use the @lists of the rules folder. The full-text index narrows the candidates; the rule
+    matcher decides, so a hit here is exactly what a rule with this query would match.
     """
-    from ..search import run_query, stored_targets
+    from ..search import search_stored, stored_targets
 
-    q = _compile_cli(query, "QUERY", settings)
-    store = Store(settings.db)
-    hits = run_query(q, stored_targets(store, since_iso(since), query=q), limit=limit)
+    q = _compile_cli(query, "query", settings)
+    store = Store(settings.db, mode="read")
+    try:
+        hits, more = search_stored(q, stored_targets(store, since_iso(since), query=q), limit)
+    finally:
+        store.close()
     _print_hits(hits, as_json, f"no article in the last {since} matches {query!r}")
+    if more and not as_json:
+        click.echo(f"{more} more matched: --limit {limit + more} shows them all")
 
 
 @cli.group()
@@ -169,20 +174,33 @@ def _print_tally(rules: list[Rule], counts: dict[str, int],
             click.echo(f"    excluded by {shown}: {t.label}")
 
 
+def _rules_test_store(settings: Settings, *, stored: bool) -> Store | None:
+    """The database, read-only: needed for stored articles; for files and pages only to
+    compare with the running rules, so a missing or unusable one is then skipped (and said)."""
+    if stored:
+        return Store(settings.db, mode="read")
+    try:
+        return Store(settings.db, mode="read")
+    except StoreError as e:
+        if e.kind != "missing":
+            click.echo(f"Warning: not comparing with the rules the daemon runs: {e}", err=True)
+        return None
+
+
 @rules.command("test")
 @common
 @click.argument("target", required=False, type=click.Path(exists=True, path_type=Path))
 @click.option("--query", "query_text", default=None,
-              help="test this query instead of rule files (it may use the @lists)")
+              help="Test this query instead of rule files (it may use the @lists).")
 @since_option("30d")
 @click.option("--file", "files", multiple=True, type=click.Path(exists=True, path_type=Path),
-              help="match local files (HTML pages or text) instead of stored articles")
-@click.option("--url", default=None, help="fetch this page now and match it")
-@click.option("--json", "as_json", is_flag=True, help="JSON output")
+              help="Match local files (HTML pages or text) instead of stored articles.")
+@click.option("--url", default=None, help="Fetch this page now and match it.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one array).")
 @click.option("--replaces", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="TARGET is a draft of this file of the rules folder: load "
-                                 "it in that file's place")
-def rules_test(settings: Settings, target: Path | None, query_text: str | None, since: str,
+                                 "it in that file's place.")
+def rules_test(settings: Settings, target: Path | None, query_text: str | None, since: Since,
                files: tuple[Path, ...], url: str | None, as_json: bool,
                replaces: Path | None) -> None:
     """Run rules on stored articles, local files or a page, and show each hit.
@@ -208,8 +226,8 @@ def rules_test(settings: Settings, target: Path | None, query_text: str | None, 
         url_target,
     )
 
-    store = Store(settings.db) if (not files and not url) or Path(settings.db).exists() else None
-    q = _compile_cli(query_text, "--query", settings) if query_text else None
+    store = _rules_test_store(settings, stored=not files and not url)
+    q = _compile_cli(query_text, "query", settings) if query_text else None
     book = None
     if q is None:
         source = target or settings.rules
@@ -221,7 +239,7 @@ def rules_test(settings: Settings, target: Path | None, query_text: str | None, 
             book = RuleBook(folder, extra=[source], without=[replaces] if replaces else [])
             rule_list = book.rules_of(source)
         for e in book.errors:
-            click.echo(f"error: {with_caret(e)}", err=True)
+            click.echo(f"Error: {with_caret(e)}", err=True)
         for w in book.warnings:
             click.echo(str(w), err=True)
     running = running_rules(store) if store is not None else {}

@@ -72,9 +72,21 @@ def last_digest_at(settings: Settings, now: datetime) -> datetime:
     raise AssertionError("unreachable: a digest time exists every day")
 
 
-def next_digest_at(settings: Settings, now: datetime) -> datetime:
-    """The first scheduled digest time strictly after ``now`` (for ``watchdesk status``)."""
+def no_digest_reason(settings: Settings) -> str | None:
+    """Why no digest will be sent at all (``queue_digest`` then queues nothing), or None."""
+    if not settings.mail_to:
+        return "no recipient: set WATCHDESK_MAIL_TO"
+    return None
+
+
+def next_digest_at(settings: Settings, now: datetime) -> datetime | None:
+    """When the next digest will be sent: the first scheduled digest time strictly after
+    ``now``, or None when none will be (``no_digest_reason`` says why). The one answer for
+    ``watchdesk status``, ``watchdesk digest`` and the daemon's status line. ConfigError
+    when the digest time or the time zone is invalid."""
     at, tz = digest_clock(settings)
+    if no_digest_reason(settings) is not None:
+        return None
     local = now.astimezone(tz)
     for ahead in range(3):
         candidate = _on(local.date() + timedelta(days=ahead), at, tz)

@@ -6,9 +6,10 @@ fragments shared by every file of the folder (format: ``schemas/rules.schema.jso
 column, and all the mistakes of a file are reported together: YAML syntax, schema violations
 (unknown key, wrong type, bad id), query syntax errors (pointing inside the query, also in
 folded ``>`` blocks), a quoted phrase YAML unquoted, list errors (:mod:`.lists`), failing
-examples (:mod:`.examples`) and duplicate ids. A file with any error contributes no rules; the
-other files still load. Likely mistakes that are valid queries (lower-case ``or`` between two
-words) are *warnings*: reported, not errors.
+examples (:mod:`.examples`) and duplicate ids, all of them in one pass (a file with a YAML
+syntax error reports that one: PyYAML reads no further). A file with any error contributes no
+rules; the other files still load. Likely mistakes that are valid queries (lower-case ``or``
+between two words) are *warnings*: reported, not errors.
 
 :class:`RuleBook` keeps the rules of a directory up to date. Each ``reload()``:
 
@@ -21,6 +22,7 @@ words) are *warnings*: reported, not errors.
 - a removed file's rules go away; a missing directory is an error and changes nothing;
 - an id defined in two files: the rule already running keeps it, the newcomer is rejected
   (first file in name order wins when neither was running), with an error naming both places;
+  a broken file's ids are checked too, so its duplicates show with its other mistakes;
 - ``.changed_rule_ids``: enabled rules that are new, or whose :attr:`Rule.version` changed
   (what they match may differ: a list they use changed, for instance), since the previous
   reload; on the first load, every enabled rule. The daemon backfills these.
@@ -37,13 +39,13 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from ..yamlsource import YamlDocument, parse_yaml, schema_errors
+from ..yamlsource import YamlDocument, parse_yaml, read_text, schema_errors
 from .examples import check_examples
 from .lists import ListDef, ResolvedLists, resolve_lists
 from .matcher import RuleSet
 from .model import Rule
 from .query import Query, compile_query
-from .source import hint_quoted_query, locator, quoted_phrase
+from .source import locator, quoted_phrase
 
 __all__ = ["RuleBook", "load_lists", "load_rule_file", "load_rules", "parse_rule_file"]
 
@@ -77,7 +79,7 @@ def _read_source(text: str, path: str) -> _Source:
     try:
         src.doc = parse_yaml(text, path)
     except ConfigError as e:
-        src.errors.append(hint_quoted_query(e, text))
+        src.errors.append(e)
         return src
     src.lines = text.splitlines()
     if src.doc.data is None:  # an empty file: no rules, not an error
@@ -86,7 +88,8 @@ def _read_source(text: str, path: str) -> _Source:
     data = src.doc.data
     lists = data.get("lists") if isinstance(data, dict) else None
     for name, value in (lists.items() if isinstance(lists, dict) else ()):
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str) or not value.strip() or not src.doc.is_valid(
+                ("lists", name)):
             continue  # the schema reported it
         line, col = src.doc.locate(("lists", name))
         fix = quoted_phrase(src.lines, line, col, value, name)
@@ -126,24 +129,29 @@ def _compile_source(src: _Source, lists: ResolvedLists) -> _Parsed:
     with_examples: list[tuple[Rule, Any, JsonPath]] = []
     for i, item in enumerate(items if isinstance(items, list) else ()):
         base: JsonPath = ("rules", i)
-        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+        if not isinstance(item, dict):
             continue  # the schema reported it
-        rid = item["id"]
         assert src.doc is not None
-        id_line, id_col = src.doc.locate((*base, "id"))
-        if rid in seen:
+        doc = src.doc
+        # every check runs on every value the schema let through: all mistakes at once
+        value = item.get("id") if doc.is_valid((*base, "id")) else None
+        rid = value if isinstance(value, str) else None
+        id_line, id_col = doc.locate((*base, "id"))
+        duplicate = rid is not None and rid in seen
+        if rid is not None and duplicate:
             out.errors.append(ConfigError(src.path, id_line, id_col,
                                           f"duplicate rule id {rid!r}: already used at line "
                                           f"{seen[rid]}; give one of them another id"))
-            continue
-        seen[rid] = id_line
-        out.id_marks[rid] = (id_line, id_col)
+        elif rid is not None:
+            seen[rid] = id_line
+            out.id_marks[rid] = (id_line, id_col)
         queries: dict[str, Query | None] = {}
         for key in ("query", "exclude"):
             text = item.get(key)
-            if isinstance(text, str) and text.strip():
+            if isinstance(text, str) and text.strip() and doc.is_valid((*base, key)):
                 queries[key] = _compile(src, (*base, key), text, key, lists, out)
-        if queries.get("query") is None or ("exclude" in queries and not queries["exclude"]):
+        if duplicate or rid is None or queries.get("query") is None or (
+                "exclude" in queries and not queries["exclude"]) or not doc.is_valid(base):
             continue
         try:
             rule = _rule(item, src.path, src.doc.locate(base)[0], queries["query"],
@@ -151,7 +159,7 @@ def _compile_source(src: _Source, lists: ResolvedLists) -> _Parsed:
         except (TypeError, ValueError):
             continue  # a wrong type or value the schema reported
         out.rules.append(rule)
-        if isinstance(item.get("examples"), dict):
+        if isinstance(item.get("examples"), dict) and doc.is_valid((*base, "examples")):
             with_examples.append((rule, item["examples"], base))
     if with_examples:
         assert src.doc is not None
@@ -174,13 +182,7 @@ def _rule(item: dict[str, Any], path: str, line: int | None, query: Query | None
 
 
 def _read(path: Path) -> str:
-    try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise ConfigError(str(path), None, None, f"not UTF-8 text ({e.reason}); save the "
-                                                 "file as UTF-8") from e
-    except OSError as e:
-        raise ConfigError(str(path), None, None, f"cannot read: {e.strerror}") from e
+    return read_text(path)
 
 
 def _parse_text(text: str, path: str) -> _Parsed:
@@ -242,6 +244,14 @@ class _FileState:
     good: _Parsed  # last version without errors (empty if there never was one)
     errors: list[ConfigError]
     warnings: list[ConfigError] = field(default_factory=list)
+    ids: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)  # if broken
+
+
+def _duplicate(path: Path, line: int | None, col: int | None, rid: str,
+               winner: Rule) -> ConfigError:
+    return ConfigError(str(path), line, col,
+                       f"duplicate rule id {rid!r}: already defined at {winner.path}:"
+                       f"{winner.line}; rename one of them (this one is not loaded)")
 
 
 def _rule_files(directory: Path) -> list[Path]:
@@ -318,7 +328,8 @@ class RuleBook:
                 continue
             parsed = _compile_source(sources[p], resolved)
             if parsed.errors:
-                files[p] = _FileState(digests[p], good, parsed.errors, parsed.warnings)
+                files[p] = _FileState(digests[p], good, parsed.errors, parsed.warnings,
+                                      parsed.id_marks)
             else:
                 files[p] = _FileState(digests[p], parsed, [], parsed.warnings)
         self._files = files
@@ -334,18 +345,21 @@ class RuleBook:
                 claims.setdefault(r.id, []).append((p, r))
         accepted: set[int] = set()
         dup_errors: list[ConfigError] = []
+        winners: dict[str, tuple[Path, Rule]] = {}
         for rid, lst in claims.items():
-            winner = next((c for c in lst if str(c[0]) == running.get(rid)), lst[0])
+            winner = winners[rid] = next((c for c in lst if str(c[0]) == running.get(rid)),
+                                         lst[0])
             accepted.add(id(winner[1]))
             for p, r in lst:
                 if r is winner[1]:
                     continue
                 line, col = self._files[p].good.id_marks.get(rid, (r.line, None))
-                dup_errors.append(ConfigError(
-                    str(p), line, col,
-                    f"duplicate rule id {rid!r}: already defined at "
-                    f"{winner[1].path}:{winner[1].line}; rename one of them "
-                    "(this one is not loaded)"))
+                dup_errors.append(_duplicate(p, line, col, rid, winner[1]))
+        # a broken file's ids too, so that one run reports all of its mistakes
+        for p, state in self._files.items():
+            for rid, (line, col) in state.ids.items():
+                if rid in winners and winners[rid][0] != p:
+                    dup_errors.append(_duplicate(p, line, col, rid, winners[rid][1]))
         rules = [r for st in self._files.values() for r in st.good.rules if id(r) in accepted]
         self.errors = _sorted([e for st in self._files.values() for e in st.errors]
                               + dup_errors)

@@ -28,7 +28,7 @@ the number of rules):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .language import primary
@@ -272,6 +272,25 @@ class RuleSet:
         matched but whose exclusion removed the article.
         """
         d = self._scan(doc, feed_name, feed_tags)
+        out: list[Match] = []
+        for c in self._true(d):
+            if c.exclude is not None and c.exclude.test(d):
+                if excluded is not None:
+                    excluded.append((c.rule.id, _terms(c.exclude, c.exclude_labels, d)))
+                continue
+            out.append(self._make_match(c, d))
+        return out
+
+    def matching_ids(self, doc: Document, feed_name: str | None = None,
+                     feed_tags: Iterable[str] = ()) -> list[str]:
+        """The ids of the rules that match, as :meth:`match` finds them, without their terms
+        and snippets (counting is then a fraction of matching)."""
+        d = self._scan(doc, feed_name, feed_tags)
+        return [c.rule.id for c in self._true(d)
+                if c.exclude is None or not c.exclude.test(d)]
+
+    def _true(self, d: Scan) -> Iterator[_Compiled]:
+        """The candidates, in rule order, whose feeds allow the document and query is true."""
         sat: dict[int, int] = {}
         for a in d.present:
             for order, bits in self._postings.get(a, ()):
@@ -280,22 +299,15 @@ class RuleSet:
         candidates = [o for o, m in sat.items() if m == compiled[o].full]
         candidates.extend(self._always)
         candidates.sort()
-        feed_keys = set(feed_tags)
-        if feed_name is not None:
-            feed_keys.add(feed_name)
-        out: list[Match] = []
+        feed_keys = set(d.feed_tags)
+        if d.feed_name is not None:
+            feed_keys.add(d.feed_name)
         for o in candidates:
             c = compiled[o]
             if c.feeds and feed_keys and not (c.feeds & feed_keys):
                 continue
-            if not c.root.test(d):
-                continue
-            if c.exclude is not None and c.exclude.test(d):
-                if excluded is not None:
-                    excluded.append((c.rule.id, _terms(c.exclude, c.exclude_labels, d)))
-                continue
-            out.append(self._make_match(c, d))
-        return out
+            if c.root.test(d):
+                yield c
 
     def explain(self, rule_id: str, doc: Document, feed_name: str | None = None,
                 feed_tags: Iterable[str] = ()) -> Verdict:

@@ -93,7 +93,7 @@ from .stem import term_keys
 from .text import fold_case, raw_tokens
 
 if TYPE_CHECKING:
-    from . import Document, Match
+    from . import Document, Match, RuleSet
     from .lists import ListDef
 
 __all__ = [
@@ -415,17 +415,25 @@ class Query:
     def leaves(self) -> list[Leaf | Meta]:
         return leaves(self.root)
 
-    def matches(self, doc: Document, feed_name: str | None = None,
-                feed_tags: tuple[str, ...] = ()) -> Match | None:
-        """Match one document (``rule_id`` of the result is ``"query"``)."""
+    def _ruleset(self) -> RuleSet:
         from . import Rule, RuleSet  # the matcher imports this module
 
         if self._matcher is None:
             rule = Rule("query", "query", self.text, None, compiled=self)
             self._matcher = RuleSet([rule])
         assert isinstance(self._matcher, RuleSet)
-        found = self._matcher.match(doc, feed_name, feed_tags)
+        return self._matcher
+
+    def matches(self, doc: Document, feed_name: str | None = None,
+                feed_tags: tuple[str, ...] = ()) -> Match | None:
+        """Match one document (``rule_id`` of the result is ``"query"``)."""
+        found = self._ruleset().match(doc, feed_name, feed_tags)
         return found[0] if found else None
+
+    def test(self, doc: Document, feed_name: str | None = None,
+             feed_tags: tuple[str, ...] = ()) -> bool:
+        """Whether the query matches ``doc``, without working out terms and snippets."""
+        return bool(self._ruleset().matching_ids(doc, feed_name, feed_tags))
 
 
 def compile_query(text: str, *, path: str = "<query>", line: int | None = None,

@@ -8,13 +8,12 @@ words anywhere instead of the phrase.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
-from ..errors import ConfigError, RuleSyntaxError
+from ..errors import RuleSyntaxError
 from .lexer import lex
 
-__all__ = ["hint_quoted_query", "locator", "quoted_phrase"]
+__all__ = ["locator", "quoted_phrase"]
 
 
 def locator(lines: list[str], line: int | None, col: int | None,
@@ -91,19 +90,3 @@ def quoted_phrase(lines: list[str], line: int | None, col: int | None, value: st
             f"{key}: '\"{phrase}\"' (single quotes around the double-quoted phrase); for the "
             f"words anywhere, write {key}: {phrase} without quotes")
 
-
-_QUOTED_QUERY = re.compile(r"""^\s*(?:-\s*)?(query|exclude)\s*:\s*["']""")
-
-
-def hint_quoted_query(err: ConfigError, text: str) -> ConfigError:
-    """YAML takes `query: "africa corps" OR wagner` for a quoted string followed by junk."""
-    lines = text.splitlines()
-    if err.line is None or not 0 < err.line <= len(lines):
-        return err
-    m = _QUOTED_QUERY.match(lines[err.line - 1])
-    if not m:
-        return err
-    return ConfigError(err.path, err.line, err.column,
-                       f"{err.message} — a {m.group(1)} that starts with a quote must be put "
-                       f"in single quotes ({m.group(1)}: '\"africa corps\" OR wagner') or "
-                       f"written on the next lines after '{m.group(1)}: >'")

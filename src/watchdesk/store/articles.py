@@ -241,6 +241,10 @@ class ArticlesMixin(FeedsMixin, StoreBase):
             params.append(rule_id)
         return self.query(sql + " ORDER BY m.created_at DESC, m.id DESC", params)
 
+    def matched_rule_ids(self) -> set[str]:
+        """Every rule id that has matches (rules since removed from the files included)."""
+        return {r[0] for r in self.conn.execute("SELECT DISTINCT rule_id FROM matches")}
+
     def counts(self) -> dict[str, int]:
         return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                 for t in ("feeds", "articles", "entries", "matches", "fetches", "outbox")}

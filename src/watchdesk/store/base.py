@@ -14,6 +14,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..errors import StoreError
+from . import opening
+from .opening import Mode
 from .schema import migrations
 
 log = logging.getLogger("watchdesk.store")
@@ -77,18 +80,65 @@ class Checkpointer:
 class StoreBase:
     """Owns the connection. Every write goes through ``transaction()``.
 
+    ``mode`` (see ``opening``): ``create`` makes the file if needed and migrates it (poll,
+    daemon, demo); ``write`` needs an existing file and migrates it; ``read`` needs an
+    existing file and opens it read-only. A reader finding a schema older than this
+    version's upgrades it first if it may write (``upgrade``, as the daemon's next start
+    would), else says so; ``watchdesk status`` passes ``upgrade=False``. Any problem with the
+    file is a ``StoreError`` saying what to do.
+
     ``background_checkpoints``: for the long-lived writer (poll, daemon), checkpoint the
     write-ahead log from a thread (see ``Checkpointer``) rather than inside commits."""
 
-    def __init__(self, path: str | Path, *, background_checkpoints: bool = False) -> None:
+    def __init__(self, path: str | Path, *, mode: Mode = "create", upgrade: bool = True,
+                 background_checkpoints: bool = False) -> None:
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: no implicit transactions; ours are explicit (transaction()).
-        conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False,
-                               isolation_level=None)
-        self.db = Database(conn, execute_plugins=False)
-        conn.row_factory = sqlite3.Row
+        self.mode = mode
+        self.checkpointer: Checkpointer | None = None
+        self.db = self._open(mode)
+        if mode == "read" and upgrade and self._outdated():
+            self.db.conn.close()
+            try:
+                StoreBase(self.path, mode="write").close()   # migrate, as the daemon would
+            except StoreError as e:
+                if e.kind != "readonly":
+                    raise
+            self.db = self._open(mode)                        # still outdated: said below
+        if mode == "read":
+            try:
+                self._check_readable()
+            except BaseException:
+                self.db.conn.close()
+                raise
+        if background_checkpoints and self.path != ":memory:":
+            self.db.execute("PRAGMA wal_autocheckpoint=0")
+            self.checkpointer = Checkpointer(self.path)
+
+    def _open(self, mode: Mode) -> Database:
+        conn = opening.connect(self.path, mode)
+        try:
+            db = Database(conn, execute_plugins=False)
+            conn.row_factory = sqlite3.Row
+            if mode != "read":
+                self.db = db
+                self._prepare()
+            else:
+                db.execute("PRAGMA busy_timeout=30000")
+            return db
+        except sqlite3.Error as e:
+            conn.close()
+            raise opening.database_error(self.path, e) from e
+        except BaseException:
+            conn.close()
+            raise
+
+    def _outdated(self) -> bool:
+        try:
+            return bool(migrations.applied(self.db)) and bool(migrations.pending(self.db))
+        except sqlite3.Error as e:
+            raise opening.database_error(self.path, e) from e
+
+    def _prepare(self) -> None:
         self.db.execute("PRAGMA journal_mode=WAL")
         # NORMAL is durable across application crashes in WAL mode (only an OS crash can
         # lose the last transactions, never corrupt the file).
@@ -98,10 +148,27 @@ class StoreBase:
         # The log file is reused after each checkpoint; past this size it is truncated.
         self.db.execute("PRAGMA journal_size_limit=67108864")
         migrations.apply(self.db)
-        self.checkpointer: Checkpointer | None = None
-        if background_checkpoints and self.path != ":memory:":
-            self.db.execute("PRAGMA wal_autocheckpoint=0")
-            self.checkpointer = Checkpointer(self.path)
+
+    def _check_readable(self) -> None:
+        """A read-only look must find a watchdesk database whose schema is this version's."""
+        try:
+            self._check_schema()
+        except sqlite3.Error as e:
+            raise opening.database_error(self.path, e) from e
+
+    def _check_schema(self) -> None:
+        if not migrations.applied(self.db):
+            if self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+                raise opening.missing(self.path)
+            raise StoreError(f"{self.path} is a SQLite database but not a watchdesk one: fix "
+                             "--db / WATCHDESK_DB", path=self.path, kind="missing")
+        pending = migrations.pending(self.db)
+        if pending:
+            raise StoreError(
+                f"the database {self.path} was made by an older watchdesk and is not upgraded "
+                f"yet ({len(pending)} migration(s) to apply), and this command may not write "
+                "it: restart the daemon (or run any command as the database's owner) to "
+                "upgrade it", path=self.path, kind="outdated")
 
     @property
     def conn(self) -> sqlite3.Connection:

@@ -12,7 +12,8 @@ from .base import StoreBase, dumps, iso
 
 _FEED_COLUMNS = (
     "id, name, url, tags, interval_s, fetch_articles, enabled, etag, last_modified, "
-    "error_count, next_poll_at, last_polled_at, disabled_reason, poll_interval_s"
+    "error_count, next_poll_at, last_polled_at, disabled_reason, poll_interval_s, "
+    "interval_explicit"
 )
 
 
@@ -23,7 +24,7 @@ def _state(row: sqlite3.Row) -> FeedState:
         enabled=bool(row["enabled"]), etag=row["etag"], last_modified=row["last_modified"],
         error_count=row["error_count"], next_poll_at=row["next_poll_at"],
         last_polled_at=row["last_polled_at"], disabled_reason=row["disabled_reason"],
-        poll_interval=row["poll_interval_s"],
+        poll_interval=row["poll_interval_s"], interval_explicit=bool(row["interval_explicit"]),
     )
 
 
@@ -38,7 +39,7 @@ class FeedsMixin(StoreBase):
         """
         with self.transaction() as c:
             existing = {r["name"]: r for r in c.execute(
-                "SELECT id, name, config_url FROM feeds")}
+                "SELECT id, name, config_url, interval_s, interval_explicit FROM feeds")}
             seen = set()
             for f in configs:
                 seen.add(f.name)
@@ -46,15 +47,24 @@ class FeedsMixin(StoreBase):
                 if row is None:
                     c.execute(
                         "INSERT INTO feeds(name, url, config_url, tags, interval_s, fetch_articles,"
-                        " enabled, in_config, created_at) VALUES (?,?,?,?,?,?,?,1,?)",
+                        " enabled, in_config, created_at, interval_explicit)"
+                        " VALUES (?,?,?,?,?,?,?,1,?,?)",
                         (f.name, f.url, f.url, dumps(list(f.tags)), f.interval,
-                         int(f.fetch_articles), int(f.enabled), iso(now)))
+                         int(f.fetch_articles), int(f.enabled), iso(now),
+                         int(f.interval_explicit)))
                     continue
                 c.execute(
                     "UPDATE feeds SET tags=?, interval_s=?, fetch_articles=?, enabled=?,"
-                    " in_config=1 WHERE id=?",
+                    " in_config=1, interval_explicit=? WHERE id=?",
                     (dumps(list(f.tags)), f.interval, int(f.fetch_articles), int(f.enabled),
-                     row["id"]))
+                     int(f.interval_explicit), row["id"]))
+                if (row["interval_s"], bool(row["interval_explicit"])) != (
+                        f.interval, f.interval_explicit):
+                    # A new interval applies now: poll at the next tick and adapt afresh,
+                    # instead of waiting out a delay computed under the old one.
+                    c.execute("UPDATE feeds SET next_poll_at=NULL, poll_interval_s=NULL,"
+                              " next_poll_reason='interval changed in feeds.yaml' WHERE id=?",
+                              (row["id"],))
                 if row["config_url"] != f.url:
                     c.execute(
                         "UPDATE feeds SET url=?, config_url=?, etag=NULL, last_modified=NULL,"
@@ -93,16 +103,18 @@ class FeedsMixin(StoreBase):
                 " last_modified=CASE WHEN ? THEN last_modified ELSE ? END,"
                 " title=coalesce(?, title), site_url=coalesce(?, site_url),"
                 " poll_interval_s=coalesce(?, poll_interval_s),"
+                " next_poll_reason=coalesce(?, next_poll_reason),"
                 " last_warning=CASE WHEN ? THEN last_warning ELSE ? END WHERE id=?",
                 (r.started_at, r.started_at, r.status, r.next_poll_at,
                  r.not_modified, r.etag, r.not_modified, r.last_modified,
-                 r.feed_title, r.site_url, r.poll_interval, r.not_modified, r.warning,
-                 r.feed_id))
+                 r.feed_title, r.site_url, r.poll_interval, r.schedule_reason,
+                 r.not_modified, r.warning, r.feed_id))
         else:
             c.execute(
                 "UPDATE feeds SET last_polled_at=?, last_status=?, last_error=?, last_error_at=?,"
-                " error_count=error_count+1, next_poll_at=? WHERE id=?",
-                (r.started_at, r.status, r.error, r.started_at, r.next_poll_at, r.feed_id))
+                " error_count=error_count+1, next_poll_at=?, next_poll_reason=? WHERE id=?",
+                (r.started_at, r.status, r.error, r.started_at, r.next_poll_at,
+                 r.schedule_reason, r.feed_id))
         if r.new_url:
             c.execute("UPDATE feeds SET redirected_from=url, url=?, etag=NULL, last_modified=NULL"
                       " WHERE id=?", (r.new_url, r.feed_id))
@@ -114,6 +126,14 @@ class FeedsMixin(StoreBase):
             "INSERT INTO fetches(feed_id, started_at, status, bytes, ms, new, updated, error)"
             " VALUES (?,?,?,?,?,?,?,?)",
             (r.feed_id, r.started_at, r.status, r.bytes, r.ms, r.new, r.updated, r.error))
+
+    def feed_status_counts(self) -> dict[str, int]:
+        """Configured feeds by status, named as ``watchdesk feeds`` names them."""
+        return {r[0]: r[1] for r in self.conn.execute(
+            "SELECT CASE WHEN disabled_reason IS NOT NULL THEN 'disabled'"
+            " WHEN NOT enabled THEN 'off' WHEN last_error IS NOT NULL THEN 'failing'"
+            " WHEN last_polled_at IS NOT NULL THEN 'ok' ELSE 'new' END AS status, count(*)"
+            " FROM feeds WHERE in_config = 1 GROUP BY status")}
 
     def feed_report(self) -> list[sqlite3.Row]:
         """One row per configured feed for ``watchdesk feeds``."""

@@ -233,3 +233,15 @@ def m006_one_permutation_story_signatures(db: Database) -> None:
         for band in set(stories.band_keys(sig)):
             db.execute("INSERT INTO story_bands(band, article_id) VALUES (?, ?)",
                        [band, article_id])
+
+
+@migrations()
+def m009_feed_interval_explicit_and_schedule_reason(db: Database) -> None:
+    """Whether a feed's interval was written on the feed itself (then it is the ceiling of
+    the adaptive interval), and why its next poll is when it is (for `watchdesk feeds`)."""
+    db.executescript(
+        """
+        ALTER TABLE feeds ADD COLUMN interval_explicit INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE feeds ADD COLUMN next_poll_reason TEXT;
+        """
+    )
