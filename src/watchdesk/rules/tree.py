@@ -126,6 +126,11 @@ class NotNearNode(Positional):
     def might(self, d: Scan) -> int:
         return self.left.might(d)
 
+    def test(self, d: Scan) -> bool:
+        if not self.left.might(d) & self.right.might(d):
+            return self.left.test(d)  # no b in a's fields: a alone decides, no positions
+        return super().test(d)
+
     def _spans(self, d: Scan, bit: int) -> list[Span]:
         right = self.right.spans(d, bit) if self.right.might(d) & bit else []
         limit = self.distance + 1
@@ -187,6 +192,8 @@ class AtLeastNode(CNode):
         self.fields = child.fields
 
     def test(self, d: Scan) -> bool:
+        if self.count == 1:
+            return self.child.test(d)
         total = 0
         for bit in field_bits(self.child.might(d)):
             total += len({(s, e) for s, e, _ in self.child.spans(d, bit)})
