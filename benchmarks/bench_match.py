@@ -5,6 +5,13 @@ people and organisations of the desk's beat, plus the paragraphs of a real RFI a
 fixed seed. Rules mix word lists, prefixes, phrases, NEAR and exclusions, like the desk's.
 
     PYTHONPATH=src python benchmarks/bench_match.py [--articles 3000] [--json]
+    PYTHONPATH=src python benchmarks/bench_match.py --ops both --rules 1000 --clock cpu
+
+``--ops``: ``old`` (the default) rules use the operators of the first rule language; ``new``
+rules are the same rules rewritten with the operators of rules-2 (``~word``, ONEAR, NOT NEAR,
+ATLEAST, ``lead:``, ``case:``, ``lang:``/``feed:``/``site:`` filters, scoped exclusions);
+``both`` measures the two on the same articles in one run and reports ``new / old``, the cost
+per article of the new operators (target: at most 1.25).
 
 For each rule count: compile time, the first pass (the RuleSet's chunk cache is empty) and the
 best of the following passes (steady state of a daemon), in ms per article and MB/s of article
@@ -85,14 +92,18 @@ def make_names(n: int, rng: random.Random) -> list[str]:
 NAMES = make_names(20_000, random.Random(7))
 
 
-def make_articles(n: int, rng: random.Random) -> list[Document]:
+def make_articles(n: int, rng: random.Random, beat_share: float = 0.3,
+                  stray: float = 0.003) -> list[Document]:
+    """Articles with their language and address, as the pipeline hands them to the rules;
+    ``beat_share`` of them about the desk's beat, the others with a beat word for ``stray``
+    of their words."""
     fixture = FIXTURE.read_text(encoding="utf-8")
     paragraphs = [p for p in fixture.splitlines()[1:] if p.strip()]
     beat = PLACES + PEOPLE + [o.title() for o in ORGS] + SUFFIX_WORDS
     docs = []
     for i in range(n):
         filler = FILLER_EN if i % 4 == 0 else FILLER_FR  # a quarter in English
-        on_beat = rng.random() < 0.3  # most news is about something else
+        on_beat = rng.random() < beat_share  # most news is about something else
         target = rng.randint(2000, 8000)
         parts: list[str] = []
         size = 0
@@ -103,7 +114,7 @@ def make_articles(n: int, rng: random.Random) -> list[Document]:
                 words = []
                 for _ in range(rng.randint(8, 30)):
                     r = rng.random()
-                    if r < (0.03 if on_beat else 0.003):
+                    if r < (0.03 if on_beat else stray):
                         words.append(rng.choice(beat))
                     elif r < 0.07:
                         words.append(rng.choice(NAMES))
@@ -118,7 +129,9 @@ def make_articles(n: int, rng: random.Random) -> list[Document]:
         pool = filler + GENERAL + NAMES[:200] + (beat if on_beat else [])
         title = " ".join(rng.choice(pool) for _ in range(rng.randint(5, 12)))
         summary = " ".join(rng.choice(pool) for _ in range(rng.randint(15, 35)))
-        docs.append(Document(title.capitalize(), summary, body))
+        docs.append(Document(title.capitalize(), summary, body,
+                             lang="en" if filler is FILLER_EN else "fr",
+                             url=f"https://www.site{i % 40}.example/article/{i}"))
     return docs
 
 
@@ -140,9 +153,42 @@ def _name_term(rng: random.Random) -> str:
     return rng.choice(NAMES)[:6].lower() + "*"
 
 
-def make_rules(n: int, rng: random.Random) -> list[Rule]:
+def _new_beat_term(rng: random.Random) -> str:
+    """As _beat_term, the same draws: a word (sometimes case-sensitive), a phrase, or a word
+    form ``~word`` where the old rules had a prefix."""
+    r = rng.random()
+    if r < 0.6:
+        word = rng.choice(PLACES + PEOPLE)
+        return ("case:" + word) if rng.random() < 0.2 else word.lower()
+    if r < 0.8:
+        return f'"{rng.choice(ORGS)}"'
+    return "~" + rng.choice(SUFFIX_WORDS)
+
+
+def _newer(query: str, rng: random.Random, i: int) -> str:
+    """A rule of the same shape, with the rules-2 operators (one or two per rule)."""
+    r = rng.random()
+    if r < 0.15:
+        return f"lead:({query})"
+    if r < 0.3:
+        return f"{query} AND lang:{'en' if i % 4 == 0 else 'fr'}"
+    if r < 0.4:
+        return f"{query} NOT site:site{rng.randint(0, 39)}.example"
+    if r < 0.5:
+        return f"ATLEAST/2 ({query})" if " AND " not in query and "NEAR" not in query \
+            else query
+    return query
+
+
+def make_rules(n: int, rng: random.Random, ops: str = "old") -> list[Rule]:
+    """``n`` rules; with ``ops="new"``, the same rules (same random draws) written with the
+    operators of rules-2."""
+    new = ops == "new"
     rules = []
     for i in range(n):
+        if new:
+            rules.append(_new_rule(i, rng))
+            continue
         beat = " OR ".join(dict.fromkeys(_beat_term(rng) for _ in range(rng.randint(2, 8))))
         names = " OR ".join(dict.fromkeys(_name_term(rng) for _ in range(rng.randint(1, 5))))
         shape = rng.random()
@@ -160,13 +206,42 @@ def make_rules(n: int, rng: random.Random) -> list[Rule]:
     return rules
 
 
+def _new_rule(i: int, rng: random.Random) -> Rule:
+    beat = " OR ".join(dict.fromkeys(_new_beat_term(rng) for _ in range(rng.randint(2, 8))))
+    names = " OR ".join(dict.fromkeys(_name_term(rng) for _ in range(rng.randint(1, 5))))
+    shape = rng.random()
+    if shape < 0.45:
+        query = f"({beat}) AND ({names})"
+    elif shape < 0.6:
+        op = "ONEAR" if rng.random() < 0.5 else "NEAR"
+        query = f"({names}) {op}/{rng.randint(3, 15)} ({beat})"
+    elif shape < 0.75:
+        filler = rng.choice([w for w in FILLER_FR if w.isalpha()])
+        query = f"({names}) NOT NEAR/{rng.randint(3, 10)} {filler}"
+    else:
+        query = names
+    query = _newer(query, rng, i)
+    exclude = None
+    r = rng.random()
+    if r < 0.15:
+        exclude = '"richard wagner" OR opéra OR bayreuth'
+    elif r < 0.3:
+        exclude = "wagner NOT NEAR/5 (groupe OR mercenaires) OR feed:feed7"
+    return Rule(f"r{i}", f"rule {i}", query, exclude,
+                "alert" if rng.random() < 0.1 else "digest")
+
+
 CLOCK = time.perf_counter
 
 
 def _timed_pass(rs: RuleSet, docs: list[Document]) -> tuple[float, int]:
     t = CLOCK()
-    found = sum(len(rs.match(d)) for d in docs)
+    found = sum(len(rs.match(d, FEEDS[i % len(FEEDS)], ("afrique",)))
+                for i, d in enumerate(docs))
     return CLOCK() - t, found
+
+
+FEEDS = [f"feed{i}" for i in range(20)]
 
 
 def baseline(docs: list[Document], nbytes: int) -> dict[str, float]:
@@ -195,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
     ap.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                     help="cpu: process time, steadier on a shared machine")
+    ap.add_argument("--ops", choices=("old", "new", "both"), default="old",
+                    help="operators of the generated rules (both: compare, same run)")
     args = ap.parse_args(argv)
     global CLOCK
     CLOCK = time.process_time if args.clock == "cpu" else time.perf_counter
@@ -206,24 +283,38 @@ def main(argv: list[str] | None = None) -> int:
     results = {"articles": len(docs), "mb": nbytes / 1e6, "clock": args.clock,
                "mean_kb": statistics.mean(len(d.body.encode()) for d in docs) / 1e3,
                "baseline_mb_s": baseline(docs, nbytes), "runs": []}
+    kinds = ["old", "new"] if args.ops == "both" else [args.ops]
     for n in (int(x) for x in args.rules.split(",")):
-        rules = make_rules(n, random.Random(args.seed + n))
-        t = time.perf_counter()
-        rs = RuleSet(rules)
-        compile_s = time.perf_counter() - t
-        cold, found = _timed_pass(rs, docs)
-        warm = min(_timed_pass(rs, docs)[0] for _ in range(args.passes))
-        results["runs"].append({
-            "rules": n, "compile_ms": compile_s * 1e3,
-            "cold_ms_per_article": cold * 1e3 / len(docs), "cold_mb_s": nbytes / cold / 1e6,
-            "ms_per_article": warm * 1e3 / len(docs), "mb_s": nbytes / warm / 1e6,
-            "matches_per_article": found / len(docs),
-        })
+        sets = {ops: RuleSet(make_rules(n, random.Random(args.seed + n), ops)) for ops in kinds}
+        for ops in kinds:  # compile times, then the passes: old and new interleaved
+            t = time.perf_counter()
+            RuleSet(sets[ops].rules)
+            compile_s = time.perf_counter() - t
+            cold, found = _timed_pass(sets[ops], docs)
+            results["runs"].append({
+                "rules": n, "ops": ops, "compile_ms": compile_s * 1e3,
+                "cold_ms_per_article": cold * 1e3 / len(docs),
+                "cold_mb_s": nbytes / cold / 1e6, "matches_per_article": found / len(docs),
+                "_warm": []})
+        for _ in range(args.passes):
+            for ops in kinds:
+                run = next(r for r in results["runs"] if r["rules"] == n and r["ops"] == ops)
+                run["_warm"].append(_timed_pass(sets[ops], docs)[0])
     runs = results["runs"]
-    if runs:
-        base = next((r for r in runs if r["rules"] == 100), runs[0])
+    for r in runs:
+        warm = min(r.pop("_warm"))
+        r["ms_per_article"] = warm * 1e3 / len(docs)
+        r["mb_s"] = nbytes / warm / 1e6
+    for ops in kinds:
+        mine = [r for r in runs if r["ops"] == ops]
+        base = next((r for r in mine if r["rules"] == 100), mine[0]) if mine else None
+        for r in mine:
+            r["cost_vs_100"] = r["ms_per_article"] / base["ms_per_article"] if base else 1.0
+    if args.ops == "both":
         for r in runs:
-            r["cost_vs_100"] = r["ms_per_article"] / base["ms_per_article"]
+            if r["ops"] == "new":
+                old = next(o for o in runs if o["rules"] == r["rules"] and o["ops"] == "old")
+                r["new_vs_old"] = r["ms_per_article"] / old["ms_per_article"]
 
     if args.json:
         json.dump(results, sys.stdout, indent=2)
@@ -233,12 +324,13 @@ def main(argv: list[str] | None = None) -> int:
           f"(mean body {results['mean_kb']:.1f} KB), {args.clock} clock")
     print("baselines, same text: " + ", ".join(
         f"{k} {v:.0f} MB/s" for k, v in results["baseline_mb_s"].items()))
-    print(f"{'rules':>6} {'compile ms':>10} {'cold MB/s':>10} {'ms/article':>11} {'MB/s':>7} "
-          f"{'x 100-rule':>10} {'matches/art':>11}")
+    print(f"{'rules':>6} {'ops':>4} {'compile ms':>10} {'cold MB/s':>10} {'ms/article':>11} "
+          f"{'MB/s':>7} {'x 100-rule':>10} {'matches/art':>11} {'new/old':>8}")
     for r in runs:
-        print(f"{r['rules']:>6} {r['compile_ms']:>10.1f} {r['cold_mb_s']:>10.1f} "
+        ratio = f"{r['new_vs_old']:>8.2f}" if "new_vs_old" in r else f"{'':>8}"
+        print(f"{r['rules']:>6} {r['ops']:>4} {r['compile_ms']:>10.1f} {r['cold_mb_s']:>10.1f} "
               f"{r['ms_per_article']:>11.3f} {r['mb_s']:>7.1f} {r['cost_vs_100']:>10.2f} "
-              f"{r['matches_per_article']:>11.2f}")
+              f"{r['matches_per_article']:>11.2f} {ratio}")
     return 0
 
 

@@ -75,3 +75,37 @@ def test_extraction_benchmark_runs_on_the_committed_pages(tmp_path: Path) -> Non
     # the same pages extract to the same text: F1 unchanged, CPU measured anew
     assert re.search(r"^wcxb\s+all\s+watchdesk\s+f1\s+[\d.]+\s+[\d.]+\s+\+0\.0000$",
                      compared.stdout, re.M), compared.stdout
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    return dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+
+
+@pytest.mark.timeout(120)
+def test_match_benchmark_compares_old_and_new_operators() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_match.py"), "--articles", "30",
+         "--rules", "10,100", "--ops", "both", "--passes", "1", "--json"],
+        capture_output=True, text=True, timeout=110, env=_env())
+    assert proc.returncode == 0, proc.stderr
+    runs = json.loads(proc.stdout)["runs"]
+    assert [(r["rules"], r["ops"]) for r in runs] == [(10, "old"), (10, "new"), (100, "old"),
+                                                      (100, "new")]
+    assert all(r["new_vs_old"] > 0 for r in runs if r["ops"] == "new")
+
+
+@pytest.mark.timeout(180)
+def test_search_benchmark_runs(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_search.py"), "--db",
+         str(tmp_path / "s.db"), "--articles", "300", "--runs", "1", "--beat", "0.2", "--json"],
+        capture_output=True, text=True, timeout=170, env=_env())
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["articles"] == 300 and len(result["queries"]) == 11
+    for q in result["queries"]:
+        assert q["hits"] <= q["candidates"] <= 300
+        assert q["search_cmd_s"] > 0 and q["rules_test_cmd_s"] > 0
+    assert any(q["hits"] for q in result["queries"])

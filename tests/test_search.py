@@ -30,9 +30,17 @@ def polled(settings: Settings) -> Settings:
 
 @pytest.mark.parametrize(("query", "fts"), [
     ("haftar", '"haftar"'),
-    ("libyen* AND NOT opera", '("libyen" *)'),
-    ('"africa corps" OR wagner', '("africa" OR "wagner")'),
-    ("haftar NEAR/5 moscou", '("haftar" AND "moscou")'),
+    ("libyen* AND NOT opera", '"libyen" *'),
+    # FTS5 NEAR with twice the distance (FTS counts an elided l' as a word) plus two
+    ('"africa corps" OR wagner', '(NEAR("africa" "corps", 6) OR "wagner")'),
+    ("haftar NEAR/5 moscou", 'NEAR("haftar" "moscou", 16)'),
+    ("haftar ONEAR/1 (moscou OR kremlin)",
+     '(NEAR("haftar" "moscou", 8) OR NEAR("haftar" "kremlin", 8))'),
+    ("wagner NOT NEAR/5 opera", '"wagner"'),
+    ("ATLEAST/3 (libye OR libyen*)", '("libye" OR "libyen" *)'),
+    ("lead:haftar AND lang:fr AND feed:rfi", '"haftar"'),       # filters: SQL, not FTS
+    ("case:ANL", '"anl"'),
+    ("~libyen", None),                # word forms need the vocabulary (a database)
     ("l'armée", '"armee"'),
     ("ليبيا OR libye", None),        # Arabic is folded differently by FTS: no narrowing
     ("NOT wagner", None),
@@ -43,7 +51,13 @@ def test_fts_prefilter_is_a_safe_superset(query: str, fts: str | None) -> None:
 
 
 QUERIES = ["haftar", "benghazi AND russe*", "délégation", "\"vice-ministre\"", "ingouchie",
-           "evkourov NEAR/3 iounous", "kaolack OR haftar", "l'ANL", "wagner AND NOT kaolack"]
+           "evkourov NEAR/3 iounous", "kaolack OR haftar", "l'ANL", "wagner AND NOT kaolack",
+           # rules-2: forms through the FTS vocabulary, NEAR groups, filters in SQL
+           "~délégation", "~russe AND ~libyen", "maréchal ONEAR/1 haftar",
+           "\"armée nationale libyenne\"", "wagner NOT NEAR/5 kaolack",
+           "ATLEAST/2 libyen*", "lead:benghazi", "case:ANL", "lang:fr AND haftar",
+           "feed:afrique AND kaolack", "tag:x OR haftar", "russie NOT feed:autre",
+           "site:127.0.0.1 AND haftar", "~семья OR haftar"]
 
 
 def test_search_with_index_equals_search_without(polled: Settings) -> None:
@@ -79,7 +93,11 @@ def test_rules_test_on_files(settings: Settings, tmp_path: Path) -> None:
                   "--file", str(page), *paths(settings))
     assert r.returncode == 0, r.stderr
     assert "[russie-libye] terms:" in r.stdout and "[haftar] terms: haftar" in r.stdout
-    assert "bayreuth.html" not in r.stdout  # "richard wagner" is excluded
+    # "richard wagner" is excluded: not a hit, but said so, with the exclusion terms found
+    assert "bayreuth.html: Bayreuth\n  [" not in r.stdout
+    assert ("  russie-libye: 1 match, 1 removed by the exclusion\n"
+            f'    excluded by "richard wagner", bayreuth: {page}: Bayreuth\n') in r.stdout
+    assert "  haftar: 1 match\n" in r.stdout
     q = watchdesk("rules", "test", "--query", "bayreuth", "--file", str(page), *paths(settings))
     assert "bayreuth.html: Bayreuth" in q.stdout
 
@@ -97,7 +115,7 @@ def test_rules_test_shows_what_an_edit_gains_and_loses(polled: Settings) -> None
                                                        "query: kaolack")
     candidate = edited.parent.parent / "candidate.yaml"
     candidate.write_text(text, encoding="utf-8")
-    r = watchdesk("rules", "test", str(candidate), *paths(polled))
+    r = watchdesk("rules", "test", str(candidate), "--replaces", str(edited), *paths(polled))
     assert r.returncode == 0, r.stderr
     assert "haftar: changed since the daemon loaded it: +1 gained, -1 lost, 0 kept" in r.stdout
     assert "  + Sénégal : les pluies arrivent tôt" in r.stdout

@@ -27,9 +27,12 @@ log = logging.getLogger("watchdesk")
 
 
 def rule_definition(rule: Rule) -> str:
-    """What is kept of a running rule (``rule_state.definition``)."""
-    return json.dumps({"id": rule.id, "title": rule.title, "query": rule.query,
-                       "exclude": rule.exclude, "priority": rule.priority,
+    """What is kept of a running rule (``rule_state.definition``): its queries with their
+    ``@lists`` written out, so the running version compiles again without the files."""
+    query = rule.compiled.expanded if rule.compiled else rule.query
+    exclude = rule.compiled_exclude.expanded if rule.compiled_exclude else rule.exclude
+    return json.dumps({"id": rule.id, "title": rule.title, "query": query,
+                       "exclude": exclude, "priority": rule.priority,
                        "feeds": list(rule.feeds), "enabled": rule.enabled,
                        "path": rule.path}, ensure_ascii=False)
 
@@ -84,7 +87,10 @@ class Watchdesk:
         fresh = [e for e in errors if str(e) not in self._logged_rule_errors]
         for e in fresh:
             log.error("rule file not applied, its previous version keeps running: %s", e)
-        self._logged_rule_errors = {str(e) for e in errors}
+        for w in self.rulebook.warnings:
+            if str(w) not in self._logged_rule_errors:
+                log.warning("rule file: %s", w)
+        self._logged_rule_errors = {str(e) for e in [*errors, *self.rulebook.warnings]}
         self.backfill_changed()
         return errors
 
@@ -120,7 +126,8 @@ class Watchdesk:
         for row in self.store.articles_since(since):
             checked += 1
             tags = json.loads(row["feed_tags"])
-            doc = Document(title=row["title"], summary=row["summary"], body=row["body"])
+            doc = Document(title=row["title"], summary=row["summary"], body=row["body"],
+                           lang=row["lang"], url=row["url"])
             ms = [to_record(m) for m in subset.match(doc, row["feed_name"], tags)]
             if ms:
                 found.append((row["id"], ms))

@@ -7,14 +7,14 @@ reported at once (``check_feeds``), so an analyst fixes them in one go.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ConfigError
 from .models import FeedConfig
-from .rules import RuleSet, load_rules
+from .rules import RuleBook, RuleSet
 from .yamlsource import YamlDocument, load_yaml, schema_errors
 
 MIN_INTERVAL = 60
@@ -137,20 +137,22 @@ class ConfigCheck:
     feeds: list[FeedConfig]
     rules: RuleSet | None           # None when the rules folder does not exist
     errors: list[ConfigError]
+    warnings: list[ConfigError] = field(default_factory=list)  # likely mistakes, still valid
 
 
 def check_config(feeds_path: str | Path, rules_dir: str | Path) -> ConfigCheck:
     """Every error in feeds.yaml and in the rule files: feeds.yaml first, then the rule files
     in name order; within a file, by line and column."""
     feeds, errors = check_feeds(feeds_path)
-    ruleset = None
+    ruleset, warnings = None, []
     if Path(rules_dir).is_dir():
-        ruleset, rule_errors = load_rules(rules_dir)
-        errors.extend(rule_errors)
+        book = RuleBook(rules_dir)
+        ruleset, warnings = book.ruleset, book.warnings
+        errors.extend(book.errors)
     else:
         errors.append(ConfigError(str(rules_dir), None, None,
                                   "rules folder not found (create it, or pass --rules DIR)"))
-    return ConfigCheck(feeds, ruleset, errors)
+    return ConfigCheck(feeds, ruleset, errors, warnings)
 
 
 def load_feeds(path: str | Path) -> list[FeedConfig]:

@@ -67,6 +67,7 @@ class ParsedFeed:
     is_feed: bool = True            # False: it was HTML or garbage
     html: bool = False              # not a feed, and it looked like an HTML page
     alternates: list[str] = field(default_factory=list)  # feed links found in an HTML page
+    language: str | None = None     # the feed's declared language (<language>, xml:lang)
 
 
 @dataclass

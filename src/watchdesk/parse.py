@@ -151,4 +151,5 @@ def parse_feed(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
             published_at=_iso(e.get("published_parsed") or e.get("updated_parsed")),
         ))
     return ParsedFeed(title=html_to_text(feed.get("title", "")) or None,
-                      link=feed.get("link"), entries=entries, ttl=_ttl(feed), bozo=bozo)
+                      link=feed.get("link"), entries=entries, ttl=_ttl(feed), bozo=bozo,
+                      language=(feed.get("language") or "").strip()[:35] or None)

@@ -38,6 +38,7 @@ from .errors import ContentError, ExtractError, FeedGone, FetchError
 from .fetch import PAGE_ACCEPT, Fetcher, Response
 from .models import ArticleWrite, Entry, FeedState, MatchRecord, ParsedFeed, PollResult
 from .rules import Document, RuleSet
+from .rules.language import article_language
 from .settings import Settings
 from .store import Store, iso
 from .urls import host_of
@@ -178,7 +179,8 @@ class Pipeline:
                 interval = result.poll_interval = plan.seconds
                 result.schedule_reason = plan.reason
                 page_errors: list[str] = []
-                writes = await self._articles(feed, entries, resp.url, page_errors)
+                writes = await self._articles(feed, entries, resp.url, page_errors,
+                                              parsed.language)
                 if page_errors:
                     warnings.append(f"{len(page_errors)} article page(s) not used, the feed's"
                                     f" text was stored instead; first: {page_errors[0]}")
@@ -222,7 +224,8 @@ class Pipeline:
         return resp, found
 
     async def _articles(self, feed: FeedState, entries: Sequence[Entry], base_url: str,
-                        page_errors: list[str]) -> list[ArticleWrite]:
+                        page_errors: list[str], feed_lang: str | None = None
+                        ) -> list[ArticleWrite]:
         ids, urls = identity.entry_keys(entries)
         decisions = identity.plan(entries, self.store.known_entries(feed.id, ids),
                                   self.store.articles_by_url(feed.id, urls))
@@ -230,11 +233,12 @@ class Pipeline:
         allowed = {host_of(feed.url), host_of(base_url)}
         # A feed's pages mostly share its host: no more in flight than the host allows.
         slot = asyncio.Semaphore(self.settings.per_host)
-        return list(await asyncio.gather(*(self._article(feed, d, allowed, slot, page_errors)
-                                           for d in todo)))
+        return list(await asyncio.gather(*(self._article(feed, d, allowed, slot, page_errors,
+                                                         feed_lang) for d in todo)))
 
     async def _article(self, feed: FeedState, d: identity.Decision, allowed: set[str],
-                       slot: asyncio.Semaphore, page_errors: list[str]) -> ArticleWrite:
+                       slot: asyncio.Semaphore, page_errors: list[str],
+                       feed_lang: str | None = None) -> ArticleWrite:
         e = d.entry
         w = ArticleWrite(action=d.action, identity=d.identity, entry_hash=d.entry_hash,
                          article_id=d.article_id, guid=e.guid, url=e.link,
@@ -266,7 +270,9 @@ class Pipeline:
             how = "summary"
         w.body, w.extraction = body, how
         w.content_hash = identity.content_hash(w.title, body or w.summary)
-        doc = Document(title=w.title, summary=w.summary, body=body)
+        # the page's declared language, else the feed's, else detected (rules: lang:, ~word)
+        w.lang = article_language(w.lang, feed_lang, w.title, w.summary, body)
+        doc = Document(title=w.title, summary=w.summary, body=body, lang=w.lang, url=w.url)
         w.matches = [to_record(m) for m in self.rules().match(doc, feed.name, feed.tags)]
         if d.action == "new" and w.matches:
             # Stories exist for the digest, which shows matched articles only: an article no

@@ -9,52 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .extract import decode_html, extract_page
-from .fetch import PAGE_ACCEPT, Fetcher
-from .parse import html_to_text
+from .prefilter import Vocabulary, fts_expression, prefilter
 from .rules import Document, Match, Query, Rule, RuleSet
-from .rules.query import And, Leaf, Near, Node, Not, Or
 from .settings import Settings
 from .store import Store
 from .urls import host_of
 
-# Words FTS5's unicode61 tokenizer (remove_diacritics 2) indexes exactly as our folding does:
-# plain ASCII letters and digits, and no ligature our folding expands (œ → oe, æ → ae, ß → ss).
-_FTS_SAFE = re.compile(r"^[a-z0-9]+$")
-_LIGATURE = re.compile(r"oe|ae|ss")  # œ, æ, ß: unicode61 keeps them whole
 
-
-def _fts(node: Node) -> str | None:
-    """An FTS5 expression true of every article that ``node`` matches, or None if there is no
-    safe one. Always a superset: a phrase becomes its first word, NEAR becomes AND, NOT and
-    words FTS would tokenise differently give no condition."""
-    if isinstance(node, Leaf):
-        term = node.seq[0]
-        if not _FTS_SAFE.match(term.text) or _LIGATURE.search(term.text):
-            return None
-        return f'"{term.text}"' + (" *" if term.prefix else "")
-    if isinstance(node, Not):
-        return None
-    if isinstance(node, Near):
-        parts = [_fts(node.left), _fts(node.right)]
-        kept = [p for p in parts if p]
-        return "(" + " AND ".join(kept) + ")" if kept else None
-    children = [_fts(c) for c in node.children]
-    if isinstance(node, Or):
-        return None if any(c is None for c in children) else "(" + " OR ".join(
-            c for c in children if c) + ")"
-    assert isinstance(node, And)
-    kept = [c for c in children if c]
-    return "(" + " AND ".join(kept) + ")" if kept else None
-
-
-def fts_prefilter(query: Query) -> str | None:
-    return _fts(query.root)
+def fts_prefilter(query: Query, vocab: Vocabulary | None = None) -> str | None:
+    """The FTS5 expression that narrows the articles ``query`` can match (see prefilter)."""
+    return fts_expression(query.root, vocab)
 
 
 @dataclass
@@ -77,27 +45,42 @@ class Hit:
 
 
 def stored_targets(store: Store, since: str, *, query: Query | None = None,
-                   limit: int | None = None) -> Iterator[Target]:
-    """Stored articles fetched since ``since``, newest first; FTS-narrowed when possible."""
-    expr = fts_prefilter(query) if query is not None else None
-    sql = ("SELECT a.id, a.title, a.summary, a.body, a.url, a.fetched_at, f.name AS feed,"
-           " f.tags FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.fetched_at >= ?")
+                   rules: Sequence[Rule] | None = None, limit: int | None = None
+                   ) -> Iterator[Target]:
+    """Stored articles fetched since ``since``, newest first; narrowed (see
+    :mod:`watchdesk.prefilter`) to what ``query`` or any of ``rules`` may match."""
+    roots = [query.root] if query is not None else [
+        r.compiled.root for r in rules or () if r.enabled and r.compiled is not None]
+    narrow = prefilter(roots, Vocabulary(store.conn)) if query is not None or rules else None
+    sql = ("SELECT a.id, a.title, a.summary, a.body, a.url, a.lang, a.fetched_at,"
+           " f.name AS feed, f.tags FROM articles a JOIN feeds f ON f.id = a.feed_id"
+           " WHERE a.fetched_at >= ?")
     params: list[object] = [since]
-    if expr:
-        sql += " AND a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
-        params.append(expr)
+    if narrow is not None:
+        sql += "".join(f" AND {cond}" for cond in narrow.sql)
+        params += narrow.params
     sql += " ORDER BY a.fetched_at DESC, a.id DESC"
     if limit:
         sql += f" LIMIT {int(limit)}"
     for r in store.conn.execute(sql, params):
         yield Target(label=r["title"] or r["url"] or f"article {r['id']}",
-                     doc=Document(r["title"], r["summary"], r["body"]), url=r["url"],
-                     article_id=r["id"], feed=r["feed"], tags=tuple(json.loads(r["tags"])),
-                     when=r["fetched_at"])
+                     doc=Document(r["title"], r["summary"], r["body"], r["lang"], r["url"]),
+                     url=r["url"], article_id=r["id"], feed=r["feed"],
+                     tags=tuple(json.loads(r["tags"])), when=r["fetched_at"])
+
+
+def count_stored(store: Store, since: str) -> int:
+    """How many articles were fetched since ``since`` (what a search or test looked at)."""
+    row = store.conn.execute("SELECT count(*) FROM articles WHERE fetched_at >= ?",
+                             (since,)).fetchone()
+    return int(row[0])
 
 
 def file_target(path: Path) -> Target:
     """A local HTML page (extracted like a fetched page) or a text file (title = first line)."""
+    from .extract import decode_html, extract_page  # trafilatura: only when a file is read
+    from .parse import html_to_text
+
     raw = path.read_bytes()
     head = raw[:2048].lower()
     if path.suffix.lower() in (".html", ".htm") or b"<html" in head or b"<!doctype" in head:
@@ -113,6 +96,9 @@ def file_target(path: Path) -> Target:
 def url_target(settings: Settings, url: str) -> Target:
     """A page fetched now, through the same bounded, guarded fetcher as the daemon (the host
     you typed is allowed, as a feed's own host is)."""
+
+    from .extract import extract_page
+    from .fetch import PAGE_ACCEPT, Fetcher
 
     async def go() -> Target:
         async with Fetcher(settings) as f:
@@ -138,12 +124,28 @@ def run_rules(rules: RuleSet, targets: Iterable[Target], *, respect_feeds: bool 
 
 
 def run_query(query: Query, targets: Iterable[Target]) -> list[Hit]:
+    """The hits of ``query`` among ``targets``, in their order."""
     hits = []
     for t in targets:
-        m = query.matches(t.doc)
+        m = query.matches(t.doc, t.feed, t.tags)
         if m is not None:
             hits.append(Hit(t, [m]))
     return hits
+
+
+def search_stored(query: Query, targets: Iterable[Target], limit: int) -> tuple[list[Hit], int]:
+    """The first ``limit`` hits, and how many more match: those are only tested (no terms,
+    no snippets), which is most of the cost of a match."""
+    hits: list[Hit] = []
+    more = 0
+    for t in targets:
+        if len(hits) < limit:
+            m = query.matches(t.doc, t.feed, t.tags)
+            if m is not None:
+                hits.append(Hit(t, [m]))
+        elif query.test(t.doc, t.feed, t.tags):
+            more += 1
+    return hits, more
 
 
 @dataclass

@@ -10,7 +10,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rules_data import RFI_TEXT
 
-from watchdesk.rules.text import analyse_chunk, chunk_layout, fold, raw_tokens, tokenize
+from watchdesk.rules.text import (
+    MIN_STEM_LETTERS,
+    analyse_chunk,
+    arabic_readings,
+    cased_tokens,
+    chunk_layout,
+    fold,
+    fold_case,
+    raw_tokens,
+    tokenize,
+)
 
 
 @pytest.mark.parametrize(("raw", "folded"), [
@@ -28,12 +38,86 @@ from watchdesk.rules.text import analyse_chunk, chunk_layout, fold, raw_tokens, 
     ("أفريقيا", "افريقيا"),                  # hamza on alef: NFKD + mark removal
     ("مكتبة", "مكتبه"),                      # teh marbuta -> heh
     ("Ливия", "ливия"),
+    ("Йемен", "йемен"),                     # й stays й (not и): its own letter
+    ("мой", "мой"),
+    ("ЙОШКАР", "йошкар"),
+    ("и\u0306", "й"),                         # decomposed й too
+    ("ёлка", "елка"),                        # ё is е
+    ("ЁЛКА", "елка"),
+    ("Пётр", "петр"),
     ("Łódź", "lodz"),
     ("٢٠٢٣", "2023"),                       # Arabic-Indic digits
     ("dé\u00adlé\u00adga\u00adtion", "delegation"),  # soft hyphens
+    ("dé\u200bléga\u200dtion\u2060", "delegation"),  # zero-width characters
+    ("Ægypte", "aegypte"),                   # æ -> ae
+    ("Søren", "soren"),                      # ø -> o
+    ("Đorđe", "dorde"),                      # đ -> d
+    ("Kırıkkale", "kirikkale"),              # dotless ı -> i
+    ("مصطفى", "مصطفي"),                      # alef maqsura -> yeh
+    ("إسرائيل", "اسراييل"),                  # hamza below alef, and on yeh
+    ("آمال", "امال"),                        # madda
+    ("۲۰۲۳", "2023"),                        # Eastern Arabic-Indic digits
+    ("한국", "한국"),                          # NFC at the end: Hangul recomposed
 ])
 def test_fold(raw: str, folded: str) -> None:
     assert fold(raw) == folded
+
+
+def test_short_i_is_not_i() -> None:
+    """The folding merged мой ("my") and мои ("mine"); no longer."""
+    assert fold("мой") != fold("мои")
+    assert fold("Йемен") != fold("Иемен")
+
+
+@pytest.mark.parametrize(("raw", "folded"), [
+    ("GUN", "GUN"),
+    ("ÉTAT", "ETAT"),                       # accents folded, capitals kept
+    ("Délégation", "Delegation"),
+    ("Œuvre", "OEuvre"),
+    ("ŁÓDŹ", "LODZ"),
+    ("ﬁn", "fin"),
+    ("Йемен", "Йемен"),
+    ("Пётр", "Петр"),
+    ("ليبـيا", "ليبيا"),
+])
+def test_fold_case(raw: str, folded: str) -> None:
+    assert fold_case(raw) == folded
+    assert fold(fold_case(raw)) == fold(raw)
+
+
+@pytest.mark.parametrize(("word", "readings"), [
+    ("وروسيا", ["روسيا"]),                    # wa- "and"
+    ("فروسيا", ["روسيا"]),                    # fa-
+    ("بروسيا", ["روسيا"]),                    # bi- "in"
+    ("لبنغازي", ["بنغازي"]),                  # li- "to"
+    ("كروسيا", ["روسيا"]),                    # ka- "like"
+    ("الجيش", ["جيش"]),                       # al- "the"
+    ("والجيش", ["جيش", "الجيش"]),             # and the; and + "the army"
+    ("بالجيش", ["جيش", "الجيش"]),
+    ("فالجيش", ["جيش", "الجيش"]),
+    ("كالجيش", ["جيش", "الجيش"]),
+    ("للجيش", ["جيش", "لجيش"]),               # li + al-, its alef not written
+    ("وللجيش", ["جيش", "لجيش", "للجيش"]),
+    ("وبنغازي", ["نغازي", "بنغازي"]),          # every split that leaves three letters
+    ("بن", []),                               # two letters: never split
+    ("لبن", []),                              # "milk" is not بن
+    ("وبن", []),
+    ("الله", []),                             # two letters would remain
+    ("ليبيا", ["يبيا"]),
+    ("روسيا", []),                            # no proclitic
+    ("russie", []),
+    ("", []),
+])
+def test_arabic_proclitic_readings(word: str, readings: list[str]) -> None:
+    assert sorted(arabic_readings(word)) == sorted(readings)
+    assert all(len(r) >= MIN_STEM_LETTERS for r in arabic_readings(word))
+
+
+def test_cased_tokens_follow_analyse_chunk() -> None:
+    for chunk in ("l’ANL", "Iounous-Bek", "(GUN),", "وروسيا", "ÉTAT-MAJOR"):
+        assert len(cased_tokens(chunk)) == len(analyse_chunk(chunk).tokens)
+    assert cased_tokens("l’ANL") == ("ANL",)
+    assert cased_tokens("Iounous-Bek") == ("Iounous", "Bek", None)
 
 
 def words(text: str) -> list[str]:
@@ -58,7 +142,12 @@ def words(text: str) -> list[str]:
     ("aujourd’hui", ["aujourd", "hui", "aujourdhui"]),
     # a non-elided apostrophe joins like a hyphen
     ("Haftar’s army", ["haftar", "s", "haftars", "army"]),
-    ("ليبيا وروسيا", ["ليبيا", "وروسيا"]),
+    # Arabic: a word with proclitics is followed by its readings without them
+    ("ليبيا وروسيا", ["ليبيا", "يبيا", "وروسيا", "روسيا"]),
+    # a piece that folds to nothing ends a compound, as in the folded text ("a--b")
+    ("a-\u00ad-b", ["a", "b"]),
+    ("0\u2010\u00ad\u20190", ["0", "0"]),
+    ("\u00ad-état-major", ["etat", "major", "etatmajor"]),
     ("", []),
     ("« — »", []),
 ])
@@ -130,9 +219,9 @@ def test_offsets_point_into_the_original_text(text: str) -> None:
         assert 0 <= t.start < t.end <= len(text)
         assert t.pos <= t.end_pos
         assert t.text == fold(t.text)
-        if not t.joined:
+        if not t.joined and not t.variant:
             assert fold(text[t.start:t.end]) == t.text
-    positions = [t.pos for t in toks if not t.joined]
+    positions = [t.pos for t in toks if not t.joined and not t.variant]
     assert positions == list(range(len(positions)))
 
 
@@ -152,7 +241,7 @@ def test_chunked_analysis_agrees_with_tokenize(text: str) -> None:
 
 @given(st.text())
 def test_chunk_layout_matches_token_offsets(text: str) -> None:
-    expected = [(t.start, t.end) for t in tokenize(text) if not t.joined]
+    expected = [(t.start, t.end) for t in tokenize(text) if not t.joined and not t.variant]
     got = []
     for m in re.finditer(r"\S+", text):
         got.extend((m.start() + a, m.start() + b) for a, b in chunk_layout(m.group()))

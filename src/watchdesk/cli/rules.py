@@ -5,15 +5,19 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..config import check_config
-from ..errors import StoreError
+from ..errors import ConfigError, StoreError
 from ..settings import Settings
 from ..store import Store
 from ._common import Since, cli, common, highlight_marks, since_iso, since_option
+
+if TYPE_CHECKING:
+    from ..rules import Query, Rule
+    from ..search import Target
 
 
 @cli.command()
@@ -22,17 +26,55 @@ def check(settings: Settings) -> None:
     """Validate feeds.yaml and the rule files; exit 1 on any error.
 
     Every mistake of every file is printed in one run, feeds.yaml first, then the rule files,
-    each by position, as FILE:LINE:COLUMN: what is wrong and what to write instead.
+    each by position, as FILE:LINE:COLUMN: what is wrong and what to write instead. Warnings
+    (likely mistakes that are valid, such as a lower-case `or` between two words) follow as
+    FILE:LINE:COLUMN: warning: … and do not fail the check.
     """
     result = check_config(settings.feeds, settings.rules)
     for e in result.errors:
         click.echo(str(e))
+    for w in result.warnings:
+        click.echo(str(w))
     if result.errors:
         click.echo(f"{len(result.errors)} error(s)", err=True)
         sys.exit(1)
     nrules = len(result.rules.rules) if result.rules else 0
+    warned = f", {len(result.warnings)} warning(s)" if result.warnings else ""
     click.echo(f"ok: {len(result.feeds)} feeds in {settings.feeds}, {nrules} rules in "
-               f"{settings.rules}")
+               f"{settings.rules}{warned}")
+
+
+def with_caret(e: ConfigError, text: str | None = None) -> str:
+    """``e`` followed by the line it points at and a caret under its column. ``text`` is
+    the query typed on the command line; otherwise the line is read from ``e.path``."""
+    if e.line is None or e.column is None:
+        return str(e)
+    if text is None:
+        try:
+            text = Path(e.path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return str(e)
+        lines = text.splitlines()
+    else:
+        lines = text.splitlines() or [""]
+        if e.line > len(lines):  # a query given on the command line counts lines from 1
+            return str(e)
+    if not 0 < e.line <= len(lines):
+        return str(e)
+    line = lines[e.line - 1]
+    pad = "".join("\t" if c == "\t" else " " for c in line[:e.column - 1])
+    return f"{e}\n  {line}\n  {pad}^"
+
+
+def _compile_cli(text: str, label: str, settings: Settings) -> Query:
+    """A query typed on the command line, with the rules folder's @lists."""
+    from ..rules import compile_query, load_lists
+
+    lists, broken = load_lists(settings.rules)
+    try:
+        return compile_query(text, path=label, lists=lists, broken_lists=broken)
+    except ConfigError as e:
+        raise click.ClickException(with_caret(e, text)) from e
 
 
 def _print_hits(hits: list[Any], as_json: bool, empty: str) -> None:
@@ -70,27 +112,66 @@ def _print_hits(hits: list[Any], as_json: bool, empty: str) -> None:
 def search(settings: Settings, query: str, since: Since, limit: int, as_json: bool) -> None:
     """Search stored articles with the rule query language.
 
-    QUERY is written as in a rule, e.g. 'haftar NEAR/8 (moscou OR russie OR russe*)'. The
-    full-text index narrows the candidates; the rule matcher decides, so a hit here is exactly
-    what a rule with this query would match.
+    QUERY is written as in a rule, e.g. 'haftar NEAR/8 (moscou OR russie OR russe*)', and may
+    use the @lists of the rules folder. The full-text index narrows the candidates; the rule
+    matcher decides, so a hit here is exactly what a rule with this query would match.
     """
-    from ..rules import compile_query
-    from ..search import run_query, stored_targets
+    from ..search import search_stored, stored_targets
 
-    q = compile_query(query, path="query")
+    q = _compile_cli(query, "query", settings)
     store = Store(settings.db, mode="read")
     try:
-        hits = run_query(q, stored_targets(store, since_iso(since), query=q))
+        hits, more = search_stored(q, stored_targets(store, since_iso(since), query=q), limit)
     finally:
         store.close()
-    _print_hits(hits[:limit], as_json, f"no article in the last {since} matches {query!r}")
-    if len(hits) > limit and not as_json:
-        click.echo(f"{len(hits) - limit} more matched: --limit {len(hits)} shows them all")
+    _print_hits(hits, as_json, f"no article in the last {since} matches {query!r}")
+    if more and not as_json:
+        click.echo(f"{more} more matched: --limit {limit + more} shows them all")
 
 
 @cli.group()
 def rules() -> None:
     """Try rules before the daemon runs them (see `watchdesk rules test --help`)."""
+
+
+def _tally(rules: list[Rule], targets: list[Target], respect_feeds: bool
+           ) -> tuple[list[Any], dict[str, int], dict[str, list[tuple[Target, tuple[str, ...]]]]]:
+    """Hits, matches per rule, and the articles each rule's exclusion removed (with the
+    exclusion terms that did it)."""
+    from ..rules import RuleSet
+    from ..search import Hit
+
+    rs = RuleSet(rules)
+    hits = []
+    counts = {r.id: 0 for r in rules if r.enabled}
+    excluded: dict[str, list[tuple[Target, tuple[str, ...]]]] = {}
+    for t in targets:
+        removed: list[tuple[str, tuple[str, ...]]] = []
+        ms = rs.match(t.doc, t.feed if respect_feeds else None, t.tags, excluded=removed)
+        for m in ms:
+            counts[m.rule_id] += 1
+        for rid, terms in removed:
+            excluded.setdefault(rid, []).append((t, terms))
+        if ms:
+            hits.append(Hit(t, ms))
+    return hits, counts, excluded
+
+
+def _print_tally(rules: list[Rule], counts: dict[str, int],
+                 excluded: dict[str, list[tuple[Target, tuple[str, ...]]]], n: int) -> None:
+    click.echo(f"\n{len(counts)} rule(s) tested on {n} article(s):")
+    for r in rules:
+        if r.id not in counts:
+            click.echo(f"  {r.id}: disabled, not tested")
+            continue
+        k, out = counts[r.id], excluded.get(r.id, [])
+        line = f"  {r.id}: {k} match{'es' if k != 1 else ''}"
+        if out:
+            line += f", {len(out)} removed by the exclusion"
+        click.echo(line)
+        for t, terms in out:
+            shown = ", ".join(f'"{x}"' if " " in x else x for x in terms)
+            click.echo(f"    excluded by {shown}: {t.label}")
 
 
 def _rules_test_store(settings: Settings, *, stored: bool) -> Store | None:
@@ -110,54 +191,91 @@ def _rules_test_store(settings: Settings, *, stored: bool) -> Store | None:
 @common
 @click.argument("target", required=False, type=click.Path(exists=True, path_type=Path))
 @click.option("--query", "query_text", default=None,
-              help="Test this query instead of rule files.")
+              help="Test this query instead of rule files (it may use the @lists).")
 @since_option("30d")
 @click.option("--file", "files", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="Match local files (HTML pages or text) instead of stored articles.")
 @click.option("--url", default=None, help="Fetch this page now and match it.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one array).")
+@click.option("--replaces", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="TARGET is a draft of this file of the rules folder: load "
+                                 "it in that file's place.")
 def rules_test(settings: Settings, target: Path | None, query_text: str | None, since: Since,
-               files: tuple[Path, ...], url: str | None, as_json: bool) -> None:
+               files: tuple[Path, ...], url: str | None, as_json: bool,
+               replaces: Path | None) -> None:
     """Run rules on stored articles, local files or a page, and show each hit.
 
-    TARGET is a rule file or a rules folder (default: the rules folder). Without --file or
-    --url, rules run on the articles stored since --since. When a rule in TARGET differs from
-    the version the daemon runs, what the edit gains and loses is shown too.
+    TARGET is a rule file or a rules folder (default: the rules folder). A file is loaded
+    with the rules folder exactly as the daemon would load it (its lists, ids unique across
+    files): every error is printed, and a rule the daemon would reject is not run. Without
+    --file or --url, rules run on the articles stored since --since. Then one line per rule
+    tested: its number of matches (0 included) and the articles its exclusion removed, with
+    the exclusion terms found. When a rule in TARGET differs from the version the daemon
+    runs, what the edit gains and loses is shown too: to try an edit of rules/libye.yaml
+    before saving it, write the draft elsewhere and run `rules test DRAFT --replaces
+    rules/libye.yaml`. Exit 1 when TARGET has an error.
     """
     from ..app import running_rules
-    from ..rules import RuleSet, compile_query, load_rule_file, load_rules
-    from ..search import compare, file_target, run_query, run_rules, stored_targets, url_target
+    from ..rules import RuleBook
+    from ..search import (
+        compare,
+        count_stored,
+        file_target,
+        run_query,
+        stored_targets,
+        url_target,
+    )
 
     store = _rules_test_store(settings, stored=not files and not url)
+    q = _compile_cli(query_text, "query", settings) if query_text else None
+    book = None
+    if q is None:
+        source = target or settings.rules
+        if source.is_dir():
+            book = RuleBook(source)
+            rule_list = list(book.ruleset.rules)
+        else:
+            folder = settings.rules if settings.rules.is_dir() else source.parent
+            book = RuleBook(folder, extra=[source], without=[replaces] if replaces else [])
+            rule_list = book.rules_of(source)
+        for e in book.errors:
+            click.echo(f"Error: {with_caret(e)}", err=True)
+        for w in book.warnings:
+            click.echo(str(w), err=True)
+    running = running_rules(store) if store is not None else {}
     if files:
         targets = [file_target(f) for f in files]
+        looked_at = len(targets)
     elif url:
         targets = [url_target(settings, url)]
+        looked_at = 1
     else:
         assert store is not None
-        targets = list(stored_targets(store, since_iso(since)))
-    if query_text:
-        q = compile_query(query_text, path="query")
-        _print_hits(run_query(q, targets), as_json, "no match")
+        wanted = rule_list + [running[r.id] for r in rule_list if r.id in running] \
+            if q is None else None
+        since_ts = since_iso(since)
+        targets = list(stored_targets(store, since_ts, query=q, rules=wanted))
+        looked_at = count_stored(store, since_ts)
+    if q is not None:
+        hits = run_query(q, targets)
+        _print_hits(hits, as_json, "no match")
+        if not as_json:
+            click.echo(f"\n--query: {len(hits)} match{'es' if len(hits) != 1 else ''} among "
+                       f"{looked_at} article(s)")
         return
-    source = target or settings.rules
-    if source.is_dir():
-        ruleset, errors = load_rules(source)
-        for e in errors:
-            click.echo(f"Error: {e}", err=True)
-        rule_list = list(ruleset.rules)
-    else:
-        rule_list = load_rule_file(source)
-    hits = run_rules(RuleSet(rule_list), targets, respect_feeds=not (files or url))
-    _print_hits(hits, as_json, f"no match among {len(targets)} article(s)")
-    if store is None or as_json:
-        return
-    for d in compare(rule_list, running_rules(store), targets):
-        click.echo(f"\n{d.rule_id}: changed since the daemon loaded it: +{len(d.gained)} "
-                   f"gained, -{len(d.lost)} lost, {d.kept} kept")
-        for t in d.gained:
-            click.echo(f"  + {t.label}")
-        for t in d.lost:
-            click.echo(f"  - {t.label}")
-
-
+    assert book is not None
+    hits, counts, excluded = _tally(rule_list, targets, respect_feeds=not (files or url))
+    _print_hits(hits, as_json, f"no match among {looked_at} article(s)")
+    if not as_json:
+        _print_tally(rule_list, counts, excluded, looked_at)
+    if store is not None and not as_json:
+        for d in compare(rule_list, running, targets):
+            click.echo(f"\n{d.rule_id}: changed since the daemon loaded it: +{len(d.gained)} "
+                       f"gained, -{len(d.lost)} lost, {d.kept} kept")
+            for t in d.gained:
+                click.echo(f"  + {t.label}")
+            for t in d.lost:
+                click.echo(f"  - {t.label}")
+    if target is not None and target.is_file() and any(
+            Path(e.path).resolve() == target.resolve() for e in book.errors):
+        sys.exit(1)

@@ -3,7 +3,8 @@
 Public API used by the rest of watchdesk (names and signatures of the contract kept; "added"
 marks what this implementation adds):
 
-    Document(title: str, summary: str, body: str)       # text to match, plain text
+    Document(title: str, summary: str, body: str, lang=None, url=None)
+        # text to match, plain text; lang and url (added) for the lang: and site: filters
     Snippet(text: str, spans: tuple[tuple[int, int], ...])
         # keyword in context; spans = highlighted [start, end) in text
         .highlighted(before="[", after="]") -> str                      # added
@@ -16,12 +17,16 @@ marks what this implementation adds):
     RuleSet(rules: Sequence[Rule])                       # compiles all rules together
         .rules -> tuple[Rule, ...]
         .match(doc: Document, feed_name: str | None = None,
-               feed_tags: Iterable[str] = ()) -> list[Match]
+               feed_tags: Iterable[str] = (), excluded: list | None = None) -> list[Match]
+        .explain(rule_id, doc, feed_name=None, feed_tags=()) -> Verdict   # added
         .get(rule_id) -> Rule | None
     compile_query(text: str, *, path: str = "<query>", line: int | None = None,
                   locate: Callable[[int], tuple[int, int]] | None = None) -> Query
         # raises RuleSyntaxError; locate (added) maps offsets to (line, column) in a file
-    Query.matches(doc) -> Match | None   (used by `watchdesk search` and `rules test --query`)
+        # lists (added): named fragments for @name; see rules.lists
+    Query.matches(doc, feed_name=None, feed_tags=()) -> Match | None
+        # used by `watchdesk search` and `rules test --query`
+    Query.warnings -> list[ConfigError]   # added: likely mistakes (lower-case or between words)
     load_rule_file(path) -> list[Rule]       # raises ConfigError (file, line, column, message)
     parse_rule_file(path) -> tuple[list[Rule], list[ConfigError]]   # added: all errors
     load_rules(directory) -> tuple[RuleSet, list[ConfigError]]
@@ -33,19 +38,24 @@ marks what this implementation adds):
         .changed_rule_ids -> frozenset[str]   # added: enabled rules new/changed by last reload
         .removed_rule_ids -> frozenset[str]   # added: rules no longer running (or disabled)
         .generation -> int                    # added: +1 each time .ruleset is replaced
+        .warnings -> list[ConfigError]        # added: lint (valid but likely mistakes)
+        .lists, .broken_lists                 # added: the folder's named lists
+    load_lists(directory) -> (lists, broken)  # added: for queries typed on the command line
 
-Module map: ``text`` (folding, tokens), ``query`` (the language and its parser; the semantics
-are in its docstring), ``nodes`` (its syntax tree), ``matcher`` (RuleSet: index, candidates),
-``scan`` (reading one document), ``tree`` (evaluating compiled queries), ``snippet`` (keyword
-in context), ``model`` (values), ``loader`` (YAML files, RuleBook).
+Module map: ``text`` (folding, tokens, Arabic proclitics), ``stem`` (word forms),
+``language`` (language tags, detection), ``lexer`` and ``query`` (the language and its parser;
+the semantics are in query's docstring), ``nodes`` (its syntax tree), ``matcher`` (RuleSet:
+index, candidates), ``scan`` (reading one document), ``tree`` (evaluating compiled queries),
+``snippet`` (keyword in context), ``model`` (values), ``lists`` (named lists), ``examples``
+(a rule's own examples), ``source`` (positions in YAML), ``loader`` (YAML files, RuleBook).
 """
 
-from .loader import RuleBook, load_rule_file, load_rules, parse_rule_file
+from .loader import RuleBook, load_lists, load_rule_file, load_rules, parse_rule_file
 from .matcher import RuleSet
 from .model import Document, Match, Rule, Snippet
 from .query import Query, compile_query
 
 __all__ = [
     "Document", "Match", "Query", "Rule", "RuleBook", "RuleSet", "Snippet", "compile_query",
-    "load_rule_file", "load_rules", "parse_rule_file",
+    "load_lists", "load_rule_file", "load_rules", "parse_rule_file",
 ]

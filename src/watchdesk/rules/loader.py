@@ -1,162 +1,177 @@
 """Rule files (``rules/*.yaml``, ``*.yml``) and the hot-reloading :class:`RuleBook`.
 
-A rule file holds ``rules:``, a list of rules (format: ``schemas/rules.schema.json`` and
+A rule file holds ``rules:``, a list of rules, and optionally ``lists:``, named query
+fragments shared by every file of the folder (format: ``schemas/rules.schema.json`` and
 ``docs/rules.md``). Every mistake is a :class:`ConfigError` with file, line and, where known,
-column: YAML syntax, schema violations (unknown key, wrong type, bad id), query syntax errors
-(pointing inside the query, also in folded ``>`` blocks) and duplicate ids, all of them in
-one pass (a file with a YAML syntax error reports that one: PyYAML reads no further). A file
-with any error contributes no rules; the other files still load.
+column, and all the mistakes of a file are reported together: YAML syntax, schema violations
+(unknown key, wrong type, bad id), query syntax errors (pointing inside the query, also in
+folded ``>`` blocks), a quoted phrase YAML unquoted, list errors (:mod:`.lists`), failing
+examples (:mod:`.examples`) and duplicate ids, all of them in one pass (a file with a YAML
+syntax error reports that one: PyYAML reads no further). A file with any error contributes no
+rules; the other files still load. Likely mistakes that are valid queries (lower-case ``or``
+between two words) are *warnings*: reported, not errors.
 
 :class:`RuleBook` keeps the rules of a directory up to date. Each ``reload()``:
 
-- reads every ``*.yaml``/``*.yml`` file (hidden files and editor back-ups skipped) and re-parses
-  those whose content hash changed. Content, not mtime, decides: rule files are small, and an
-  mtime can stay the same across two quick saves on coarse-grained file systems;
-- a file that is now broken keeps its last good rules running; its errors are in ``.errors``;
+- reads every ``*.yaml``/``*.yml`` file (hidden files and editor back-ups skipped); when any
+  content hash changed (content, not mtime, decides: rule files are small, and an mtime can
+  stay the same across two quick saves), every file is compiled again, since a list defined
+  in one file may be used in all of them;
+- a file that is now broken keeps its last good rules running; its errors are in ``.errors``.
+  Its lists are the last good ones too, when its new version cannot be read;
 - a removed file's rules go away; a missing directory is an error and changes nothing;
 - an id defined in two files: the rule already running keeps it, the newcomer is rejected
   (first file in name order wins when neither was running), with an error naming both places;
   a broken file's ids are checked too, so its duplicates show with its other mistakes;
 - ``.changed_rule_ids``: enabled rules that are new, or whose :attr:`Rule.version` changed
-  (what they match may differ), since the previous reload; on the first load, every enabled
-  rule. The daemon backfills these. ``.removed_rule_ids``: ids no longer running.
-  ``.generation`` grows by one each time ``.ruleset`` is replaced.
+  (what they match may differ: a list they use changed, for instance), since the previous
+  reload; on the first load, every enabled rule. The daemon backfills these.
+  ``.removed_rule_ids``: ids no longer running. ``.generation`` grows by one each time
+  ``.ruleset`` is replaced.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
 from ..yamlsource import YamlDocument, parse_yaml, read_text, schema_errors
+from .examples import check_examples
+from .lists import ListDef, ResolvedLists, resolve_lists
 from .matcher import RuleSet
 from .model import Rule
 from .query import Query, compile_query
+from .source import locator, quoted_phrase
 
-__all__ = ["RuleBook", "load_rule_file", "load_rules", "parse_rule_file"]
+__all__ = ["RuleBook", "load_lists", "load_rule_file", "load_rules", "parse_rule_file"]
 
 SCHEMA = "rules.schema.json"
 SUFFIXES = (".yaml", ".yml")
+JsonPath = tuple[str | int, ...]
 
 
-def _locator(lines: list[str], line: int | None, col: int | None,
-             value: str) -> Callable[[int], tuple[int, int]] | None:
-    """Map an offset in a YAML string ``value`` to (line, column) in the file.
+@dataclass
+class _Source:
+    """A rule file read and checked against the schema (stage 1), with its list definitions."""
 
-    Exact for one-line and block (``>``, ``|``) values written plainly; approximate (right
-    line, column within a few characters) for quoted values with escapes.
-    """
-    if line is None or col is None or line > len(lines):
-        return None
-    head = lines[line - 1][col - 1:]
-    segments: list[tuple[int, int, int]] = []  # (offset in value, line, column)
-    if head[:1] in (">", "|"):
-        indent = None
-        for ln in range(line + 1, len(lines) + 1):
-            text = lines[ln - 1]
-            if not text.strip():
-                continue
-            lead = len(text) - len(text.lstrip(" "))
-            if indent is None:
-                indent = lead
-            elif lead < indent:
-                break
-            segments.append((0, ln, indent + 1))
-    else:
-        quoted = head[:1] in ("'", '"')
-        segments.append((0, line, col + (1 if quoted else 0)))
-        for ln in range(line + 1, len(lines) + 1):
-            text = lines[ln - 1]
-            if not text.strip():
-                continue
-            segments.append((0, ln, len(text) - len(text.lstrip()) + 1))
-    # give each segment its offset in the value: lines are joined by one character
-    offset, placed = 0, []
-    for _, ln, c in segments:
-        if offset > len(value):
-            break
-        placed.append((offset, ln, c))
-        offset += len(lines[ln - 1].rstrip()) - (c - 1) + 1
-    if not placed:
-        return None
-
-    def locate(off: int) -> tuple[int, int]:
-        best = placed[0]
-        for seg in placed:
-            if seg[0] <= off:
-                best = seg
-        return best[1], best[2] + off - best[0]
-
-    return locate
+    path: str
+    doc: YamlDocument | None = None
+    lines: list[str] = field(default_factory=list)
+    errors: list[ConfigError] = field(default_factory=list)
+    lists: dict[str, ListDef] = field(default_factory=dict)
 
 
 @dataclass
 class _Parsed:
     rules: list[Rule] = field(default_factory=list)
     errors: list[ConfigError] = field(default_factory=list)
+    warnings: list[ConfigError] = field(default_factory=list)
     id_marks: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
+    lists: dict[str, ListDef] = field(default_factory=dict)
 
 
-def _compile(doc: YamlDocument, lines: list[str], where: tuple[str | int, ...],
-             text: str, errors: list[ConfigError]) -> Query | None:
-    line, col = doc.locate(where)
+def _read_source(text: str, path: str) -> _Source:
+    src = _Source(path)
     try:
-        return compile_query(text, path=doc.path, line=line,
-                             locate=_locator(lines, line, col, text))
+        src.doc = parse_yaml(text, path)
     except ConfigError as e:
-        errors.append(e)
-        return None
+        src.errors.append(e)
+        return src
+    src.lines = text.splitlines()
+    if src.doc.data is None:  # an empty file: no rules, not an error
+        return src
+    src.errors.extend(schema_errors(src.doc, SCHEMA))
+    data = src.doc.data
+    lists = data.get("lists") if isinstance(data, dict) else None
+    for name, value in (lists.items() if isinstance(lists, dict) else ()):
+        if not isinstance(value, str) or not value.strip() or not src.doc.is_valid(
+                ("lists", name)):
+            continue  # the schema reported it
+        line, col = src.doc.locate(("lists", name))
+        fix = quoted_phrase(src.lines, line, col, value, name)
+        if fix:
+            src.errors.append(ConfigError(path, line, col, fix))
+        key_line, key_col = src.doc.key_marks.get(("lists", name), (line, col))
+        src.lists[name] = ListDef(name, value, path, key_line, key_col,
+                                  locator(src.lines, line, col, value))
+    return src
 
 
-def _parse_text(text: str, path: str) -> _Parsed:
-    out = _Parsed()
+def _compile(src: _Source, where: JsonPath, text: str, key: str, lists: ResolvedLists,
+             out: _Parsed) -> Query | None:
+    assert src.doc is not None
+    line, col = src.doc.locate(where)
+    fix = quoted_phrase(src.lines, line, col, text, key)
+    if fix:
+        out.errors.append(ConfigError(src.path, line, col, fix))
     try:
-        doc = parse_yaml(text, path)
+        q = compile_query(text, path=src.path, line=line,
+                          locate=locator(src.lines, line, col, text), lists=lists.lists,
+                          broken_lists=lists.broken)
     except ConfigError as e:
         out.errors.append(e)
-        return out
-    if doc.data is None:  # an empty file: no rules, not an error
-        return out
-    out.errors.extend(schema_errors(doc, SCHEMA))
-    lines = text.splitlines()
+        return None
+    out.warnings.extend(q.warnings)
+    return q
+
+
+def _compile_source(src: _Source, lists: ResolvedLists) -> _Parsed:
+    """Stage 2: compile the rules of a file against the folder's lists, check examples."""
+    out = _Parsed(errors=list(src.errors) + lists.errors.get(src.path, []),
+                  warnings=list(lists.warnings.get(src.path, [])), lists=dict(src.lists))
+    data = src.doc.data if src.doc is not None else None
+    items = data.get("rules") if isinstance(data, dict) else None
     seen: dict[str, int | None] = {}
-    items = doc.data.get("rules") if isinstance(doc.data, dict) else None
-    for i, item in enumerate(items if isinstance(items, list) else []):
-        base: tuple[str | int, ...] = ("rules", i)
+    with_examples: list[tuple[Rule, Any, JsonPath]] = []
+    for i, item in enumerate(items if isinstance(items, list) else ()):
+        base: JsonPath = ("rules", i)
         if not isinstance(item, dict):
-            continue
+            continue  # the schema reported it
+        assert src.doc is not None
+        doc = src.doc
         # every check runs on every value the schema let through: all mistakes at once
-        rid = item.get("id") if doc.is_valid((*base, "id")) else None
+        value = item.get("id") if doc.is_valid((*base, "id")) else None
+        rid = value if isinstance(value, str) else None
         id_line, id_col = doc.locate((*base, "id"))
-        if isinstance(rid, str) and rid in seen:
-            out.errors.append(ConfigError(path, id_line, id_col,
+        duplicate = rid is not None and rid in seen
+        if rid is not None and duplicate:
+            out.errors.append(ConfigError(src.path, id_line, id_col,
                                           f"duplicate rule id {rid!r}: already used at line "
                                           f"{seen[rid]}; give one of them another id"))
-        elif isinstance(rid, str):
+        elif rid is not None:
             seen[rid] = id_line
             out.id_marks[rid] = (id_line, id_col)
-        query = exclude = None
-        if isinstance(item.get("query"), str) and doc.is_valid((*base, "query")):
-            query = _compile(doc, lines, (*base, "query"), item["query"], out.errors)
-        if isinstance(item.get("exclude"), str) and item["exclude"] and \
-                doc.is_valid((*base, "exclude")):
-            exclude = _compile(doc, lines, (*base, "exclude"), item["exclude"], out.errors)
-        if query is None or (item.get("exclude") and exclude is None) or \
-                not doc.is_valid(base):
+        queries: dict[str, Query | None] = {}
+        for key in ("query", "exclude"):
+            text = item.get(key)
+            if isinstance(text, str) and text.strip() and doc.is_valid((*base, key)):
+                queries[key] = _compile(src, (*base, key), text, key, lists, out)
+        if duplicate or rid is None or queries.get("query") is None or (
+                "exclude" in queries and not queries["exclude"]) or not doc.is_valid(base):
             continue
-        out.rules.append(_rule(item, path, doc.locate(base)[0], query, exclude))
+        try:
+            rule = _rule(item, src.path, src.doc.locate(base)[0], queries["query"],
+                         queries.get("exclude"))
+        except (TypeError, ValueError):
+            continue  # a wrong type or value the schema reported
+        out.rules.append(rule)
+        if isinstance(item.get("examples"), dict) and doc.is_valid((*base, "examples")):
+            with_examples.append((rule, item["examples"], base))
+    if with_examples:
+        assert src.doc is not None
+        out.errors.extend(check_examples(with_examples, src.path, src.doc.locate))
     if out.errors:
         out.rules = []
-    out.errors.sort(key=lambda e: (e.line or 0, e.column or 0))
     return out
 
 
-def _rule(item: dict[str, Any], path: str, line: int | None, query: Query,
+def _rule(item: dict[str, Any], path: str, line: int | None, query: Query | None,
           exclude: Query | None) -> Rule:
+    assert query is not None
     return Rule(
         id=item["id"], title=item.get("title") or item["id"], query=item["query"],
         exclude=item.get("exclude") or None, priority=item.get("priority", "digest"),
@@ -170,15 +185,22 @@ def _read(path: Path) -> str:
     return read_text(path)
 
 
+def _parse_text(text: str, path: str) -> _Parsed:
+    """One file on its own (its lists only)."""
+    src = _read_source(text, path)
+    return _compile_source(src, resolve_lists([(path, src.lists)]))
+
+
 def parse_rule_file(path: str | Path) -> tuple[list[Rule], list[ConfigError]]:
-    """The rules of one file and all its errors (no rules at all if there is any error)."""
+    """The rules of one file and all its errors (no rules at all if there is any error).
+    The file is read on its own: its ``@lists`` must be defined in it."""
     p = Path(path)
     try:
         text = _read(p)
     except ConfigError as e:
         return [], [e]
     parsed = _parse_text(text, str(p))
-    return parsed.rules, parsed.errors
+    return parsed.rules, _sorted(parsed.errors)
 
 
 def load_rule_file(path: str | Path) -> list[Rule]:
@@ -195,11 +217,33 @@ def load_rules(directory: str | Path) -> tuple[RuleSet, list[ConfigError]]:
     return book.ruleset, book.errors
 
 
+def load_lists(directory: str | Path | None) -> tuple[dict[str, ListDef], dict[str, str]]:
+    """The named lists of a rules folder (for queries typed on the command line): the valid
+    definitions and the broken ones (name -> where the error is). No folder: none."""
+    if directory is None or not Path(directory).is_dir():
+        return {}, {}
+    sources = []
+    for p in _rule_files(Path(directory)):
+        try:
+            sources.append(_read_source(_read(p), str(p)))
+        except ConfigError:
+            continue
+    resolved = resolve_lists((s.path, s.lists) for s in sources)
+    return resolved.lists, resolved.broken
+
+
+def _sorted(errors: Iterable[ConfigError]) -> list[ConfigError]:
+    """Sorted by place, each once."""
+    unique = {(e.path, e.line, e.column, e.message): e for e in errors}
+    return sorted(unique.values(), key=lambda e: (e.path, e.line or 0, e.column or 0))
+
+
 @dataclass
 class _FileState:
     digest: str
     good: _Parsed  # last version without errors (empty if there never was one)
     errors: list[ConfigError]
+    warnings: list[ConfigError] = field(default_factory=list)
     ids: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)  # if broken
 
 
@@ -217,17 +261,33 @@ def _rule_files(directory: Path) -> list[Path]:
 
 
 class RuleBook:
-    """The rules of a directory, reloaded on demand (see the module docstring)."""
+    """The rules of a directory, reloaded on demand (see the module docstring).
 
-    def __init__(self, directory: str | Path) -> None:
+    ``extra`` files are loaded as if they were in the directory (``rules test FILE`` on a
+    draft kept elsewhere): same lists, same duplicate checks, same errors. ``without`` files
+    of the directory are left out (the draft replaces them).
+    """
+
+    def __init__(self, directory: str | Path, extra: Iterable[str | Path] = (),
+                 without: Iterable[str | Path] = ()) -> None:
         self.directory = Path(directory)
+        self.extra = [Path(p) for p in extra]
+        self.without = {Path(p).resolve() for p in without}
         self.ruleset = RuleSet()
         self.errors: list[ConfigError] = []
+        self.warnings: list[ConfigError] = []
+        self.lists: Mapping[str, ListDef] = {}
+        self.broken_lists: Mapping[str, str] = {}
         self.changed_rule_ids: frozenset[str] = frozenset()
         self.removed_rule_ids: frozenset[str] = frozenset()
         self.generation = 0
         self._files: dict[Path, _FileState] = {}
         self.reload()
+
+    def _paths(self) -> list[Path]:
+        paths = [p for p in _rule_files(self.directory) if p.resolve() not in self.without]
+        known = {p.resolve() for p in paths}
+        return paths + [p for p in self.extra if p.resolve() not in known]
 
     def reload(self) -> list[ConfigError]:
         """Re-read the directory; return (and keep in ``.errors``) every current error."""
@@ -237,25 +297,43 @@ class RuleBook:
                                        "(the rules loaded before keep running)")]
             self.changed_rule_ids = self.removed_rule_ids = frozenset()
             return self.errors
-        files: dict[Path, _FileState] = {}
-        for p in _rule_files(self.directory):
-            old = self._files.get(p)
+        texts: dict[Path, str | ConfigError] = {}
+        for p in self._paths():
             try:
-                text = _read(p)
+                texts[p] = _read(p)
             except ConfigError as e:
-                files[p] = _FileState("", old.good if old else _Parsed(), [e])
+                texts[p] = e
+        digests = {p: hashlib.sha256(t.encode()).hexdigest() if isinstance(t, str) else ""
+                   for p, t in texts.items()}
+        if self._files and digests == {p: st.digest for p, st in self._files.items()} \
+                and all(isinstance(t, str) for t in texts.values()):
+            self.changed_rule_ids = self.removed_rule_ids = frozenset()
+            return self.errors
+        sources = {p: _read_source(t, str(p)) for p, t in texts.items() if isinstance(t, str)}
+        old = self._files
+
+        def lists_of(p: Path) -> dict[str, ListDef]:
+            src = sources.get(p)
+            if src is not None and src.doc is not None and not src.errors:
+                return src.lists
+            return old[p].good.lists if p in old else {}
+
+        resolved = resolve_lists((str(p), lists_of(p)) for p in texts)
+        self.lists, self.broken_lists = resolved.lists, resolved.broken
+        files: dict[Path, _FileState] = {}
+        for p, t in texts.items():
+            good = old[p].good if p in old else _Parsed()
+            if isinstance(t, ConfigError):
+                files[p] = _FileState("", good, [t])
                 continue
-            digest = hashlib.sha256(text.encode()).hexdigest()
-            if old is not None and old.digest == digest:
-                files[p] = old
-                continue
-            parsed = _parse_text(text, str(p))
+            parsed = _compile_source(sources[p], resolved)
             if parsed.errors:
-                files[p] = _FileState(digest, old.good if old else _Parsed(), parsed.errors,
+                files[p] = _FileState(digests[p], good, parsed.errors, parsed.warnings,
                                       parsed.id_marks)
             else:
-                files[p] = _FileState(digest, parsed, [])
+                files[p] = _FileState(digests[p], parsed, [], parsed.warnings)
         self._files = files
+        self.warnings = _sorted(w for st in files.values() for w in st.warnings)
         self._assemble()
         return self.errors
 
@@ -283,8 +361,8 @@ class RuleBook:
                 if rid in winners and winners[rid][0] != p:
                     dup_errors.append(_duplicate(p, line, col, rid, winners[rid][1]))
         rules = [r for st in self._files.values() for r in st.good.rules if id(r) in accepted]
-        errors = [e for st in self._files.values() for e in st.errors] + dup_errors
-        self.errors = sorted(errors, key=lambda e: (e.path, e.line or 0, e.column or 0))
+        self.errors = _sorted([e for st in self._files.values() for e in st.errors]
+                              + dup_errors)
         if [id(r) for r in rules] != [id(r) for r in self.ruleset.rules]:
             old = {r.id: r.version for r in self.ruleset.rules if r.enabled}
             new = {r.id: r.version for r in rules if r.enabled}
@@ -294,3 +372,8 @@ class RuleBook:
             self.generation += 1
         else:
             self.changed_rule_ids = self.removed_rule_ids = frozenset()
+
+    def rules_of(self, path: str | Path) -> list[Rule]:
+        """The rules running from one file (after the duplicate-id checks)."""
+        want = Path(path).resolve()
+        return [r for r in self.ruleset.rules if Path(r.path).resolve() == want]

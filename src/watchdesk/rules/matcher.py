@@ -6,8 +6,12 @@ the number of rules):
 1. Each field is split on whitespace (``str.split``). The distinct chunks, minus those known
    to hold no term and take one position (a set difference, in C), are looked up in a
    per-RuleSet cache giving their number of word positions and the query terms they contain
-   (exact words via a dict, prefixes via a dict per prefix length). A cache miss folds and
-   tokenises the chunk (:mod:`.text`); news text repeats its chunks, so misses are rare.
+   (exact words via a dict, prefixes via a dict per prefix length, word forms ``~x`` via a
+   dict of (language, stem), case-sensitive words via their folded form then their capitals).
+   A cache miss folds and tokenises the chunk (:mod:`.text`) and stems its words
+   (:mod:`.stem`); news text repeats its chunks, so misses are rare. When rules stem Latin
+   words, what a chunk holds depends on the article's language (French, English, or both
+   when unknown): there is one cache per such *mode*.
 2. Each rule has up to 30 *required groups* of terms (a necessary condition derived from its
    query: ``(a OR b) AND c`` needs one of {a, b} and {c}; a phrase counts as its longest
    word). Posting lists from term to (rule, group) mark the groups the present terms
@@ -16,34 +20,71 @@ the number of rules):
 3. A candidate's boolean tree (:mod:`.tree`) is evaluated on term presence per field. Word
    positions are computed only when needed (phrases, NEAR, the hits of a match) and only for
    the terms needed (:mod:`.scan`).
+   Filters (``lang:``, ``feed:``, ``tag:``, ``site:``) are evaluated there too, from the
+   article's metadata; they need no term and never make a rule a candidate on their own.
 4. For a match, hits are mapped back to character offsets for the snippets (:mod:`.snippet`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
+from .language import primary
 from .model import Document, Match, Rule
-from .query import And, Leaf, Near, Node, Or, Term, leaves
+from .nodes import LEAD, And, AtLeast, Leaf, Meta, Near, Node, NotNear, Or, Term, leaves
 from .scan import FIELD_BITS, PLAIN, ChunkHits, Scan
-from .snippet import make_snippet
-from .text import analyse_chunk
-from .tree import AndNode, CNode, LeafNode, NearNode, NotNode, OrNode, Positional, required
+from .snippet import WIDTH, make_snippet
+from .stem import stem_keys, term_keys
+from .text import analyse_chunk, cased_tokens, script_of
+from .tree import (
+    AndNode,
+    AtLeastNode,
+    CNode,
+    LeafNode,
+    MetaNode,
+    NearNode,
+    NotNearNode,
+    NotNode,
+    OrNode,
+    Positional,
+    required,
+)
 
-__all__ = ["RuleSet"]
+__all__ = ["RuleSet", "Verdict"]
 
 MAX_GROUPS = 30
 CACHE_LIMIT = 300_000
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """Why one rule does or does not match one document (for examples and ``rules test``).
+
+    ``match``: the match, or None. ``excluded_by``: the exclusion's terms when the query
+    matched but the exclusion removed the article. ``found``/``missing``: the query's terms
+    (and filters) that are / are not true of the document, in query order.
+    """
+
+    rule_id: str
+    match: Match | None
+    excluded_by: tuple[str, ...]
+    found: tuple[str, ...]
+    missing: tuple[str, ...]
+    feed_skipped: bool = False
+
+
 class _Compiled:
-    __slots__ = ("exclude", "feeds", "full", "labels", "order", "root", "rule")
+    __slots__ = ("exclude", "exclude_labels", "feeds", "full", "labels", "leaf_nodes",
+                 "order", "root", "rule")
 
     def __init__(self, rule: Rule, order: int, root: CNode, exclude: CNode | None,
-                 labels: dict[int, str]) -> None:
+                 labels: dict[int, str], exclude_labels: dict[int, str],
+                 leaf_nodes: list[tuple[str, CNode]]) -> None:
         self.rule, self.order, self.root, self.exclude = rule, order, root, exclude
-        self.labels = labels
+        self.labels, self.exclude_labels = labels, exclude_labels
+        self.leaf_nodes = leaf_nodes
         self.feeds = frozenset(rule.feeds)
         self.full = 0
 
@@ -58,11 +99,18 @@ class RuleSet:
             if r.id in self._by_id:
                 raise ValueError(f"duplicate rule id {r.id!r}")
             self._by_id[r.id] = r
+        self._natoms = 0
         self._exact: dict[str, int] = {}
         self._prefix: dict[str, int] = {}
         self._prefix_lengths: list[int] = []
-        self._cache: dict[str, ChunkHits] = {}  # chunks with terms or not one position
-        self._plain: set[str] = set()  # chunks of one position and no term
+        self._stem_atoms: dict[frozenset[tuple[str, str]], int] = {}
+        self._stems: dict[tuple[str, str], list[int]] = {}
+        self._latin_stems = False
+        self._case_atoms: dict[str, int] = {}
+        self._case: dict[str, list[tuple[str, int]]] = {}
+        self.uses_lead = False
+        # per mode: chunks with terms or not one position; chunks of one position, no term
+        self._tables: dict[str, tuple[dict[str, ChunkHits], set[str]]] = {}
         self._postings: dict[int, list[tuple[int, int]]] = {}
         self._always: list[int] = []
         self._compiled: list[_Compiled] = []
@@ -78,34 +126,73 @@ class RuleSet:
         return self._by_id.get(rule_id)
 
     # -- compiling
+    def _new_atom(self) -> int:
+        self._natoms += 1
+        return self._natoms - 1
+
     def _atom(self, term: Term) -> int:
+        if term.stem:
+            keys = frozenset(term_keys(term.text))
+            a = self._stem_atoms.get(keys)
+            if a is None:
+                a = self._stem_atoms[keys] = self._new_atom()
+                for key in keys:
+                    self._stems.setdefault(key, []).append(a)
+                    self._latin_stems |= key[0] != "ru"
+            return a
+        if term.case is not None:
+            a = self._case_atoms.get(term.case)
+            if a is None:
+                a = self._case_atoms[term.case] = self._new_atom()
+                self._case.setdefault(term.text, []).append((term.case, a))
+            return a
         table = self._prefix if term.prefix else self._exact
         a = table.get(term.text)
         if a is None:
-            a = table[term.text] = len(self._exact) + len(self._prefix)
+            a = table[term.text] = self._new_atom()
             if term.prefix and len(term.text) not in self._prefix_lengths:
                 self._prefix_lengths.append(len(term.text))
         return a
 
-    def _build(self, node: Node) -> CNode:
+    def _build(self, node: Node, found: list[tuple[str, CNode]]) -> CNode:
         if isinstance(node, Leaf):
-            return LeafNode(node, tuple(self._atom(t) for t in node.seq))
+            self.uses_lead |= bool(node.fields & LEAD)
+            leaf = LeafNode(node, tuple(self._atom(t) for t in node.seq))
+            found.append((node.label, leaf))
+            return leaf
+        if isinstance(node, Meta):
+            meta = MetaNode(node)
+            found.append((node.label, meta))
+            return meta
         if isinstance(node, Near):
-            return NearNode(self._build(node.left), self._build(node.right), node.distance)
+            return NearNode(self._build(node.left, found), self._build(node.right, found),
+                            node.distance, node.ordered)
+        if isinstance(node, NotNear):
+            return NotNearNode(self._build(node.left, found), self._build(node.right, found),
+                               node.distance)
+        if isinstance(node, AtLeast):
+            child = self._build(node.child, found)
+            assert isinstance(child, Positional)
+            return AtLeastNode(child, node.count)
         if isinstance(node, Or):
-            kids = [self._build(c) for c in node.children]
+            kids = [self._build(c, found) for c in node.children]
             return OrNode(kids, all(isinstance(k, Positional) for k in kids))
         if isinstance(node, And):
-            return AndNode([self._build(c) for c in node.children])
-        return NotNode(self._build(node.child))
+            return AndNode([self._build(c, found) for c in node.children])
+        return NotNode(self._build(node.child, found))
 
     def _add(self, rule: Rule) -> None:
         assert rule.compiled is not None
         order = len(self._compiled)
-        root = self._build(rule.compiled.root)
-        exclude = self._build(rule.compiled_exclude.root) if rule.compiled_exclude else None
+        leaf_nodes: list[tuple[str, CNode]] = []
+        root = self._build(rule.compiled.root, leaf_nodes)
+        exclude = exclude_labels = None
+        if rule.compiled_exclude:
+            exclude = self._build(rule.compiled_exclude.root, [])
+            exclude_labels = {leaf.index: leaf.label
+                              for leaf in leaves(rule.compiled_exclude.root)}
         labels = {leaf.index: leaf.label for leaf in leaves(rule.compiled.root)}
-        c = _Compiled(rule, order, root, exclude, labels)
+        c = _Compiled(rule, order, root, exclude, labels, exclude_labels or {}, leaf_nodes)
         self._compiled.append(c)
         groups = sorted(set(required(root)), key=len)[:MAX_GROUPS]
         if not groups:
@@ -119,11 +206,28 @@ class RuleSet:
             self._postings.setdefault(a, []).append((order, bits))
         c.full = (1 << len(groups)) - 1
 
-    def _chunk_hits(self, chunk: str) -> ChunkHits:
+    # -- reading documents
+    def mode_for(self, d: Scan) -> str:
+        """How Latin words are stemmed in this document: "" (no rule stems them), "fr",
+        "en", or "*" (both: language unknown or another one)."""
+        if not self._latin_stems:
+            return ""
+        lang = primary(d.lang)
+        return lang if lang in ("fr", "en") else "*"
+
+    def tables(self, mode: str) -> tuple[dict[str, ChunkHits], set[str]]:
+        got = self._tables.get(mode)
+        if got is None:
+            got = self._tables[mode] = ({}, set())
+        return got
+
+    def chunk_hits(self, chunk: str, mode: str) -> ChunkHits:
+        """The terms of one chunk, read in ``mode``; remembered in that mode's tables."""
         info = analyse_chunk(chunk)
         hits: list[tuple[int, int, int]] = []
-        exact, prefix = self._exact, self._prefix
-        for text, s, e in info.tokens:
+        exact, prefix, stems, case = self._exact, self._prefix, self._stems, self._case
+        cased: tuple[str | None, ...] | None = None
+        for k, (text, s, e) in enumerate(info.tokens):
             a = exact.get(text)
             if a is not None:
                 hits.append((a, s, e))
@@ -133,24 +237,60 @@ class RuleSet:
                 a = prefix.get(text[:n])
                 if a is not None:
                     hits.append((a, s, e))
+            if stems and s == e and (mode or script_of(text) == "cyrillic"):
+                for key in stem_keys(text, mode or "*"):
+                    hits.extend((a, s, e) for a in stems.get(key, ()))
+            if case and text in case:
+                cased = cased or cased_tokens(chunk)
+                hits.extend((a, s, e) for form, a in case[text] if form == cased[k])
+        cache, plain = self.tables(mode)
         if info.npos == 1 and not hits:
-            self._plain.add(chunk)
+            plain.add(chunk)
             return PLAIN
-        result = self._cache[chunk] = (info.npos, tuple(hits), tuple({a for a, _, _ in hits}))
+        if len(hits) > 1:
+            hits = list(dict.fromkeys(hits))
+        result = cache[chunk] = (info.npos, tuple(hits), tuple({a for a, _, _ in hits}))
         return result
 
     # -- matching
+    def _scan(self, doc: Document, feed_name: str | None, feed_tags: Iterable[str]) -> Scan:
+        if sum(len(c) + len(p) for c, p in self._tables.values()) > CACHE_LIMIT:
+            for c, p in self._tables.values():
+                c.clear()
+                p.clear()
+        return Scan(self, doc, feed_name, feed_tags)
+
     def match(self, doc: Document, feed_name: str | None = None,
-              feed_tags: Iterable[str] = ()) -> list[Match]:
+              feed_tags: Iterable[str] = (),
+              excluded: list[tuple[str, tuple[str, ...]]] | None = None) -> list[Match]:
         """Every enabled rule matching ``doc``, in rule order.
 
         A rule restricted to ``feeds`` matches only when ``feed_name`` or one of ``feed_tags``
         is listed; when neither is given (ad-hoc text), the restriction is not applied.
+        ``feed:`` and ``tag:`` filters are false when no feed is given. When ``excluded`` is
+        a list, (rule id, exclusion terms) is appended to it for each rule whose query
+        matched but whose exclusion removed the article.
         """
-        if len(self._cache) + len(self._plain) > CACHE_LIMIT:
-            self._cache.clear()
-            self._plain.clear()
-        d = Scan(self, doc)
+        d = self._scan(doc, feed_name, feed_tags)
+        out: list[Match] = []
+        for c in self._true(d):
+            if c.exclude is not None and c.exclude.test(d):
+                if excluded is not None:
+                    excluded.append((c.rule.id, _terms(c.exclude, c.exclude_labels, d)))
+                continue
+            out.append(self._make_match(c, d))
+        return out
+
+    def matching_ids(self, doc: Document, feed_name: str | None = None,
+                     feed_tags: Iterable[str] = ()) -> list[str]:
+        """The ids of the rules that match, as :meth:`match` finds them, without their terms
+        and snippets (counting is then a fraction of matching)."""
+        d = self._scan(doc, feed_name, feed_tags)
+        return [c.rule.id for c in self._true(d)
+                if c.exclude is None or not c.exclude.test(d)]
+
+    def _true(self, d: Scan) -> Iterator[_Compiled]:
+        """The candidates, in rule order, whose feeds allow the document and query is true."""
         sat: dict[int, int] = {}
         for a in d.present:
             for order, bits in self._postings.get(a, ()):
@@ -159,26 +299,61 @@ class RuleSet:
         candidates = [o for o, m in sat.items() if m == compiled[o].full]
         candidates.extend(self._always)
         candidates.sort()
-        feed_keys = set(feed_tags)
-        if feed_name is not None:
-            feed_keys.add(feed_name)
-        out: list[Match] = []
+        feed_keys = set(d.feed_tags)
+        if d.feed_name is not None:
+            feed_keys.add(d.feed_name)
         for o in candidates:
             c = compiled[o]
             if c.feeds and feed_keys and not (c.feeds & feed_keys):
                 continue
-            if not c.root.test(d) or (c.exclude is not None and c.exclude.test(d)):
-                continue
-            out.append(self._make_match(c, d))
-        return out
+            if c.root.test(d):
+                yield c
+
+    def explain(self, rule_id: str, doc: Document, feed_name: str | None = None,
+                feed_tags: Iterable[str] = ()) -> Verdict:
+        """Whether the enabled rule ``rule_id`` matches ``doc``, and why (see Verdict)."""
+        c = next((c for c in self._compiled if c.rule.id == rule_id), None)
+        if c is None:
+            raise KeyError(rule_id)
+        d = self._scan(doc, feed_name, feed_tags)
+        found = tuple(dict.fromkeys(lb for lb, n in c.leaf_nodes if n.test(d)))
+        missing = tuple(lb for lb in dict.fromkeys(lb for lb, _ in c.leaf_nodes)
+                        if lb not in found)
+        keys = set(feed_tags) | ({feed_name} if feed_name is not None else set())
+        if c.feeds and keys and not (c.feeds & keys):
+            return Verdict(rule_id, None, (), found, missing, feed_skipped=True)
+        if not c.root.test(d):
+            return Verdict(rule_id, None, (), found, missing)
+        if c.exclude is not None and c.exclude.test(d):
+            return Verdict(rule_id, None, _terms(c.exclude, c.exclude_labels, d), found,
+                           missing)
+        return Verdict(rule_id, self._make_match(c, d), (), found, missing)
 
     def _make_match(self, c: _Compiled, d: Scan) -> Match:
         hits: list[tuple[int, int, int, int]] = []
         c.root.collect(d, hits)
         terms = tuple(dict.fromkeys(c.labels[i] for i in sorted({h[0] for h in hits})))
+        # Only the hits that can fall in a snippet's window are mapped to characters: a word
+        # position takes at least two characters (a letter and a separator), so nothing
+        # starting more than WIDTH/2 + 1 positions after a field's first hit can be shown.
+        first: dict[int, int] = {}
+        for _, b, s, _e in hits:
+            if b and s < first.get(b, s + 1):
+                first[b] = s
+        by_field: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        reach = WIDTH // 2 + 1
+        for _, b, s, e in hits:
+            if b and s <= first[b] + reach:  # b 0: a filter, no text
+                by_field[d.lead_bit if b == LEAD else b].append(d.char_span(b, s, e))
         snippets = {}
         for name, bit in FIELD_BITS:
-            spans = [d.char_span(bit, s, e) for _, b, s, e in hits if b == bit]
-            if spans:
-                snippets[name] = make_snippet(d.texts[bit], spans)
+            if by_field.get(bit):
+                snippets[name] = make_snippet(d.texts[bit], by_field[bit])
         return Match(c.rule.id, c.rule.priority, terms, snippets)
+
+
+def _terms(node: CNode, labels: dict[int, str], d: Scan) -> tuple[str, ...]:
+    """The terms of a true ``node`` (an exclusion), as written, in query order."""
+    hits: list[tuple[int, int, int, int]] = []
+    node.collect(d, hits)
+    return tuple(dict.fromkeys(labels[i] for i in sorted({h[0] for h in hits})))

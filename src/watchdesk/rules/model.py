@@ -16,11 +16,17 @@ PRIORITIES: tuple[str, ...] = ("alert", "digest")
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """The text of one article to match: plain text, no markup."""
+    """The text of one article to match: plain text, no markup.
+
+    ``lang`` (a language tag such as ``fr`` or ``ar``; detected from the text when None) and
+    ``url`` (for ``site:``) are what the ``lang:`` and ``site:`` filters look at.
+    """
 
     title: str = ""
     summary: str = ""
     body: str = ""
+    lang: str | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,14 +9,27 @@ Terms
     ``delegation``       matches "délégation" (accents are ignored on both sides).
     ``libyen*``          prefix: any word starting with "libyen" (libyen, libyenne, libyennes).
                          At least two letters before the ``*``.
+    ``~délégation``      word forms: any word with the same Snowball stem (délégation,
+                         délégations); French, English or Russian by script and article
+                         language (:mod:`.stem`). ``~`` also goes before a phrase or a group.
+    ``case:GUN``         with these capitals only ("GUN", not "gun" or "Gun"); accents are
+                         still folded. Also before a phrase or a group.
     ``"africa corps"``   phrase: these words, consecutive, in this order. « … » and “ … ” work
-                         too. A ``*`` right after a word inside a phrase makes it a prefix:
-                         ``"armée* libyenne"``.
+                         too. A ``*`` right after a word inside a phrase makes it a prefix
+                         (``"armée* libyenne"``), a ``~`` right before it a word form.
     ``iounous-bek``      a hyphenated (or apostrophised) word matches the compound as written
                          ("Iounous-bek", "Iounous bek") and glued ("Iounousbek"). In a document
                          "Iounous-bek" is also found by ``iounous``, ``bek`` and ``iounousbek``.
     ``l'armée``          a French elided particle is dropped: same as ``armée``.
-    ``ليبيا``            any script; Arabic harakat and tatweel are ignored.
+    ``ليبيا``            any script; Arabic harakat and tatweel are ignored, and ``روسيا``
+                         also matches ``وروسيا`` (proclitics, see :mod:`.text`).
+    ``@lieux-libye``     a named list: the query fragment defined under ``lists:``, as if
+                         written here in parentheses.
+
+Filters (true or false for the whole article; combine with AND, OR, NOT like terms)
+    ``lang:ar``          the article's language (``lang:fr`` also matches fr-CA).
+    ``feed:rfi-afrique`` the feed's name; ``tag:afrique`` one of the feed's tags.
+    ``site:rfi.fr``      the article URL's host is rfi.fr or one of its subdomains.
 
 Operators, from the loosest to the tightest binding
     ``a OR b``           either.
@@ -26,13 +39,20 @@ Operators, from the loosest to the tightest binding
                          them (``NEAR/0``: side by side). Operands are words, prefixes,
                          phrases, NEAR expressions, or parenthesised OR-groups of these:
                          ``(haftar OR hafter) NEAR/5 (russie OR russe*)``.
+    ``a ONEAR/n b``      ordered: b comes after a, at most n words between them.
+    ``a NOT NEAR/n b``   scoped exclusion: an occurrence of a with no b within n words (in the
+                         same field). Same operands and binding as NEAR.
+    ``ATLEAST/n x``      x (a term, or a parenthesised OR-group) occurs at least n times in
+                         total, in its fields (all three without a field).
     ``( … )``            grouping.
     Operators are upper case only: ``and``, ``or``, ``not``, ``near`` are ordinary words.
 
 Fields
     ``title:haftar``, ``summary:"africa corps"``, ``body:(wagner OR prigojine)`` restrict a
-    term, phrase or group to one field. Unrestricted terms search title, summary and body. A
-    phrase or NEAR never spans two fields.
+    term, phrase or group to one field; ``lead:`` to the title and the lead paragraph (the
+    first paragraph of the body, its first 60 words when it has no paragraphs, the summary
+    when there is no body). Unrestricted terms search title, summary and body. A phrase or
+    NEAR never spans two fields.
 
 A rule's ``exclude`` is a second query: the rule matches when ``query`` matches and ``exclude``
 does not.
@@ -43,148 +63,88 @@ offending token and what was expected (``expected ')' to close '(' opened at col
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ..errors import RuleSyntaxError
+from ..errors import ConfigError, RuleSyntaxError
+from .language import normalize_lang
+from .lexer import Tok, describe, lex, lowercase_operators
 from .nodes import (
     ALL_FIELDS,
     FIELDS,
     And,
+    AtLeast,
     Leaf,
+    Meta,
     Near,
     Node,
     Not,
+    NotNear,
     Or,
     Term,
     field_names,
     is_positional,
     leaves,
 )
-from .text import raw_tokens
+from .stem import term_keys
+from .text import fold_case, raw_tokens
 
 if TYPE_CHECKING:
-    from . import Document, Match
+    from . import Document, Match, RuleSet
+    from .lists import ListDef
 
 __all__ = [
     "ALL_FIELDS", "FIELDS", "And", "Leaf", "Near", "Node", "Not", "Or", "Query", "Term",
     "compile_query", "is_positional", "leaves",
 ]
 
-MAX_NEAR = 1000
-
-# -------------------------------------------------------------------------------------- lexer
-
-TokKind = Literal["word", "phrase", "(", ")", "AND", "OR", "NOT", "NEAR", "field", "end"]
-_QUOTES = {'"': '"”', "“": '”"', "«": "»"}
-_BREAK = set("()") | set(_QUOTES)
-_FIELD_RE = re.compile(r"([^\W\d_]+):")
+Where = Callable[[int], tuple[int, int]]
+_HOST = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$")
 
 
-@dataclass(slots=True)
-class _Tok:
-    kind: TokKind
-    text: str  # as written (word or phrase content, field name)
-    offset: int  # in the query text
-    number: int = 0  # NEAR distance; for a phrase, offset of its content
+@dataclass
+class _Shared:
+    """What the parser of a query and those of the lists it uses have in common."""
 
-
-def _describe(tok: _Tok) -> str:
-    if tok.kind == "end":
-        return "the end of the query"
-    if tok.kind == "phrase":
-        return f"the phrase {tok.text!r}"
-    if tok.kind == "word":
-        return f"the word {tok.text!r}"
-    if tok.kind == "field":
-        return f"'{tok.text}:'"
-    if tok.kind == "NEAR":
-        return f"NEAR/{tok.number}"
-    return tok.kind if tok.kind.isalpha() else f"'{tok.kind}'"
+    lists: Mapping[str, ListDef]
+    broken: Mapping[str, str]
+    leaf_count: int = 0
+    expanding: list[str] = field(default_factory=list)
 
 
 class _Parser:
-    def __init__(self, text: str, path: str, where: Callable[[int], tuple[int, int]]) -> None:
+    def __init__(self, text: str, path: str, where: Where, shared: _Shared) -> None:
         self.text = text
         self.path = path
         self.where = where
-        self.toks = self._lex()
+        self.shared = shared
+        self.toks = lex(text, self.error)
         self.i = 0
-        self.leaf_count = 0
-
-    # -- lexing
-    def _lex(self) -> list[_Tok]:
-        text, i, n = self.text, 0, len(self.text)
-        toks: list[_Tok] = []
-        while i < n:
-            c = text[i]
-            if c.isspace():
-                i += 1
-            elif c in "()":
-                toks.append(_Tok(c, c, i))  # type: ignore[arg-type]
-                i += 1
-            elif c in _QUOTES:
-                close = min((j for q in _QUOTES[c] if (j := text.find(q, i + 1)) >= 0),
-                            default=-1)
-                if close < 0:
-                    raise self.error(i, f"unterminated phrase: add the closing quote for the "
-                                        f"{c} opened here")
-                toks.append(_Tok("phrase", text[i + 1:close], i, i + 1))
-                i = close + 1
-            else:
-                j = i
-                while j < n and not text[j].isspace() and text[j] not in _BREAK:
-                    j += 1
-                word = text[i:j]
-                m = _FIELD_RE.match(word)
-                if m:
-                    name = m.group(1).lower()
-                    if name not in FIELDS:
-                        raise self.error(i, f"unknown field '{m.group(1)}:'; use title:, "
-                                            "summary: or body: (quote the text to search "
-                                            "for a colon)")
-                    toks.append(_Tok("field", name, i))
-                    i += m.end()
-                    continue
-                toks.append(self._classify(word, i))
-                i = j
-        toks.append(_Tok("end", "", len(text.rstrip())))  # just after the last character
-        return toks
-
-    def _classify(self, word: str, offset: int) -> _Tok:
-        if word in ("AND", "OR", "NOT"):
-            return _Tok(word, word, offset)  # type: ignore[arg-type]
-        if word == "NEAR" or word.startswith("NEAR/"):
-            digits = word[5:]
-            if not digits.isascii() or not digits.isdigit():
-                raise self.error(offset, "NEAR needs a distance like NEAR/5 (at most that many "
-                                         "words between the two terms)")
-            if int(digits) > MAX_NEAR:
-                raise self.error(offset, f"NEAR distance {digits} is too large (at most "
-                                         f"{MAX_NEAR})")
-            return _Tok("NEAR", word, offset, int(digits))
-        return _Tok("word", word, offset)
+        self.stem = False
+        self.case = False
+        self.subst: list[tuple[int, int, str]] = []  # @name references, for expanded()
 
     # -- parsing
     @property
-    def tok(self) -> _Tok:
+    def tok(self) -> Tok:
         return self.toks[self.i]
 
-    def _next(self) -> _Tok:
+    def _next(self) -> Tok:
         t = self.toks[self.i]
         self.i += 1
         return t
 
-    def parse(self) -> Node:
+    def parse(self, fields: int = ALL_FIELDS) -> Node:
         if self.tok.kind == "end":
             raise self.error(0, "empty query: write at least one word, e.g. libye")
-        node = self._or(ALL_FIELDS)
+        node = self._or(fields)
         if self.tok.kind == ")":
             raise self.error(self.tok.offset, "unexpected ')': there is no '(' to close")
         if self.tok.kind != "end":  # pragma: no cover - the grammar consumes everything else
-            raise self.error(self.tok.offset, f"unexpected {_describe(self.tok)}")
+            raise self.error(self.tok.offset, f"unexpected {describe(self.tok)}")
         return node
 
     def _or(self, fields: int) -> Node:
@@ -196,7 +156,8 @@ class _Parser:
 
     def _and(self, fields: int, after: str | None = None) -> Node:
         children = [self._not(fields, after)]
-        while self.tok.kind in ("AND", "NOT", "word", "phrase", "(", "field"):
+        while self.tok.kind in ("AND", "NOT", "word", "phrase", "(", "field", "case", "meta",
+                                "ref", "~", "ATLEAST"):
             op = None
             if self.tok.kind == "AND":
                 op = self._next().kind
@@ -205,6 +166,9 @@ class _Parser:
 
     def _not(self, fields: int, after: str | None) -> Node:
         if self.tok.kind == "NOT":
+            if self.toks[self.i + 1].kind == "NEAR":
+                raise self.error(self.tok.offset, "NOT NEAR needs a term before it: "
+                                                  "wagner NOT NEAR/5 opéra")
             self._next()
             return Not(self._not(fields, "NOT"))
         return self._near(fields, after)
@@ -212,27 +176,54 @@ class _Parser:
     def _near(self, fields: int, after: str | None) -> Node:
         start = self.tok
         node = self._primary(fields, after)
-        while self.tok.kind == "NEAR":
+        while True:
+            kind = self.tok.kind
+            scoped = kind == "NOT" and self.toks[self.i + 1].kind == "NEAR"
+            if kind not in ("NEAR", "ONEAR") and not scoped:
+                return node
+            if scoped:
+                self._next()
             op = self._next()
+            name = ("NOT NEAR" if scoped else op.kind) + f"/{op.number}"
             right_tok = self.tok
-            right = self._primary(fields, f"NEAR/{op.number}")
+            right = self._primary(fields, name)
             for side, t in ((node, start), (right, right_tok)):
                 if not is_positional(side):
-                    raise self.error(t.offset, "NEAR works on words, prefixes, phrases or "
-                                               "(… OR …) groups of them; AND and NOT are not "
-                                               "allowed in its operands")
-            node = Near(node, right, op.number)
-        return node
+                    raise self.error(t.offset, f"{name.split('/')[0]} works on words, "
+                                               "prefixes, phrases or (… OR …) groups of them; "
+                                               "AND, NOT, ATLEAST and filters are not allowed "
+                                               "in its operands")
+            if scoped:
+                node = NotNear(node, right, op.number)
+            else:
+                node = Near(node, right, op.number, ordered=op.kind == "ONEAR")
 
     def _primary(self, fields: int, after: str | None) -> Node:
         tok = self.tok
         if tok.kind == "field":
             self._next()
-            inner = fields & FIELDS[tok.text]
+            inner = FIELDS[tok.text] if fields == ALL_FIELDS else fields & FIELDS[tok.text]
             if not inner:
                 raise self.error(tok.offset, f"'{tok.text}:' inside '{field_names(fields)}:' "
                                              "can never match")
             return self._primary(inner, f"'{tok.text}:'")
+        if tok.kind in ("case", "~"):
+            return self._modified(tok, fields)
+        if tok.kind == "ATLEAST":
+            self._next()
+            inner_tok = self.tok
+            child = self._primary(fields, f"ATLEAST/{tok.number}")
+            if not is_positional(child):
+                raise self.error(inner_tok.offset, "ATLEAST counts words, prefixes, phrases "
+                                                   "or (… OR …) groups of them; AND, NOT and "
+                                                   "filters are not allowed inside")
+            return AtLeast(child, tok.number)
+        if tok.kind == "meta":
+            self._next()
+            return self._meta(tok)
+        if tok.kind == "ref":
+            self._next()
+            return self._ref(tok, fields)
         if tok.kind == "(":
             self._next()
             if self.tok.kind == ")":
@@ -241,7 +232,7 @@ class _Parser:
             if self.tok.kind != ")":
                 where = self._where(tok.offset)
                 raise self.error(self.tok.offset, f"expected ')' to close '(' opened at "
-                                                  f"{where}, found {_describe(self.tok)}")
+                                                  f"{where}, found {describe(self.tok)}")
             self._next()
             return node
         if tok.kind == "word":
@@ -252,7 +243,78 @@ class _Parser:
             return self._phrase(tok, fields)
         context = f" after {after}" if after else ""
         raise self.error(tok.offset, f"expected a word, phrase or '('{context}, "
-                                     f"found {_describe(tok)}")
+                                     f"found {describe(tok)}")
+
+    def _modified(self, tok: Tok, fields: int) -> Node:
+        """``case:`` or ``~`` before a word, phrase, group or list."""
+        self._next()
+        if self.stem or self.case:
+            raise self.error(tok.offset, "'case:' and '~' do not combine: a word form has no "
+                                         "capitals to compare")
+        nxt = self.tok
+        if nxt.kind not in ("word", "phrase", "(", "ref", "~", "case"):
+            what = "case:" if tok.kind == "case" else "~"
+            raise self.error(nxt.offset, f"'{what}' goes before a word, a phrase or a "
+                                         f"(group), found {describe(nxt)}")
+        if tok.kind == "case":
+            self.case = True
+        else:
+            self.stem = True
+        try:
+            return self._primary(fields, None)
+        finally:
+            self.stem = self.case = False
+
+    def _meta(self, tok: Tok) -> Meta:
+        value = tok.value
+        if tok.text == "lang":
+            norm = normalize_lang(value)
+            if norm is None or norm != value.lower().replace("_", "-"):
+                raise self.error(tok.offset, f"lang: takes a language code like ar, fr or "
+                                             f"en-GB (found {value!r})")
+            value = norm
+        elif tok.text == "site":
+            value = value.lower().rstrip(".")
+            if not _HOST.match(value):
+                raise self.error(tok.offset, f"site: takes a host name like rfi.fr (found "
+                                             f"{tok.value!r}; no https:// and no path)")
+        meta = Meta(tok.text, value, f"{tok.text}:{tok.value}", self.shared.leaf_count)
+        self.shared.leaf_count += 1
+        return meta
+
+    def _ref(self, tok: Tok, fields: int) -> Node:
+        name, sh = tok.text, self.shared
+        if name in sh.broken:
+            raise self.error(tok.offset, f"list '@{name}' has an error ({sh.broken[name]}); "
+                                         "fix the list first")
+        ld = sh.lists.get(name)
+        if ld is None:
+            close = difflib.get_close_matches(name, list(sh.lists), n=1)
+            hint = f"; did you mean @{close[0]}?" if close else (
+                "; define it under lists: in a rule file" if not sh.lists else
+                f"; known lists: {', '.join('@' + n for n in sorted(sh.lists))}")
+            raise self.error(tok.offset, f"unknown list '@{name}'{hint}")
+        if name in sh.expanding:
+            cycle = " -> ".join("@" + n for n in [*sh.expanding[sh.expanding.index(name):],
+                                                   name])
+            raise self.error(tok.offset, f"list '@{name}' refers back to itself ({cycle}); "
+                                         "a list cannot contain itself")
+        sh.expanding.append(name)
+        try:
+            sub = _Parser(ld.text, ld.path, ld.locate, sh)
+            sub.stem, sub.case = self.stem, self.case
+            node = sub.parse(fields)
+        finally:
+            sh.expanding.pop()
+        self.subst.append((tok.offset, len(name) + 1, f"({sub.expanded()})"))
+        return node
+
+    def expanded(self) -> str:
+        """The text with each ``@name`` replaced by its list, in parentheses."""
+        out = self.text
+        for offset, size, text in sorted(self.subst, reverse=True):
+            out = out[:offset] + text + out[offset + size:]
+        return " ".join(out.split()) if self.subst else out
 
     def error(self, offset: int, message: str) -> RuleSyntaxError:
         line, col = self.where(offset)
@@ -266,54 +328,82 @@ class _Parser:
         return f"line {line}, column {col}"
 
     def _leaf(self, label: str, seq: list[Term], fields: int) -> Leaf:
-        leaf = Leaf(label, tuple(seq), fields, self.leaf_count)
-        self.leaf_count += 1
+        leaf = Leaf(label, tuple(seq), fields, self.shared.leaf_count)
+        self.shared.leaf_count += 1
         return leaf
 
-    def _word(self, tok: _Tok, fields: int) -> Node:
+    def _term(self, part: str, raw: str, prefix: bool = False, stem: bool = False) -> Term:
+        if self.case:
+            return Term(part, prefix, case=fold_case(raw))
+        if (stem or self.stem) and term_keys(part):
+            return Term(part, stem=True)
+        return Term(part, prefix)
+
+    def _label(self, written: str) -> str:
+        return ("case:" if self.case else "~" if self.stem else "") + written
+
+    def _word(self, tok: Tok, fields: int) -> Node:
         word, prefix = tok.text, tok.text.endswith("*")
         base = word[:-1] if prefix else word
         if "*" in base:
             raise self.error(tok.offset + word.index("*"),
                              f"'*' can only end a word, e.g. libyen* (found {word!r})")
+        if prefix and (self.stem or self.case):
+            what = "~" if self.stem else "case:"
+            raise self.error(tok.offset, f"'{what}' and a prefix '*' do not combine: write "
+                                         f"{what}{base} or {base}*")
         rts = raw_tokens(base)
         if not rts:
             what = "'*' must follow a word, e.g. libyen*" if base == "" else (
                 f"{word!r} has no letters or digits to search for; remove it or quote it")
             raise self.error(tok.offset, what)
-        parts = [p for rt in rts for p in rt.parts]
-        if prefix and len(parts[-1]) < 2:
+        parts = [(p, base[a:b]) for rt in rts for p, (a, b) in zip(rt.parts, rt.spans,
+                                                                   strict=True)]
+        if prefix and len(parts[-1][0]) < 2:
             raise self.error(tok.offset, f"prefix {word!r} is too short: give at least two "
                                          "letters before '*'")
-        seq = [Term(p) for p in parts]
-        seq[-1] = Term(parts[-1], prefix)
-        phrase = self._leaf(word, seq, fields)
-        if len(rts) == 1 and rts[0].joined is not None:
-            joined = self._leaf(word, [Term(rts[0].joined, prefix)], fields)
+        seq = [self._term(p, raw) for p, raw in parts]
+        seq[-1] = Term(parts[-1][0], True) if prefix else seq[-1]
+        phrase = self._leaf(self._label(word), seq, fields)
+        if len(rts) == 1 and rts[0].joined is not None and not (self.stem or self.case):
+            joined = self._leaf(self._label(word), [Term(rts[0].joined, prefix)], fields)
             return Or([phrase, joined])
         return phrase
 
-    def _phrase(self, tok: _Tok, fields: int) -> Node:
+    def _phrase(self, tok: Tok, fields: int) -> Node:
         content = tok.text
         seq: list[Term] = []
         for rt in raw_tokens(content):
             star = rt.end < len(content) and content[rt.end] == "*"
-            seq.extend(Term(p) for p in rt.parts)
-            if star:
-                seq[-1] = Term(seq[-1].text, True)
+            tilde = rt.start > 0 and content[rt.start - 1] == "~"
+            if (star or tilde) and self.case:
+                raise self.error(tok.offset, "'case:' takes whole words: no '*' or '~' inside")
+            for k, (p, (a, b)) in enumerate(zip(rt.parts, rt.spans, strict=True)):
+                last = k == len(rt.parts) - 1
+                seq.append(self._term(p, content[a:b], prefix=star and last, stem=tilde))
         if not seq:
             raise self.error(tok.offset, "empty phrase: put words between the quotes")
-        return self._leaf(" ".join(content.split()), seq, fields)
+        written = " ".join(content.split())
+        label = self._label(f'"{written}"' if self.stem or self.case else written)
+        return self._leaf(label, seq, fields)
 
 
 # ------------------------------------------------------------------------------------- public
 
 class Query:
-    """A compiled query. ``str(q)`` is its canonical form (whitespace and case do not matter)."""
+    """A compiled query. ``str(q)`` is its canonical form (whitespace and case do not matter).
 
-    def __init__(self, text: str, root: Node) -> None:
+    ``warnings``: likely mistakes that are still valid queries (a lower-case ``or`` between
+    two words), as :class:`ConfigError` values. ``expanded``: the text with every ``@list``
+    written out (what compiles the same without the lists).
+    """
+
+    def __init__(self, text: str, root: Node, warnings: list[ConfigError] | None = None,
+                 expanded: str | None = None) -> None:
         self.text = text
         self.root = root
+        self.warnings = warnings or []
+        self.expanded = text if expanded is None else expanded
         self._matcher: object | None = None
 
     def __str__(self) -> str:
@@ -322,28 +412,39 @@ class Query:
     def __repr__(self) -> str:
         return f"Query({self.text!r})"
 
-    def leaves(self) -> list[Leaf]:
+    def leaves(self) -> list[Leaf | Meta]:
         return leaves(self.root)
 
-    def matches(self, doc: Document) -> Match | None:
-        """Match one document (``rule_id`` of the result is ``"query"``)."""
+    def _ruleset(self) -> RuleSet:
         from . import Rule, RuleSet  # the matcher imports this module
 
         if self._matcher is None:
             rule = Rule("query", "query", self.text, None, compiled=self)
             self._matcher = RuleSet([rule])
         assert isinstance(self._matcher, RuleSet)
-        found = self._matcher.match(doc)
+        return self._matcher
+
+    def matches(self, doc: Document, feed_name: str | None = None,
+                feed_tags: tuple[str, ...] = ()) -> Match | None:
+        """Match one document (``rule_id`` of the result is ``"query"``)."""
+        found = self._ruleset().match(doc, feed_name, feed_tags)
         return found[0] if found else None
+
+    def test(self, doc: Document, feed_name: str | None = None,
+             feed_tags: tuple[str, ...] = ()) -> bool:
+        """Whether the query matches ``doc``, without working out terms and snippets."""
+        return bool(self._ruleset().matching_ids(doc, feed_name, feed_tags))
 
 
 def compile_query(text: str, *, path: str = "<query>", line: int | None = None,
-                  locate: Callable[[int], tuple[int, int]] | None = None) -> Query:
+                  locate: Where | None = None, lists: Mapping[str, ListDef] | None = None,
+                  broken_lists: Mapping[str, str] | None = None) -> Query:
     """Parse ``text``; raise :class:`RuleSyntaxError` pointing at the offending token.
 
     Positions are reported as ``line`` (default 1) plus the line within ``text``. When the
     query comes from a YAML file, pass ``locate``: it maps an offset in ``text`` to the
-    (line, column) in the file and takes precedence over ``line``.
+    (line, column) in the file and takes precedence over ``line``. ``lists`` are the named
+    lists ``@name`` may refer to; ``broken_lists`` names those that have an error (and where).
     """
 
     def where(offset: int) -> tuple[int, int]:
@@ -352,4 +453,9 @@ def compile_query(text: str, *, path: str = "<query>", line: int | None = None,
         nl = text.rfind("\n", 0, offset)
         return (line or 1) + text.count("\n", 0, offset), offset - nl
 
-    return Query(text, _Parser(text, path, where).parse())
+    parser = _Parser(text, path, where, _Shared(lists or {}, broken_lists or {}))
+    root = parser.parse()
+    warnings = [ConfigError(path, *where(off), f"warning: {msg}")
+                for off, msg in lowercase_operators(parser.toks)]
+    return Query(text, root, warnings, parser.expanded())
+

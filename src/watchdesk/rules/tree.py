@@ -1,17 +1,19 @@
 """Compiled query trees: evaluation on a :class:`~.scan.Scan`, hits, required terms.
 
-``test`` answers from term presence where it can (words, AND, OR, NOT) and asks for positions
-only for phrases and NEAR. ``collect`` lists the hits of a node known to be true, for the terms
-and snippets of a match. :func:`required` gives the necessary terms used to pick candidates.
+``test`` answers from term presence where it can (words, AND, OR, NOT, filters) and asks for
+positions only for phrases, NEAR, ONEAR, NOT NEAR and ATLEAST. ``collect`` lists the hits of
+a node known to be true, for the terms and snippets of a match. :func:`required` gives the
+necessary terms used to pick candidates.
 """
 
 from __future__ import annotations
 
-from .query import ALL_FIELDS, Leaf
+from .language import lang_matches
+from .nodes import ALL_FIELDS, Leaf, Meta
 from .scan import Hit, Scan, Span, field_bits
 
-__all__ = ["AndNode", "CNode", "LeafNode", "NearNode", "NotNode", "OrNode", "Positional",
-           "required"]
+__all__ = ["AndNode", "AtLeastNode", "CNode", "LeafNode", "MetaNode", "NearNode", "NotNearNode",
+           "NotNode", "OrNode", "Positional", "required"]
 
 
 class CNode:
@@ -88,8 +90,11 @@ class LeafNode(Positional):
 
 
 class NearNode(Positional):
-    def __init__(self, left: CNode, right: CNode, distance: int) -> None:
-        self.left, self.right, self.distance = left, right, distance
+    """NEAR/n (either order) and ONEAR/n (``ordered``: the right operand after the left)."""
+
+    def __init__(self, left: CNode, right: CNode, distance: int, ordered: bool = False
+                 ) -> None:
+        self.left, self.right, self.distance, self.ordered = left, right, distance, ordered
         self.fields = left.fields & right.fields
 
     def might(self, d: Scan) -> int:
@@ -99,11 +104,38 @@ class NearNode(Positional):
         right = self.right.spans(d, bit)
         found: dict[tuple[int, int], set[Hit]] = {}
         limit = self.distance + 1
+        ordered = self.ordered
         for s1, e1, h1 in self.left.spans(d, bit):
             for s2, e2, h2 in right:
-                if s2 - e1 <= limit and s1 - e2 <= limit:
-                    found.setdefault((min(s1, s2), max(e1, e2)), set()).update(h1, h2)
+                if ordered:
+                    if not 0 < s2 - e1 <= limit:
+                        continue
+                elif s2 - e1 > limit or s1 - e2 > limit:
+                    continue
+                found.setdefault((min(s1, s2), max(e1, e2)), set()).update(h1, h2)
         return [(s, e, tuple(sorted(h))) for (s, e), h in sorted(found.items())]
+
+
+class NotNearNode(Positional):
+    """``a NOT NEAR/n b``: the spans of a with no span of b within n words in that field."""
+
+    def __init__(self, left: CNode, right: CNode, distance: int) -> None:
+        self.left, self.right, self.distance = left, right, distance
+        self.fields = left.fields
+
+    def might(self, d: Scan) -> int:
+        return self.left.might(d)
+
+    def test(self, d: Scan) -> bool:
+        if not self.left.might(d) & self.right.might(d):
+            return self.left.test(d)  # no b in a's fields: a alone decides, no positions
+        return super().test(d)
+
+    def _spans(self, d: Scan, bit: int) -> list[Span]:
+        right = self.right.spans(d, bit) if self.right.might(d) & bit else []
+        limit = self.distance + 1
+        return [(s1, e1, h1) for s1, e1, h1 in self.left.spans(d, bit)
+                if not any(s2 - e1 <= limit and s1 - e2 <= limit for s2, e2, _ in right)]
 
 
 class OrNode(Positional):
@@ -152,12 +184,58 @@ class NotNode(CNode):
         return not self.child.test(d)
 
 
+class AtLeastNode(CNode):
+    """``ATLEAST/n x``: x's distinct spans, over its fields, number at least n."""
+
+    def __init__(self, child: Positional, count: int) -> None:
+        self.child, self.count = child, count
+        self.fields = child.fields
+
+    def test(self, d: Scan) -> bool:
+        if self.count == 1:
+            return self.child.test(d)
+        total = 0
+        for bit in field_bits(self.child.might(d)):
+            total += len({(s, e) for s, e, _ in self.child.spans(d, bit)})
+            if total >= self.count:
+                return True
+        return False
+
+    def collect(self, d: Scan, out: list[tuple[int, int, int, int]]) -> None:
+        self.child.collect(d, out)
+
+
+class MetaNode(CNode):
+    """A filter on the article (``lang:``, ``feed:``, ``tag:``, ``site:``), not its text."""
+
+    def __init__(self, meta: Meta) -> None:
+        self.kind, self.value, self.index = meta.kind, meta.value, meta.index
+
+    def test(self, d: Scan) -> bool:
+        kind, value = self.kind, self.value
+        if kind == "lang":
+            return lang_matches(d.lang, value)
+        if kind == "feed":
+            return d.feed_name == value
+        if kind == "tag":
+            return value in d.feed_tags
+        host = d.host
+        return host is not None and (host == value or host.endswith("." + value))
+
+    def collect(self, d: Scan, out: list[tuple[int, int, int, int]]) -> None:
+        out.append((self.index, 0, 0, 0))  # field 0: a term without a snippet
+
+
 def required(node: CNode) -> list[frozenset[int]]:
     """Groups of atoms such that a match needs at least one atom of every group."""
     if isinstance(node, LeafNode):
         return [frozenset([node.key_atom])]
     if isinstance(node, NearNode):
         return required(node.left) + required(node.right)
+    if isinstance(node, NotNearNode):
+        return required(node.left)
+    if isinstance(node, AtLeastNode):
+        return required(node.child)
     if isinstance(node, AndNode):
         return [g for c in node.children for g in required(c)]
     if isinstance(node, OrNode):

@@ -220,7 +220,8 @@ class ArticlesMixin(FeedsMixin, StoreBase):
     def articles_since(self, since: str, *, ids: Sequence[int] | None = None,
                        ) -> Iterable[sqlite3.Row]:
         """Stored articles fetched since ``since`` (with their first feed's name and tags)."""
-        sql = ("SELECT a.id, a.title, a.summary, a.body, a.url, a.published_at, a.fetched_at,"
+        sql = ("SELECT a.id, a.title, a.summary, a.body, a.url, a.lang, a.published_at,"
+               " a.fetched_at,"
                " f.name AS feed_name, f.tags AS feed_tags FROM articles a"
                " JOIN feeds f ON f.id = a.feed_id WHERE a.fetched_at >= ?")
         params: list[object] = [since]

@@ -1,0 +1,220 @@
+"""Narrowing stored articles for a query before the rule matcher decides (search, rules test).
+
+The condition built here is always a *superset* of what the query matches: the matcher then
+decides on the candidates, so results are exactly what the daemon would have matched.
+
+- Text: an FTS5 expression over ``articles_fts``. A phrase, NEAR and ONEAR of plain words
+  become an FTS5 ``NEAR(…, N)`` group with a distance twice ours plus two (FTS counts the
+  elided ``l’`` we skip as a word, so its distances are at most that), OR-ed over the words
+  of OR groups (at most 16 groups; beyond, both operands are simply required); NOT NEAR and
+  ATLEAST need their (left) operand; NOT gives no condition. A plain
+  ASCII word FTS5 indexes as we fold it is looked up directly (``"haftar"``, ``"libyen" *``).
+  Every other term — word forms ``~délégation``, Arabic words with proclitics, Cyrillic, words
+  folding can change (``ss``/``ß``, ``oe``/``œ``) — is looked up in the index's vocabulary
+  (``fts5vocab``): the indexed words our folding and tokenising make match the term, OR-ed.
+- Filters: ``lang:``, ``feed:``, ``tag:``, ``site:`` among the query's top-level AND terms (and
+  ``NOT feed:``) become SQL conditions on the article and its feed; an article whose language
+  was never recorded is kept (the matcher detects it).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .rules.nodes import And, AtLeast, Leaf, Meta, Near, Node, Not, NotNear, Or, Term
+from .rules.stem import stem_keys, term_keys
+from .rules.text import analyse_chunk
+
+__all__ = ["Prefilter", "Vocabulary", "fts_expression", "prefilter"]
+
+# Words FTS5's unicode61 tokenizer (remove_diacritics 2) indexes exactly as our folding does:
+# plain ASCII letters and digits, and no ligature our folding expands (œ → oe, æ → ae, ß → ss).
+_FTS_SAFE = re.compile(r"^[a-z0-9]+$")
+_LIGATURE = re.compile(r"oe|ae|ss")  # œ, æ, ß: unicode61 keeps them whole
+# First letters of indexed words that fold to another first letter (unicode61 lower-cases and
+# removes Latin diacritics, but keeps these letters whole).
+_FIRST = {"o": "œø", "a": "æ", "l": "ł", "d": "đ", "i": "ı", "е": "ё",
+          "ا": "أإآ", "ي": "ى", "ه": "ة"}
+_ARABIC_CLITICS = "وفبكلا"  # first letters of the proclitics (text.arabic_readings)
+MAX_WORDS = 2000  # more vocabulary words than this: no condition for that term
+NOTHING = '"wdx0nomatch0x"'  # an FTS term no article contains: the leaf cannot match
+
+
+class Vocabulary:
+    """The words of ``articles_fts``, read by first letter (through a TEMP fts5vocab table,
+    so a read-only database works and nothing is written)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._ready = False
+        self._ranges: dict[str, list[str]] = {}
+
+    def starting_with(self, first: str) -> list[str]:
+        got = self._ranges.get(first)
+        if got is None:
+            if not self._ready:
+                self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.watchdesk_vocab "
+                                  "USING fts5vocab(main, articles_fts, row)")
+                self._ready = True
+            got = self._ranges[first] = [r[0] for r in self.conn.execute(
+                "SELECT term FROM temp.watchdesk_vocab WHERE term >= ? AND term < ?",
+                (first, chr(ord(first) + 1)))]
+        return got
+
+
+def _matches(term: Term, word: str) -> bool:
+    """Does an indexed word hold a token that ``term`` matches (ignoring capitals and the
+    article's language: a superset)?"""
+    keys = set(term_keys(term.text)) if term.stem else None
+    for text, s, e in analyse_chunk(word).tokens:
+        if keys is not None:
+            if s == e and keys.intersection(stem_keys(text, "*")):
+                return True
+        elif text == term.text or (term.prefix and text.startswith(term.text)):
+            return True
+    return False
+
+
+def _term_fts(term: Term, vocab: Vocabulary | None) -> str | None:
+    t = term.text
+    if not term.stem and _FTS_SAFE.match(t) and not _LIGATURE.search(t):
+        return f'"{t}"' + (" *" if term.prefix else "")
+    if vocab is None or not t:
+        return None
+    firsts = t[0] + _FIRST.get(t[0], "")
+    if "\u0600" <= t[0] <= "\u06ff":
+        firsts += _ARABIC_CLITICS
+    words = [w for f in dict.fromkeys(firsts) for w in vocab.starting_with(f)
+             if _matches(term, w)]
+    if len(words) > MAX_WORDS:
+        return None
+    if not words:
+        return NOTHING
+    return "(" + " OR ".join('"' + w.replace('"', '""') + '"' for w in words) + ")"
+
+
+MAX_NEAR_GROUPS = 16
+
+
+def _simple(term: Term) -> str | None:
+    """The FTS phrase of a term FTS5 indexes as we do (usable inside NEAR), else None."""
+    t = term.text
+    if term.stem or not _FTS_SAFE.match(t) or _LIGATURE.search(t):
+        return None
+    return f'"{t}"' + (" *" if term.prefix else "")
+
+
+def _near_groups(node: Node) -> list[tuple[list[str], int]] | None:
+    """Alternatives for an FTS5 NEAR: each (phrases, words they span), or None."""
+    if isinstance(node, Leaf):
+        words = [_simple(t) for t in node.seq]
+        if any(w is None for w in words):
+            return None
+        return [([w for w in words if w], len(words))]
+    if isinstance(node, Or):
+        out: list[tuple[list[str], int]] = []
+        for c in node.children:
+            got = _near_groups(c)
+            if got is None:
+                return None
+            out += got
+        return out if len(out) <= MAX_NEAR_GROUPS else None
+    return None
+
+
+def _near(groups: list[tuple[list[str], int]], distance: int) -> str:
+    alts = [f"NEAR({' '.join(phrases)}, {2 * (distance + span) + 2})"
+            for phrases, span in groups]
+    return _join(alts, "OR") or NOTHING
+
+
+def fts_expression(node: Node, vocab: Vocabulary | None = None) -> str | None:
+    """An FTS5 expression true of every article that ``node`` matches, or None."""
+    if isinstance(node, Leaf):
+        if len(node.seq) > 1 and (groups := _near_groups(node)):
+            return _near(groups, 0)
+        kept = [c for t in node.seq if (c := _term_fts(t, vocab))]
+        if NOTHING in kept:
+            return NOTHING
+        return _join(kept, "AND")
+    if isinstance(node, Meta | Not):
+        return None
+    if isinstance(node, NotNear):
+        return fts_expression(node.left, vocab)
+    if isinstance(node, AtLeast):
+        return fts_expression(node.child, vocab)
+    if isinstance(node, Near):
+        left, right = _near_groups(node.left), _near_groups(node.right)
+        if left and right and len(left) * len(right) <= MAX_NEAR_GROUPS:
+            return _near([(a + b, n + m) for a, n in left for b, m in right], node.distance)
+        return _join([c for c in (fts_expression(node.left, vocab),
+                                  fts_expression(node.right, vocab)) if c], "AND")
+    children = [fts_expression(c, vocab) for c in node.children]
+    if isinstance(node, Or):
+        if any(c is None for c in children):
+            return None
+        kept = [c for c in children if c and c != NOTHING]
+        return _join(kept, "OR") or NOTHING
+    return _join([c for c in children if c], "AND")
+
+
+def _join(parts: Sequence[str], op: str) -> str | None:
+    parts = list(dict.fromkeys(parts))
+    if not parts:
+        return None
+    if NOTHING in parts and op == "AND":
+        return NOTHING
+    return parts[0] if len(parts) == 1 else "(" + f" {op} ".join(parts) + ")"
+
+
+@dataclass
+class Prefilter:
+    """SQL for ``WHERE``: ``sql`` (joined with AND) and its ``params``; ``fts`` for
+    information (the FTS5 expression, or None)."""
+
+    sql: list[str] = field(default_factory=list)
+    params: list[object] = field(default_factory=list)
+    fts: str | None = None
+
+
+def _meta_sql(node: Node, out: Prefilter) -> None:
+    negated = isinstance(node, Not)
+    m = node.child if isinstance(node, Not) else node
+    if not isinstance(m, Meta):
+        return
+    if negated:
+        if m.kind == "feed":
+            out.sql.append("f.name != ?")
+            out.params.append(m.value)
+        return
+    if m.kind == "lang":
+        out.sql.append("(a.lang IS NULL OR a.lang LIKE ? OR a.lang LIKE ?)")
+        out.params += [m.value, m.value + "_%"]
+    elif m.kind == "feed":
+        out.sql.append("f.name = ?")
+        out.params.append(m.value)
+    elif m.kind == "tag":
+        out.sql.append("EXISTS (SELECT 1 FROM json_each(f.tags) WHERE json_each.value = ?)")
+        out.params.append(m.value)
+    elif m.kind == "site":
+        out.sql.append("instr(lower(a.url), ?) > 0")
+        out.params.append(m.value)
+
+
+def prefilter(roots: Sequence[Node], vocab: Vocabulary | None = None) -> Prefilter:
+    """The narrowing condition for articles matching any of ``roots`` (queries)."""
+    out = Prefilter()
+    exprs = [fts_expression(r, vocab) for r in roots]
+    if exprs and all(e is not None for e in exprs):
+        kept = [e for e in exprs if e and e != NOTHING]
+        out.fts = _join(kept, "OR") or NOTHING
+        out.sql.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        out.params.append(out.fts)
+    if len(roots) == 1:
+        root = roots[0]
+        for child in (root.children if isinstance(root, And) else [root]):
+            _meta_sql(child, out)
+    return out
