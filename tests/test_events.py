@@ -204,12 +204,13 @@ def test_the_index_stays_consistent_whatever_is_done_to_it(
             index.prune(hours * HOUR)
     counts: dict[str, int] = {}
     for d in index.docs.values():
-        for term in d.terms:
+        for term in d.keys:
             counts[term] = counts.get(term, 0) + 1
     assert index._df == counts
     assert {m for ms in index.stories.values() for m in ms} == set(index.docs)
     assert all(index.docs[m].story == s for s, ms in index.stories.items() for m in ms)
     for d, doc in index.docs.items():
-        assert all(d in index._postings[term] for term in doc.terms)
-    rebuilt = EventIndex.of((d, doc.at, doc.terms, doc.story) for d, doc in index.docs.items())
+        assert all(d in index._postings[term] for term in doc.keys)
+    rebuilt = EventIndex.of((d, doc.at, dict.fromkeys(doc.keys, 1.0), doc.story)
+                            for d, doc in index.docs.items())
     assert all(math.isclose(index.idf(term), rebuilt.idf(term)) for term in counts)

@@ -55,7 +55,8 @@ def publish(site: FixtureServer, feed: str, ids: list[str], **change: str) -> No
 def stories(settings: Settings) -> dict[str, int | None]:
     store = Store(settings.db)
     try:
-        return {r["guid"]: r["story_id"] for r in store.query("SELECT guid, story_id FROM articles")}
+        return {r["guid"]: r["story_id"]
+                for r in store.query("SELECT guid, story_id FROM articles")}
     finally:
         store.close()
 

@@ -15,7 +15,7 @@ tells two Haftar stories apart is what differs. Two articles compare by cosine.
 **Time.** Two reports of one event come within hours of each other. Each article has a time
 (its publication time, else when it was fetched: ``event_time``); the similarity of two
 articles ``dt`` apart is multiplied by 1 up to ``GRACE`` and by ``exp(-(dt - GRACE) /
-DECAY)`` beyond: after a day, only a near copy (cosine above ~0.65) still links, after 32 h
+DECAY)`` beyond: after a day, only a near copy (cosine above ~0.7) still links, after ~30 h
 (``HORIZON``) nothing does. Two Haftar stories on consecutive days are two events.
 
 **Average link.** An article joins the story whose members (those within the horizon) are
@@ -37,16 +37,18 @@ event.
 from __future__ import annotations
 
 import math
+import sys
+from array import array
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from .terms import FUNCTION_WORDS, Terms
 
-THRESHOLD = 0.24
+THRESHOLD = 0.26
 GRACE = 6 * 3600.0          # seconds within which time does not matter
 DECAY = 18 * 3600.0         # then similarity decays as exp(-(dt - GRACE) / DECAY)
-HORIZON = GRACE + DECAY * math.log(1 / THRESHOLD)   # beyond it nothing can link (~31.7 h)
+HORIZON = GRACE + DECAY * math.log(1 / THRESHOLD)   # beyond it nothing can link (~30 h)
 PRIOR_DOCS = 20
 MIN_TERMS = 10
 SEED_TERMS = 8
@@ -88,8 +90,8 @@ def decay(dt: float) -> float:
 class Doc:
     at: float
     story: int
-    terms: Terms                # as given (stored)
-    ltf: dict[str, float]       # 1 + ln(tf) of each term
+    keys: tuple[str, ...]       # its terms (interned: one copy of each in memory)
+    ltf: array[float]           # 1 + ln(tf) of each, in the same order (8 bytes a term)
     kept: float = 0.0           # when it was added (what ``prune`` goes by)
     norm: float = 0.0           # of its TF-IDF vector, as of the ``seen``-th article added
     seen: int = -1
@@ -148,7 +150,7 @@ class EventIndex:
         if doc.seen < 0 or self._added - doc.seen > max(20, REFRESH * len(self.docs)):
             ldf = self._ldf
             doc.norm = math.sqrt(sum((x * (big - ldf.get(t, 0.0))) ** 2
-                                     for t, x in doc.ltf.items()))
+                                     for t, x in zip(doc.keys, doc.ltf, strict=True)))
             doc.seen = self._added
         return doc.norm
 
@@ -195,11 +197,10 @@ class EventIndex:
             return None, 0.0
 
         def score(doc: Doc) -> float:
-            ltf = doc.ltf
             dot = 0.0
-            for t, x in u.items():
-                y = ltf.get(t)
-                if y is not None:
+            for t, y in zip(doc.keys, doc.ltf, strict=True):
+                x = u.get(t)
+                if x is not None:
                     dot += x * y
             n = self._norm(doc, big)
             return dot / (norm * n) * decay(doc.at - at) if n else 0.0
@@ -244,18 +245,19 @@ class EventIndex:
         time), which ``prune`` goes by."""
         if doc_id in self.docs:
             self.remove(doc_id)
-        self.docs[doc_id] = Doc(at, story, terms,
-                                {t: 1.0 + math.log(tf) for t, tf in terms.items()},
+        keys = tuple(sys.intern(t) for t in terms)
+        self.docs[doc_id] = Doc(at, story, keys,
+                                array("d", (1.0 + math.log(tf) for tf in terms.values())),
                                 at if kept is None else kept)
         self._added += 1
         members = self.stories.setdefault(story, [])
         members.append(doc_id)
         if len(members) > 1 and self.docs[members[-2]].at > at:
             members.sort(key=lambda m: self.docs[m].at)
-        for t in terms:
+        for t in keys:
             self._count(t, 1)
             self._postings.setdefault(t, []).append(doc_id)
-        self._live += len(terms)
+        self._live += len(keys)
 
     def remove(self, doc_id: int) -> None:
         doc = self.docs.pop(doc_id, None)
@@ -265,10 +267,10 @@ class EventIndex:
         members.remove(doc_id)
         if not members:
             del self.stories[doc.story]
-        for t in doc.terms:
+        for t in doc.keys:
             self._count(t, -1)
-        self._live -= len(doc.terms)
-        self._dead += len(doc.terms)
+        self._live -= len(doc.keys)
+        self._dead += len(doc.keys)
         if self._dead > max(1000, self._live):
             self._compact()
 
@@ -300,7 +302,7 @@ class EventIndex:
     def _compact(self) -> None:
         postings: dict[str, list[int]] = {}
         for d, doc in self.docs.items():
-            for t in doc.terms:
+            for t in doc.keys:
                 postings.setdefault(t, []).append(d)
         self._postings = postings
         self._dead = 0
