@@ -33,7 +33,7 @@ from typing import Any
 from ..errors import ConfigError
 from ..yamlsource import YamlDocument, parse_yaml, schema_errors
 from .matcher import RuleSet
-from .model import Rule
+from .model import AlertWhen, Rule
 from .query import Query, compile_query
 
 __all__ = ["RuleBook", "load_rule_file", "load_rules", "parse_rule_file"]
@@ -173,6 +173,7 @@ def _rule(item: dict[str, Any], path: str, line: int | None, query: Query,
         feeds=tuple(item.get("feeds") or ()), enabled=item.get("enabled", True),
         recipients=tuple(item.get("recipients") or ()), path=path, line=line,
         compiled=query, compiled_exclude=exclude,
+        alert_when=AlertWhen.parse(item.get("alert_when")),
     )
 
 
