@@ -122,7 +122,7 @@ def test_misspelt_key_reports_unknown_key_and_missing_query(tmp_path: Path) -> N
     missing, unknown = errors_of(tmp_path, "rules:\n  - id: a\n    querry: libye\n")
     assert (missing.line, "'query' is a required property" in missing.message) == (2, True)
     assert (unknown.line, "unknown key 'querry'" in unknown.message) == (3, True)
-    assert "allowed keys: enabled, exclude, feeds, id" in unknown.message
+    assert "allowed keys: alert_when, enabled, exclude, feeds, id" in unknown.message
 
 
 def test_unknown_top_level_key_and_yaml_syntax(tmp_path: Path) -> None:
