@@ -43,7 +43,7 @@ def test_preview_writes_html_and_prints_text_without_queuing(
     out = tmp_path / "preview.html"
     result = run(settings, "digest", "--preview", str(out))
     assert result.exit_code == 0, result.output
-    assert "Subject: watchdesk — 1 article pour 1 règle — " in result.output
+    assert "Subject: watchdesk — 1 sujet pour 1 règle — " in result.output
     assert "Haftar <reçoit> Wagner" in result.output                   # text part, as is
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "Haftar &lt;reçoit&gt; Wagner" in html
@@ -54,7 +54,7 @@ def test_preview_writes_html_and_prints_text_without_queuing(
 def test_preview_without_file_prints_the_text(settings: Settings) -> None:
     result = run(settings, "digest", "--preview")
     assert result.exit_code == 0, result.output
-    assert "== haftar — 1 article" in result.output
+    assert "== haftar — 1 sujet" in result.output
 
 
 @pytest.mark.usefixtures("recent")
@@ -64,7 +64,8 @@ def test_send_queues_and_delivers(store: Store, settings: Settings, smtp: SMTPSe
     assert "sent to desk@example.org" in result.output
     assert len(smtp.messages) == 1
     listing = run(settings, "outbox", "--json")
-    data = json.loads(listing.output)
+    # stdout only: the SMTP server's thread may still be logging its goodbye on stderr
+    data = json.loads(listing.stdout)
     assert data["counts"] == {"sent": 1}
     assert data["messages"][0]["kind"] == "digest"
     assert data["messages"][0]["recipients"] == ["desk@example.org"]

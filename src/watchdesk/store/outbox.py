@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -32,9 +32,12 @@ SELECT m.id, m.article_id, m.rule_id, m.priority, m.terms, m.snippet, m.snippets
        m.created_at, m.alert_outbox_id,
        a.title, a.url, a.canonical_url, a.published_at, a.fetched_at,
        coalesce(a.story_id, a.id) AS story_id,
-       f.name AS feed_name, f.title AS feed_title,
+       f.name AS feed_name, coalesce(f.title, f.name) AS feed_title,
        (SELECT json_group_array(f2.name) FROM entries e JOIN feeds f2 ON f2.id = e.feed_id
-         WHERE e.article_id = a.id AND e.feed_id != a.feed_id) AS other_feeds
+         WHERE e.article_id = a.id AND e.feed_id != a.feed_id) AS other_feeds,
+       (SELECT json_group_array(coalesce(f2.title, f2.name)) FROM entries e
+         JOIN feeds f2 ON f2.id = e.feed_id
+         WHERE e.article_id = a.id AND e.feed_id != a.feed_id) AS other_feed_titles
 FROM matches m JOIN articles a ON a.id = m.article_id JOIN feeds f ON f.id = a.feed_id
 """
 
@@ -105,6 +108,33 @@ class OutboxMixin(StoreBase):
             "   AND (:start IS NULL OR m.created_at > :start OR m.id > :prev_hw)"
             " ORDER BY m.created_at, m.id",
             {"hw": hw, "end": window_end, "start": window_start, "prev_hw": prev_hw})
+
+    def event_reports(self, story_ids: Iterable[int]) -> list[sqlite3.Row]:
+        """Every report of these events: (story_id, feed_title, published_at, fetched_at),
+        one per article and feed that carried it (the same URL from two feeds is two
+        reports), whenever it came: a digest names all the sources of an event."""
+        ids = sorted(set(story_ids))
+        out: list[sqlite3.Row] = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            out += self.query(
+                "SELECT a.story_id, coalesce(f.title, f.name) AS feed_title, a.published_at,"
+                " a.fetched_at FROM articles a JOIN entries e ON e.article_id = a.id"
+                " JOIN feeds f ON f.id = e.feed_id"
+                f" WHERE a.story_id IN ({','.join('?' * len(chunk))})", chunk)
+        return out
+
+    def daily_matches(self, end: str, days: int = 14) -> dict[str, list[int]]:
+        """rule id -> matches per 24-hour period, oldest first, the last ending at ``end``
+        (by when the article was fetched: a backfilled match counts on its article's day)."""
+        out: dict[str, list[int]] = {}
+        for rule, ago, n in self.conn.execute(
+                "SELECT m.rule_id, CAST((julianday(:end) - julianday(a.fetched_at)) AS INTEGER),"
+                " count(*) FROM matches m JOIN articles a ON a.id = m.article_id"
+                " WHERE a.fetched_at <= :end AND julianday(:end) - julianday(a.fetched_at) < :days"
+                " GROUP BY 1, 2", {"end": end, "days": days}):
+            out.setdefault(rule, [0] * days)[days - 1 - int(ago)] = int(n)
+        return out
 
     def queue_digest_row(self, msg: OutboxWrite | None, *, expect_end: str | None,
                          window_end: str, match_hw: int, now: str) -> int | None:
