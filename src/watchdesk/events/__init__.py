@@ -7,7 +7,9 @@ picked up by enough outlets fast enough to alert. The store loads and saves; not
 touches the database, the network or the clock.
 """
 
+from .breaking import Broke, breaking
 from .index import EventIndex, decay, epoch, event_time
 from .terms import Terms, dumps, loads, terms_of
 
-__all__ = ["EventIndex", "Terms", "decay", "dumps", "epoch", "event_time", "loads", "terms_of"]
+__all__ = ["Broke", "EventIndex", "Terms", "breaking", "decay", "dumps", "epoch",
+           "event_time", "loads", "terms_of"]

@@ -66,13 +66,17 @@ def _counts(d: Digest, t: Lang) -> str:
 
 def subject_for(d: Digest, t: Lang) -> str:
     """« watchdesk — 12 sujets pour 3 règles — jeu. 26 nov. », or for an alert
-    « watchdesk ALERTE — Haftar — <first title> (+2) »."""
+    « watchdesk ALERTE — Haftar — <first title> (+2) » (« … — 4 sources — <title> » when
+    the story is breaking)."""
     if d.kind == "alert":
         rules = ", ".join(g.title for g in d.groups)
-        first = next((i.title for g in d.groups for i in g.items), "")
+        item = next((i for g in d.groups for i in g.items), None)
+        first = clean_text(item.title, 90) if item else ""
+        if item is not None and item.breaking is not None:   # « 4 sources — <title> »
+            first = f"{t.count(item.breaking.sources, 'source', 'sources')} — {first}"
         extra = f" (+{d.n_stories - 1})" if d.n_stories > 1 else ""
         return sanitize_subject(f"watchdesk {t('alert_subject')} — {rules} — "
-                                f"{clean_text(first, 90) or t('untitled')}{extra}")
+                                f"{first or t('untitled')}{extra}")
     day = t.day(d.window_end)
     if d.empty:
         return sanitize_subject(f"watchdesk — {t('nothing_subject')} — {day}")

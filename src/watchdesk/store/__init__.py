@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from .articles import ArticlesMixin
 from .base import iso, parse_iso
-from .outbox import DigestState, OutboxMixin, OutboxWrite
+from .outbox import AlertBatch, DigestState, OutboxMixin, OutboxWrite
 
 
 class Store(OutboxMixin, ArticlesMixin):
     """The watchdesk database."""
 
 
-__all__ = ["DigestState", "OutboxWrite", "Store", "iso", "parse_iso"]
+__all__ = ["AlertBatch", "DigestState", "OutboxWrite", "Store", "iso", "parse_iso"]
