@@ -24,7 +24,8 @@ own story, whose id is its own. Average, not single link: one article that share
 names with another event cannot pull it in (single link chains unrelated events; on the
 benchmark it loses 15 points of recall at the same precision). An article is never moved
 from its story afterwards, and two stories are never merged: what a digest or an alert
-already showed stays true.
+already showed stays true. While the index is nearly empty the threshold is a little higher
+(``threshold_now``): which words all the desk's articles share is not known yet.
 
 **Cost.** Only articles sharing one of the new article's ``SEED_TERMS`` most weighted terms
 are looked at (postings lists, kept in time order; a report of the same event shares its
