@@ -59,7 +59,7 @@ def rss(items: list[dict[str, str]], title: str = "Afrique") -> str:
         out.append(f"""<item><title>{html.escape(it['title'])}</title>
 <link>{html.escape(it['link'])}</link>{guid}
 <description>{html.escape(it.get('summary', ''))}</description>
-<pubDate>Tue, 22 Aug 2023 10:00:00 GMT</pubDate></item>""")
+<pubDate>{it.get("date", "Tue, 22 Aug 2023 10:00:00 GMT")}</pubDate></item>""")
     return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
             f"<title>{html.escape(title)}</title><link>{{{{BASE}}}}/</link>"
             f"<description>test</description>{''.join(out)}</channel></rss>")

@@ -6,6 +6,7 @@ Timings are not asserted (they depend on the machine); counts and structure are.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -78,8 +79,6 @@ def test_extraction_benchmark_runs_on_the_committed_pages(tmp_path: Path) -> Non
 
 
 def _env() -> dict[str, str]:
-    import os
-
     return dict(os.environ, PYTHONPATH=str(ROOT / "src"))
 
 
@@ -109,3 +108,27 @@ def test_search_benchmark_runs(tmp_path: Path) -> None:
         assert q["hits"] <= q["candidates"] <= 300
         assert q["search_cmd_s"] > 0 and q["rules_test_cmd_s"] > 0
     assert any(q["hits"] for q in result["queries"])
+
+
+def test_event_grouping_benchmark_runs(tmp_path: Path) -> None:
+    # The real benchmark takes the events file as an argument (it is not in the repository);
+    # here a tiny one made from the test articles, in the same format.
+    articles = json.loads((ROOT / "tests" / "data" / "events.json").read_text())["articles"]
+    by_event: dict[str, list[dict[str, str]]] = {}
+    for a in articles:
+        by_event.setdefault(a["event"], []).append({"title": a["title"], "text": a["lead"]})
+    data = tmp_path / "events.jsonl"
+    data.write_text("".join(json.dumps({"event": e, "articles": arts}) + "\n"
+                            for e, arts in by_event.items()))
+    out = tmp_path / "events.json"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "events.py"), str(data), "--cost-docs",
+         "300", "--json", str(out)], capture_output=True, text=True, timeout=120,
+        env=_env())
+    assert proc.returncode in (0, 1), proc.stderr
+    r = json.loads(out.read_text())
+    assert r["params"]["articles"] == len(articles) and r["params"]["events"] == len(by_event)
+    for result in (r["watchdesk"], r["baseline"]["at_target_precision"]):
+        assert 0 <= result["pairwise_p"] <= 1 and 0 <= result["bcubed_f1"] <= 1
+    assert r["cost"]["docs"] == 300 and r["cost"]["index_ms_cpu"] > 0
+    assert "baseline single link" in proc.stdout and "target:" in proc.stdout

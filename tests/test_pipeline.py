@@ -319,7 +319,7 @@ def test_a_page_whose_feed_link_is_broken_fails_cleanly(settings: Settings,
     assert "HTTP 404" in row["last_error"] and row["url"] == site.url("/afrique/")
 
 
-# -- near-duplicate stories --------------------------------------------------------------------
+# -- events (stories) ---------------------------------------------------------------------------
 
 def test_the_same_story_from_two_feeds_is_linked(settings: Settings,
                                                  site: FixtureServer) -> None:
@@ -359,9 +359,9 @@ def test_only_matched_articles_get_a_story_until_a_rule_matches_them(
 
     def articles() -> dict[str, Any]:
         return {r["url"].rsplit("/", 1)[-1]: r for r in store.query(
-            "SELECT a.url, a.story_id, s.sig IS NOT NULL AS signed,"
+            "SELECT a.url, a.story_id, s.terms IS NOT NULL AS signed,"
             " (SELECT count(*) FROM matches m WHERE m.article_id = a.id) AS n FROM articles a"
-            " LEFT JOIN story_sigs s ON s.article_id = a.id")}
+            " LEFT JOIN event_docs s ON s.article_id = a.id")}
 
     rows = articles()
     assert rows["libye-delegation-russe"]["n"] and rows["libye-delegation-russe"]["signed"]
@@ -387,7 +387,7 @@ def test_an_update_that_makes_an_article_match_gives_it_its_story(
         settings: Settings, site: FixtureServer) -> None:
     poll(settings)
     store = Store(settings.db)
-    assert store.query("SELECT count(*) FROM story_sigs s JOIN articles a ON a.id ="
+    assert store.query("SELECT count(*) FROM event_docs s JOIN articles a ON a.id ="
                        " s.article_id WHERE a.guid = 'rfi-2'")[0][0] == 0
     site.set("/afrique/senegal-pluies", article_page(
         "Sénégal : les pluies arrivent tôt", [
@@ -398,5 +398,5 @@ def test_an_update_that_makes_an_article_match_gives_it_its_story(
          "link": "{{BASE}}/afrique/senegal-pluies", "guid": "rfi-2"}]))
     assert poll(settings).updated == 1
     row = store.query("SELECT a.id, a.story_id, s.story_id AS sig_story FROM articles a"
-                      " JOIN story_sigs s ON s.article_id = a.id WHERE a.guid = 'rfi-2'")[0]
+                      " JOIN event_docs s ON s.article_id = a.id WHERE a.guid = 'rfi-2'")[0]
     assert row["story_id"] == row["sig_story"] == row["id"]

@@ -8,8 +8,9 @@ Jobs (APScheduler 3, ``AsyncIOScheduler``):
 - ``rules``: every 2 seconds, look for edited, added or removed rule files and apply them
   (a broken file keeps its last good version);
 - ``notify``: every minute and at start, in a worker thread with its own connection: queue the
-  digest if its time has come (or was missed while we were down), batch urgent alerts, and
-  deliver what the outbox holds (``notify.outbox.notify_tick``);
+  digest if its time has come (or was missed while we were down), batch urgent alerts and
+  breaking stories (``alert_when``), and deliver what the outbox holds
+  (``notify.outbox.notify_tick``);
 - ``watchdog``: at half of ``WATCHDOG_USEC``, tell systemd we are alive, but only if the
   database answers, from the scheduler's own loop, so a hung loop gets restarted.
 
@@ -34,7 +35,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from .app import Watchdesk
 from .errors import WatchdeskError
-from .notify.outbox import notify_tick, rule_maps
+from .notify.outbox import alert_conditions, notify_tick, rule_maps
 from .notify.schedule import next_digest_at, no_digest_reason
 from .pipeline import CycleReport
 from .settings import Settings
@@ -107,9 +108,11 @@ class Daemon:
             again = True
             while again:
                 self._notify_again = False
-                titles, recipients = rule_maps(self.wd.ruleset().rules)
+                rules = self.wd.ruleset().rules
+                titles, recipients = rule_maps(rules)
                 report = notify_tick(store, self.settings, datetime.now(UTC), titles=titles,
-                                     recipients=recipients)
+                                     recipients=recipients,
+                                     conditions=alert_conditions(rules))
                 log.debug("notify %s", report)
                 again = self._notify_again and not self.stop_event.is_set()
             if self.metrics is not None:

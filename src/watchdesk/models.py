@@ -118,7 +118,7 @@ class ArticleWrite:
     published_at: str | None = None
     extraction: str = "none"
     content_hash: str = ""
-    story_sig: tuple[int, ...] | None = None   # near-duplicate signature (see ``stories``)
+    event_terms: dict[str, float] | None = None   # matched: its terms, to group it (``events``)
     matches: list[MatchRecord] = field(default_factory=list)
 
 

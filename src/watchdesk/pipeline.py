@@ -12,9 +12,9 @@ For each due feed, concurrently (bounded by the fetcher's global and per-host li
    addresses are refused unless on the feed's own host);
 5. **extract** the body in a worker process (``extract``), falling back to the feed's own
    content, then its summary, and recording which was used;
-6. **match** the article against every rule at once (``rules``), and if it matches, sign it
-   for near-duplicate detection (``stories``: the store links it to a recent matched
-   article telling the same story);
+6. **match** the article against every rule at once (``rules``), and if it matches, take
+   its terms for event grouping (``events``: the store gives it the story of the recent
+   matched articles that report the same event, copies of one wire text included);
 7. **store** the feed's articles, matches, new state and fetch log in one transaction
    (``store``).
 
@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from . import identity, logs, schedule, stories
+from . import events, identity, logs, schedule
 from .errors import ContentError, ExtractError, FeedGone, FetchError
 from .fetch import PAGE_ACCEPT, Fetcher, Response
 from .models import ArticleWrite, Entry, FeedState, MatchRecord, ParsedFeed, PollResult
@@ -275,10 +275,10 @@ class Pipeline:
         doc = Document(title=w.title, summary=w.summary, body=body, lang=w.lang, url=w.url)
         w.matches = [to_record(m) for m in self.rules().match(doc, feed.name, feed.tags)]
         if d.action == "new" and w.matches:
-            # Stories exist for the digest, which shows matched articles only: an article no
-            # rule wants is neither signed nor linked (most of what a desk polls). An update
-            # that makes an article match is linked by the store.
-            w.story_sig = stories.sign_article(w.title, body, w.summary)
+            # Events exist for the digest and alerts, which show matched articles only: an
+            # article no rule wants is not grouped (most of what a desk polls). An update
+            # that makes an article match is grouped by the store.
+            w.event_terms = events.terms_of(w.title, body, w.summary)
         return w
 
     def _log(self, r: PollResult) -> None:

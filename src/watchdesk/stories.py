@@ -1,36 +1,19 @@
-"""Near-duplicate stories (pure): the same story under two URLs, from two feeds.
+"""Near-duplicate story signatures (pure), as 0.1 stored them: kept only for migration m006.
 
-Two articles tell the same story when the *beginnings* of their texts are nearly the same:
-wire copy republished by two outlets, with a different headline, a reworded sentence, an
-added credit line or a truncated end. They stay two articles (two URLs, two entries) but get
-the same ``articles.story_id``, so the digest can show the story once ("also in ...").
+Superseded by event grouping (``events``), which groups copies of one wire text together
+with the other reports of the same event; migration m007 drops the signatures. m006, which
+has shipped and is never edited, still recomputes them on a database older than it, with
+these functions.
 
-How:
-
-1. ``shingles``: the folded title and the first ``LEAD_WORDS`` words of the body (or the
-   summary when there is no body), cut into overlapping word trigrams, each hashed to 61
-   bits. Only the lead: outlets cut, extend and decorate the end of a wire story, rarely its
-   beginning;
-2. ``signature``: a MinHash of those shingles, ``SLOTS`` values long: the share of positions
-   where two signatures agree estimates the Jaccard similarity of the shingle sets. It is a
-   *one-permutation* MinHash (each shingle hashed once, its top bits picking a slot, each
-   slot keeping its smallest hash) with *optimal densification* for the empty slots
-   (Shrivastava, ICML 2017): as accurate as 64 separate hash functions, 30 times cheaper;
-3. ``band_keys``: locality-sensitive hashing, ``BANDS`` bands of ``ROWS`` values; articles
-   sharing a band key are *candidates*, found with an index look-up instead of comparing
-   against every recent article (two texts with similarity 0.3 share a key 95% of the time,
-   unrelated texts almost never);
-4. ``pick_story``: the candidate with the highest estimated similarity, if it reaches
-   ``THRESHOLD``, gives its story id.
-
-Texts under ``MIN_SHINGLES`` trigrams (a bare headline) are never linked: two short
-headlines on one topic look alike without being one story.
+The signature of an article: the folded title and the first ``LEAD_WORDS`` words of its
+body (else summary) as word trigrams, each hashed to 61 bits; a one-permutation MinHash of
+them (``SLOTS`` values, optimal densification, Shrivastava 2017); ``BANDS`` LSH band keys of
+``ROWS`` values each. Texts under ``MIN_SHINGLES`` trigrams have none.
 """
 
 from __future__ import annotations
 
 import hashlib
-import operator
 import random
 import re
 from collections.abc import Iterable, Sequence
@@ -42,10 +25,7 @@ LEAD_WORDS = 200
 SHINGLE = 3  # words per shingle (shingles() is written for 3)
 SLOTS = 64
 BANDS, ROWS = 32, 2
-THRESHOLD = 0.45
 MIN_SHINGLES = 12
-CANDIDATES = 20  # recent articles compared, those sharing the most band keys
-BAND_DEPTH = 50  # recent articles looked at per band key
 
 _P = (1 << 61) - 1  # shingle hashes are 61-bit
 _SLOT_SHIFT = 61 - 6  # their top 6 bits pick one of the 64 slots
@@ -139,39 +119,13 @@ def _minhash(sh: Iterable[int]) -> Signature:
     return tuple(out)
 
 
-def similarity(a: Sequence[object], b: Sequence[object]) -> float:
-    """Estimated Jaccard similarity of the shingle sets behind two signatures (tuples of
-    integers, or lists of the strings ``dumps`` writes)."""
-    if len(a) != len(b):
-        raise ValueError("signatures of different lengths")
-    return sum(map(operator.eq, a, b)) / len(a)
-
-
-def same_story(a: Sequence[object], b: Sequence[object]) -> bool:
-    return similarity(a, b) >= THRESHOLD
-
-
 def band_keys(sig: Sequence[int]) -> list[int]:
     """One key per band, as signed 63-bit integers (SQLite INTEGER)."""
     return [_h64(f"{i}:" + ",".join(map(str, sig[i * ROWS:(i + 1) * ROWS]))) >> 1
             for i in range(BANDS)]
 
 
-def pick_story(sig: Sequence[object], candidates: Iterable[tuple[int, Sequence[object]]],
-               ) -> int | None:
-    """The story id of the most similar candidate ``(story_id, signature)``, if any is
-    similar enough."""
-    best, best_score = None, THRESHOLD
-    for story_id, other in candidates:
-        score = similarity(sig, other)
-        if score >= best_score:
-            best, best_score = story_id, score
-    return best
-
-
 def dumps(sig: Sequence[int]) -> str:
     return " ".join(map(str, sig))
 
 
-def loads(text: str) -> Signature:
-    return tuple(map(int, text.split()))

@@ -151,24 +151,26 @@ class World:
 
     def feed(self, name: str, *, last_success_at: str | None = "2026-11-26T05:00:00Z",
              created_at: str = "2026-11-01T00:00:00Z", enabled: int = 1,
-             disabled_reason: str | None = None, last_error: str | None = None) -> int:
+             disabled_reason: str | None = None, last_error: str | None = None,
+             title: str | None = None) -> int:
         with self.store.transaction() as c:
             cur = c.execute(
                 "INSERT INTO feeds(name, url, config_url, interval_s, enabled, disabled_reason,"
-                " last_success_at, last_error, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                " last_success_at, last_error, created_at, title) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (name, f"https://{name.lower().replace(' ', '')}.example/rss",
                  f"https://{name.lower().replace(' ', '')}.example/rss", 1800, enabled,
-                 disabled_reason, last_success_at, last_error, created_at))
+                 disabled_reason, last_success_at, last_error, created_at, title))
             return int(cur.lastrowid or 0)
 
     def article(self, feed_id: int, title: str, *, url: str | None = None,
                 published_at: str = "2026-11-26T04:00:00Z", story_id: int | None = None,
-                also_feeds: tuple[int, ...] = ()) -> int:
+                also_feeds: tuple[int, ...] = (), fetched_at: str | None = None) -> int:
         with self.store.transaction() as c:
             cur = c.execute(
                 "INSERT INTO articles(feed_id, url, canonical_url, title, published_at,"
                 " fetched_at, extraction, content_hash) VALUES (?,?,?,?,?,?,?,?)",
-                (feed_id, url, url, title, published_at, published_at, "feed", title))
+                (feed_id, url, url, title, published_at, fetched_at or published_at, "feed",
+                 title))
             aid = int(cur.lastrowid or 0)
             c.execute("UPDATE articles SET story_id=? WHERE id=?", (story_id or aid, aid))
             for i, f in enumerate((feed_id, *also_feeds)):

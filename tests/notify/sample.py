@@ -1,8 +1,11 @@
-"""A realistic day for the desk: French, English and Arabic sources, a few rules, 14 stories.
+"""A realistic day for the desk: French, English and Arabic sources, a few rules, 14 events
+(two carried by several outlets, one matched by two rules, one from an earlier year found by
+a new rule), and two weeks of earlier matches for the week at a glance.
 
 Used by a test (size of a typical digest) and to render previews for screenshots::
 
     PYTHONPATH=src python -m tests.notify.sample /tmp/digest.html
+    python tools/digest_screenshots.py /tmp/shots     # and headless Chromium at 1200/390 px
 """
 
 from __future__ import annotations
@@ -86,12 +89,23 @@ STORIES = [
 ]
 
 
+FEED_TITLES = {"RFI Afrique": "RFI - Afrique", "Al Wasat": "بوابة الوسط",
+               "Le Monde Afrique": "Le Monde.fr - Afrique", "AFP": "AFP - Afrique"}
+# matches per day before the digest's 24 hours, oldest first, per rule (the week at a glance)
+HISTORY = {"haftar-russie": [1, 0, 2, 1, 0, 0, 3, 1, 0, 1, 2, 0, 1],
+           "africa-corps": [2, 3, 1, 4, 2, 3, 2, 5, 3, 2, 4, 3, 3],
+           "bases": [0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0],
+           "petrole": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]}
+
+
 def populate(store: Store) -> None:
     w = World(store)
     feeds = {}
     for feed, *_ in STORIES:
         if feed not in feeds:
-            feeds[feed] = w.feed(feed)
+            feeds[feed] = w.feed(feed, title=FEED_TITLES.get(feed))
+    feeds["France 24"] = w.feed("france24-afrique", title="France 24 - Afrique")
+    feeds["Al Jazeera"] = w.feed("aljazeera-ar", title="الجزيرة نت - أخبار")
     w.feed("Libya Review", last_success_at="2026-11-21T09:00:00Z",
            last_error="HTTP 503 Service Unavailable")
     w.feed("Agence Nova", disabled_reason="410 Gone le 2026-11-20 : le flux a été supprimé")
@@ -102,12 +116,38 @@ def populate(store: Store) -> None:
         start = snippet.find(hit)
         w.match(aid, rule, when + timedelta(minutes=5), priority=prio, snippet_text=snippet,
                 spans=[[start, start + len(hit)]] if start >= 0 else [])
-    # the same story carried by a second feed, and a story matching two rules
+    # one event carried by three outlets (story 1), an Arabic one by two (story 3), an event
+    # matching two rules (article 2), and an article of another year found by a new rule
     lemonde = w.article(feeds["Le Monde Afrique"], "Libye : Haftar à Moscou, une visite "
                         "scrutée à Washington", url="https://www.lemonde.example/haftar-moscou",
                         published_at="2026-11-26T04:00:00Z", story_id=1)
     w.match(lemonde, "haftar-russie", NOW - timedelta(hours=1), priority="alert")
+    f24 = w.article(feeds["France 24"], "Le maréchal Haftar à Moscou pour parler coopération "
+                    "militaire", url="https://www.france24.example/fr/afrique/haftar-moscou",
+                    published_at="2026-11-26T03:40:00Z", story_id=1)
+    w.match(f24, "haftar-russie", NOW - timedelta(hours=2), priority="alert")
+    jazeera = w.article(feeds["Al Jazeera"], "وفد روسي رفيع في بنغازي للقاء حفتر",
+                        url="https://www.aljazeera.example/news/2026/11/25/haftar",
+                        published_at="2026-11-25T23:30:00Z", story_id=3)
+    w.match(jazeera, "haftar-russie", NOW - timedelta(hours=6), priority="alert")
     w.match(2, "africa-corps", NOW - timedelta(hours=4), snippet_text="Il-76 flights")
+    old = w.article(feeds["RFI Afrique"], "Libye : une délégation militaire russe à Benghazi",
+                    url="https://www.rfi.example/fr/afrique/20230822-libye-delegation",
+                    published_at="2023-08-22T10:00:00Z", fetched_at="2026-11-25T09:00:00Z")
+    w.match(old, "bases", NOW - timedelta(hours=20), backfill=True,
+            snippet_text="Une délégation de responsables militaires russes est arrivée à "
+            "Benghazi.", spans=[[55, 63]])
+    n = 0
+    for rule, days in HISTORY.items():
+        for ago, count in enumerate(reversed(days), start=1):
+            for i in range(count):
+                n += 1
+                at = (NOW - timedelta(days=ago, hours=i + 2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+                aid = w.article(feeds["RFI Afrique"], f"Earlier {rule} {n}",
+                                url=f"https://www.rfi.example/old/{n}", published_at=at)
+                w.match(aid, rule, at)
+    # the digest window starts yesterday at 07:00: earlier matches are not in it
+    store.set_meta("digest.window_end", "2026-11-25T06:00:00Z")
 
 
 def main(out: str) -> None:

@@ -39,7 +39,7 @@ def test_burst_of_50_urgent_matches_is_one_email(store: Store, settings: Setting
     assert msg["List-ID"] == "watchdesk alerts <alerts.watchdesk.example.org>"
     assert msg["Message-ID"].startswith("<alert-2026-11-26-")
     text, html = parts(msg)
-    assert "50 articles pour 1 règle" in text
+    assert "50 sujets pour 1 règle" in text
     assert sum(f"• Haftar {i}\r\n" in text for i in range(50)) == 25
     assert "… et 25 autres, non affichés." in text
     assert "Pas urgent" not in text

@@ -43,7 +43,7 @@ def test_preview_writes_html_and_prints_text_without_queuing(
     out = tmp_path / "preview.html"
     result = run(settings, "digest", "--preview", str(out))
     assert result.exit_code == 0, result.output
-    assert "Subject: watchdesk — 1 article pour 1 règle — " in result.output
+    assert "Subject: watchdesk — 1 sujet pour 1 règle — " in result.output
     assert "Haftar <reçoit> Wagner" in result.output                   # text part, as is
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "Haftar &lt;reçoit&gt; Wagner" in html
@@ -54,7 +54,7 @@ def test_preview_writes_html_and_prints_text_without_queuing(
 def test_preview_without_file_prints_the_text(settings: Settings) -> None:
     result = run(settings, "digest", "--preview")
     assert result.exit_code == 0, result.output
-    assert "== haftar — 1 article" in result.output
+    assert "== haftar — 1 sujet" in result.output
 
 
 @pytest.mark.usefixtures("recent")

@@ -53,7 +53,7 @@ def test_digest_email_structure_headers_and_order(store: Store, settings: Settin
     msg = got.message
     assert got.rcpt_tos == ["desk@example.org"] and got.mail_from == "watchdesk@example.org"
     assert msg.get_content_type() == "multipart/alternative"
-    assert msg["Subject"] == "watchdesk — 5 articles pour 3 règles — jeu. 26 nov."
+    assert msg["Subject"] == "watchdesk — 5 sujets pour 3 règles — jeu. 26 nov."
     assert msg["From"] == "Veille <watchdesk@example.org>"
     assert msg["To"] == "desk@example.org"
     assert msg["Message-ID"].startswith("<digest-2026-11-26-")
@@ -65,7 +65,7 @@ def test_digest_email_structure_headers_and_order(store: Store, settings: Settin
     # alert rule first, then by number of stories
     assert text.index("Haftar et la Russie") < text.index("petrole") < text.index("wagner")
     assert text.count("Wagner") == 1 + 1          # one title (+ snippet), not two articles
-    assert "aussi dans Le Monde" in text
+    assert "2 sources : RFI, Le Monde" in text   # one event, both outlets named
     assert "*Wagner*" in text                      # highlighted span, text part
     assert ">Wagner</span>" in html                # highlighted span, HTML part
     assert 'href="https://rfi.example/w"' in html

@@ -12,14 +12,17 @@ from .sample import NOW, TITLES, populate
 def test_typical_digest_stays_small(store: Store, settings: Settings) -> None:
     populate(store)
     d, r = preview_digest(store, settings, NOW, titles=TITLES)
-    assert (d.n_stories, d.n_rules) == (14, 4)
-    assert r.subject == "watchdesk — 14 articles pour 4 règles — jeu. 26 nov."
+    assert (d.n_stories, d.n_rules) == (15, 4)
+    assert r.subject == "watchdesk — 15 sujets pour 4 règles — jeu. 26 nov."
     # Gmail clips HTML bodies over 102 KB behind a "message clipped" link
     assert len(r.html.encode()) < 40 * 1024
     assert d.groups[0].rule_id == "haftar-russie"                        # the alert rule
-    assert "Le Monde Afrique" in d.groups[0].items[0].also_in
-    assert r.html.count('class="title rtl"') == 2                        # the Arabic titles
+    first = d.groups[0].items[0]
+    assert first.sources == ("RFI - Afrique", "France 24 - Afrique", "Le Monde.fr - Afrique")
+    assert r.html.count('style="font-size: 18px;font-weight: 600') == 2  # the Arabic titles
     assert "javascript:" not in r.html and "<script>" not in r.html
+    assert "mar. 22 août 2023" in r.text                                 # another year
+    assert [g.rule_id for g in d.week] == ["haftar-russie", "africa-corps", "bases", "petrole"]
 
 
 def test_huge_digest_is_bounded_below_gmail_clipping(store: Store, settings: Settings) -> None:

@@ -84,7 +84,7 @@ def test_start_ten_minutes_late_queues_that_days_digest_once(
         assert queue_digest(store, settings, start + timedelta(minutes=minute)) is None
     deliver(store, settings, start)
     subjects = [m.message["Subject"] for m in smtp.messages]
-    assert len(subjects) == 2 and "1 article pour 1 règle" in subjects[1]
+    assert len(subjects) == 2 and "1 sujet pour 1 règle" in subjects[1]
 
 
 def test_first_start_records_a_baseline_and_waits_for_the_digest_time(
@@ -114,4 +114,4 @@ def test_a_day_of_minute_ticks(store: Store, settings: Settings, world: World,
     got = [m.message["Subject"] for m in smtp.messages]
     assert got == ["watchdesk — rien de nouveau — mer. 25 nov.",
                    "watchdesk ALERTE — Haftar — Haftar à Moscou",
-                   "watchdesk — 1 article pour 1 règle — jeu. 26 nov."]
+                   "watchdesk — 1 sujet pour 1 règle — jeu. 26 nov."]

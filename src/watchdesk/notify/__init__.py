@@ -3,13 +3,15 @@
 Modules, in the order the work flows:
 
 - ``schedule``  when a digest is due (digest_time in the time zone, DST-correct)
-- ``digest``    pure composition: match rows -> ``Digest`` (grouping, stories once, safe URLs)
+- ``digest``    pure composition: match rows -> ``Digest`` (each event once, its sources and
+                rules, caps)
+- ``clean``     feed text made safe to show: one-line bounded text, links, highlights, RTL
+- ``glance``    the week at a glance: matches per rule and day, today against the average
 - ``i18n``      French/English words and dates (Babel, not the OS locale)
 - ``render``    ``Digest`` -> subject, text and HTML (Jinja2 templates, CSS inlined)
 - ``outbox``    the service the daemon calls: queue_digest, queue_alerts, deliver, notify_tick
 - ``mail``      SMTP (MIME message from an outbox row; operator-friendly errors)
 - ``webhook``   JSON POST for Slack/Mattermost
-- ``commands``  ``watchdesk digest`` and ``watchdesk outbox``
 
 Storage lives in ``watchdesk.store.outbox``. See docs/digest.md.
 """

@@ -3,64 +3,97 @@
 Pure: no database, no network, no clock (``now`` is a parameter), no formatting of dates (the
 templates do that in the reader's language). The rules of composition:
 
-1. Matches are grouped by rule. Rules with ``alert`` priority come first, then by number of
-   stories (most first), then by title.
-2. A *story* is a set of articles sharing ``story_id`` or URL. Each story is shown once in full,
-   under the first rule (in that order) it matched; the other feeds that carried it are named
-   ("also in"); under any later rule it matched it appears as a one-line reference.
-3. Within a rule, newest story first; at most ``max_items`` per rule and ``max_total`` in all
-   (so the HTML stays under Gmail's 102 KB clipping), the rest counted.
-4. Only ``http``/``https`` URLs are kept as links. Text is cleaned of control characters and
+1. An *event* is the set of matched articles sharing ``story_id`` (event grouping, see
+   ``watchdesk.events``) or URL. Each event is shown **once in the whole digest**, with every
+   rule it matched as a small label, and "N sources: …" naming the feeds that carried it
+   (their titles, not their slugs; all its reports, also those of earlier digests).
+2. Its headline is the **earliest** report's (publication time, else fetch time; the first
+   outlet to carry it, usually the most complete wire), with its link and snippet.
+3. Rules are ordered: ``alert`` priority first, then by number of events matched (most
+   first), then by title. Each event goes under the first of its rules in that order (the
+   most urgent); a rule whose events all went under others has no section, its label shows
+   where they are.
+4. Within a rule, newest events first (by their latest report); at most ``max_items`` per
+   rule and ``max_total`` in all (so the HTML stays under Gmail's 102 KB clipping), every
+   rule showing at least one; what is left out is counted, per rule.
+5. Only ``http``/``https`` URLs are kept as links. Text is cleaned of control characters and
    bounded; highlighting comes from the match's spans, validated against the text.
+6. The week at a glance (``glance``): matches per rule and day over 14 days, when the caller
+   gives the counts (the digest; alerts have none).
 """
 
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-SNIPPET_MAX = 320
-TITLE_MAX = 300
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
-_SPACES = re.compile(r"\s+")
+from .clean import (
+    SNIPPET_MAX,
+    TITLE_MAX,
+    Segment,
+    clean_segments,
+    clean_text,
+    is_rtl,
+    parse_time,
+    safe_url,
+    segments,
+)
+from .glance import Glance, glance
+
+__all__ = ["Breaking", "Digest", "FeedIssue", "Item", "Label", "RuleGroup", "Segment",
+           "clean_text", "compose", "feed_issues", "group_matches", "is_rtl", "safe_url",
+           "segments"]
 
 
 @dataclass(frozen=True)
-class Segment:
-    """A run of text, highlighted or not."""
+class Label:
+    """A rule an event matched, shown as a small label."""
 
-    text: str
-    hit: bool = False
+    rule_id: str
+    title: str
+    priority: str
+
+
+@dataclass(frozen=True)
+class Breaking:
+    """Why an alert says a story is breaking: ``sources`` feeds within ``minutes``."""
+
+    sources: int
+    minutes: int
 
 
 @dataclass(frozen=True)
 class Item:
-    """One story under one rule."""
+    """One event, under one rule."""
 
-    article_id: int
+    article_id: int              # the headline's article
+    story_id: int
     title: str
     title_segments: tuple[Segment, ...]
     url: str | None              # None: no link (missing or not http/https)
-    feed: str
-    also_in: tuple[str, ...]     # other feeds that carried the same story
-    when: datetime | None        # publication (or fetch) time, in the digest's time zone
+    feed: str                    # the headline's feed (its title)
+    sources: tuple[str, ...]     # every feed that carried the event, the headline's first
+    labels: tuple[Label, ...]    # every rule it matched, in the digest's rule order
+    when: datetime | None        # the headline's publication (or fetch) time, digest's zone
+    latest: datetime | None      # the newest report's
     snippet: tuple[Segment, ...]
     terms: tuple[str, ...]
     backfill: bool = False       # found by checking a new rule against older articles
-    shown_under: str | None = None  # already shown in full under this (earlier) rule
+    breaking: Breaking | None = None
 
     @property
     def rtl(self) -> bool:
         """Is the title in a right-to-left script (Arabic here)? The HTML gives it a slightly
         larger size: Arabic at the size of Latin text reads small."""
         return is_rtl(self.title)
+
+    @property
+    def n_sources(self) -> int:
+        return len(self.sources)
 
 
 @dataclass(frozen=True)
@@ -69,8 +102,8 @@ class RuleGroup:
     title: str
     priority: str                # alert | digest
     items: tuple[Item, ...]
-    count: int                   # stories matched by the rule
-    more: int = 0                # stories left out (over max_items)
+    count: int                   # events shown under this rule
+    more: int = 0                # of those, left out (over the caps)
 
 
 @dataclass(frozen=True)
@@ -90,115 +123,20 @@ class Digest:
     window_start: datetime | None
     window_end: datetime
     groups: tuple[RuleGroup, ...]
-    n_stories: int
+    n_stories: int               # events
     n_matches: int
+    n_rules: int = 0             # rules that matched something
     health: tuple[FeedIssue, ...] = ()
     rules_dir: str = "rules"
     recipients: tuple[str, ...] = field(default=())
-
-    @property
-    def n_rules(self) -> int:
-        return len(self.groups)
+    week: tuple[Glance, ...] = ()
 
     @property
     def empty(self) -> bool:
         return not self.groups
 
 
-# -- small pure helpers -------------------------------------------------------------------------
-
-def clean_text(text: str | None, limit: int = TITLE_MAX) -> str:
-    """One line of text: control characters and runs of spaces become one space, bounded."""
-    text = _SPACES.sub(" ", _CONTROL.sub(" ", text or "")).strip()
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def is_rtl(text: str) -> bool:
-    """True when the first strongly directional character is right-to-left."""
-    for ch in text:
-        kind = unicodedata.bidirectional(ch)
-        if kind in ("R", "AL"):
-            return True
-        if kind == "L":
-            return False
-    return False
-
-
-def safe_url(url: str | None) -> str | None:
-    """The URL if it is an absolute http(s) URL without spaces or control characters."""
-    if not url:
-        return None
-    url = url.strip()
-    if _CONTROL.search(url) or " " in url:
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return url
-
-
-def segments(text: str, spans: Iterable[Sequence[int]] = ()) -> tuple[Segment, ...]:
-    """Split ``text`` into plain and highlighted runs. Spans are [start, end) offsets; bad,
-    empty or out-of-range ones are dropped, overlapping ones merged. Joining the texts of the
-    result gives back ``text``."""
-    clean: list[tuple[int, int]] = []
-    for span in spans:
-        try:
-            s, e = int(span[0]), int(span[1])
-        except (TypeError, ValueError, IndexError):
-            continue
-        s, e = max(0, s), min(len(text), e)
-        if s < e:
-            clean.append((s, e))
-    clean.sort()
-    merged: list[tuple[int, int]] = []
-    for s, e in clean:
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
-        else:
-            merged.append((s, e))
-    out: list[Segment] = []
-    pos = 0
-    for s, e in merged:
-        if s > pos:
-            out.append(Segment(text[pos:s]))
-        out.append(Segment(text[s:e], True))
-        pos = e
-    if pos < len(text) or not out:
-        out.append(Segment(text[pos:]))
-    return tuple(x for x in out if x.text or len(out) == 1)
-
-
-def _clean_segments(text: str, spans: Iterable[Sequence[int]], limit: int,
-                    ) -> tuple[Segment, ...]:
-    """Highlight then clean each run (control chars, spaces), keeping the total bounded."""
-    out: list[Segment] = []
-    total = 0
-    for seg in segments(text, spans):
-        t = _SPACES.sub(" ", _CONTROL.sub(" ", seg.text))
-        if total + len(t) > limit:
-            out.append(Segment(t[: max(0, limit - total)].rstrip() + "…", seg.hit))
-            break
-        out.append(Segment(t, seg.hit))
-        total += len(t)
-    if out:
-        out[0] = Segment(out[0].text.lstrip(), out[0].hit)
-        out[-1] = Segment(out[-1].text.rstrip(), out[-1].hit)
-    return tuple(s for s in out if s.text)
-
-
-def _parse_time(text: str | None, tz: ZoneInfo) -> datetime | None:
-    if not text:
-        return None
-    try:
-        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return dt.astimezone(tz) if dt.tzinfo else None
-
+# -- rows ---------------------------------------------------------------------------------------
 
 def _snippets(row: Mapping[str, Any]) -> dict[str, Any]:
     try:
@@ -217,10 +155,16 @@ def _list(value: Any) -> list[str]:
     return [str(x) for x in value] if isinstance(value, list) else []
 
 
-# -- stories ------------------------------------------------------------------------------------
+def _when(r: Mapping[str, Any]) -> str:
+    return str(r.get("published_at") or r.get("fetched_at") or r.get("created_at") or "")
 
-def _story_keys(rows: Sequence[Mapping[str, Any]]) -> dict[int, int]:
-    """article_id -> story key: articles sharing story_id or URL share a key (union-find)."""
+
+def _feed(r: Mapping[str, Any]) -> str:
+    return clean_text(r.get("feed_title") or r.get("feed_name"), 120)
+
+
+def _event_keys(rows: Sequence[Mapping[str, Any]]) -> dict[int, int]:
+    """article_id -> event key: articles sharing story_id or URL share a key (union-find)."""
     parent: dict[int, int] = {}
 
     def find(x: int) -> int:
@@ -250,33 +194,41 @@ def _story_keys(rows: Sequence[Mapping[str, Any]]) -> dict[int, int]:
     return {aid: find(aid) for aid in parent}
 
 
-def _item(rows: Sequence[Mapping[str, Any]], tz: ZoneInfo) -> Item:
-    """One item from the rows (one rule, one story, maybe several articles)."""
-    def when(r: Mapping[str, Any]) -> str:
-        return str(r.get("published_at") or r.get("fetched_at") or r.get("created_at") or "")
+def _sources(rows: Sequence[Mapping[str, Any]], reports: Sequence[Mapping[str, Any]],
+             headline: Mapping[str, Any]) -> tuple[str, ...]:
+    """Distinct feeds that carried the event, the headline's first, then by time."""
+    seen: list[tuple[str, str]] = []
+    for r in rows:
+        seen.append((_when(r), _feed(r)))
+        seen += [(_when(r), clean_text(f, 120)) for f in
+                 _list(r.get("other_feed_titles") or r.get("other_feeds"))]
+    seen += [(_when(r), _feed(r)) for r in reports]
+    out = [_feed(headline)]
+    for _, name in sorted(seen, key=lambda x: x[0]):   # stable: an article's own feed first
+        if name and name not in out:
+            out.append(name)
+    return tuple(x for x in out if x)
 
-    ordered = sorted(rows, key=lambda r: (when(r), int(r["article_id"])))
+
+def _item(rows: Sequence[Mapping[str, Any]], reports: Sequence[Mapping[str, Any]],
+          labels: tuple[Label, ...], tz: ZoneInfo,
+          breaking: Breaking | None = None) -> Item:
+    """One event from its match rows (maybe several articles and rules)."""
+    ordered = sorted(rows, key=lambda r: (_when(r), int(r["article_id"])))
     rep = ordered[0]
-    feed = clean_text(rep.get("feed_name"), 120)
-    also: list[str] = []
-    for r in ordered:
-        for name in [r.get("feed_name"), *_list(r.get("other_feeds"))]:
-            name = clean_text(name, 120)
-            if name and name != feed and name not in also:
-                also.append(name)
     title = clean_text(rep.get("title"))
     snips = _snippets(rep)
     title_snip = snips.get("title")
     if isinstance(title_snip, dict) and clean_text(title_snip.get("text")) == title:
-        title_segments = _clean_segments(str(title_snip.get("text") or ""),
-                                         title_snip.get("spans") or (), TITLE_MAX)
+        title_segments = clean_segments(str(title_snip.get("text") or ""),
+                                        title_snip.get("spans") or (), TITLE_MAX)
     else:
         title_segments = (Segment(title),) if title else ()
     snippet: tuple[Segment, ...] = ()
     for name in ("body", "summary"):
         s = snips.get(name)
         if isinstance(s, dict) and s.get("text"):
-            snippet = _clean_segments(str(s["text"]), s.get("spans") or (), SNIPPET_MAX)
+            snippet = clean_segments(str(s["text"]), s.get("spans") or (), SNIPPET_MAX)
             break
     else:
         plain = clean_text(rep.get("snippet"), SNIPPET_MAX)
@@ -287,56 +239,77 @@ def _item(rows: Sequence[Mapping[str, Any]], tz: ZoneInfo) -> Item:
         for t in _list(r.get("terms")):
             if t not in terms:
                 terms.append(t)
+    latest = max(_when(r) for r in ordered)
     return Item(
-        article_id=int(rep["article_id"]), title=title, title_segments=title_segments,
-        url=safe_url(rep.get("url")), feed=feed, also_in=tuple(also),
-        when=_parse_time(rep.get("published_at") or rep.get("fetched_at"), tz),
-        snippet=snippet, terms=tuple(terms), backfill=all(bool(r.get("backfill")) for r in rows),
+        article_id=int(rep["article_id"]), story_id=int(rep.get("story_id") or
+                                                        rep["article_id"]),
+        title=title, title_segments=title_segments, url=safe_url(rep.get("url")),
+        feed=_feed(rep), sources=_sources(ordered, reports, rep), labels=labels,
+        when=parse_time(rep.get("published_at") or rep.get("fetched_at"), tz),
+        latest=parse_time(latest, tz), snippet=snippet, terms=tuple(terms),
+        backfill=all(bool(r.get("backfill")) for r in rows), breaking=breaking,
     )
 
 
+# -- composition --------------------------------------------------------------------------------
+
 def group_matches(rows: Iterable[Any], *, titles: Mapping[str, str], tz: ZoneInfo,
+                  reports: Iterable[Any] = (),
+                  breaking: Mapping[tuple[str, int], Breaking] | None = None,
                   max_items: int = 25, max_total: int = 80,
-                  ) -> tuple[tuple[RuleGroup, ...], int]:
-    """Group match rows by rule, each story once. Returns (groups, number of stories)."""
+                  ) -> tuple[tuple[RuleGroup, ...], int, int]:
+    """Match rows -> (rule groups, number of events, number of rules matched). Each event
+    once, under the most urgent of its rules (see the module docstring)."""
     rows = [dict(r) for r in rows]  # sqlite3.Row or mapping
-    story_of = _story_keys(rows)
-    by_rule: dict[str, dict[int, list[dict[str, Any]]]] = {}
+    key_of = _event_keys(rows)
+    by_event: dict[int, list[dict[str, Any]]] = {}
+    rules_of: dict[int, set[str]] = {}
     priority: dict[str, str] = {}
     for r in rows:
+        key = key_of[int(r["article_id"])]
+        by_event.setdefault(key, []).append(r)
         rule = str(r["rule_id"])
-        by_rule.setdefault(rule, {}).setdefault(story_of[int(r["article_id"])], []).append(r)
+        rules_of.setdefault(key, set()).add(rule)
         if r.get("priority") == "alert":
             priority[rule] = "alert"
         else:
             priority.setdefault(rule, "digest")
+    reports_of: dict[int, list[dict[str, Any]]] = {}
+    story_key = {int(r.get("story_id") or r["article_id"]): k
+                 for k, rs in by_event.items() for r in rs}
+    for rep in (dict(x) for x in reports):
+        k = story_key.get(int(rep["story_id"]))
+        if k is not None:
+            reports_of.setdefault(k, []).append(rep)
 
     def title_of(rule: str) -> str:
         return clean_text(titles.get(rule) or rule, 160)
 
-    order = sorted(by_rule, key=lambda rule: (priority[rule] != "alert", -len(by_rule[rule]),
-                                              title_of(rule).casefold(), rule))
-    shown: dict[int, str] = {}   # story -> title of the rule it was shown under
+    matched = {rule: sum(rule in rs for rs in rules_of.values()) for rule in priority}
+    order = sorted(priority, key=lambda rule: (priority[rule] != "alert", -matched[rule],
+                                               title_of(rule).casefold(), rule))
+    rank = {rule: i for i, rule in enumerate(order)}
+    placed: dict[str, list[Item]] = {rule: [] for rule in order}
+    for key, event_rows in by_event.items():
+        rules = sorted(rules_of[key], key=rank.__getitem__)
+        labels = tuple(Label(r, title_of(r), priority[r]) for r in rules)
+        why = next((b for r in rules if (b := (breaking or {}).get(
+            (r, int(event_rows[0].get("story_id") or event_rows[0]["article_id"]))))), None)
+        placed[rules[0]].append(_item(event_rows, reports_of.get(key, []), labels, tz, why))
     groups: list[RuleGroup] = []
+    budget = max_total
     for rule in order:
-        items = [_item(story_rows, tz) for story_rows in by_rule[rule].values()]
-        keys = list(by_rule[rule])
-        pairs = sorted(zip(keys, items, strict=True),
-                       key=lambda p: (p[1].when is None, -(p[1].when.timestamp()
-                                                           if p[1].when else 0), p[1].article_id))
-        out: list[Item] = []
-        for key, item in pairs:
-            if key in shown:
-                item = replace(item, shown_under=shown[key])
-            else:
-                shown[key] = title_of(rule)
-            out.append(item)
-        keep = max(1, min(max_items, max_total))   # every rule shows at least one story
-        max_total -= keep
+        items = sorted(placed[rule], key=lambda it: (
+            it.latest is None, -(it.latest.timestamp() if it.latest else 0), it.story_id))
+        if not items:
+            continue
+        keep = max(1, min(max_items, budget))   # every rule shows at least one event
+        shown = items[:keep]
+        budget = max(0, budget - len(shown))    # what was shown, not the cap
         groups.append(RuleGroup(rule_id=rule, title=title_of(rule), priority=priority[rule],
-                                items=tuple(out[:keep]), count=len(out),
-                                more=max(0, len(out) - keep)))
-    return tuple(groups), len(shown)
+                                items=tuple(shown), count=len(items),
+                                more=len(items) - len(shown)))
+    return tuple(groups), len(by_event), len(order)
 
 
 def feed_issues(rows: Iterable[Any], tz: ZoneInfo) -> tuple[FeedIssue, ...]:
@@ -344,15 +317,14 @@ def feed_issues(rows: Iterable[Any], tz: ZoneInfo) -> tuple[FeedIssue, ...]:
     out = []
     for row in rows:
         r = dict(row)
-        since = _parse_time(r.get("last_success_at"), tz)
+        name = clean_text(r["name"], 120)   # what to look for in feeds.yaml
+        since = parse_time(r.get("last_success_at"), tz)
         if r.get("disabled_reason"):
-            out.append(FeedIssue(clean_text(r["name"], 120), "stopped", since,
-                                 clean_text(r["disabled_reason"], 200)))
+            out.append(FeedIssue(name, "stopped", since, clean_text(r["disabled_reason"], 200)))
         elif not r.get("enabled", 1):
-            out.append(FeedIssue(clean_text(r["name"], 120), "disabled", since))
+            out.append(FeedIssue(name, "disabled", since))
         else:
-            out.append(FeedIssue(clean_text(r["name"], 120), "failing", since,
-                                 clean_text(r.get("last_error"), 200)))
+            out.append(FeedIssue(name, "failing", since, clean_text(r.get("last_error"), 200)))
     return tuple(out)
 
 
@@ -360,17 +332,27 @@ def compose(rows: Iterable[Any], *, kind: str = "digest", now: datetime,
             window_start: datetime | None, window_end: datetime, timezone: str,
             titles: Mapping[str, str] | None = None, health: Iterable[Any] = (),
             rules_dir: str = "rules", recipients: Sequence[str] = (),
+            reports: Iterable[Any] = (), daily: Mapping[str, Sequence[int]] | None = None,
+            breaking: Mapping[tuple[str, int], Breaking] | None = None,
             max_items: int = 25, max_total: int = 80) -> Digest:
     """The digest (or alert) for these match rows. ``now`` and the window are aware
-    datetimes; they are shown in ``timezone``."""
+    datetimes; they are shown in ``timezone``. ``reports``: every report of the events
+    (``Store.event_reports``), for their sources; ``daily``: matches per rule and day
+    (``Store.daily_matches``), for the week at a glance; ``breaking``: (rule, story) -> why
+    an alert says the event is breaking."""
     tz = ZoneInfo(timezone)
     rows = [dict(r) for r in rows]
-    groups, n_stories = group_matches(rows, titles=titles or {}, tz=tz, max_items=max_items,
-                                      max_total=max_total)
+    titles = titles or {}
+    groups, n_events, n_rules = group_matches(
+        rows, titles=titles, tz=tz, reports=reports, breaking=breaking, max_items=max_items,
+        max_total=max_total)
+    local_now = now.astimezone(tz)
+    week = (glance(daily, titles, [g.rule_id for g in groups], window_end.astimezone(tz))
+            if daily is not None else ())
     return Digest(
-        kind=kind, now=now.astimezone(tz),
+        kind=kind, now=local_now,
         window_start=window_start.astimezone(tz) if window_start else None,
-        window_end=window_end.astimezone(tz), groups=groups, n_stories=n_stories,
-        n_matches=len(rows), health=feed_issues(health, tz), rules_dir=rules_dir,
-        recipients=tuple(recipients),
+        window_end=window_end.astimezone(tz), groups=groups, n_stories=n_events,
+        n_matches=len(rows), n_rules=n_rules, health=feed_issues(health, tz),
+        rules_dir=rules_dir, recipients=tuple(recipients), week=week,
     )

@@ -9,13 +9,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from babel.dates import format_datetime
+from babel.numbers import format_decimal
 
 LANGS = ("fr", "en")
 
 STRINGS: dict[str, dict[str, str]] = {
     "fr": {
         "article": "article", "articles": "articles",
+        "event": "sujet", "events": "sujets",
         "rule": "règle", "rules": "règles",
+        "source": "source", "sources": "sources",
         "for": "pour",
         "digest_heading": "Veille du {date}",
         "alert_heading": "Alerte",
@@ -27,9 +30,22 @@ STRINGS: dict[str, dict[str, str]] = {
         "window": "Articles repérés du {start} au {end}.",
         "window_first": "Articles repérés jusqu’au {end}.",
         "urgent": "URGENT",
-        "also_in": "aussi dans",
-        "shown_under": "déjà présenté sous « {rule} »",
-        "more": "… et {n} autres, non affichés.",
+        "more_one": "… et 1 autre, non affiché.",
+        "more_many": "… et {n} autres, non affichés.",
+        "colon": " : ",
+        "breaking": "Ça monte : {n} sources en {minutes} min",
+        "matched_rules": "règles",
+        "week_heading": "Les 14 derniers jours",
+        "week_help": ("Articles retenus par règle, par période de 24 heures jusqu’au {end} ; "
+                      "la dernière barre est celle de ce message."),
+        "week_none": "rien en 14 jours",
+        "week_today": "{today} sur les dernières 24 h, pour {avg} par jour en moyenne",
+        "week_far": "{ratio} fois plus que d’habitude",
+        "week_new": "rien les 13 jours d’avant",
+        "week_above": "plus que d’habitude",
+        "week_usual": "comme d’habitude",
+        "week_below": "moins que d’habitude",
+        "week_days": "par jour",
         "untitled": "(sans titre)",
         "no_link": "pas de lien",
         "backfill": "article plus ancien, trouvé par une règle nouvelle ou modifiée",
@@ -47,7 +63,9 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "en": {
         "article": "article", "articles": "articles",
+        "event": "story", "events": "stories",
         "rule": "rule", "rules": "rules",
+        "source": "source", "sources": "sources",
         "for": "for",
         "digest_heading": "Digest for {date}",
         "alert_heading": "Alert",
@@ -59,9 +77,22 @@ STRINGS: dict[str, dict[str, str]] = {
         "window": "Articles found from {start} to {end}.",
         "window_first": "Articles found until {end}.",
         "urgent": "URGENT",
-        "also_in": "also in",
-        "shown_under": "shown above under “{rule}”",
-        "more": "… and {n} more, not shown.",
+        "more_one": "… and 1 more, not shown.",
+        "more_many": "… and {n} more, not shown.",
+        "colon": ": ",
+        "breaking": "Breaking: {n} sources in {minutes} min",
+        "matched_rules": "rules",
+        "week_heading": "The last 14 days",
+        "week_help": ("Articles found per rule, per 24-hour period up to {end}; the last bar "
+                      "is this message's."),
+        "week_none": "nothing in 14 days",
+        "week_today": "{today} in the last 24 h, against an average of {avg} a day",
+        "week_far": "{ratio} times the usual",
+        "week_new": "nothing in the 13 days before",
+        "week_above": "more than usual",
+        "week_usual": "as usual",
+        "week_below": "less than usual",
+        "week_days": "a day",
         "untitled": "(untitled)",
         "no_link": "no link",
         "backfill": "older article, found by a new or changed rule",
@@ -95,22 +126,41 @@ class Lang:
         singular = n < 2 if self.lang == "fr" else n == 1
         return f"{n} {self.s[one] if singular else self.s[many]}"
 
-    def day(self, dt: datetime) -> str:
-        """« jeu. 26 nov. » / "Thu 26 Nov"."""
-        return format_datetime(dt, "EEE d MMM", tzinfo=dt.tzinfo, locale=self.lang)
+    def more(self, n: int) -> str:
+        """« … et 1 autre, non affiché. », « … et 3 autres, non affichés. »"""
+        return self("more_one") if n == 1 else self("more_many", n=n)
+
+    def number(self, x: float, digits: int = 1) -> str:
+        """« 2,5 » / "2.5"; whole numbers without decimals."""
+        x = round(x, digits)
+        return format_decimal(x, format="#,##0" + ("." + "#" * digits if digits else ""),
+                              locale=self.lang)
+
+    def day(self, dt: datetime, ref: datetime | None = None) -> str:
+        """« jeu. 26 nov. » / "Thu 26 Nov" (with the year when not ``ref``'s)."""
+        pattern = "EEE d MMM" if ref is None or dt.year == ref.year else "EEE d MMM y"
+        return format_datetime(dt, pattern, tzinfo=dt.tzinfo, locale=self.lang)
+
+    def short_day(self, dt: datetime) -> str:
+        """« 26 » under a bar of the week at a glance; « 1/12 » on the first of a month."""
+        return f"{dt.day}/{dt.month}" if dt.day == 1 else str(dt.day)
 
     def long_day(self, dt: datetime) -> str:
         """« jeudi 26 novembre 2026 »."""
         return format_datetime(dt, "EEEE d MMMM y", tzinfo=dt.tzinfo, locale=self.lang)
 
-    def moment(self, dt: datetime) -> str:
-        """« jeu. 26 nov. 07:05 »."""
-        return format_datetime(dt, "EEE d MMM HH:mm", tzinfo=dt.tzinfo, locale=self.lang)
+    def moment(self, dt: datetime, ref: datetime | None = None) -> str:
+        """« jeu. 26 nov. 07:05 »; « mar. 22 août 2023 10:00 » when ``ref`` is of another
+        year."""
+        pattern = ("EEE d MMM HH:mm" if ref is None or dt.year == ref.year
+                   else "EEE d MMM y HH:mm")
+        return format_datetime(dt, pattern, tzinfo=dt.tzinfo, locale=self.lang)
 
     def when(self, dt: datetime | None, ref: datetime) -> str:
-        """Time only when on the same day as ``ref``, else day and time."""
+        """Time only when on the same day as ``ref``, else day and time (and the year when
+        it is not ``ref``'s)."""
         if dt is None:
             return ""
         if dt.date() == ref.date():
             return dt.strftime("%H:%M")
-        return self.moment(dt)
+        return self.moment(dt, ref)

@@ -7,12 +7,14 @@ The message is rebuilt from the stored row on every attempt, so a retry carries 
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import json
 import smtplib
 import socket
 import ssl
 from collections.abc import Sequence
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from typing import Any
@@ -34,6 +36,14 @@ def smtp_port(settings: Settings) -> int:
 def _domain(address: str) -> str:
     addr = parseaddr(address)[1]
     return addr.rpartition("@")[2] or "localhost"
+
+
+def message_id(kind: str, day: datetime, settings: Settings, *parts: object) -> str:
+    """``<digest-2026-11-26-<hash of what it carries>@watchdesk.example.org>``, fixed when
+    the message is queued (a retry sends the same one)."""
+    digest = hashlib.sha256("|".join(map(str, (kind, settings.db, *parts))).encode())
+    domain = _domain(settings.mail_from)
+    return f"<{kind}-{day:%Y-%m-%d}-{digest.hexdigest()[:16]}@watchdesk.{domain}>"
 
 
 def list_id(kind: str, settings: Settings) -> str:

@@ -4,8 +4,9 @@ Order of work, each step its own short transaction:
 
 1. ``queue_digest``: when a digest is due, compose and render it and store it in the outbox
    (with its window) — nothing is sent yet;
-2. ``queue_alerts``: batch the urgent matches not yet queued into one email per recipient set
-   (rate-limited per recipient) and one webhook post, store them and mark the matches;
+2. ``queue_alerts`` (``alerts``): batch the urgent matches and breaking stories not yet
+   queued into one email per recipient set (rate-limited per recipient) and one webhook
+   post, store them and mark what they carry;
 3. ``deliver``: send what the outbox holds and is due; mark each row sent only once the server
    accepted it, else record the error and retry later with exponential backoff.
 
@@ -16,21 +17,24 @@ after the SMTP server accepted a message and before it was marked sent.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import parseaddr
 from typing import Any
 
 from ..errors import DeliveryError
+from ..rules.model import AlertWhen
 from ..settings import Settings
 from ..store import OutboxWrite, Store, iso, parse_iso
 from ..store.outbox import recipients_of
 from . import mail, webhook
+from .alerts import ALERT_MAX_AGE, alert_conditions, queue_alerts
+
+__all__ = ["ALERT_MAX_AGE", "alert_conditions", "deliver", "digest_due", "notify_tick",
+           "preview_digest", "queue_alerts", "queue_digest", "rule_maps"]
 from .digest import Digest, compose
 from .render import Rendered, render
 from .schedule import last_digest_at
@@ -39,7 +43,6 @@ log = logging.getLogger("watchdesk.notify")
 
 BACKOFF_BASE = 60.0      # seconds before the first retry
 BACKOFF_CAP = 3600.0     # never wait more than an hour between attempts
-ALERT_MAX_AGE = timedelta(days=1)   # older urgent matches are left to the digest
 
 Sender = Callable[[EmailMessage, Sequence[str], Settings], Mapping[str, str]]
 Poster = Callable[[str, str], None]
@@ -81,12 +84,6 @@ def rule_maps(rules: Iterable[Any]) -> tuple[dict[str, str], dict[str, tuple[str
     return titles, recipients
 
 
-def _message_id(kind: str, day: datetime, settings: Settings, *parts: object) -> str:
-    digest = hashlib.sha256("|".join(map(str, (kind, settings.db, *parts))).encode())
-    domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "localhost"
-    return f"<{kind}-{day:%Y-%m-%d}-{digest.hexdigest()[:16]}@watchdesk.{domain}>"
-
-
 # -- digest -------------------------------------------------------------------------------------
 
 def _compose_digest(store: Store, settings: Settings, now: datetime,
@@ -103,7 +100,9 @@ def _compose_digest(store: Store, settings: Settings, now: datetime,
     assert end_dt is not None
     d = compose(rows, kind="digest", now=now, window_start=start_dt, window_end=end_dt,
                 timezone=settings.timezone, titles=titles, health=store.feed_health(now),
-                rules_dir=str(settings.rules), recipients=settings.mail_to)
+                rules_dir=str(settings.rules), recipients=settings.mail_to,
+                reports=store.event_reports(int(r["story_id"]) for r in rows),
+                daily=store.daily_matches(end))
     return d, start, end, hw
 
 
@@ -151,7 +150,7 @@ def queue_digest(store: Store, settings: Settings, now: datetime, force: bool = 
         return None
     r = render(d, settings.digest_lang)
     msg = OutboxWrite(
-        kind="digest", message_id=_message_id("digest", d.window_end, settings, start, end, hw),
+        kind="digest", message_id=mail.message_id("digest", d.window_end, settings, start, end, hw),
         recipients=tuple(settings.mail_to), subject=r.subject, body_text=r.text,
         body_html=r.html, window_start=start, window_end=end)
     outbox_id = store.queue_digest_row(msg, expect_end=start, window_end=end, match_hw=hw,
@@ -160,76 +159,6 @@ def queue_digest(store: Store, settings: Settings, now: datetime, force: bool = 
         log.info("digest queued id=%d stories=%d rules=%d matches=%d window=%s..%s",
                  outbox_id, d.n_stories, d.n_rules, d.n_matches, start or "-", end)
     return outbox_id
-
-
-# -- alerts -------------------------------------------------------------------------------------
-
-def queue_alerts(store: Store, settings: Settings, now: datetime,
-                 recipients: Mapping[str, Sequence[str]] | None = None, *,
-                 titles: Mapping[str, str] | None = None,
-                 max_age: timedelta = ALERT_MAX_AGE) -> list[int]:
-    """Queue urgent alerts for the pending ``alert``-priority matches; returns outbox ids.
-
-    Each match goes to ``mail_to`` plus its rule's ``recipients``; matches with the same
-    recipient set make ONE email. A set with a recipient who got an alert in the last
-    ``alert_every`` minutes waits (its matches stay pending for a later call). With
-    ``webhook_url`` set, the matches queued by this call also make one webhook post (and,
-    where there is no email recipient at all, the webhook is the recipient, rate-limited the
-    same way). Backfill matches and matches older than ``max_age`` never alert.
-    """
-    recipients = recipients or {}
-    rows = store.pending_alert_matches(iso(now - max_age))
-    if not rows:
-        return []
-    groups: dict[tuple[str, ...], list[Any]] = {}
-    for r in rows:
-        to = {a.strip() for a in (*settings.mail_to, *recipients.get(r["rule_id"], ()))
-              if a.strip()}
-        key = tuple(sorted(to)) or (("webhook",) if settings.webhook_url else ())
-        if key:
-            groups.setdefault(key, []).append(r)
-    busy = store.recent_alert_recipients(iso(now - timedelta(minutes=settings.alert_every)))
-    batches: list[tuple[OutboxWrite, list[int]]] = []
-    carried: list[Any] = []
-    for key, group in groups.items():
-        if busy.intersection(key):
-            log.info("alert held (rate limit %d min) matches=%d", settings.alert_every,
-                     len(group))
-            continue
-        busy.update(key)
-        carried.extend(group)
-        if key == ("webhook",):
-            continue
-        d = _compose_alert(group, settings, now, titles, key)
-        rendered = render(d, settings.digest_lang)
-        ids = [int(x["id"]) for x in group]
-        batches.append((OutboxWrite(
-            kind="alert", message_id=_message_id("alert", d.now, settings, key, ids),
-            recipients=key, subject=rendered.subject, body_text=rendered.text,
-            body_html=rendered.html), ids))
-    if settings.webhook_url and carried:
-        carried.sort(key=lambda x: int(x["id"]))
-        d = _compose_alert(carried, settings, now, titles, ())
-        rendered = render(d, settings.digest_lang)
-        ids = [int(x["id"]) for x in carried]
-        batches.append((OutboxWrite(
-            kind="webhook", message_id=_message_id("webhook", d.now, settings, ids),
-            recipients=("webhook",), subject=rendered.subject, body_text=rendered.text,
-            payload=webhook.dumps(webhook.payload(d, rendered.subject))), ids))
-    if not batches:
-        return []
-    out = store.queue_alert_rows(batches, iso(now))
-    if out:
-        log.info("alerts queued ids=%s matches=%d", out, len({i for _, b in batches for i in b}))
-    return out
-
-
-def _compose_alert(rows: Sequence[Any], settings: Settings, now: datetime,
-                   titles: Mapping[str, str] | None, to: Sequence[str]) -> Digest:
-    first = parse_iso(min(str(r["created_at"]) for r in rows)) or now
-    return compose(rows, kind="alert", now=now, window_start=first, window_end=now,
-                   timezone=settings.timezone, titles=titles, rules_dir=str(settings.rules),
-                   recipients=to)
 
 
 # -- delivery -----------------------------------------------------------------------------------
@@ -294,8 +223,12 @@ def deliver(store: Store, settings: Settings, now: datetime, *, send: Sender = _
 
 def notify_tick(store: Store, settings: Settings, now: datetime, *,
                 titles: Mapping[str, str] | None = None,
-                recipients: Mapping[str, Sequence[str]] | None = None) -> TickReport:
-    """The every-minute job: queue the digest if due, queue alerts, deliver the outbox."""
+                recipients: Mapping[str, Sequence[str]] | None = None,
+                conditions: Mapping[str, AlertWhen] | None = None) -> TickReport:
+    """The every-minute job: queue the digest if due, queue alerts (urgent matches and
+    breaking stories, ``conditions`` being the rules' ``alert_when``), deliver the
+    outbox."""
     digest = queue_digest(store, settings, now, titles=titles)
-    alerts = queue_alerts(store, settings, now, recipients, titles=titles)
+    alerts = queue_alerts(store, settings, now, recipients, titles=titles,
+                          conditions=conditions)
     return TickReport(digest, alerts, deliver(store, settings, now))

@@ -3,7 +3,8 @@
 Jinja2 templates live in ``watchdesk/templates/`` (``mail.html``, ``mail.txt``). The HTML
 environment autoescapes everything; links are only ever the ``http(s)`` URLs that
 ``digest.safe_url`` kept. The HTML is written with a ``<style>`` block for readability and
-inlined into ``style=""`` attributes (css-inline) because many mail clients drop ``<style>``.
+inlined into ``style=""`` attributes (css-inline) because many mail clients drop ``<style>``;
+the class attributes are then removed.
 The layout is one fluid table, at most 640 px wide, so it reads on a phone without media
 queries.
 """
@@ -17,11 +18,16 @@ from functools import cache
 import css_inline
 import jinja2
 
-from .digest import Digest, clean_text
+from .clean import clean_text, isolate
+from .digest import Digest
+from .glance import sparkline
 from .i18n import Lang
 
 SUBJECT_MAX = 160
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Once the styles are inlined, class attributes only weigh: a big digest is 10% smaller
+# without them. Only our own markup has attributes (feed text is escaped: no bare quotes).
+_CLASS = re.compile(r' class="[^"<>]*"')
 
 
 @dataclass(frozen=True)
@@ -38,11 +44,14 @@ def sanitize_subject(subject: str, limit: int = SUBJECT_MAX) -> str:
 
 @cache
 def _env(autoescape: bool) -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("watchdesk", "templates"),
         autoescape=autoescape, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
+    env.filters["isolate"] = isolate
+    env.filters["sparkline"] = sparkline
+    return env
 
 
 @cache
@@ -51,19 +60,23 @@ def _inliner() -> css_inline.CSSInliner:
 
 
 def _counts(d: Digest, t: Lang) -> str:
-    return (f"{t.count(d.n_stories, 'article', 'articles')} {t('for')} "
+    return (f"{t.count(d.n_stories, 'event', 'events')} {t('for')} "
             f"{t.count(d.n_rules, 'rule', 'rules')}")
 
 
 def subject_for(d: Digest, t: Lang) -> str:
-    """« watchdesk — 12 articles pour 3 règles — jeu. 26 nov. », or for an alert
-    « watchdesk ALERTE — Haftar — <first title> (+2) »."""
+    """« watchdesk — 12 sujets pour 3 règles — jeu. 26 nov. », or for an alert
+    « watchdesk ALERTE — Haftar — <first title> (+2) » (« … — 4 sources — <title> » when
+    the story is breaking)."""
     if d.kind == "alert":
         rules = ", ".join(g.title for g in d.groups)
-        first = next((i.title for g in d.groups for i in g.items if not i.shown_under), "")
+        item = next((i for g in d.groups for i in g.items), None)
+        first = clean_text(item.title, 90) if item else ""
+        if item is not None and item.breaking is not None:   # « 4 sources — <title> »
+            first = f"{t.count(item.breaking.sources, 'source', 'sources')} — {first}"
         extra = f" (+{d.n_stories - 1})" if d.n_stories > 1 else ""
         return sanitize_subject(f"watchdesk {t('alert_subject')} — {rules} — "
-                                f"{clean_text(first, 90) or t('untitled')}{extra}")
+                                f"{first or t('untitled')}{extra}")
     day = t.day(d.window_end)
     if d.empty:
         return sanitize_subject(f"watchdesk — {t('nothing_subject')} — {day}")
@@ -87,5 +100,5 @@ def render(d: Digest, lang: str = "fr") -> Rendered:
     text = _env(False).get_template("mail.txt").render(ctx)
     text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
     html = _env(True).get_template("mail.html").render(ctx)
-    html = _inliner().inline(html)
+    html = _CLASS.sub("", _inliner().inline(html))
     return Rendered(subject=subject, text=text, html=html)

@@ -43,7 +43,7 @@ from ..yamlsource import YamlDocument, parse_yaml, read_text, schema_errors
 from .examples import check_examples
 from .lists import ListDef, ResolvedLists, resolve_lists
 from .matcher import RuleSet
-from .model import Rule
+from .model import AlertWhen, Rule
 from .query import Query, compile_query
 from .source import locator, quoted_phrase
 
@@ -178,6 +178,7 @@ def _rule(item: dict[str, Any], path: str, line: int | None, query: Query | None
         feeds=tuple(item.get("feeds") or ()), enabled=item.get("enabled", True),
         recipients=tuple(item.get("recipients") or ()), path=path, line=line,
         compiled=query, compiled_exclude=exclude,
+        alert_when=AlertWhen.parse(item.get("alert_when")),
     )
 
 

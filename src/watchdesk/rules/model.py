@@ -8,7 +8,7 @@ from typing import Literal
 
 from .query import Query, compile_query
 
-__all__ = ["PRIORITIES", "Document", "Match", "Priority", "Rule", "Snippet"]
+__all__ = ["PRIORITIES", "AlertWhen", "Document", "Match", "Priority", "Rule", "Snippet"]
 
 Priority = Literal["alert", "digest"]
 PRIORITIES: tuple[str, ...] = ("alert", "digest")
@@ -64,6 +64,28 @@ class Match:
     snippets: dict[str, Snippet] = field(default_factory=dict)
 
 
+_UNITS = {"s": 1, "m": 60, "h": 3600}
+
+
+@dataclass(frozen=True, slots=True)
+class AlertWhen:
+    """``alert_when: {sources: 3, within: 60m}``: one urgent alert when an event under the
+    rule has been reported by at least ``sources`` distinct feeds within ``within`` seconds
+    (docs/digest.md)."""
+
+    sources: int
+    within: int
+
+    @classmethod
+    def parse(cls, value: dict[str, object] | None) -> AlertWhen | None:
+        """From the rule file's mapping, already checked against the schema."""
+        if not value:
+            return None
+        text = str(value.get("within", "60m"))
+        within = int(text[:-1]) * _UNITS[text[-1]] if text[-1] in _UNITS else int(text)
+        return cls(int(str(value["sources"])), within)
+
+
 @dataclass(frozen=True, eq=False)
 class Rule:
     """A watch rule. ``query`` and ``exclude`` are compiled on creation (RuleSyntaxError).
@@ -85,6 +107,7 @@ class Rule:
     line: int | None = None
     compiled: Query | None = field(default=None, repr=False)
     compiled_exclude: Query | None = field(default=None, repr=False)
+    alert_when: AlertWhen | None = None
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__

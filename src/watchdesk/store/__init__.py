@@ -14,12 +14,12 @@ from .backup import BackupReport, backup
 from .base import iso, parse_iso
 from .health import HealthMixin
 from .opening import Mode, as_store_error
-from .outbox import DigestState, OutboxMixin, OutboxWrite
+from .outbox import AlertBatch, DigestState, OutboxMixin, OutboxWrite
 
 
 class Store(HealthMixin, OutboxMixin, ArticlesMixin):
     """The watchdesk database."""
 
 
-__all__ = ["BackupReport", "DigestState", "Mode", "OutboxWrite", "Store", "as_store_error",
-           "backup", "iso", "parse_iso"]
+__all__ = ["AlertBatch", "BackupReport", "DigestState", "Mode", "OutboxWrite", "Store",
+           "as_store_error", "backup", "iso", "parse_iso"]

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
 from typing import TypeVar
 
-from .. import stories
+from .. import events
 from ..models import ArticleWrite, MatchRecord, PollResult
-from .base import StoreBase, dumps, iso, parse_iso
+from .base import StoreBase, dumps
+from .events import EventsMixin
 from .feeds import FeedsMixin
 
 T = TypeVar("T")
-STORY_WINDOW = timedelta(days=3)  # a story is linked to articles stored this recently
 
 
 def _chunks(items: Sequence[T], n: int = 500) -> Iterable[Sequence[T]]:
@@ -21,7 +20,7 @@ def _chunks(items: Sequence[T], n: int = 500) -> Iterable[Sequence[T]]:
         yield items[i:i + n]
 
 
-class ArticlesMixin(FeedsMixin, StoreBase):
+class ArticlesMixin(EventsMixin, FeedsMixin, StoreBase):
     def known_entries(self, feed_id: int, identities: Sequence[str]) -> dict[str, tuple[int, str]]:
         """identity -> (article_id, entry_hash) for the entries of this feed we have seen."""
         out: dict[str, tuple[int, str]] = {}
@@ -54,10 +53,11 @@ class ArticlesMixin(FeedsMixin, StoreBase):
         article another feed stored first in the same cycle becomes a link)."""
         ids: list[int] = []
         with self.transaction() as c:
-            if any(w.story_sig for w in writes):
-                self._prune_stories(c, now)
+            grouping: list[tuple[int, float, events.Terms]] = []
             for w in writes:
-                ids.append(self._write_article(c, result.feed_id, w, now))
+                ids.append(self._write_article(c, result.feed_id, w, now, grouping))
+            # one event decision per new matched article, in time order (see store.events)
+            self._group(c, grouping, now)
             result.new = sum(1 for w in writes if w.action == "new")
             result.updated = sum(1 for w in writes if w.action == "update")
             result.matched = sum(len(w.matches) for w in writes if w.action != "link")
@@ -65,7 +65,7 @@ class ArticlesMixin(FeedsMixin, StoreBase):
         return ids
 
     def _write_article(self, c: sqlite3.Connection, feed_id: int, w: ArticleWrite,
-                       now: str) -> int:
+                       now: str, grouping: list[tuple[int, float, events.Terms]]) -> int:
         if w.action == "link":
             assert w.article_id is not None
             c.execute(
@@ -84,8 +84,10 @@ class ArticlesMixin(FeedsMixin, StoreBase):
             c.execute("UPDATE entries SET entry_hash=? WHERE feed_id=? AND identity=?",
                       (w.entry_hash, feed_id, w.identity))
             article_id = w.article_id
-            if w.matches:  # it may not have matched when it was stored: then it has no story
-                self._link_unsigned(c, [article_id], now)
+            terms = events.terms_of(w.title, w.body, w.summary)
+            if not self._regroup_updated(c, article_id, terms, now) and w.matches:
+                # it matched nothing when it was stored, so it has no story yet
+                self._group_ungrouped(c, [article_id], now)
         else:
             cur = c.execute(
                 "INSERT INTO articles(feed_id, guid, url, canonical_url, title, summary, body,"
@@ -98,71 +100,16 @@ class ArticlesMixin(FeedsMixin, StoreBase):
                 w.action = "link"
                 w.article_id = c.execute("SELECT id FROM articles WHERE canonical_url = ?",
                                          (w.canonical_url,)).fetchone()[0]
-                return self._write_article(c, feed_id, w, now)
+                return self._write_article(c, feed_id, w, now, grouping)
             article_id = int(cur.lastrowid or 0)
-            if w.story_sig:  # signed: it matched a rule (see Pipeline._article)
-                self._link(c, article_id, w.story_sig, now)
+            if w.event_terms is not None:  # it matched a rule (see Pipeline._article)
+                grouping.append((article_id, events.event_time(w.published_at, now),
+                                 w.event_terms))
             c.execute(
                 "INSERT INTO entries(feed_id, identity, article_id, entry_hash, first_seen_at)"
                 " VALUES (?,?,?,?,?)", (feed_id, w.identity, article_id, w.entry_hash, now))
         self._write_matches(c, article_id, w.matches, now)
         return article_id
-
-    @classmethod
-    def _link(cls, c: sqlite3.Connection, article_id: int, sig: Sequence[int],
-              now: str) -> None:
-        story_id = cls._story(c, article_id, sig, now)
-        c.execute("UPDATE articles SET story_id=? WHERE id=?", (story_id, article_id))
-
-    @staticmethod
-    def _story(c: sqlite3.Connection, article_id: int, sig: Sequence[int] | None,
-               now: str) -> int:
-        """The story a new article belongs to (a recent near-duplicate's, else its own), and
-        its signature recorded for the articles to come."""
-        if not sig:
-            return article_id
-        keys = sorted(set(stories.band_keys(sig)))
-        text = stories.dumps(sig)
-        # Which recent articles to compare it with (the costly part of storing an article):
-        # - those sharing at least two band keys: a near-duplicate shares ~32 s^2 bands (6-7
-        #   at the threshold; one or none 0.6% of the time), an unrelated article one at most;
-        # - of those, the CANDIDATES sharing the most;
-        # - and per band key, only the BAND_DEPTH most recent articles holding it. A common
-        #   trigram that hashes low makes a band key shared by thousands of unrelated
-        #   articles (one in six of 6,000 on the bench corpus): reading them all made the
-        #   cost grow with the window (2.3 ms per article at 6,000). A near-duplicate older
-        #   than that still shares its other, rarer, bands.
-        # Signatures are compared as their decimal strings (dumps writes each value in its
-        # one canonical form), not parsed back to integers. Candidates come in article
-        # order, so ties on similarity go to the most recent article.
-        per_band = " UNION ALL ".join(
-            ["SELECT * FROM (SELECT article_id FROM story_bands WHERE band = ?"
-             " ORDER BY article_id DESC LIMIT ?)"] * len(keys))
-        params: list[int] = []
-        for k in keys:
-            params += (k, stories.BAND_DEPTH)
-        candidates = [(r[0], r[1].split()) for r in c.execute(
-            f"SELECT s.story_id, s.sig FROM story_sigs s JOIN"
-            f" (SELECT article_id FROM ({per_band}) GROUP BY article_id HAVING count(*) > 1"
-            f" ORDER BY count(*) DESC, article_id DESC LIMIT ?) b"
-            f" ON b.article_id = s.article_id ORDER BY s.article_id",
-            (*params, stories.CANDIDATES))]
-        story_id = stories.pick_story(text.split(), candidates) or article_id
-        c.execute("INSERT OR REPLACE INTO story_sigs(article_id, story_id, sig, created_at)"
-                  " VALUES (?,?,?,?)", (article_id, story_id, text, now))
-        c.executemany("INSERT INTO story_bands(band, article_id) VALUES (?,?)",
-                      [(k, article_id) for k in keys])
-        return story_id
-
-    @staticmethod
-    def _prune_stories(c: sqlite3.Connection, now: str) -> None:
-        when = parse_iso(now)
-        if when is None:
-            return
-        cutoff = iso(when - STORY_WINDOW)
-        c.execute("DELETE FROM story_bands WHERE article_id IN"
-                  " (SELECT article_id FROM story_sigs WHERE created_at < ?)", (cutoff,))
-        c.execute("DELETE FROM story_sigs WHERE created_at < ?", (cutoff,))
 
     @staticmethod
     def _write_matches(c: sqlite3.Connection, article_id: int, matches: Iterable[MatchRecord],
@@ -194,28 +141,8 @@ class ArticlesMixin(FeedsMixin, StoreBase):
                         (article_id, m.rule_id, m.priority, dumps(m.terms), m.snippet,
                          dumps(m.snippets), now))
                     n += cur.rowcount
-            self._link_unsigned(c, [article_id for article_id, ms in items if ms], now)
+            self._group_ungrouped(c, [article_id for article_id, ms in items if ms], now)
         return n
-
-    def _link_unsigned(self, c: sqlite3.Connection, article_ids: Sequence[int],
-                       now: str) -> None:
-        """Articles that matched no rule when stored have no story (see Pipeline._article):
-        once a rule matches them (backfill, or an update), those of the story window get
-        theirs, as if new."""
-        when = parse_iso(now)
-        if not article_ids or when is None:
-            return
-        since = iso(when - STORY_WINDOW)
-        for chunk in _chunks(article_ids):
-            rows = c.execute(
-                f"SELECT a.id, a.title, a.body, a.summary FROM articles a"
-                f" WHERE a.id IN ({','.join('?' * len(chunk))}) AND a.fetched_at >= ?"
-                f" AND NOT EXISTS (SELECT 1 FROM story_sigs s WHERE s.article_id = a.id)"
-                f" ORDER BY a.id", (*chunk, since)).fetchall()
-            for article_id, title, body, summary in rows:
-                sig = stories.sign_article(title, body, summary)
-                if sig:
-                    self._link(c, article_id, sig, now)
 
     def articles_since(self, since: str, *, ids: Sequence[int] | None = None,
                        ) -> Iterable[sqlite3.Row]:

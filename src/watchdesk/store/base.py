@@ -183,9 +183,13 @@ class StoreBase:
             yield conn
         except BaseException:
             conn.execute("ROLLBACK")
+            self._rolled_back()
             raise
         else:
             conn.execute("COMMIT")
+
+    def _rolled_back(self) -> None:
+        """Called after a rollback: drop in-memory state that may hold what was undone."""
 
     def query(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
         return list(self.conn.execute(sql, params))

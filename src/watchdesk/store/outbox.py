@@ -6,7 +6,8 @@ Exactly-once rests on three rules kept here:
 - a message is stored (``outbox`` row, status ``pending``) before anything is sent, and is
   marked ``sent`` only after the server accepted it; a crash in between resends the same row;
 - the urgent matches an alert carries are marked with its outbox id in the transaction that
-  inserts it, so they are never queued twice;
+  inserts it, so they are never queued twice; so are the breaking events it announces
+  (``event_alerts``, one row per rule and event);
 - each digest records, in the transaction that inserts it, the end of its window and the highest
   match id it could see (``meta``), and the next digest starts exactly there (see
   ``digest_matches``), so no match is reported twice or never.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -32,9 +33,12 @@ SELECT m.id, m.article_id, m.rule_id, m.priority, m.terms, m.snippet, m.snippets
        m.created_at, m.alert_outbox_id,
        a.title, a.url, a.canonical_url, a.published_at, a.fetched_at,
        coalesce(a.story_id, a.id) AS story_id,
-       f.name AS feed_name, f.title AS feed_title,
+       f.name AS feed_name, coalesce(f.title, f.name) AS feed_title,
        (SELECT json_group_array(f2.name) FROM entries e JOIN feeds f2 ON f2.id = e.feed_id
-         WHERE e.article_id = a.id AND e.feed_id != a.feed_id) AS other_feeds
+         WHERE e.article_id = a.id AND e.feed_id != a.feed_id) AS other_feeds,
+       (SELECT json_group_array(coalesce(f2.title, f2.name)) FROM entries e
+         JOIN feeds f2 ON f2.id = e.feed_id
+         WHERE e.article_id = a.id AND e.feed_id != a.feed_id) AS other_feed_titles
 FROM matches m JOIN articles a ON a.id = m.article_id JOIN feeds f ON f.id = a.feed_id
 """
 
@@ -52,6 +56,16 @@ class OutboxWrite:
     payload: str | None = None      # JSON, webhooks only
     window_start: str | None = None
     window_end: str | None = None
+
+
+@dataclass(frozen=True)
+class AlertBatch:
+    """An alert message and what it carries: urgent match ids, and breaking events as
+    ``(rule id, story id, distinct sources)``."""
+
+    message: OutboxWrite
+    matches: Sequence[int] = ()
+    events: Sequence[tuple[str, int, int]] = ()
 
 
 class DigestState(NamedTuple):
@@ -106,6 +120,34 @@ class OutboxMixin(StoreBase):
             " ORDER BY m.created_at, m.id",
             {"hw": hw, "end": window_end, "start": window_start, "prev_hw": prev_hw})
 
+    def event_reports(self, story_ids: Iterable[int]) -> list[sqlite3.Row]:
+        """Every report of these events: (story_id, feed_title, published_at, fetched_at),
+        one per article and feed that carried it (the same URL from two feeds is two
+        reports), whenever it came: a digest names all the sources of an event."""
+        ids = sorted(set(story_ids))
+        out: list[sqlite3.Row] = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            out += self.query(
+                "SELECT a.story_id, f.name AS feed_name, coalesce(f.title, f.name) AS feed_title,"
+                " a.published_at, a.fetched_at FROM articles a"
+                " JOIN entries e ON e.article_id = a.id"
+                " JOIN feeds f ON f.id = e.feed_id"
+                f" WHERE a.story_id IN ({','.join('?' * len(chunk))})", chunk)
+        return out
+
+    def daily_matches(self, end: str, days: int = 14) -> dict[str, list[int]]:
+        """rule id -> matches per 24-hour period, oldest first, the last ending at ``end``
+        (by when the article was fetched: a backfilled match counts on its article's day)."""
+        out: dict[str, list[int]] = {}
+        for rule, ago, n in self.conn.execute(
+                "SELECT m.rule_id, CAST((julianday(:end) - julianday(a.fetched_at)) AS INTEGER),"
+                " count(*) FROM matches m JOIN articles a ON a.id = m.article_id"
+                " WHERE a.fetched_at <= :end AND julianday(:end) - julianday(a.fetched_at) < :days"
+                " GROUP BY 1, 2", {"end": end, "days": days}):
+            out.setdefault(rule, [0] * days)[days - 1 - int(ago)] = int(n)
+        return out
+
     def queue_digest_row(self, msg: OutboxWrite | None, *, expect_end: str | None,
                          window_end: str, match_hw: int, now: str) -> int | None:
         """Store a digest and move the digest window to ``window_end``, atomically.
@@ -138,28 +180,53 @@ class OutboxMixin(StoreBase):
             + " WHERE m.priority = 'alert' AND m.backfill = 0 AND m.alert_outbox_id IS NULL"
             "   AND m.created_at > ? ORDER BY m.id", (since,))
 
+    def breaking_candidates(self, rule_ids: Sequence[str], since: str,
+                            ) -> list[tuple[str, int]]:
+        """(rule, story) of the events these rules matched since ``since`` (not by backfill)
+        that have not had their breaking-story alert yet."""
+        if not rule_ids:
+            return []
+        return [(str(r[0]), int(r[1])) for r in self.conn.execute(
+            "SELECT DISTINCT m.rule_id, a.story_id FROM matches m"
+            " JOIN articles a ON a.id = m.article_id"
+            f" WHERE m.rule_id IN ({','.join('?' * len(rule_ids))}) AND m.backfill = 0"
+            "   AND m.created_at > ? AND a.story_id IS NOT NULL AND NOT EXISTS"
+            "   (SELECT 1 FROM event_alerts e WHERE e.rule_id = m.rule_id"
+            "    AND e.story_id = a.story_id) ORDER BY a.story_id", (*rule_ids, since))]
+
+    def event_matches(self, story_ids: Iterable[int]) -> list[sqlite3.Row]:
+        """Every match of these events' articles (what an alert about them shows)."""
+        ids = sorted(set(story_ids))
+        out: list[sqlite3.Row] = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            out += self.query(_MATCH_SELECT + f" WHERE a.story_id IN"
+                              f" ({','.join('?' * len(chunk))}) ORDER BY m.id", chunk)
+        return out
+
     def recent_alert_recipients(self, since: str) -> set[str]:
         """Every recipient of an alert (email or webhook) queued after ``since``."""
         return {r[0] for r in self.conn.execute(
             "SELECT DISTINCT j.value FROM outbox o, json_each(o.recipients) j"
             " WHERE o.kind IN ('alert', 'webhook') AND o.created_at > ?", (since,))}
 
-    def queue_alert_rows(self, batches: Sequence[tuple[OutboxWrite, Sequence[int]]],
-                         now: str) -> list[int]:
-        """Insert alert messages and mark the matches each carries, in ONE transaction.
+    def queue_alert_rows(self, batches: Sequence[AlertBatch], now: str) -> list[int]:
+        """Insert alert messages and mark what each carries, in ONE transaction.
 
-        Each batch is (message, match ids); a match id may appear in several batches (an
-        email and a webhook post), it keeps the first outbox id. If a match was already
+        Each batch is a message with the urgent match ids and the breaking events
+        ``(rule, story, sources)`` it carries; a match or event may be in several batches
+        (an email and a webhook post), it keeps the first outbox id. If one was already
         queued by someone else meanwhile, nothing is written and [] is returned.
         """
         ids: list[int] = []
         try:
             with self.transaction() as c:
                 claimed: set[int] = set()
-                for msg, match_ids in batches:
-                    outbox_id = self._insert_outbox(c, msg, now)
+                broke: set[tuple[str, int]] = set()
+                for batch in batches:
+                    outbox_id = self._insert_outbox(c, batch.message, now)
                     ids.append(outbox_id)
-                    todo = [m for m in match_ids if m not in claimed]
+                    todo = [m for m in batch.matches if m not in claimed]
                     for m in todo:
                         cur = c.execute("UPDATE matches SET alert_outbox_id = ?"
                                         " WHERE id = ? AND alert_outbox_id IS NULL",
@@ -167,6 +234,15 @@ class OutboxMixin(StoreBase):
                         if cur.rowcount != 1:
                             raise _AlreadyQueued
                     claimed.update(todo)
+                    for rule, story, sources in batch.events:
+                        if (rule, story) in broke:
+                            continue
+                        broke.add((rule, story))
+                        cur = c.execute("INSERT OR IGNORE INTO event_alerts(rule_id, story_id,"
+                                        " outbox_id, sources, created_at) VALUES (?,?,?,?,?)",
+                                        (rule, story, outbox_id, sources, now))
+                        if cur.rowcount != 1:
+                            raise _AlreadyQueued
         except _AlreadyQueued:
             return []
         return ids

@@ -236,6 +236,67 @@ def m006_one_permutation_story_signatures(db: Database) -> None:
 
 
 @migrations()
+def m007_events(db: Database) -> None:
+    """Event grouping replaces near-duplicate signatures (see ``events``): articles from
+    different outlets reporting the same event share ``articles.story_id``, copies of one
+    wire text included, so ``story_sigs``/``story_bands`` go.
+
+    ``event_docs``: terms, time and story of the recent grouped articles, what the grouping
+    index is built from (a cache: pruned after ``store.events.KEEP``, no foreign keys).
+    ``event_alerts``: the breaking-story alerts queued, one per (rule, story), inserted with
+    the outbox row that carries it, so an event never alerts twice.
+
+    Every stored matched article is grouped again, in time order, with the same code as new
+    articles (about 1 ms each); articles no rule matched have no story."""
+    from .. import events
+    from .events import KEEP, REV_KEY, iso_of
+
+    _script(db, """
+        DROP TABLE story_bands;
+        DROP TABLE story_sigs;
+        CREATE TABLE event_docs (
+            article_id INTEGER PRIMARY KEY,
+            story_id INTEGER NOT NULL,
+            at TEXT NOT NULL,               -- publication time, else fetch time (UTC)
+            terms TEXT NOT NULL,            -- "term weight term weight ..." (events.terms)
+            created_at TEXT NOT NULL        -- when it was grouped (what pruning goes by)
+        );
+        CREATE INDEX event_docs_created ON event_docs(created_at);
+        CREATE TABLE event_alerts (
+            rule_id TEXT NOT NULL,
+            story_id INTEGER NOT NULL,
+            outbox_id INTEGER NOT NULL,     -- the alert (or webhook post) that carried it
+            sources INTEGER NOT NULL,       -- distinct feeds counted when it broke
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (rule_id, story_id)
+        ) WITHOUT ROWID
+        """)
+    rows = db.execute(
+        "SELECT id, title, body, summary, published_at, fetched_at FROM articles a"
+        " WHERE EXISTS (SELECT 1 FROM matches m WHERE m.article_id = a.id)").fetchall()
+    timed = sorted((events.event_time(published, fetched), article_id, title, body, summary,
+                    fetched) for article_id, title, body, summary, published, fetched in rows)
+    db.execute("UPDATE articles SET story_id = NULL")
+    if not timed:
+        return
+    keep_from = iso_of(max(events.event_time(r[5], r[5]) for r in rows)
+                       - KEEP.total_seconds())
+    index = events.EventIndex()
+    stories: list[tuple[int, int]] = []
+    for at, article_id, title, body, summary, fetched in timed:
+        index.prune(at - events.index.HORIZON)   # (in time order: older cannot link)
+        terms = events.terms_of(title, body, summary)
+        story = index.assign(article_id, at, terms)
+        stories.append((story, article_id))
+        if fetched >= keep_from:  # as if grouped when it was fetched
+            db.execute("INSERT INTO event_docs(article_id, story_id, at, terms, created_at)"
+                       " VALUES (?,?,?,?,?)", [article_id, story, iso_of(at),
+                                              events.dumps(terms), fetched])
+    db.conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?", stories)
+    db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, '1')", [REV_KEY])
+
+
+@migrations()
 def m009_feed_interval_explicit_and_schedule_reason(db: Database) -> None:
     """Whether a feed's interval was written on the feed itself (then it is the ceiling of
     the adaptive interval), and why its next poll is when it is (for `watchdesk feeds`)."""

@@ -1,0 +1,216 @@
+"""Event grouping (pure): the same event in other words is one story; another event, even on
+the same topic and with the same names, is another.
+
+The articles are in ``data/events.json``: three French outlets on a Russian delegation in
+Benghazi, two on Haftar's son promoted the same day, two on the agreement signed the next
+day, two Arabic outlets on the delegation and two English ones on oil output.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from watchdesk.events import EventIndex, decay, dumps, epoch, event_time, loads, terms_of
+from watchdesk.events import index as ix
+from watchdesk.events.terms import LEAD_WORDS, NAME_WEIGHT, TITLE_WEIGHT, normalise
+
+from conftest import rfi_paragraphs
+
+ARTICLES: list[dict[str, Any]] = json.loads(
+    (Path(__file__).parent / "data" / "events.json").read_text(encoding="utf-8"))["articles"]
+BY_ID = {a["id"]: a for a in ARTICLES}
+HOUR = 3600.0
+
+
+def terms(a: dict[str, Any]) -> dict[str, float]:
+    return terms_of(a["title"], a["lead"])
+
+
+def group(articles: list[dict[str, Any]]) -> dict[str, int]:
+    """Article id -> story, the articles arriving in time order as the store gives them."""
+    index = EventIndex()
+    out = {}
+    for n, a in enumerate(sorted(articles, key=lambda a: a["time"]), start=1):
+        out[a["id"]] = index.assign(n, epoch(a["time"]), terms(a))
+    return out
+
+
+def test_each_event_is_one_story_whatever_the_outlet_wrote() -> None:
+    stories = group(ARTICLES)
+    by_event: dict[str, set[int]] = {}
+    for a in ARTICLES:
+        by_event.setdefault(a["event"], set()).add(stories[a["id"]])
+    assert all(len(s) == 1 for s in by_event.values()), by_event   # no event split
+    assert len(set(stories.values())) == len(by_event)              # no two events merged
+
+
+@pytest.mark.parametrize("order", [1, 2, 3])
+def test_the_grouping_does_not_depend_on_which_outlet_came_first(order: int) -> None:
+    rng = random.Random(order)
+    shuffled = list(ARTICLES)
+    rng.shuffle(shuffled)  # arrival order (fetches), not publication order
+    index = EventIndex()
+    stories = {a["id"]: index.assign(n, epoch(a["time"]), terms(a))
+               for n, a in enumerate(shuffled, start=1)}
+    events = {a["event"] for a in ARTICLES}
+    assert len(set(stories.values())) == len(events)
+    for e in events:
+        assert len({stories[a["id"]] for a in ARTICLES if a["event"] == e}) == 1
+
+
+def test_the_next_day_on_the_same_topic_is_another_event() -> None:
+    # The agreement signed on Friday shares the delegation's names and words (Haftar,
+    # Evkourov, Benghazi, formation, délégation militaire russe): alike enough to be one
+    # event if it had come the same day; a day later, only a copy would still link.
+    index = EventIndex.of([(1, epoch(BY_ID["rfi-delegation"]["time"]),
+                            terms(BY_ID["rfi-delegation"]), 1)])
+    accord = BY_ID["rfi-accord"]
+    raw = index.similarity(terms(accord), terms(BY_ID["rfi-delegation"]))
+    assert raw > ix.THRESHOLD
+    story, score = index.decide(epoch(accord["time"]), terms(accord))
+    assert story is None and score < ix.THRESHOLD
+    assert index.decide(epoch(BY_ID["rfi-delegation"]["time"]) + HOUR, terms(accord))[0] == 1
+
+
+def test_another_event_the_same_day_with_the_same_names_is_another_story() -> None:
+    stories = group([BY_ID[k] for k in ("rfi-delegation", "france24-delegation",
+                                        "rfi-saddam", "jeuneafrique-saddam")])
+    assert stories["rfi-delegation"] == stories["france24-delegation"]
+    assert stories["rfi-saddam"] == stories["jeuneafrique-saddam"]
+    assert stories["rfi-saddam"] != stories["rfi-delegation"]
+
+
+RFI = "\n\n".join(rfi_paragraphs())
+COPY = "BENGHAZI (AFP) - " + (
+    RFI.replace("conduit une délégation militaire", "a conduit une délégation")
+    .replace("Une occasion pour la Russie", "L'occasion pour Moscou")
+    .replace("est arrivée ce 22 août 2023", "est arrivée mardi 22 août"))[: len(RFI) // 2]
+
+
+@pytest.mark.parametrize(("hours", "linked"), [(0, True), (20, True), (40, False)])
+def test_a_copy_of_one_wire_text_shares_its_story_for_a_day(hours: int, linked: bool) -> None:
+    index = EventIndex()
+    index.assign(1, 0.0, terms_of("Libye : une délégation militaire russe à Benghazi", RFI))
+    story = index.assign(2, hours * HOUR, terms_of(
+        "Benghazi : le vice-ministre russe de la Défense reçu par Haftar", COPY))
+    assert (story == 1) is linked
+
+
+def test_a_bare_headline_is_never_linked() -> None:
+    title = "Libye : le maréchal Haftar reçoit une délégation russe"
+    index = EventIndex()
+    index.assign(1, 0.0, terms_of(title, BY_ID["rfi-delegation"]["lead"]))
+    assert len(terms_of(title, "")) < ix.MIN_TERMS
+    assert index.assign(2, 0.0, terms_of(title, "")) == 2
+
+
+def _words(prefix: str, n: int) -> dict[str, float]:
+    return {f"{prefix}{i}": 1.0 for i in range(n)}
+
+
+def test_average_link_an_article_close_to_one_member_only_does_not_join() -> None:
+    # Story 1 is two articles with nothing in common with each other but their event's
+    # words; a newcomer shares many words with one of them and none with the other: single
+    # link would take it in (one close member), average link does not.
+    event = _words("event", 6)
+    a = {**event, **_words("a", 10)}
+    b = {**event, **_words("b", 10)}
+    newcomer = {**_words("a", 8), **_words("new", 8)}
+    background = [(10 + i, 0.0, _words(f"x{i}-", 12) | {"a0": 1.0}, 10 + i) for i in range(30)]
+    index = EventIndex.of([(1, 0.0, a, 1), (2, 0.0, b, 1), *background])
+    assert index.similarity(newcomer, a) > ix.THRESHOLD > index.similarity(newcomer, b)
+    story, score = index.decide(0.0, newcomer)
+    assert story is None
+    assert score == pytest.approx(index.similarity(newcomer, a) / 2)
+
+
+@pytest.mark.parametrize(("word", "expected"), [
+    ("Délégations", "delega"), ("délégation", "delega"),       # plural, accents, case
+    ("castigates", "castig"), ("castigated", "castig"),        # English, no language needed
+    ("2023", "2023"), ("1400000", "1400000"),                  # numbers whole
+    ("l", ""), ("d", ""),                                       # elided particles
+    ("الروسي", "روس"), ("الدفاع", "دفاع"), ("والدفاع", "دفاع"),  # Arabic article, conjunction
+    ("بنغازي", "بنغاز"), ("وبنغازي", "بنغاز"),                 # and suffix
+    ("وفد", "وفد"),                                              # three letters: left alone
+])
+def test_words_are_reduced_to_a_comparable_form(word: str, expected: str) -> None:
+    from watchdesk.rules.text import fold
+
+    assert normalise(fold(word)) == expected
+
+
+def test_terms_weigh_the_title_and_names_and_stop_after_the_lead() -> None:
+    t = terms_of("Haftar à Moscou", "Le maréchal Haftar a été reçu. Moscou salue la visite.")
+    assert t["haftar"] == TITLE_WEIGHT + NAME_WEIGHT      # title, then a name mid-sentence
+    assert t["moscou"] == TITLE_WEIGHT + 1.0              # sentence start: not taken as a name
+    assert t["marech"] == 1.0
+    long = " ".join(f"mot{i}" for i in range(200))
+    assert len(terms_of("", long)) == LEAD_WORDS
+    assert terms_of("t", "", "Le résumé sert quand il n'y a pas de corps.")["resume"] == 1.0
+    assert terms_of("t", "Le corps.", "Le résumé.").get("resume") is None
+
+
+@pytest.mark.parametrize(("published", "fetched", "expected"), [
+    ("2025-02-20T09:00:00Z", "2025-02-20T10:00:00Z", "2025-02-20T09:00:00Z"),
+    (None, "2025-02-20T10:00:00Z", "2025-02-20T10:00:00Z"),
+    ("2025-02-21T09:00:00Z", "2025-02-20T10:00:00Z", "2025-02-20T10:00:00Z"),  # future
+    ("hier", "2025-02-20T10:00:00Z", "2025-02-20T10:00:00Z"),
+    ("2025-02-20T09:00:00", "2025-02-20T10:00:00Z", "2025-02-20T10:00:00Z"),   # no zone
+])
+def test_event_time_is_publication_time_else_fetch_time(published: str | None, fetched: str,
+                                                         expected: str) -> None:
+    assert event_time(published, fetched) == epoch(expected)
+
+
+def test_time_decay() -> None:
+    assert decay(0) == decay(-ix.GRACE) == decay(ix.GRACE) == 1.0
+    assert decay(24 * HOUR) == pytest.approx(math.exp(-18 / 18))
+    assert decay(ix.HORIZON) == pytest.approx(ix.THRESHOLD)
+
+
+_TERMS = st.dictionaries(st.sampled_from([f"w{i}" for i in range(30)]),
+                         st.sampled_from([1.0, 1.5, 2.0, 3.5]), min_size=1, max_size=15)
+
+
+@given(_TERMS)
+def test_terms_round_trip(t: dict[str, float]) -> None:
+    assert loads(dumps(t)) == t
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["add", "assign", "remove", "update", "prune"]),
+                          st.integers(1, 12), st.integers(0, 48), _TERMS), max_size=40))
+def test_the_index_stays_consistent_whatever_is_done_to_it(
+        ops: list[tuple[str, int, int, dict[str, float]]]) -> None:
+    index = EventIndex()
+    for op, doc, hours, t in ops:
+        if op == "add":
+            index.add(doc, hours * HOUR, t, doc)
+        elif op == "assign" and doc not in index.docs:
+            index.assign(doc, hours * HOUR, t)
+        elif op == "remove":
+            index.remove(doc)
+        elif op == "update":
+            index.update(doc, t)
+        elif op == "prune":
+            index.prune(hours * HOUR)
+    counts: dict[str, int] = {}
+    for d in index.docs.values():
+        for term in d.keys:
+            counts[term] = counts.get(term, 0) + 1
+    assert index._df == counts
+    assert {m for ms in index.stories.values() for m in ms} == set(index.docs)
+    assert all(index.docs[m].story == s for s, ms in index.stories.items() for m in ms)
+    for d, doc in index.docs.items():
+        assert all(d in index._postings[term] for term in doc.keys)
+    rebuilt = EventIndex.of((d, doc.at, dict.fromkeys(doc.keys, 1.0), doc.story)
+                            for d, doc in index.docs.items())
+    assert all(math.isclose(index.idf(term), rebuilt.idf(term)) for term in counts)

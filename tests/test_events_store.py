@@ -1,0 +1,223 @@
+"""Event grouping through the real pipeline and store: feeds on a loopback server, a real
+SQLite file. Outlets' own texts of one event share a story; other events do not; backfill,
+updates, a second process and an upgrade keep it so."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+
+from watchdesk import events
+from watchdesk.app import Watchdesk
+from watchdesk.demo.server import FixtureServer
+from watchdesk.events import epoch
+from watchdesk.pipeline import CycleReport
+from watchdesk.settings import Settings
+from watchdesk.store import Store
+
+from conftest import article_page, rss, write_feeds
+
+ARTICLES: dict[str, dict[str, Any]] = {a["id"]: a for a in json.loads(
+    (Path(__file__).parent / "data" / "events.json").read_text(encoding="utf-8"))["articles"]}
+
+
+def poll(settings: Settings) -> CycleReport:
+    async def go() -> CycleReport:
+        async with Watchdesk(settings) as wd:
+            return await wd.poll()
+    return asyncio.run(go())
+
+
+def rfc822(iso: str) -> str:
+    from datetime import UTC, datetime
+
+    return format_datetime(datetime.fromtimestamp(epoch(iso) or 0, UTC), usegmt=True)
+
+
+def publish(site: FixtureServer, feed: str, ids: list[str], **change: str) -> None:
+    """Serve the named articles of data/events.json on one feed, each with its page, the
+    ``change`` replacements made in their titles and texts."""
+    items = []
+    for i in ids:
+        a = ARTICLES[i]
+        title, lead = a["title"], a["lead"]
+        for old, new in change.items():
+            title, lead = title.replace(old, new), lead.replace(old, new)
+        items.append({"title": title, "link": f"{{{{BASE}}}}/{feed}/{i}", "guid": i,
+                      "date": rfc822(a["time"]), "summary": lead.split(". ")[0] + "."})
+        site.set(f"/{feed}/{i}", article_page(title, [lead]))
+    site.set(f"/{feed}.xml", rss(items, title=ARTICLES[ids[0]]["feed"]))
+
+
+def stories(settings: Settings) -> dict[str, int | None]:
+    store = Store(settings.db)
+    try:
+        return {r["guid"]: r["story_id"]
+                for r in store.query("SELECT guid, story_id FROM articles")}
+    finally:
+        store.close()
+
+
+def same(st: dict[str, int | None], *ids: str) -> bool:
+    return len({st[i] for i in ids}) == 1 and st[ids[0]] is not None
+
+
+def test_outlets_texts_of_one_event_share_a_story_and_other_events_do_not(
+        settings: Settings, site: FixtureServer) -> None:
+    publish(site, "rfi", ["rfi-delegation", "rfi-saddam", "rfi-accord"])
+    publish(site, "france24", ["france24-delegation", "france24-accord"])
+    publish(site, "lemonde", ["lemonde-delegation"])
+    publish(site, "ja", ["jeuneafrique-saddam"])
+    write_feeds(settings.feeds, [(f, site.url(f"/{f}.xml"))
+                                 for f in ("rfi", "france24", "lemonde", "ja")])
+    report = poll(settings)
+    assert report.new == 7 and report.matched >= 7
+    st = stories(settings)
+    assert same(st, "rfi-delegation", "france24-delegation", "lemonde-delegation")
+    assert same(st, "rfi-saddam", "jeuneafrique-saddam")      # same day, same names
+    assert same(st, "rfi-accord", "france24-accord")          # the next day
+    assert len(set(st.values())) == 3
+
+
+def test_backfill_groups_the_articles_a_new_rule_matches(settings: Settings,
+                                                         site: FixtureServer) -> None:
+    publish(site, "herald", ["herald-oil"])
+    publish(site, "observer", ["observer-oil"])
+    write_feeds(settings.feeds, [("herald", site.url("/herald.xml")),
+                                 ("observer", site.url("/observer.xml"))])
+    poll(settings)
+    assert stories(settings) == {"herald-oil": None, "observer-oil": None}  # no rule: no story
+    (settings.rules / "oil.yaml").write_text(
+        "rules:\n  - id: petrole\n    query: oil OR petrole OR pétrole\n", encoding="utf-8")
+    poll(settings)  # loading the rules backfills the new one
+    assert same(stories(settings), "herald-oil", "observer-oil")
+
+
+def test_an_update_keeps_the_story_and_one_that_makes_an_article_match_groups_it(
+        settings: Settings, site: FixtureServer) -> None:
+    # France 24's text first without Haftar's name: no rule matches it, it has no story.
+    (settings.rules / "haftar.yaml").write_text(
+        "rules:\n  - id: haftar\n    query: haftar\n", encoding="utf-8")
+    for other in settings.rules.glob("*.yaml"):
+        if other.name != "haftar.yaml":
+            other.unlink()
+    publish(site, "rfi", ["rfi-delegation"])
+    publish(site, "france24", ["france24-delegation"],
+            **{"Khalifa Haftar": "l'homme fort", "Haftar": "l'homme fort"})
+    write_feeds(settings.feeds, [("rfi", site.url("/rfi.xml")),
+                                 ("france24", site.url("/france24.xml"))])
+    poll(settings)
+    st = stories(settings)
+    assert st["france24-delegation"] is None and st["rfi-delegation"] is not None
+    # Then as published: it names Haftar, matches, and joins RFI's story.
+    publish(site, "france24", ["france24-delegation"])
+    assert poll(settings).updated == 1
+    assert same(stories(settings), "rfi-delegation", "france24-delegation")
+    # RFI corrects its text: it keeps its story, and the index learns the new words.
+    publish(site, "rfi", ["rfi-delegation"], **{"arrivée jeudi": "arrivée jeudi 20 février"})
+    assert poll(settings).updated == 1
+    assert same(stories(settings), "rfi-delegation", "france24-delegation")
+    store = Store(settings.db)
+    terms = events.loads(store.query(
+        "SELECT d.terms FROM event_docs d JOIN articles a ON a.id = d.article_id"
+        " WHERE a.guid = 'rfi-delegation'")[0][0])
+    assert terms.get("fevrie") == 1.0
+    store.close()
+
+
+def _group(store: Store, article_id: int, name: str, now: str) -> int:
+    a = ARTICLES[name]
+    with store.transaction() as c:
+        return store._group(c, [(article_id, epoch(a["time"]) or 0.0,
+                                 events.terms_of(a["title"], a["lead"]))], now)[article_id]
+
+
+def test_the_index_follows_what_another_process_grouped(tmp_path: Path) -> None:
+    now = "2025-02-20T20:00:00Z"
+    daemon, other = Store(tmp_path / "w.db"), Store(tmp_path / "w.db")
+    try:
+        assert _group(daemon, 1, "rfi-delegation", now) == 1
+        assert _group(other, 2, "france24-delegation", now) == 1   # `watchdesk poll`, say
+        assert _group(daemon, 3, "lemonde-delegation", now) == 1
+        assert set(daemon._events.docs) == {1, 2, 3}                # reloaded: it saw 2
+    finally:
+        daemon.close()
+        other.close()
+
+
+def test_a_rolled_back_grouping_is_forgotten(tmp_path: Path) -> None:
+    now = "2025-02-20T20:00:00Z"
+    store = Store(tmp_path / "w.db")
+    try:
+        a = ARTICLES["rfi-delegation"]
+        try:
+            with store.transaction() as c:
+                store._group(c, [(1, epoch(a["time"]) or 0.0,
+                                  events.terms_of(a["title"], a["lead"]))], now)
+                raise RuntimeError("the feed's transaction fails after grouping")
+        except RuntimeError:
+            pass
+        assert store._events is None
+        assert _group(store, 2, "france24-delegation", now) == 2   # 1 was never committed
+        assert store.query("SELECT article_id FROM event_docs")[0][0] == 2
+    finally:
+        store.close()
+
+
+def test_event_docs_are_kept_for_the_backfill_window_only(tmp_path: Path) -> None:
+    store = Store(tmp_path / "w.db")
+    try:
+        _group(store, 1, "rfi-delegation", "2025-02-20T20:00:00Z")
+        _group(store, 2, "herald-oil", "2025-03-01T20:00:00Z")      # nine days later
+        assert [r[0] for r in store.query("SELECT article_id FROM event_docs")] == [2]
+        assert set(store._events.docs) == {2}
+    finally:
+        store.close()
+
+
+def test_the_upgrade_regroups_what_is_stored(tmp_path: Path) -> None:
+    # A database of 0.1: near-duplicate signatures, every matched article its own story
+    # (outlets' texts of one event were not linked), an unmatched one with a story too.
+    db = tmp_path / "old.db"
+    store = Store(db)
+    with store.transaction() as c:
+        c.execute("DROP TABLE event_docs")
+        c.execute("DROP TABLE event_alerts")
+        c.execute("CREATE TABLE story_sigs (article_id INTEGER PRIMARY KEY, story_id INTEGER"
+                  " NOT NULL, sig TEXT NOT NULL, created_at TEXT NOT NULL)")
+        c.execute("CREATE TABLE story_bands (band INTEGER NOT NULL, article_id INTEGER NOT NULL)")
+        c.execute("DELETE FROM _sqlite_migrations WHERE name = 'm007_events'")
+        c.execute("INSERT INTO feeds(name, url, config_url, interval_s, created_at) VALUES"
+                  " ('f', 'http://127.0.0.1/f', 'http://127.0.0.1/f', 600, '2025-01-01T00:00:00Z')")
+        names = ["rfi-delegation", "france24-delegation", "rfi-saddam", "jeuneafrique-saddam",
+                 "rfi-accord", "france24-accord", "herald-oil"]
+        for n, name in enumerate(names, start=1):
+            a = ARTICLES[name]
+            c.execute("INSERT INTO articles(id, feed_id, guid, url, canonical_url, title, body,"
+                      " published_at, fetched_at, extraction, content_hash, story_id)"
+                      " VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, 'page', 'h', ?)",
+                      (n, name, f"u{n}", f"u{n}", a["title"], a["lead"], a["time"], a["time"], n))
+            if name != "herald-oil":
+                c.execute("INSERT INTO matches(article_id, rule_id, priority, terms, snippet,"
+                          " snippets, created_at) VALUES (?, 'haftar', 'digest', '[]', '', '{}',"
+                          " ?)", (n, a["time"]))
+        c.execute("INSERT INTO story_sigs VALUES (1, 1, '1 2 3', '2025-02-20T10:00:00Z')")
+    store.close()
+
+    store = Store(db)
+    try:
+        st = {r["guid"]: r["story_id"] for r in store.query("SELECT guid, story_id FROM articles")}
+        assert st["rfi-delegation"] == st["france24-delegation"] == 1
+        assert st["rfi-saddam"] == st["jeuneafrique-saddam"] == 3
+        assert st["rfi-accord"] == st["france24-accord"] == 5
+        assert st["herald-oil"] is None                        # no rule matched it
+        tables = {r[0] for r in store.query("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert "story_sigs" not in tables and "story_bands" not in tables
+        assert store.query("SELECT count(*) FROM event_docs")[0][0] == 6
+        # a new article finds its event among the regrouped ones
+        assert _group(store, 100, "lemonde-delegation", "2025-02-21T20:00:00Z") == 1
+    finally:
+        store.close()
