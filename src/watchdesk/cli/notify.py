@@ -10,8 +10,6 @@ from pathlib import Path
 import click
 
 from ..errors import ConfigError
-from ..notify.outbox import deliver, preview_digest, queue_digest, rule_maps
-from ..notify.schedule import next_digest_at, no_digest_reason
 from ..settings import Settings
 from ..store import Store
 from ._common import (
@@ -95,6 +93,8 @@ def _titles(settings: Settings) -> dict[str, str]:
         ruleset, _errors = load_rules(settings.rules)
     except (ConfigError, OSError):
         return {}
+    from ..notify.outbox import rule_maps
+
     return rule_maps(ruleset.rules)[0]
 
 
@@ -117,6 +117,8 @@ def digest_command(settings: Settings, preview: str | None, send: bool) -> None:
     if preview is not None and send:
         raise click.UsageError("use either --preview or --send, not both")
     now = datetime.now(UTC)
+    from ..notify.outbox import deliver, preview_digest, queue_digest
+
     store = Store(settings.db, mode="write" if send else "read")
     try:
         titles = _titles(settings)
@@ -148,6 +150,8 @@ def digest_command(settings: Settings, preview: str | None, send: bool) -> None:
 
 def _next_digest_text(settings: Settings, now: datetime) -> str:
     """The same answer as `watchdesk status` (one decision: ``next_digest_at``)."""
+    from ..notify.schedule import next_digest_at, no_digest_reason
+
     at = next_digest_at(settings, now)
     if at is None:
         return f"none ({no_digest_reason(settings)})"
