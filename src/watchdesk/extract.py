@@ -44,6 +44,8 @@ from .models import Extracted
 MAX_HTML = 3 * 1024 * 1024
 MAX_ELEMENTS = 12_000
 MAX_TREE = 60_000
+SECOND_PASS_SHARE = 0.3   # of the page's text (whitespace included)
+KEEP_FIRST = 0.9          # the recall text wins if at least this long against the balanced one
 
 _CONFIG = use_config()
 _CONFIG.set("DEFAULT", "MAX_TREE_SIZE", str(MAX_TREE))
@@ -54,6 +56,9 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_.:-]+)""", re
 _DISCARDED = re.compile(r"<(script|style|svg|noscript|template)\b", re.I)
 _START_TAG = re.compile(r"<[A-Za-z]")
 _BODY = re.compile(r"<body\b", re.I)
+# a browser ignores </body> and </html> (what follows still goes into the body); lxml drops
+# what follows them, and some pages close both before their article
+_END_OF_DOCUMENT = re.compile(r"</(?:body|html)\s*>", re.I)
 
 
 def _without_discarded(text: str) -> str:
@@ -73,9 +78,10 @@ def _without_discarded(text: str) -> str:
 
 
 def bound_html(text: str, max_elements: int = MAX_ELEMENTS) -> str:
-    """The page without the blocks trafilatura discards, cut before its
-    ``max_elements``-th start tag (lxml closes what the cut leaves open)."""
-    text = _without_discarded(text)
+    """The page without the blocks trafilatura discards and without ``</body>``/``</html>``
+    (as a browser reads them), cut before its ``max_elements``-th start tag (lxml closes
+    what the cut leaves open)."""
+    text = _END_OF_DOCUMENT.sub("", _without_discarded(text))
     for i, m in enumerate(_START_TAG.finditer(text)):
         if i == max_elements:
             return text[:m.start()]
@@ -129,6 +135,35 @@ def _lang(tree: Any) -> str | None:
     return lang.split("-")[0].split("_")[0].strip().lower()[:3] or None
 
 
+def _trafilatura(tree: Any, url: str, **mode: bool) -> str:
+    doc: Any = trafilatura.bare_extraction(
+        tree, url=url, include_comments=False, include_tables=True, include_images=False,
+        include_links=False, with_metadata=False, deduplicate=False, config=_CONFIG, **mode)
+    return (getattr(doc, "text", None) or "") if doc is not None else ""
+
+
+def needs_second_pass(first_chars: int, page_chars: int) -> bool:
+    """The recall text covers too little of the page's text to be trusted alone."""
+    return first_chars < SECOND_PASS_SHARE * page_chars
+
+
+def pick(first: str, second: str) -> str:
+    """The recall text, unless the balanced one is clearly longer (the recall mode without
+    fallbacks stopped at one block of a page the fallbacks read whole)."""
+    return first if len(first) > KEEP_FIRST * len(second) else second
+
+
+def _body_text(tree: Any, url: str) -> str:
+    """The article's text from the pruned tree: trafilatura's recall mode without its
+    fallback extractors, then, only when that text covers little of the page
+    (``needs_second_pass``), its balanced mode with readability and jusText as fallbacks,
+    and the better of the two (``pick``)."""
+    first = _trafilatura(tree, url, favor_recall=True, fast=True)
+    if not needs_second_pass(len(first), len(tree.text_content())):
+        return first
+    return pick(first, _trafilatura(tree, url))
+
+
 def extract_page(html: bytes, url: str, content_type: str = "") -> Extracted | None:
     """Body and metadata of an article page, or None when no article text was found."""
     text = bound_html(decode_html(html[:MAX_HTML], content_type))
@@ -138,12 +173,7 @@ def extract_page(html: bytes, url: str, content_type: str = "") -> Extracted | N
     meta = _metadata(text)
     title = _title(getattr(meta, "title", None), tree)
     boilerplate.prune(tree)
-    doc: Any = trafilatura.bare_extraction(
-        tree, url=url, include_comments=False, include_tables=True, include_images=False,
-        include_links=False, with_metadata=False, deduplicate=False, config=_CONFIG)
-    if doc is None:
-        return None
-    body = boilerplate.clean_text(getattr(doc, "text", None) or "", title)
+    body = boilerplate.clean_text(_body_text(tree, url), title)
     if not body:
         return None
     return Extracted(
