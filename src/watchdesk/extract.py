@@ -135,10 +135,11 @@ def _lang(tree: Any) -> str | None:
     return lang.split("-")[0].split("_")[0].strip().lower()[:3] or None
 
 
-def _trafilatura(tree: Any, url: str, **mode: bool) -> str:
+def _trafilatura(tree: Any, url: str, recall: bool = False, fast: bool = False) -> str:
     doc: Any = trafilatura.bare_extraction(
-        tree, url=url, include_comments=False, include_tables=True, include_images=False,
-        include_links=False, with_metadata=False, deduplicate=False, config=_CONFIG, **mode)
+        tree, url=url, favor_recall=recall, fast=fast, include_comments=False,
+        include_tables=True, include_images=False, include_links=False, with_metadata=False,
+        deduplicate=False, config=_CONFIG)
     return (getattr(doc, "text", None) or "") if doc is not None else ""
 
 
@@ -158,7 +159,7 @@ def _body_text(tree: Any, url: str) -> str:
     fallback extractors, then, only when that text covers little of the page
     (``needs_second_pass``), its balanced mode with readability and jusText as fallbacks,
     and the better of the two (``pick``)."""
-    first = _trafilatura(tree, url, favor_recall=True, fast=True)
+    first = _trafilatura(tree, url, recall=True, fast=True)
     if not needs_second_pass(len(first), len(tree.text_content())):
         return first
     return pick(first, _trafilatura(tree, url))
