@@ -38,7 +38,7 @@ from typing import Any
 import trafilatura
 from trafilatura.settings import use_config
 
-from . import boilerplate
+from . import boilerplate, split_body
 from .models import Extracted
 
 MAX_HTML = 3 * 1024 * 1024
@@ -158,11 +158,12 @@ def _body_text(tree: Any, url: str) -> str:
     """The article's text from the pruned tree: trafilatura's recall mode without its
     fallback extractors, then, only when that text covers little of the page
     (``needs_second_pass``), its balanced mode with readability and jusText as fallbacks,
-    and the better of the two (``pick``)."""
+    and the better of the two (``pick``); then the blocks of a body split over several
+    containers that trafilatura stopped before (``split_body``)."""
     first = _trafilatura(tree, url, recall=True, fast=True)
-    if not needs_second_pass(len(first), len(tree.text_content())):
-        return first
-    return pick(first, _trafilatura(tree, url))
+    if needs_second_pass(len(first), len(tree.text_content())):
+        first = pick(first, _trafilatura(tree, url))
+    return split_body.complete(tree, first)
 
 
 def extract_page(html: bytes, url: str, content_type: str = "") -> Extracted | None:
