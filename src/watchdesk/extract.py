@@ -8,17 +8,23 @@ and 200 MB), so a small page can stall it as well as a big one. The bounds are o
 
 1. the HTML is cut at ``MAX_HTML`` bytes, and decoded without letting the cut spoil it;
 2. ``<script>``, ``<style>``, ``<svg>``, ``<noscript>`` and ``<template>`` blocks, which
-   trafilatura discards anyway, are removed;
+   trafilatura discards anyway, are removed, and so are ``</body>`` and ``</html>`` (a
+   browser ignores them; lxml drops what follows, and some sites print the article there);
 3. the page is cut before its ``MAX_ELEMENTS``-th start tag (news pages have 1,000-5,000;
    the article comes before the footer), which bounds the tree and so the time;
 4. the worker process itself has a time and a memory limit (``workers``).
 
-What is extracted (``boilerplate`` holds the filters; this module only orders them):
+What is extracted (``boilerplate`` and ``split_body`` hold the filters; this module orders them):
 
 - the bounded page is parsed once; ``boilerplate.prune`` removes read-also links, related
   and promotion boxes, small asides and lists of bare links from the tree;
-- trafilatura extracts from that tree in its balanced mode with tables, no comments, no
-  metadata (navigation, headers and footers are its own job);
+- trafilatura extracts from that tree (tables, no comments, no metadata; navigation, headers
+  and footers are its own job) in two passes: its recall mode without fallback extractors,
+  the cheapest; and, only when that text covers less than ``SECOND_PASS_SHARE`` of the
+  page's text, its balanced mode with readability and jusText, whose text wins unless the
+  first is nearly as long (``pick``);
+- ``split_body.complete`` adds the later blocks of an article printed in several containers
+  of the same class, where trafilatura stopped after the first;
 - ``boilerplate.clean_text`` drops a first line repeating the title and read-also lines
   whose markup was lost;
 - title, author, date and description: trafilatura's ``extract_metadata`` over the page's
