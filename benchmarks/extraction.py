@@ -15,7 +15,9 @@ alone, so CPU figures are comparable within a run. Systems:
   ``favor_precision``/``favor_recall``.
 
 Scores follow each data set's own evaluation script (see ``extraction_data``). Results: a
-table per data set and per language on stdout; ``--json PATH`` for later ``--compare``.
+table per data set, per fixed half of it (``half:tune``, ``half:held-out``: settings are
+chosen on the first, checked on the second) and per language on stdout; ``--json PATH`` for
+later ``--compare``.
 """
 
 from __future__ import annotations
