@@ -20,6 +20,7 @@ checkout of either repository (``load_wcxb``/``load_scrapinghub`` accept both la
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import re
 import statistics
@@ -54,6 +55,13 @@ def page_lang(html: bytes) -> str:
     head = html[:30_000]
     m = _HTML_LANG.search(head) or _META_LANG.search(head)
     return m.group(1).decode("ascii").lower()[:2] if m else "?"
+
+
+def half(page_id: str) -> str:
+    """The fixed half of its data set a page belongs to: ``tune`` (the first byte of the
+    SHA-256 of its id is even) or ``held-out``. Extraction settings are chosen on the tune
+    half; the held-out half checks that they carry over."""
+    return "tune" if hashlib.sha256(page_id.encode()).digest()[0] % 2 == 0 else "held-out"
 
 
 # loading ----------------------------------------------------------------------------------

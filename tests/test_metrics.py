@@ -33,8 +33,11 @@ def free_port() -> int:
 
 
 def many_elements(n: int = 400_000) -> bytes:
-    """A page that takes trafilatura seconds (tests/faults/test_extraction_bounds.py)."""
-    return b"<html><body><article>" + b"<p>a</p>" * n + b"</article></body></html>"
+    """A page that takes trafilatura seconds (tests/faults/test_extraction_bounds.py): its
+    12,000 first elements, and a menu longer than the article, so that the balanced second
+    pass runs over them too (~10 s of CPU)."""
+    return (b"<html><body><nav>" + b"menu " * 30_000 + b"</nav><article>" + b"<p>a</p>" * n
+            + b"</article></body></html>")
 
 
 def scrape(url: str) -> Samples:

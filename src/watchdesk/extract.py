@@ -8,17 +8,23 @@ and 200 MB), so a small page can stall it as well as a big one. The bounds are o
 
 1. the HTML is cut at ``MAX_HTML`` bytes, and decoded without letting the cut spoil it;
 2. ``<script>``, ``<style>``, ``<svg>``, ``<noscript>`` and ``<template>`` blocks, which
-   trafilatura discards anyway, are removed;
+   trafilatura discards anyway, are removed, and so are ``</body>`` and ``</html>`` (a
+   browser ignores them; lxml drops what follows, and some sites print the article there);
 3. the page is cut before its ``MAX_ELEMENTS``-th start tag (news pages have 1,000-5,000;
    the article comes before the footer), which bounds the tree and so the time;
 4. the worker process itself has a time and a memory limit (``workers``).
 
-What is extracted (``boilerplate`` holds the filters; this module only orders them):
+What is extracted (``boilerplate`` and ``split_body`` hold the filters; this module orders them):
 
 - the bounded page is parsed once; ``boilerplate.prune`` removes read-also links, related
   and promotion boxes, small asides and lists of bare links from the tree;
-- trafilatura extracts from that tree in its balanced mode with tables, no comments, no
-  metadata (navigation, headers and footers are its own job);
+- trafilatura extracts from that tree (tables, no comments, no metadata; navigation, headers
+  and footers are its own job) in two passes: its recall mode without fallback extractors,
+  the cheapest; and, only when that text covers less than ``SECOND_PASS_SHARE`` of the
+  page's text, its balanced mode with readability and jusText, whose text wins unless the
+  first is nearly as long (``pick``);
+- ``split_body.complete`` adds the later blocks of an article printed in several containers
+  of the same class, where trafilatura stopped after the first;
 - ``boilerplate.clean_text`` drops a first line repeating the title and read-also lines
   whose markup was lost;
 - title, author, date and description: trafilatura's ``extract_metadata`` over the page's
@@ -38,12 +44,14 @@ from typing import Any
 import trafilatura
 from trafilatura.settings import use_config
 
-from . import boilerplate
+from . import boilerplate, split_body
 from .models import Extracted
 
 MAX_HTML = 3 * 1024 * 1024
 MAX_ELEMENTS = 12_000
 MAX_TREE = 60_000
+SECOND_PASS_SHARE = 0.3   # of the page's text (whitespace included)
+KEEP_FIRST = 0.9          # the recall text wins if at least this long against the balanced one
 
 _CONFIG = use_config()
 _CONFIG.set("DEFAULT", "MAX_TREE_SIZE", str(MAX_TREE))
@@ -54,6 +62,9 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_.:-]+)""", re
 _DISCARDED = re.compile(r"<(script|style|svg|noscript|template)\b", re.I)
 _START_TAG = re.compile(r"<[A-Za-z]")
 _BODY = re.compile(r"<body\b", re.I)
+# a browser ignores </body> and </html> (what follows still goes into the body); lxml drops
+# what follows them, and some pages close both before their article
+_END_OF_DOCUMENT = re.compile(r"</(?:body|html)\s*>", re.I)
 
 
 def _without_discarded(text: str) -> str:
@@ -73,9 +84,10 @@ def _without_discarded(text: str) -> str:
 
 
 def bound_html(text: str, max_elements: int = MAX_ELEMENTS) -> str:
-    """The page without the blocks trafilatura discards, cut before its
-    ``max_elements``-th start tag (lxml closes what the cut leaves open)."""
-    text = _without_discarded(text)
+    """The page without the blocks trafilatura discards and without ``</body>``/``</html>``
+    (as a browser reads them), cut before its ``max_elements``-th start tag (lxml closes
+    what the cut leaves open)."""
+    text = _END_OF_DOCUMENT.sub("", _without_discarded(text))
     for i, m in enumerate(_START_TAG.finditer(text)):
         if i == max_elements:
             return text[:m.start()]
@@ -129,6 +141,37 @@ def _lang(tree: Any) -> str | None:
     return lang.split("-")[0].split("_")[0].strip().lower()[:3] or None
 
 
+def _trafilatura(tree: Any, url: str, recall: bool = False, fast: bool = False) -> str:
+    doc: Any = trafilatura.bare_extraction(
+        tree, url=url, favor_recall=recall, fast=fast, include_comments=False,
+        include_tables=True, include_images=False, include_links=False, with_metadata=False,
+        deduplicate=False, config=_CONFIG)
+    return (getattr(doc, "text", None) or "") if doc is not None else ""
+
+
+def needs_second_pass(first_chars: int, page_chars: int) -> bool:
+    """The recall text covers too little of the page's text to be trusted alone."""
+    return first_chars < SECOND_PASS_SHARE * page_chars
+
+
+def pick(first: str, second: str) -> str:
+    """The recall text, unless the balanced one is clearly longer (the recall mode without
+    fallbacks stopped at one block of a page the fallbacks read whole)."""
+    return first if len(first) > KEEP_FIRST * len(second) else second
+
+
+def _body_text(tree: Any, url: str) -> str:
+    """The article's text from the pruned tree: trafilatura's recall mode without its
+    fallback extractors, then, only when that text covers little of the page
+    (``needs_second_pass``), its balanced mode with readability and jusText as fallbacks,
+    and the better of the two (``pick``); then the blocks of a body split over several
+    containers that trafilatura stopped before (``split_body``)."""
+    first = _trafilatura(tree, url, recall=True, fast=True)
+    if needs_second_pass(len(first), len(tree.text_content())):
+        first = pick(first, _trafilatura(tree, url))
+    return split_body.complete(tree, first)
+
+
 def extract_page(html: bytes, url: str, content_type: str = "") -> Extracted | None:
     """Body and metadata of an article page, or None when no article text was found."""
     text = bound_html(decode_html(html[:MAX_HTML], content_type))
@@ -138,12 +181,7 @@ def extract_page(html: bytes, url: str, content_type: str = "") -> Extracted | N
     meta = _metadata(text)
     title = _title(getattr(meta, "title", None), tree)
     boilerplate.prune(tree)
-    doc: Any = trafilatura.bare_extraction(
-        tree, url=url, include_comments=False, include_tables=True, include_images=False,
-        include_links=False, with_metadata=False, deduplicate=False, config=_CONFIG)
-    if doc is None:
-        return None
-    body = boilerplate.clean_text(getattr(doc, "text", None) or "", title)
+    body = boilerplate.clean_text(_body_text(tree, url), title)
     if not body:
         return None
     return Extracted(
