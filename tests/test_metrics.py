@@ -82,9 +82,8 @@ def listening(pid: int) -> list[tuple[str, int]]:
 @pytest.fixture
 def two_feeds(settings: Settings, site: FixtureServer) -> Settings:
     """The site's feed, plus one whose article page keeps the extraction worker busy past
-    its time bound (so the pool kills and replaces it): 400,000 elements, cut to the element
-    bound, still cost ~0.5 s of CPU, against a bound of 0.3 s in the test (the other pages
-    take a few ms)."""
+    its time bound (so the pool kills and replaces it): seconds of CPU (``many_elements``)
+    against a bound of 0.3 s in the test (the other pages take a few ms)."""
     site.set("/lent/rss.xml", rss([{"title": "Dossier : la Libye en 400 000 paragraphes",
                                      "link": "{{BASE}}/lent/dossier", "guid": "lent-1"}],
                                    title="Lent"))
