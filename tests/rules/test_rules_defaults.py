@@ -94,10 +94,12 @@ def test_english_africa_corps(defaults: RuleSet) -> None:
      "Soixante migrants ont disparu en mer mardi.\n\nLe bateau avait quitté Zouara, en Libye. Les "
      "garde-côtes libyens ont repêché six corps.", {"libye"}),
     ("Naufrage en Méditerranée", "",
-     "Soixante migrants ont disparu en mer mardi.\n\nLe bateau avait quitté Zouara, en Libye.", set()),
+     "Soixante migrants ont disparu en mer mardi.\n\nLe bateau avait quitté Zouara, en "
+     "Libye.", set()),
     # … the GUN in capitals, Libya's government, in the headline (with Libya named twice)
     ("Le GUN adopte un budget d'urgence", "",
-     "Les salaires seront payés en premier.\n\nLa Libye paie mal ses fonctionnaires libyens.", {"libye"}),
+     "Les salaires seront payés en premier.\n\nLa Libye paie mal ses fonctionnaires "
+     "libyens.", {"libye"}),
     ("Gun sales adopt an emergency rule", "",
      "Sales will be regulated from Monday.\n\nLibya pays its Libyan civil servants badly.", set()),
     # … but not a country in a list, nor a passing "Benghazi, Libya"
