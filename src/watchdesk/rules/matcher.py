@@ -99,17 +99,17 @@ class RuleSet:
         self._latin_stems = False
         self._case_atoms: dict[str, int] = {}
         self._case: dict[str, list[tuple[str, int]]] = {}
-        self._builder = Builder(self._atom, share)
         # per mode: chunks with terms or not one position; chunks of one position, no term
         self._tables: dict[str, tuple[dict[str, ChunkHits], set[str]]] = {}
         self._postings: dict[int, list[tuple[int, int]]] = {}
         self._always: list[int] = []
         self._compiled: list[_Compiled] = []
+        builder = Builder(self._atom, share)  # its tables go once the rules are compiled
         for r in self.rules:
             if r.enabled:
-                self._add(r)
+                self._add(r, builder)
         self._prefix_lengths.sort()
-        self.uses_lead = self._builder.uses_lead
+        self.uses_lead = builder.uses_lead
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -146,12 +146,11 @@ class RuleSet:
                 self._prefix_lengths.append(len(term.text))
         return a
 
-    def _add(self, rule: Rule) -> None:
+    def _add(self, rule: Rule, builder: Builder) -> None:
         assert rule.compiled is not None
         order = len(self._compiled)
-        query = self._builder.build(rule.compiled.root)
-        exclude = (self._builder.build(rule.compiled_exclude.root) if rule.compiled_exclude
-                   else None)
+        query = builder.build(rule.compiled.root)
+        exclude = builder.build(rule.compiled_exclude.root) if rule.compiled_exclude else None
         c = _Compiled(rule, order, query, exclude)
         self._compiled.append(c)
         root = query.root
