@@ -110,22 +110,3 @@ def test_search_benchmark_runs(tmp_path: Path) -> None:
         assert q["search_cmd_s"] > 0 and q["rules_test_cmd_s"] > 0
     assert any(q["hits"] for q in result["queries"])
 
-
-@pytest.mark.timeout(120)
-def test_default_rules_benchmark_runs_on_the_labelled_set(tmp_path: Path) -> None:
-    """Two folders in one run: the repository's rules (every article as labelled) and a
-    one-rule folder, reported as a ratio to the first."""
-    (tmp_path / "one").mkdir()
-    (tmp_path / "one" / "r.yaml").write_text("rules:\n  - id: r\n    query: libye\n",
-                                             encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_defaults.py"), "--rules",
-         str(ROOT / "rules"), "--rules", str(tmp_path / "one"), "--passes", "1", "--repeat",
-         "1", "--json"], capture_output=True, text=True, timeout=110, env=_env())
-    assert proc.returncode == 0, proc.stderr
-    result = json.loads(proc.stdout)
-    labelled = len(list((ROOT / "tests" / "labelled" / "articles").glob("*.yaml")))
-    assert result["articles"] == labelled
-    first, one = result["runs"]
-    assert (first["count"], first["off_label"], first["vs_first"]) == (4, 0, 1.0)
-    assert one["count"] == 1 and one["off_label"] > 0 and one["ms_per_article"] > 0
