@@ -109,4 +109,3 @@ def test_search_benchmark_runs(tmp_path: Path) -> None:
         assert q["hits"] <= q["candidates"] <= 300
         assert q["search_cmd_s"] > 0 and q["rules_test_cmd_s"] > 0
     assert any(q["hits"] for q in result["queries"])
-
