@@ -1,7 +1,7 @@
 """The default rules shipped with watchdesk (rules/libye.yaml), on real and realistic texts.
 
 What each rule is for is in docs/rules.md ("Default rules"); the labelled set in
-tests/labelled/ tries them on 122 articles through the matcher and through `watchdesk poll`.
+tests/labelled/ tries them on 133 articles through the matcher and through `watchdesk poll`.
 Here: the shipped copy, the ids, the real RFI article, and one line per behaviour.
 """
 
@@ -83,10 +83,25 @@ def test_english_africa_corps(defaults: RuleSet) -> None:
     ("Tripoli : affrontements entre milices rivales", "", "", {"libye"}),
     ("Tripoli : la misère s'installe à Bab el-Tebbaneh", "",
      "La deuxième ville du Liban s'enfonce dans la crise.", set()),
-    # … in the text, Libya and "libyen" near one of its places, actors or institutions
+    # … without Lebanon named, Lebanon's places say which Tripoli it is
+    ("Tripoli : la capitale du Nord privée d'électricité", "",
+     "À Bab el-Tebbaneh, les générateurs tournent jour et nuit.", set()),
+    # … in the lead paragraph when Libya is named again, or three times in the text
     ("Naufrage en Méditerranée", "",
      "Le bateau avait quitté Zouara, en Libye. Les garde-côtes libyens ont repêché six corps.",
      {"libye"}),
+    ("Naufrage en Méditerranée", "",
+     "Soixante migrants ont disparu en mer mardi.\n\nLe bateau avait quitté Zouara, en Libye. Les "
+     "garde-côtes libyens ont repêché six corps.", {"libye"}),
+    ("Naufrage en Méditerranée", "",
+     "Soixante migrants ont disparu en mer mardi.\n\nLe bateau avait quitté Zouara, en "
+     "Libye.", set()),
+    # … the GUN in capitals, Libya's government, in the headline (with Libya named twice)
+    ("Le GUN adopte un budget d'urgence", "",
+     "Les salaires seront payés en premier.\n\nLa Libye paie mal ses fonctionnaires "
+     "libyens.", {"libye"}),
+    ("Gun sales adopt an emergency rule", "",
+     "Sales will be regulated from Monday.\n\nLibya pays its Libyan civil servants badly.", set()),
     # … but not a country in a list, nor a passing "Benghazi, Libya"
     ("Le FMI relève ses prévisions", "",
      "Le Fonds prévoit un rebond en Libye et au Maroc.", set()),
@@ -98,7 +113,8 @@ def test_english_africa_corps(defaults: RuleSet) -> None:
     # haftar: every spelling and script; the acronyms only near Libya
     ("Le maréchal Hafter reçoit à Benghazi", "", "", {"libye", "haftar"}),
     ("Egypt's el-Sissi meets Libyan commander Hifter", "", "", {"libye", "haftar"}),
-    ("", "", "L'ANL du maréchal a repris Syrte, en Libye", {"haftar"}),
+    # (the lead paragraph names Sirte and Libya: an article about Libya too)
+    ("", "", "L'ANL du maréchal a repris Syrte, en Libye", {"haftar", "libye"}),
     ("", "", "L'ANL, le parti de Jean Dupont, tient son congrès", set()),
     ("", "", "Командующий Ливийской национальной армией провел переговоры", {"haftar"}),
     # wagner: the group, anywhere, next to what names it; never the composer or a namesake
@@ -108,14 +124,17 @@ def test_english_africa_corps(defaults: RuleSet) -> None:
     ("ЧВК «Вагнер» завершила миссию в Мали", "", "", {"wagner"}),
     ("Burkina : l'Africa Corps arrive à Ouagadougou", "", "", {"wagner"}),
     ("Bayreuth : la Walkyrie de Wagner triomphe", "", "", set()),
+    ("Bayreuth : un Ring rattrapé par l'actualité", "",
+     "À Bayreuth, on ne peut plus entendre Wagner sans penser aux mercenaires russes qui "
+     "lui ont emprunté son nom.", set()),
     ("Norwich se sépare de David Wagner", "",
      "Le groupe de David Wagner a fait une belle saison.", set()),
     # … an article about the group that recalls the composer still matches
     ("Dmitri Outkine, l'homme qui a donné son nom à Wagner", "",
      "Les mercenaires de Wagner doivent leur nom au compositeur Richard Wagner, l'auteur "
      "de « Parsifal ».", {"wagner"}),
-    # russie-libye: Russia in the title or the summary, and Libya there or Russian forces
-    # at a Libyan place in the text
+    # russie-libye: Russia in the title or the summary (or twice in the lead paragraph),
+    # and Libya there (in the lead, named again) or Russian forces at a Libyan place
     ("وصل وفد عسكري روسي إلى بنغازي للقاء المشير خليفة حفتر", "", "",
      {"libye", "haftar", "russie-libye"}),
     ("Делегация Минобороны России во главе с Евкуровым прибыла в Бенгази", "", "",
@@ -125,6 +144,15 @@ def test_english_africa_corps(defaults: RuleSet) -> None:
      "eastern Libya said.", {"libye", "russie-libye"}),
     ("Russia moves military hardware from Syria", "",
      "Cargo aircraft flew to Libya; Moscow did not comment.", set()),
+    ("Naval build-up on NATO's southern flank", "",
+     "A Russian frigate docked at Tobruk, in eastern Libya, the third Russian port call "
+     "there this year.", {"libye", "russie-libye"}),
+    ("Putin hosts African leaders in Sochi", "",
+     "Putin welcomed delegations from Egypt, Libya and Mali.", set()),
+    # … nor a Russia story that names a Libyan port once, deep in the text
+    ("Russia's navy expands its reach in the Mediterranean", "",
+     "The fleet has new ports of call in Syria and Algeria this year.\n\n"
+     "Officials said Russian warships also called at Tobruk.", set()),
     # … not an article on Turkey in Libya recalling that Moscow backs Haftar
     ("Libye : Ankara prolonge le mandat de ses soldats", "",
      "Les drones turcs avaient repoussé le maréchal Haftar, soutenu par Moscou.",
@@ -137,4 +165,29 @@ def test_english_africa_corps(defaults: RuleSet) -> None:
 ])
 def test_variants(defaults: RuleSet, title: str, summary: str, body: str,
                   expected: set[str]) -> None:
+    assert matched(defaults, title, summary, body) == expected
+
+
+@pytest.mark.parametrize(("title", "summary", "body", "expected"), [
+    # the headline counts alone, a list in it too
+    ("Égypte, Libye, Tunisie : la sécheresse s'étend", "", "", {"libye"}),
+    # Lebanon's Tripoli with nothing Lebanese named is taken for Libya's
+    ("Tripoli : grève des enseignants", "",
+     "Les enseignants de la ville ont cessé le travail lundi pour réclamer des hausses.",
+     {"libye"}),
+    # the group's "Wagner" next to a composer word is not counted...
+    ("", "", "Le groupe Wagner, qui tient son nom du compositeur, a quitté le Mali.", set()),
+    # ... but the article matches when the group is named elsewhere
+    ("", "", "Le groupe Wagner, qui tient son nom du compositeur, a quitté le Mali.\n\n"
+     "Ses combattants ont rejoint l'Africa Corps.", {"wagner"}),
+    # a lead paragraph that names Russia twice to recall it
+    ("Libye : Ankara prolonge le mandat de ses soldats", "",
+     "Les drones turcs avaient repoussé le maréchal Haftar, soutenu par la Russie et les "
+     "mercenaires russes.", {"libye", "haftar", "russie-libye"}),
+])
+def test_known_limits_of_the_default_rules(defaults: RuleSet, title: str, summary: str,
+                                           body: str, expected: set[str]) -> None:
+    """What docs/rules.md lists under "Known limits": these outcomes are not wanted, but
+    the rules give them; the test says so, and fails if a change fixes one (update the
+    docs then)."""
     assert matched(defaults, title, summary, body) == expected

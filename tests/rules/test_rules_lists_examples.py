@@ -181,6 +181,25 @@ def test_failing_examples_break_the_file(tmp_path: Path, edit: tuple[str, str], 
     assert e.line == line and message in e.message, e.message
 
 
+def test_a_failing_example_of_a_rule_with_long_lists_names_the_first_terms(
+        tmp_path: Path) -> None:
+    """A rule built on lists has hundreds of terms: the message names twelve and counts
+    the rest, found and not found alike."""
+    places = " OR ".join(f"ville{i}" for i in range(40))
+    p = write(tmp_path / "r.yaml", f"""
+        lists:
+          villes: {places}
+        rules:
+          - id: villes
+            query: '@villes AND libye'
+            examples:
+              match: ["Libye"]
+    """)
+    [e] = parse_rule_file(p)[1]
+    assert ("query terms found: libye; not found: ville0, ville1, ville2, ville3, ville4, "
+            "ville5, ville6, ville7, ville8, ville9, ville10, ville11 and 28 more") in e.message
+
+
 def test_an_example_with_every_term_but_not_in_order(tmp_path: Path) -> None:
     p = write(tmp_path / "r.yaml", """
         rules:

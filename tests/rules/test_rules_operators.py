@@ -166,18 +166,18 @@ def test_lead_field(query: str, title: str, body: str, summary: str,
 
 
 @pytest.mark.parametrize(("query", "text", "expected"), [
-    ("case:GUN", "le Groupement d'unités nigériennes (GUN) à Agadez", True),
+    ("case:GUN", "le Gouvernement d'union nationale (GUN) à Tripoli", True),
     ("case:GUN", "a gun was found", False),
     ("case:GUN", "Gun control", False),
     ("case:ÉTAT", "ETAT D'URGENCE", True),             # accents still folded
     ("case:ANL", "l’ANL de Haftar", True),              # elision still dropped
     ("case:ANL", "l’anl", False),
-    ('case:"GUN nigérien"', "le GUN nigérien", True),
-    ('case:"GUN nigérien"', "le gun nigérien", False),
+    ('case:"GUN libyen"', "le GUN libyen", True),
+    ('case:"GUN libyen"', "le gun libyen", False),
     ("case:(GUN OR ANL)", "l'ANL", True),
     ("case:Россия", "РОССИЯ", False),
     ("case:Россия", "Россия", True),
-    ("case:GUN NEAR/3 agadez", "le GUN à Agadez", True),
+    ("case:GUN NEAR/3 tripoli", "le GUN à Tripoli", True),
 ])
 def test_case_sensitive(query: str, text: str, expected: bool) -> None:
     assert matches(query, doc(text)) is expected

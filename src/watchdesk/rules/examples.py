@@ -39,17 +39,28 @@ def example_document(value: Any) -> tuple[Document, str | None, tuple[str, ...]]
             value.get("feed"), tuple(value.get("tags") or ()))
 
 
+SHOWN = 12
+
+
+def _some(terms: Sequence[str]) -> str:
+    """The terms, the first SHOWN of them when there are more (a rule built on long lists
+    has hundreds: the message must stay readable)."""
+    if len(terms) <= SHOWN:
+        return ", ".join(terms) or "none"
+    return f"{', '.join(terms[:SHOWN])} and {len(terms) - SHOWN} more"
+
+
 def _why_not(v: Verdict, rule: Rule) -> str:
     if v.feed_skipped:
         return (f"the rule's feeds ({', '.join(rule.feeds)}) leave out the example's feed; "
                 "give the example a listed feed: or tags:")
     if v.excluded_by:
         return f"the exclusion removes it (exclude terms found: {', '.join(v.excluded_by)})"
-    found = ", ".join(v.found) or "none"
+    found = _some(v.found)
     if not v.missing:
         return (f"all its terms occur ({found}) but not as the query combines them: check "
                 "the distances, the order (ONEAR), the counts (ATLEAST) and what is under NOT")
-    return f"query terms found: {found}; not found: {', '.join(v.missing)}"
+    return f"query terms found: {found}; not found: {_some(v.missing)}"
 
 
 def check_examples(rules: Sequence[tuple[Rule, Any, tuple[str | int, ...]]], path: str,

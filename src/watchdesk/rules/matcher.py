@@ -19,7 +19,9 @@ the number of rules):
    group (``NOT x``) is always evaluated.
 3. A candidate's boolean tree (:mod:`.tree`) is evaluated on term presence per field. Word
    positions are computed only when needed (phrases, NEAR, the hits of a match) and only for
-   the terms needed (:mod:`.scan`).
+   the terms needed (:mod:`.scan`). Trees are compiled by :mod:`.build`: a subtree used by
+   several rules (a named list) is one node, evaluated once per document, and the words of
+   an OR are one set.
    Filters (``lang:``, ``feed:``, ``tag:``, ``site:``) are evaluated there too, from the
    article's metadata; they need no term and never make a rule a candidate on their own.
 4. For a match, hits are mapped back to character offsets for the snippets (:mod:`.snippet`).
@@ -31,26 +33,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from .build import Builder, Built
 from .language import primary
 from .model import Document, Match, Rule
-from .nodes import LEAD, And, AtLeast, Leaf, Meta, Near, Node, NotNear, Or, Term, leaves
+from .nodes import LEAD, Term
 from .scan import FIELD_BITS, PLAIN, ChunkHits, Scan
 from .snippet import WIDTH, make_snippet
 from .stem import stem_keys, term_keys
 from .text import analyse_chunk, cased_tokens, script_of
-from .tree import (
-    AndNode,
-    AtLeastNode,
-    CNode,
-    LeafNode,
-    MetaNode,
-    NearNode,
-    NotNearNode,
-    NotNode,
-    OrNode,
-    Positional,
-    required,
-)
+from .tree import required
 
 __all__ = ["RuleSet", "Verdict"]
 
@@ -76,23 +67,23 @@ class Verdict:
 
 
 class _Compiled:
-    __slots__ = ("exclude", "exclude_labels", "feeds", "full", "labels", "leaf_nodes",
-                 "order", "root", "rule")
+    __slots__ = ("exclude", "feeds", "full", "order", "query", "root", "rule")
 
-    def __init__(self, rule: Rule, order: int, root: CNode, exclude: CNode | None,
-                 labels: dict[int, str], exclude_labels: dict[int, str],
-                 leaf_nodes: list[tuple[str, CNode]]) -> None:
-        self.rule, self.order, self.root, self.exclude = rule, order, root, exclude
-        self.labels, self.exclude_labels = labels, exclude_labels
-        self.leaf_nodes = leaf_nodes
+    def __init__(self, rule: Rule, order: int, query: Built, exclude: Built | None) -> None:
+        self.rule, self.order, self.query, self.exclude = rule, order, query, exclude
+        self.root = query.root
         self.feeds = frozenset(rule.feeds)
         self.full = 0
 
 
 class RuleSet:
-    """All rules, compiled together. ``match`` reads a document once for every rule."""
+    """All rules, compiled together. ``match`` reads a document once for every rule.
 
-    def __init__(self, rules: Sequence[Rule] = ()) -> None:
+    ``share=False`` compiles each query on its own, as written (no shared nodes, no word
+    sets: see :mod:`.build`); it matches the same, more slowly, and is what tests compare
+    the shared compilation with."""
+
+    def __init__(self, rules: Sequence[Rule] = (), *, share: bool = True) -> None:
         self.rules: tuple[Rule, ...] = tuple(rules)
         self._by_id: dict[str, Rule] = {}
         for r in self.rules:
@@ -108,16 +99,17 @@ class RuleSet:
         self._latin_stems = False
         self._case_atoms: dict[str, int] = {}
         self._case: dict[str, list[tuple[str, int]]] = {}
-        self.uses_lead = False
         # per mode: chunks with terms or not one position; chunks of one position, no term
         self._tables: dict[str, tuple[dict[str, ChunkHits], set[str]]] = {}
         self._postings: dict[int, list[tuple[int, int]]] = {}
         self._always: list[int] = []
         self._compiled: list[_Compiled] = []
+        builder = Builder(self._atom, share)  # its tables go once the rules are compiled
         for r in self.rules:
             if r.enabled:
-                self._add(r)
+                self._add(r, builder)
         self._prefix_lengths.sort()
+        self.uses_lead = builder.uses_lead
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -154,46 +146,14 @@ class RuleSet:
                 self._prefix_lengths.append(len(term.text))
         return a
 
-    def _build(self, node: Node, found: list[tuple[str, CNode]]) -> CNode:
-        if isinstance(node, Leaf):
-            self.uses_lead |= bool(node.fields & LEAD)
-            leaf = LeafNode(node, tuple(self._atom(t) for t in node.seq))
-            found.append((node.label, leaf))
-            return leaf
-        if isinstance(node, Meta):
-            meta = MetaNode(node)
-            found.append((node.label, meta))
-            return meta
-        if isinstance(node, Near):
-            return NearNode(self._build(node.left, found), self._build(node.right, found),
-                            node.distance, node.ordered)
-        if isinstance(node, NotNear):
-            return NotNearNode(self._build(node.left, found), self._build(node.right, found),
-                               node.distance)
-        if isinstance(node, AtLeast):
-            child = self._build(node.child, found)
-            assert isinstance(child, Positional)
-            return AtLeastNode(child, node.count)
-        if isinstance(node, Or):
-            kids = [self._build(c, found) for c in node.children]
-            return OrNode(kids, all(isinstance(k, Positional) for k in kids))
-        if isinstance(node, And):
-            return AndNode([self._build(c, found) for c in node.children])
-        return NotNode(self._build(node.child, found))
-
-    def _add(self, rule: Rule) -> None:
+    def _add(self, rule: Rule, builder: Builder) -> None:
         assert rule.compiled is not None
         order = len(self._compiled)
-        leaf_nodes: list[tuple[str, CNode]] = []
-        root = self._build(rule.compiled.root, leaf_nodes)
-        exclude = exclude_labels = None
-        if rule.compiled_exclude:
-            exclude = self._build(rule.compiled_exclude.root, [])
-            exclude_labels = {leaf.index: leaf.label
-                              for leaf in leaves(rule.compiled_exclude.root)}
-        labels = {leaf.index: leaf.label for leaf in leaves(rule.compiled.root)}
-        c = _Compiled(rule, order, root, exclude, labels, exclude_labels or {}, leaf_nodes)
+        query = builder.build(rule.compiled.root)
+        exclude = builder.build(rule.compiled_exclude.root) if rule.compiled_exclude else None
+        c = _Compiled(rule, order, query, exclude)
         self._compiled.append(c)
+        root = query.root
         groups = sorted(set(required(root)), key=len)[:MAX_GROUPS]
         if not groups:
             self._always.append(order)
@@ -274,9 +234,9 @@ class RuleSet:
         d = self._scan(doc, feed_name, feed_tags)
         out: list[Match] = []
         for c in self._true(d):
-            if c.exclude is not None and c.exclude.test(d):
+            if c.exclude is not None and c.exclude.root.test(d):
                 if excluded is not None:
-                    excluded.append((c.rule.id, _terms(c.exclude, c.exclude_labels, d)))
+                    excluded.append((c.rule.id, _terms(c.exclude, d)))
                 continue
             out.append(self._make_match(c, d))
         return out
@@ -287,7 +247,7 @@ class RuleSet:
         and snippets (counting is then a fraction of matching)."""
         d = self._scan(doc, feed_name, feed_tags)
         return [c.rule.id for c in self._true(d)
-                if c.exclude is None or not c.exclude.test(d)]
+                if c.exclude is None or not c.exclude.root.test(d)]
 
     def _true(self, d: Scan) -> Iterator[_Compiled]:
         """The candidates, in rule order, whose feeds allow the document and query is true."""
@@ -316,23 +276,23 @@ class RuleSet:
         if c is None:
             raise KeyError(rule_id)
         d = self._scan(doc, feed_name, feed_tags)
-        found = tuple(dict.fromkeys(lb for lb, n in c.leaf_nodes if n.test(d)))
-        missing = tuple(lb for lb in dict.fromkeys(lb for lb, _ in c.leaf_nodes)
+        leaf_nodes = c.query.leaves
+        found = tuple(dict.fromkeys(lb for lb, n in leaf_nodes if n.test(d)))
+        missing = tuple(lb for lb in dict.fromkeys(lb for lb, _ in leaf_nodes)
                         if lb not in found)
         keys = set(feed_tags) | ({feed_name} if feed_name is not None else set())
         if c.feeds and keys and not (c.feeds & keys):
             return Verdict(rule_id, None, (), found, missing, feed_skipped=True)
         if not c.root.test(d):
             return Verdict(rule_id, None, (), found, missing)
-        if c.exclude is not None and c.exclude.test(d):
-            return Verdict(rule_id, None, _terms(c.exclude, c.exclude_labels, d), found,
-                           missing)
+        if c.exclude is not None and c.exclude.root.test(d):
+            return Verdict(rule_id, None, _terms(c.exclude, d), found, missing)
         return Verdict(rule_id, self._make_match(c, d), (), found, missing)
 
     def _make_match(self, c: _Compiled, d: Scan) -> Match:
         hits: list[tuple[int, int, int, int]] = []
         c.root.collect(d, hits)
-        terms = tuple(dict.fromkeys(c.labels[i] for i in sorted({h[0] for h in hits})))
+        terms = c.query.terms({h[0] for h in hits})
         # Only the hits that can fall in a snippet's window are mapped to characters: a word
         # position takes at least two characters (a letter and a separator), so nothing
         # starting more than WIDTH/2 + 1 positions after a field's first hit can be shown.
@@ -352,8 +312,8 @@ class RuleSet:
         return Match(c.rule.id, c.rule.priority, terms, snippets)
 
 
-def _terms(node: CNode, labels: dict[int, str], d: Scan) -> tuple[str, ...]:
-    """The terms of a true ``node`` (an exclusion), as written, in query order."""
+def _terms(built: Built, d: Scan) -> tuple[str, ...]:
+    """The terms of a true query (an exclusion), as written, in query order."""
     hits: list[tuple[int, int, int, int]] = []
-    node.collect(d, hits)
-    return tuple(dict.fromkeys(labels[i] for i in sorted({h[0] for h in hits})))
+    built.root.collect(d, hits)
+    return built.terms({h[0] for h in hits})

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from itertools import accumulate
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -111,7 +111,11 @@ class Scan:
         self._irr: dict[int, tuple[list[int], list[int]]] = {}
         self._by_start: dict[tuple[int, int], dict[int, list[int]]] = {}
         self._offsets: dict[tuple[int, str], list[int]] = {}
-        self.memo: dict[tuple[int, int], list[Span]] = {}
+        # what the compiled nodes worked out for this document, by node (see tree.py)
+        self.memo: dict[tuple[int, int], list[Span]] = {}  # (node, field) -> spans
+        self.mights: dict[int, int] = {}  # node -> fields where it may match
+        self.tests: dict[int, bool] = {}  # node -> true or not
+        self.present_keys: dict[int, Collection[int]] = {}  # terms node -> its keys present
         for bit in (1, 2, 4):
             if self.texts[bit]:
                 self._scan(bit, self.texts[bit])

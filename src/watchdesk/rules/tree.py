@@ -4,16 +4,23 @@
 positions only for phrases, NEAR, ONEAR, NOT NEAR and ATLEAST. ``collect`` lists the hits of
 a node known to be true, for the terms and snippets of a match. :func:`required` gives the
 necessary terms used to pick candidates.
+
+Nodes are shared between rules and within a rule (:mod:`.build`), so what a node computes
+for a document is remembered on its Scan, keyed by the node: where it may match (``might``),
+whether it is true (``test``), its spans per field. A node is thus evaluated once per
+document however many queries use it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 from .language import lang_matches
 from .nodes import ALL_FIELDS, Leaf, Meta
 from .scan import Hit, Scan, Span, field_bits
 
 __all__ = ["AndNode", "AtLeastNode", "CNode", "LeafNode", "MetaNode", "NearNode", "NotNearNode",
-           "NotNode", "OrNode", "Positional", "required"]
+           "NotNode", "OrNode", "Positional", "TermsNode", "required"]
 
 
 class CNode:
@@ -22,13 +29,29 @@ class CNode:
     fields: int = ALL_FIELDS
 
     def test(self, d: Scan) -> bool:
+        """Whether the node is true of the document (remembered on ``d``)."""
+        key = id(self)
+        got = d.tests.get(key)
+        if got is None:
+            got = d.tests[key] = self._test(d)
+        return got
+
+    def _test(self, d: Scan) -> bool:
         raise NotImplementedError
 
     def collect(self, d: Scan, out: list[tuple[int, int, int, int]]) -> None:
         """Append (leaf index, field bit, first, last) of every hit; call only when true."""
 
     def might(self, d: Scan) -> int:
-        """Fields where this positional node may match (from term presence alone)."""
+        """Fields where this positional node may match (from term presence alone;
+        remembered on ``d``)."""
+        key = id(self)
+        got = d.mights.get(key)
+        if got is None:
+            got = d.mights[key] = self._might(d)
+        return got
+
+    def _might(self, d: Scan) -> int:
         raise NotImplementedError
 
     def spans(self, d: Scan, bit: int) -> list[Span]:
@@ -46,7 +69,7 @@ class Positional(CNode):
     def _spans(self, d: Scan, bit: int) -> list[Span]:
         raise NotImplementedError
 
-    def test(self, d: Scan) -> bool:
+    def _test(self, d: Scan) -> bool:
         return any(self.spans(d, bit) for bit in field_bits(self.might(d)))
 
     def collect(self, d: Scan, out: list[tuple[int, int, int, int]]) -> None:
@@ -56,8 +79,12 @@ class Positional(CNode):
 
 
 class LeafNode(Positional):
-    def __init__(self, leaf: Leaf, atoms: tuple[int, ...]) -> None:
-        self.index = leaf.index
+    """A word, prefix or phrase; ``index`` numbers it in its RuleSet (for the terms of a
+    match). One word answers from presence alone, without the memo of other nodes (a
+    look-up costs what remembering it would)."""
+
+    def __init__(self, leaf: Leaf, atoms: tuple[int, ...], index: int) -> None:
+        self.index = index
         self.atoms = atoms
         self.fields = leaf.fields
         # for candidate selection, a phrase is represented by its longest word (likely the
@@ -97,7 +124,7 @@ class NearNode(Positional):
         self.left, self.right, self.distance, self.ordered = left, right, distance, ordered
         self.fields = left.fields & right.fields
 
-    def might(self, d: Scan) -> int:
+    def _might(self, d: Scan) -> int:
         return self.left.might(d) & self.right.might(d)
 
     def _spans(self, d: Scan, bit: int) -> list[Span]:
@@ -123,13 +150,13 @@ class NotNearNode(Positional):
         self.left, self.right, self.distance = left, right, distance
         self.fields = left.fields
 
-    def might(self, d: Scan) -> int:
+    def _might(self, d: Scan) -> int:
         return self.left.might(d)
 
-    def test(self, d: Scan) -> bool:
+    def _test(self, d: Scan) -> bool:
         if not self.left.might(d) & self.right.might(d):
             return self.left.test(d)  # no b in a's fields: a alone decides, no positions
-        return super().test(d)
+        return super()._test(d)
 
     def _spans(self, d: Scan, bit: int) -> list[Span]:
         right = self.right.spans(d, bit) if self.right.might(d) & bit else []
@@ -146,13 +173,13 @@ class OrNode(Positional):
         for c in children:
             self.fields |= c.fields
 
-    def might(self, d: Scan) -> int:
+    def _might(self, d: Scan) -> int:
         m = 0
         for c in self.children:
             m |= c.might(d)
         return m
 
-    def test(self, d: Scan) -> bool:
+    def _test(self, d: Scan) -> bool:
         return any(c.test(d) for c in self.children)
 
     def _spans(self, d: Scan, bit: int) -> list[Span]:
@@ -164,11 +191,75 @@ class OrNode(Positional):
                 c.collect(d, out)
 
 
+class TermsNode(Positional):
+    """An OR of terms (words, prefixes, phrases) in the same fields, as one set. A word is
+    present where its index entry is; a phrase is looked at only when its key word (its
+    longest) is present. So the node's presence starts with one set intersection with the
+    document's terms, and its spans are those of the terms present. Built by :mod:`.build`
+    from the terms of an OR and of its nested ORs."""
+
+    def __init__(self, leaves: list[LeafNode]) -> None:
+        self.leaves = leaves
+        self.fields = leaves[0].fields
+        words: dict[int, list[int]] = {}
+        phrases: dict[int, list[LeafNode]] = {}
+        for leaf in leaves:
+            assert leaf.fields == self.fields
+            if len(leaf.atoms) == 1:
+                words.setdefault(leaf.atoms[0], []).append(leaf.index)
+            else:
+                phrases.setdefault(leaf.key_atom, []).append(leaf)
+        self.words = {a: tuple(idx) for a, idx in words.items()}
+        self.phrases = {a: tuple(p) for a, p in phrases.items()}
+        self.keys = frozenset(words) | frozenset(phrases)
+
+    def _present(self, d: Scan) -> Collection[int]:
+        """The node's key terms present in the document (remembered on ``d``)."""
+        key = id(self)
+        got = d.present_keys.get(key)
+        if got is None:
+            present = d.present
+            got = d.present_keys[key] = (
+                self.keys.intersection(present) if len(present) < len(self.keys)
+                else [a for a in self.keys if a in present])
+        return got
+
+    def _might(self, d: Scan) -> int:
+        m = 0
+        present, words, phrases = d.present, self.words, self.phrases
+        for a in self._present(d):
+            if a in words:
+                m |= present[a]
+            for p in phrases.get(a, ()):
+                m |= p.might(d)
+        return m & self.fields
+
+    def _test(self, d: Scan) -> bool:
+        """A word present decides; a phrase needs its words in sequence, not just present."""
+        present, words, phrases, fields = d.present, self.words, self.phrases, self.fields
+        keys = self._present(d)
+        if any(a in words and present[a] & fields for a in keys):
+            return True
+        return any(p.test(d) for a in keys for p in phrases.get(a, ()))
+
+    def _spans(self, d: Scan, bit: int) -> list[Span]:
+        present, words, phrases = d.present, self.words, self.phrases
+        out: list[Span] = []
+        for a in self._present(d):
+            if a in words and present[a] & bit:
+                idx = words[a]
+                out.extend((s, e, ((i, s, e),)) for s, e in d.occ(bit, a) for i in idx)
+            for p in phrases.get(a, ()):
+                out.extend(p.spans(d, bit))
+        out.sort()
+        return out
+
+
 class AndNode(CNode):
     def __init__(self, children: list[CNode]) -> None:
         self.children = children
 
-    def test(self, d: Scan) -> bool:
+    def _test(self, d: Scan) -> bool:
         return all(c.test(d) for c in self.children)
 
     def collect(self, d: Scan, out: list[tuple[int, int, int, int]]) -> None:
@@ -180,7 +271,7 @@ class NotNode(CNode):
     def __init__(self, child: CNode) -> None:
         self.child = child
 
-    def test(self, d: Scan) -> bool:
+    def _test(self, d: Scan) -> bool:
         return not self.child.test(d)
 
 
@@ -191,7 +282,7 @@ class AtLeastNode(CNode):
         self.child, self.count = child, count
         self.fields = child.fields
 
-    def test(self, d: Scan) -> bool:
+    def _test(self, d: Scan) -> bool:
         if self.count == 1:
             return self.child.test(d)
         total = 0
@@ -208,8 +299,8 @@ class AtLeastNode(CNode):
 class MetaNode(CNode):
     """A filter on the article (``lang:``, ``feed:``, ``tag:``, ``site:``), not its text."""
 
-    def __init__(self, meta: Meta) -> None:
-        self.kind, self.value, self.index = meta.kind, meta.value, meta.index
+    def __init__(self, meta: Meta, index: int) -> None:
+        self.kind, self.value, self.index = meta.kind, meta.value, index
 
     def test(self, d: Scan) -> bool:
         kind, value = self.kind, self.value
@@ -230,6 +321,8 @@ def required(node: CNode) -> list[frozenset[int]]:
     """Groups of atoms such that a match needs at least one atom of every group."""
     if isinstance(node, LeafNode):
         return [frozenset([node.key_atom])]
+    if isinstance(node, TermsNode):
+        return [node.keys]
     if isinstance(node, NearNode):
         return required(node.left) + required(node.right)
     if isinstance(node, NotNearNode):
