@@ -36,6 +36,7 @@ def check(settings: Settings) -> None:
     for w in result.warnings:
         click.echo(str(w))
     if result.errors:
+        sys.stdout.flush()  # the count comes after the lines it counts, also when both are piped
         click.echo(f"{len(result.errors)} error(s)", err=True)
         sys.exit(1)
     nrules = len(result.rules.rules) if result.rules else 0
