@@ -105,3 +105,24 @@ def test_documented_example_finds_something_on_the_demo(where: str, command: str
         assert len(out.splitlines()) > 1 and "rfi-afrique" in out, f"{where}: `{command}`"
     elif words[0] == "digest":
         assert "== " in out and "Subject: " in out, f"{where}: `{command}`: empty digest"
+
+
+def _readme_rule_files() -> list[str]:
+    """The YAML blocks of README.md that are rule files (they start with `rules:` or
+    `lists:`)."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    return [b for b in re.findall(r"```yaml\n(.*?)```", text, re.S)
+            if b.startswith(("rules:", "lists:"))]
+
+
+def test_the_readme_rule_example_is_a_valid_rule_file(tmp_path: Path) -> None:
+    """The README's rule example loads without an error, and its examples hold."""
+    from watchdesk.rules import parse_rule_file
+
+    blocks = _readme_rule_files()
+    assert blocks, "README.md has no rule-file example"
+    for i, block in enumerate(blocks):
+        f = tmp_path / f"example{i}.yaml"
+        f.write_text(block, encoding="utf-8")
+        rules, errors = parse_rule_file(f)
+        assert errors == [] and rules, [str(e) for e in errors]
