@@ -1,4 +1,4 @@
-"""Boilerplate inside an article: "read also" links, related-article blocks, the repeated title.
+"""Boilerplate inside an article: "read also" links, related blocks, hidden copies, closing lines.
 
 trafilatura finds the article's main block; what it keeps from inside that block includes
 the site's own cross-links, and those name other stories (a football report with
@@ -12,12 +12,15 @@ the site's own cross-links, and those name other stories (a football report with
   a heading (``<h3>Sur le même sujet</h3>``, ``<p><b>Related</b></p>``) goes with the list or
   paragraph of links that follows it. Containers named for related content
   (``RELATED_CLASS``: ``.read-also``, ``.related``, ``.lire-aussi``…), small boxes named for
-  promotion, newsletters or "most read" (``BOX_CLASS``), ``<aside>`` (unless it holds half
-  the page: then it is the page) and lists of three links or more with nothing else in them
-  go too.
+  promotion, newsletters or "most read" (``BOX_CLASS``), ``<aside>`` and what the page's
+  inline style hides (``display: none``: schema.org copies of the headline and dates, pop-ups;
+  either kept when it holds half the page: then it is the article, unless a hidden copy of
+  text shown elsewhere) and lists of three links or more with nothing else in them go too.
 - ``clean_text(text, title)``, on the extracted text: drops a first line that repeats the
-  title (stored apart, in ``articles.title``) and any line that is a cue phrase alone or a cue
-  and a short link text whose markup was lost (``Read more: …``).
+  title (stored apart, in ``articles.title``), any line that is a cue phrase alone or a cue
+  and a short link text whose markup was lost (``Read more: …``), and the run of short
+  closing lines that call to action or credit (``CLOSING``: « Inscrivez-vous à notre
+  newsletter », "Follow us on…", "Comments", "Jane Doe contributed to this report").
 
 The removal is by structure and by the phrase list, never by site: a sentence that merely
 contains "lire aussi" in running text is kept (the cue must open the block, and the block

@@ -17,7 +17,8 @@ and 200 MB), so a small page can stall it as well as a big one. The bounds are o
 What is extracted (``boilerplate`` and ``split_body`` hold the filters; this module orders them):
 
 - the bounded page is parsed once; ``boilerplate.prune`` removes read-also links, related
-  and promotion boxes, small asides and lists of bare links from the tree;
+  and promotion boxes, small asides, what the page's inline style hides and lists of bare
+  links from the tree;
 - trafilatura extracts from that tree (tables, no comments, no metadata; navigation, headers
   and footers are its own job) in two passes: its recall mode without fallback extractors,
   the cheapest; and, only when that text covers less than ``SECOND_PASS_SHARE`` of the
@@ -26,8 +27,9 @@ What is extracted (``boilerplate`` and ``split_body`` hold the filters; this mod
   elements (jusText's cost grows with the square of the number of short paragraphs);
 - ``split_body.complete`` adds the later blocks of an article printed in several containers
   of the same class, where trafilatura stopped after the first;
-- ``boilerplate.clean_text`` drops a first line repeating the title and read-also lines
-  whose markup was lost;
+- ``boilerplate.clean_text`` drops a first line repeating the title, read-also lines whose
+  markup was lost and the closing lines that call to action (subscribe, follow us, credit
+  lines);
 - title, author, date and description: trafilatura's ``extract_metadata`` over the page's
   ``<head>`` alone (over the whole page its byline search cost half of extraction), the
   title replaced by the page's ``<h1>`` when trafilatura cut the ``<title>`` at a separator;
