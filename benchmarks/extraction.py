@@ -30,7 +30,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -119,7 +119,7 @@ def summarise(pages: list[Page], per_page: dict[str, dict[str, dict[str, Any]]],
 
 # output -----------------------------------------------------------------------------------
 
-def _table(rows: list[tuple[str, ...]]) -> None:
+def _table(rows: Sequence[tuple[str, ...]]) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(c.rjust(w) if i else c.ljust(w)
@@ -165,6 +165,14 @@ def verdict(result: dict[str, Any]) -> None:
                   f"CPU x{w['cpu_ms'] / b['cpu_ms']:.2f}  {'met' if ok else 'NOT met'}")
 
 
+def page_f1(scores: dict[str, float]) -> float:
+    """A page's F1: WCXB's own, or ScrapingHub's from its normalised shingle counts."""
+    if "f1" in scores:
+        return scores["f1"]
+    tp, fp, fn = scores["tp"], scores["fp"], scores["fn"]
+    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
+
+
 def compare(old: dict[str, Any], new: dict[str, Any], worst: int = 5) -> None:
     print(f"\ncompared with {old.get('commit')} ({old.get('date')}):")
     rows = [("data set", "lang", "system", "metric", "old", "new", "change")]
@@ -184,7 +192,7 @@ def compare(old: dict[str, Any], new: dict[str, Any], worst: int = 5) -> None:
     _table(rows)
     for dataset, pages in new.get("pages", {}).items():
         before = old.get("pages", {}).get(dataset, {})
-        diffs = sorted((pages[k]["watchdesk"]["f1"] - before[k]["watchdesk"]["f1"], k)
+        diffs = sorted((page_f1(pages[k]["watchdesk"]) - page_f1(before[k]["watchdesk"]), k)
                        for k in pages if k in before and "watchdesk" in before[k]
                        and "watchdesk" in pages[k])
         if diffs:

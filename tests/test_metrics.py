@@ -17,6 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from test_daemon import Daemon, daemon, make_due, wait_until  # noqa: F401 (daemon: fixture)
 from watchdesk.demo.server import FixtureServer, status
 from watchdesk.errors import ConfigError
+from watchdesk.extract import SECOND_PASS_MAX_ELEMENTS
 from watchdesk.metrics import DaemonProcess, poll_status
 from watchdesk.models import PollResult
 from watchdesk.settings import Settings, from_env
@@ -32,10 +33,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def many_elements(n: int = 400_000) -> bytes:
-    """A page that takes trafilatura seconds (tests/faults/test_extraction_bounds.py): its
-    12,000 first elements, and a menu longer than the article, so that the balanced second
-    pass runs over them too (~10 s of CPU)."""
+def many_elements(n: int = SECOND_PASS_MAX_ELEMENTS - 10) -> bytes:
+    """A page that takes trafilatura seconds: a menu longer than the article, so that the
+    balanced second pass runs too, over as many tiny paragraphs as it is allowed to read (its
+    jusText fallback costs the square of their number: ~2 s of CPU)."""
     return (b"<html><body><nav>" + b"menu " * 30_000 + b"</nav><article>" + b"<p>a</p>" * n
             + b"</article></body></html>")
 
@@ -84,7 +85,7 @@ def two_feeds(settings: Settings, site: FixtureServer) -> Settings:
     """The site's feed, plus one whose article page keeps the extraction worker busy past
     its time bound (so the pool kills and replaces it): seconds of CPU (``many_elements``)
     against a bound of 0.3 s in the test (the other pages take a few ms)."""
-    site.set("/lent/rss.xml", rss([{"title": "Dossier : la Libye en 400 000 paragraphes",
+    site.set("/lent/rss.xml", rss([{"title": "Dossier : la Libye en 5 000 paragraphes",
                                      "link": "{{BASE}}/lent/dossier", "guid": "lent-1"}],
                                    title="Lent"))
     site.set("/lent/dossier", many_elements(), content_type="text/html; charset=utf-8")

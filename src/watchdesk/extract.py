@@ -17,16 +17,19 @@ and 200 MB), so a small page can stall it as well as a big one. The bounds are o
 What is extracted (``boilerplate`` and ``split_body`` hold the filters; this module orders them):
 
 - the bounded page is parsed once; ``boilerplate.prune`` removes read-also links, related
-  and promotion boxes, small asides and lists of bare links from the tree;
+  and promotion boxes, small asides, what the page's inline style hides and lists of bare
+  links from the tree;
 - trafilatura extracts from that tree (tables, no comments, no metadata; navigation, headers
   and footers are its own job) in two passes: its recall mode without fallback extractors,
   the cheapest; and, only when that text covers less than ``SECOND_PASS_SHARE`` of the
   page's text, its balanced mode with readability and jusText, whose text wins unless the
-  first is nearly as long (``pick``);
+  first is nearly as long (``pick``); not on a page of more than ``SECOND_PASS_MAX_ELEMENTS``
+  elements (jusText's cost grows with the square of the number of short paragraphs);
 - ``split_body.complete`` adds the later blocks of an article printed in several containers
   of the same class, where trafilatura stopped after the first;
-- ``boilerplate.clean_text`` drops a first line repeating the title and read-also lines
-  whose markup was lost;
+- ``boilerplate.clean_text`` drops a first line repeating the title, read-also lines whose
+  markup was lost and the closing lines that call to action (subscribe, follow us, credit
+  lines);
 - title, author, date and description: trafilatura's ``extract_metadata`` over the page's
   ``<head>`` alone (over the whole page its byline search cost half of extraction), the
   title replaced by the page's ``<h1>`` when trafilatura cut the ``<title>`` at a separator;
@@ -51,6 +54,10 @@ MAX_HTML = 3 * 1024 * 1024
 MAX_ELEMENTS = 12_000
 MAX_TREE = 60_000
 SECOND_PASS_SHARE = 0.3   # of the page's text (whitespace included)
+# jusText, the balanced pass's last fallback, revises each short paragraph by scanning for its
+# neighbours: its cost grows with the square of their number (12,000 tiny paragraphs: ~12 s,
+# 5,000: ~2 s); no benchmark page has more than 5,000 elements (pruned tree, WCXB's largest)
+SECOND_PASS_MAX_ELEMENTS = 5_000
 KEEP_FIRST = 0.9          # the recall text wins if at least this long against the balanced one
 
 _CONFIG = use_config()
@@ -149,9 +156,10 @@ def _trafilatura(tree: Any, url: str, recall: bool = False, fast: bool = False) 
     return (getattr(doc, "text", None) or "") if doc is not None else ""
 
 
-def needs_second_pass(first_chars: int, page_chars: int) -> bool:
-    """The recall text covers too little of the page's text to be trusted alone."""
-    return first_chars < SECOND_PASS_SHARE * page_chars
+def needs_second_pass(first_chars: int, page_chars: int, elements: int = 0) -> bool:
+    """The recall text covers too little of the page's text to be trusted alone, and the
+    page is small enough for the balanced pass (``SECOND_PASS_MAX_ELEMENTS``)."""
+    return first_chars < SECOND_PASS_SHARE * page_chars and elements <= SECOND_PASS_MAX_ELEMENTS
 
 
 def pick(first: str, second: str) -> str:
@@ -167,7 +175,7 @@ def _body_text(tree: Any, url: str) -> str:
     and the better of the two (``pick``); then the blocks of a body split over several
     containers that trafilatura stopped before (``split_body``)."""
     first = _trafilatura(tree, url, recall=True, fast=True)
-    if needs_second_pass(len(first), len(tree.text_content())):
+    if needs_second_pass(len(first), len(tree.text_content()), sum(1 for _ in tree.iter())):
         first = pick(first, _trafilatura(tree, url))
     return split_body.complete(tree, first)
 

@@ -44,7 +44,12 @@ CUES = ["Lire aussi", "À lire aussi", "Lire également", "Voir aussi", "Sur le 
         "اقرأ أيضا", "اقرأ أيضاً", "Читайте также"]
 
 
-@pytest.mark.parametrize("cue", CUES)
+# and the same in the other languages of the benchmark pages
+MORE_CUES = ["See more", "Also on", "Leggi anche", "Lee también", "Leia também",
+             "Lesen Sie auch", "Lees ook"]
+
+
+@pytest.mark.parametrize("cue", CUES + MORE_CUES)
 def test_each_cue_phrase_with_its_link_is_dropped(cue: str) -> None:
     body = body_of(f'<p><strong>{cue} :</strong> <a href="/libye/haftar">{LINK}</a></p>')
     assert body == "\n".join(BODY)
@@ -76,6 +81,10 @@ FORMS = {
     "most-read box by class": f'<div class="most-read"><p>Haftar à Moscou</p><a href="/x">{LINK}'
                               f"</a></div>",
     "cue and link text without markup": f"<p>Read more: {LINK}</p>",
+    # schema.org copies of the headline and teasers the page's own style hides
+    "hidden by an inline style": f'<div style="display: none"><h2>{LINK}</h2>'
+                                 f"<div>2024-05-14T08:57:40+02:00</div></div>",
+    "invisible by an inline style": f'<p style="visibility:hidden">{LINK}</p>',
 }
 
 
@@ -123,6 +132,34 @@ def test_is_read_also(block: str, expected: bool) -> None:
     assert boilerplate.is_read_also(lxml_html.fragment_fromstring(block)) is expected
 
 
+@pytest.mark.parametrize("style", ["display:none", "DISPLAY: NONE;", "color: red; display :none",
+                                   "visibility: hidden"])
+def test_prune_removes_what_the_pages_style_hides(style: str) -> None:
+    tree = lxml_html.fromstring(f'<div><p>{BODY[0]}</p><div style="{style}"><a href="/x">{LINK}'
+                                f'</a></div><p style="color: red">{BODY[1]}</p></div>')
+    assert boilerplate.prune(tree) == 1
+    assert [p.text_content() for p in tree.iter("p")] == BODY[:2] and LINK not in \
+        tree.text_content()
+
+
+def test_a_hidden_article_that_is_the_pages_only_copy_is_kept() -> None:
+    # a script reveals it (or a paywall hides it): its text is still the article
+    html = (f'<html lang="fr"><head><title>Nantes</title></head><body><nav><a href="/">Accueil'
+            f'</a></nav><article style="display:none"><h1>Nantes</h1>'
+            f"{''.join(f'<p>{p}</p>' for p in BODY)}</article></body></html>")
+    ex = extract_page(html.encode(), "https://www.example.fr/nantes", "text/html")
+    assert ex is not None and ex.body == "\n".join(BODY)
+
+
+def test_a_hidden_copy_of_the_article_is_dropped() -> None:
+    # a "republish this article" pop-up holding the article again, hidden
+    paras = "".join(f"<p>{p}</p>" for p in BODY)
+    tree = lxml_html.fromstring(f'<html><body><article>{paras}</article><div style="display:'
+                                f'none"><p>Republier cet article</p>{paras}</div></body></html>')
+    assert boilerplate.prune(tree) == 1
+    assert tree.text_content().count(BODY[0]) == 1
+
+
 def test_prune_keeps_the_tail_text_of_what_it_removes() -> None:
     tree = lxml_html.fromstring(f'<div><p>avant</p><div class="read-also"><a href="/x">{LINK}'
                                 f"</a></div>après le bloc</div>")
@@ -144,6 +181,31 @@ def test_prune_keeps_the_tail_text_of_what_it_removes() -> None:
     ("Le conseil a voté.\nRead more: Haftar in Moscow\nLa suite.", None,
      "Le conseil a voté.\nLa suite."),
     ("Il faut lire aussi le rapport.", None, "Il faut lire aussi le rapport."),
+    # the closing lines that call to action go, in a run at the end
+    ("Le conseil a voté.\nInscrivez-vous à notre newsletter « Nantes » !\n3 commentaires",
+     None, "Le conseil a voté."),
+    ("The council voted.\nFollow us on Twitter.\nClick here to subscribe to our newsletter\n"
+     "Comments", None, "The council voted."),
+    ("The council voted.\nJane Doe contributed to this report.", None, "The council voted."),
+    ("The council voted.\n(Reporting by John Smith; editing by Jane Doe)", None,
+     "The council voted."),
 ])
 def test_clean_text(text: str, title: str | None, expected: str) -> None:
     assert boilerplate.clean_text(text, title) == expected
+
+
+@pytest.mark.parametrize("lines", [
+    # a call to action before the article's last paragraph is not a closing line
+    ["Le conseil a voté.", "Cliquez ici pour lire le rapport.", "Les travaux commencent."],
+    # nor a long paragraph that mentions a newsletter
+    ["Le conseil a voté.", "La mairie publiera chaque mois une newsletter " + "x" * 300],
+    # and a text made of one such line keeps it
+    ["Abonnez-vous à notre newsletter pour suivre le conseil municipal."],
+])
+def test_without_closing_keeps_the_article(lines: list[str]) -> None:
+    assert boilerplate.without_closing(lines) == lines
+
+
+def test_without_closing_stops_after_a_few_lines() -> None:
+    lines = ["Le conseil a voté."] + ["Suivez-nous sur Facebook"] * 10
+    assert len(boilerplate.without_closing(lines)) == 11 - boilerplate.MAX_CLOSING

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from watchdesk.extract import bound_html, extract_page, needs_second_pass, pick
+from watchdesk.extract import (
+    SECOND_PASS_MAX_ELEMENTS,
+    bound_html,
+    extract_page,
+    needs_second_pass,
+    pick,
+)
 
 PARAGRAPHS = [
     "Le maréchal Haftar a reçu lundi à Benghazi une délégation du ministère russe de la "
@@ -26,6 +32,13 @@ PARAGRAPHS = [
 ])
 def test_needs_second_pass(first: int, page: int, expected: bool) -> None:
     assert needs_second_pass(first, page) is expected
+    assert needs_second_pass(first, page, SECOND_PASS_MAX_ELEMENTS) is expected
+
+
+def test_no_second_pass_over_too_many_elements() -> None:
+    # its jusText fallback costs the square of the number of short paragraphs
+    assert needs_second_pass(0, 10_000, SECOND_PASS_MAX_ELEMENTS) is True
+    assert needs_second_pass(0, 10_000, SECOND_PASS_MAX_ELEMENTS + 1) is False
 
 
 @pytest.mark.parametrize(("first", "second", "expected"), [

@@ -2,7 +2,8 @@
 
 Figures on the 2-core test machine (see docs/fetch.md): a 19 MB page is cut to 3 MB and
 extracted in ~1.5 s; 400,000 empty paragraphs (3 MB, ~10 minutes unbounded) are cut to
-12,000 elements and take ~2 s; a worker over its time or memory bound is replaced and the
+12,000 elements and take ~2 s (~0.5 s when a long menu would call for the balanced pass,
+which is not run over so many elements); a worker over its time or memory bound is replaced and the
 next page is extracted normally.
 """
 
@@ -74,6 +75,23 @@ def test_a_page_of_many_tiny_elements_is_cut_to_the_element_bound() -> None:
         return time.monotonic() - t0
 
     assert with_workers(go, timeout=20) < 8
+
+
+def test_a_page_of_many_short_paragraphs_is_not_read_twice() -> None:
+    # a menu longer than the article makes the recall text look short, which calls for the
+    # balanced pass; its jusText fallback takes ~12 s of CPU over 12,000 tiny paragraphs (the
+    # square of their number): above SECOND_PASS_MAX_ELEMENTS elements it is not run
+    page = (b"<html><body><nav>" + b"menu " * 30_000 + b"</nav><article>"
+            + b"<p>a</p>" * 400_000 + b"</article></body></html>")
+
+    async def go(w: Workers) -> tuple[float, Any]:
+        t0 = time.monotonic()
+        ex = await w.extract(page, "http://a.example/menu", "text/html")
+        return time.monotonic() - t0, ex
+
+    seconds, ex = with_workers(go, timeout=20)
+    assert seconds < 5, seconds
+    assert ex is not None and ex.body.startswith("a\na\n")
 
 
 def test_a_cut_in_the_middle_of_a_character_does_not_spoil_the_page() -> None:
