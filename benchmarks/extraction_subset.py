@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--wcxb", type=Path, help="checkout of the WCXB repository")
     ap.add_argument("--scrapinghub", type=Path,
                     help="checkout of the ScrapingHub article-extraction-benchmark")
-    ap.add_argument("--wcxb-pages", type=int, default=90)
+    ap.add_argument("--wcxb-pages", type=int, default=200)
     ap.add_argument("--scrapinghub-pages", type=int, default=80)
     ap.add_argument("--seed", type=int, default=20240101)
     ap.add_argument("--out", type=Path, default=DATA)
