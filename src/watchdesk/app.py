@@ -14,41 +14,17 @@ from datetime import timedelta
 from types import TracebackType
 
 from .config import check_feeds
-from .errors import ConfigError, WatchdeskError
+from .errors import ConfigError
 from .fetch import Fetcher
 from .models import FeedConfig, FeedState, PollResult
 from .pipeline import Clock, CycleReport, Pipeline, to_record, utcnow
-from .rules import Document, Rule, RuleBook, RuleSet
+from .rules import Document, RuleBook, RuleSet
 from .settings import Settings
 from .store import Store, iso
+from .store.rule_state import rule_definition
 from .workers import Workers
 
 log = logging.getLogger("watchdesk")
-
-
-def rule_definition(rule: Rule) -> str:
-    """What is kept of a running rule (``rule_state.definition``): its queries with their
-    ``@lists`` written out, so the running version compiles again without the files."""
-    query = rule.compiled.expanded if rule.compiled else rule.query
-    exclude = rule.compiled_exclude.expanded if rule.compiled_exclude else rule.exclude
-    return json.dumps({"id": rule.id, "title": rule.title, "query": query,
-                       "exclude": exclude, "priority": rule.priority,
-                       "feeds": list(rule.feeds), "enabled": rule.enabled,
-                       "path": rule.path}, ensure_ascii=False)
-
-
-def running_rules(store: Store) -> dict[str, Rule]:
-    """The rules the daemon last ran, as recorded in the database."""
-    out = {}
-    for r in store.query("SELECT rule_id, definition FROM rule_state WHERE definition IS NOT NULL"):
-        d = json.loads(r["definition"])
-        try:
-            out[r["rule_id"]] = Rule(d["id"], d["title"], d["query"], d["exclude"],
-                                     d["priority"], tuple(d["feeds"]), d["enabled"],
-                                     path=d.get("path", "<running>"))
-        except WatchdeskError:
-            continue
-    return out
 
 
 class Watchdesk:

@@ -9,9 +9,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from watchdesk.app import rule_definition
 from watchdesk.errors import ConfigError
 from watchdesk.rules import Document, RuleBook, compile_query, load_lists, parse_rule_file
+from watchdesk.store.rule_state import rule_definition
 from watchdesk.yamlsource import load_schema
 
 

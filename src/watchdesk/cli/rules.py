@@ -216,7 +216,6 @@ def rules_test(settings: Settings, target: Path | None, query_text: str | None, 
     before saving it, write the draft elsewhere and run `rules test DRAFT --replaces
     rules/libye.yaml`. Exit 1 when TARGET has an error.
     """
-    from ..app import running_rules
     from ..rules import RuleBook
     from ..search import (
         compare,
@@ -226,6 +225,7 @@ def rules_test(settings: Settings, target: Path | None, query_text: str | None, 
         stored_targets,
         url_target,
     )
+    from ..store.rule_state import running_rules
 
     store = _rules_test_store(settings, stored=not files and not url)
     q = _compile_cli(query_text, "query", settings) if query_text else None
