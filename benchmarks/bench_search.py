@@ -7,6 +7,7 @@ watchdesk database (the FTS index is filled by its triggers) and reused while it
 do not change:
 
     PYTHONPATH=src python benchmarks/bench_search.py --db /tmp/bench-search.db [--articles 50000]
+        [--rules rules]   # load a real rules folder (its @lists), as a user's commands do
 
 For each query: the time of the search inside one process (compile, FTS prefilter and
 vocabulary, fetch of the candidates, matcher), and the wall time of the real commands as
@@ -111,13 +112,16 @@ def in_process(db: Path, query: str) -> tuple[float, int, int]:
     return dt, len(hits), len(targets)
 
 
-def command(db: Path, args: list[str]) -> float:
+def command(db: Path, args: list[str], rules: Path | None = None) -> float:
+    """Seconds for one command, with ``rules`` as the rules folder (default: an empty one)."""
     env = dict(os.environ, PYTHONPATH=str(HERE.parent / "src"))
     with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / "rules").mkdir()
+        if rules is None:
+            rules = Path(tmp) / "rules"
+            rules.mkdir()
         t = time.perf_counter()
         p = subprocess.run([sys.executable, "-m", "watchdesk", *args, "--db", str(db),
-                            "--rules", str(Path(tmp) / "rules"), "--since", "3650d", "-q"],
+                            "--rules", str(rules), "--since", "3650d", "-q"],
                            capture_output=True, text=True, env=env, check=False)
         dt = time.perf_counter() - t
     if p.returncode != 0:
@@ -133,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--beat", type=float, default=0.01,
                     help="share of the articles about the desk's beat")
     ap.add_argument("--runs", type=int, default=3, help="best of this many")
+    ap.add_argument("--rules", type=Path, default=None,
+                    help="rules folder the commands load (its @lists); default: an empty one")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     key = f"{args.articles}:{args.seed}:{args.beat}:2"
@@ -146,9 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     out = []
     for query in QUERIES:
         inproc = [in_process(args.db, query) for _ in range(args.runs)]
-        search = min(command(args.db, ["search", query, "--limit", "20"])
+        search = min(command(args.db, ["search", query, "--limit", "20"], args.rules)
                      for _ in range(args.runs))
-        test = min(command(args.db, ["rules", "test", "--query", query])
+        test = min(command(args.db, ["rules", "test", "--query", query], args.rules)
                    for _ in range(args.runs))
         best = min(inproc)
         out.append({"query": query, "in_process_s": best[0], "hits": best[1],
