@@ -142,6 +142,19 @@ def watchdesk(*args: str, env: dict[str, str] | None = None, timeout: float = 12
                           text=True, env=env or cli_env(), timeout=timeout, check=False)
 
 
+def paths(s: Settings) -> list[str]:
+    """The command-line options that point a command at ``s``'s files."""
+    return ["--feeds", str(s.feeds), "--rules", str(s.rules), "--db", str(s.db)]
+
+
+@pytest.fixture
+def polled(settings: Settings) -> Settings:
+    """``settings`` after one real `watchdesk poll` of the fixture site."""
+    r = watchdesk("poll", *paths(settings))
+    assert r.returncode == 0, r.stderr
+    return settings
+
+
 # -- the suite leaves the checkout as it found it ---------------------------------------------
 # Tests write only under tmp paths. At the end of the session, anything new that `git status`
 # reports in the checkout (untracked or ignored: a stray `watchdesk.db`, a file named after a

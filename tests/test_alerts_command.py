@@ -13,7 +13,7 @@ import sys
 from watchdesk.notify.recent import best_snippet, recent_articles
 from watchdesk.settings import Settings
 
-from conftest import cli_env, watchdesk
+from conftest import cli_env, paths, watchdesk
 
 
 def row(article_id: int, rule_id: str, *, priority: str = "digest", published: str | None =
@@ -46,10 +46,6 @@ def test_best_snippet_prefers_the_body_and_falls_back_to_the_plain_text() -> Non
             "body": {"text": "… Haftar est arrivé …", "spans": [[2, 8]]}}
     assert best_snippet(json.dumps(both), "x").highlighted() == "… [Haftar] est arrivé …"
     assert best_snippet("{}", "texte seul").highlighted() == "texte seul"
-
-
-def paths(s: Settings) -> list[str]:
-    return ["--feeds", str(s.feeds), "--rules", str(s.rules), "--db", str(s.db)]
 
 
 def test_alerts_command_one_block_per_article(settings: Settings) -> None:

@@ -12,11 +12,7 @@ from watchdesk.cli import cli
 from watchdesk.demo.server import FixtureServer, status
 from watchdesk.settings import Settings
 
-from conftest import watchdesk, write_feeds
-
-
-def paths(s: Settings) -> list[str]:
-    return ["--feeds", str(s.feeds), "--rules", str(s.rules), "--db", str(s.db)]
+from conftest import paths, watchdesk, write_feeds
 
 
 def test_poll_twice_second_run_stores_nothing_and_gets_304(settings: Settings,

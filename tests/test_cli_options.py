@@ -14,18 +14,7 @@ from watchdesk.cli import cli
 from watchdesk.cli._common import parse_since
 from watchdesk.settings import Settings
 
-from conftest import cli_env, watchdesk
-
-
-def paths(s: Settings) -> list[str]:
-    return ["--feeds", str(s.feeds), "--rules", str(s.rules), "--db", str(s.db)]
-
-
-@pytest.fixture
-def polled(settings: Settings) -> Settings:
-    r = watchdesk("poll", *paths(settings))
-    assert r.returncode == 0, r.stderr
-    return settings
+from conftest import cli_env, paths, watchdesk
 
 
 @pytest.mark.parametrize(("text", "seconds"), [

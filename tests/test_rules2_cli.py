@@ -7,23 +7,9 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-import pytest
-
 from watchdesk.settings import Settings
 
-from conftest import watchdesk
-
-
-def paths(s: Settings) -> list[str]:
-    return ["--feeds", str(s.feeds), "--rules", str(s.rules), "--db", str(s.db)]
-
-
-@pytest.fixture
-def polled(settings: Settings) -> Settings:
-    r = watchdesk("poll", *paths(settings))
-    assert r.returncode == 0, r.stderr
-    return settings
-
+from conftest import paths, watchdesk
 
 LISTS = """\
 lists:

@@ -14,18 +14,7 @@ from watchdesk.search import fts_prefilter, run_query, stored_targets
 from watchdesk.settings import Settings
 from watchdesk.store import Store
 
-from conftest import DATA, watchdesk
-
-
-def paths(s: Settings) -> list[str]:
-    return ["--feeds", str(s.feeds), "--rules", str(s.rules), "--db", str(s.db)]
-
-
-@pytest.fixture
-def polled(settings: Settings) -> Settings:
-    r = watchdesk("poll", *paths(settings))
-    assert r.returncode == 0, r.stderr
-    return settings
+from conftest import DATA, paths, watchdesk
 
 
 @pytest.mark.parametrize(("query", "fts"), [
