@@ -189,7 +189,8 @@ def test_the_upgrade_regroups_what_is_stored(tmp_path: Path) -> None:
         c.execute("CREATE TABLE story_sigs (article_id INTEGER PRIMARY KEY, story_id INTEGER"
                   " NOT NULL, sig TEXT NOT NULL, created_at TEXT NOT NULL)")
         c.execute("CREATE TABLE story_bands (band INTEGER NOT NULL, article_id INTEGER NOT NULL)")
-        c.execute("DELETE FROM _sqlite_migrations WHERE name = 'm007_events'")
+        c.execute("DELETE FROM _sqlite_migrations WHERE name IN"       # as 0.1 before m006
+                  " ('m006_one_permutation_story_signatures', 'm007_events')")
         c.execute("INSERT INTO feeds(name, url, config_url, interval_s, created_at) VALUES"
                   " ('f', 'http://127.0.0.1/f', 'http://127.0.0.1/f', 600, '2025-01-01T00:00:00Z')")
         names = ["rfi-delegation", "france24-delegation", "rfi-saddam", "jeuneafrique-saddam",

@@ -172,7 +172,7 @@ def m004_fetch_interval_warning_stories(db: Database) -> None:
     """Adaptive poll interval and last warning per feed; near-duplicate story signatures.
 
     ``story_sigs``/``story_bands`` are a cache over recent articles (pruned after a few
-    days, see ``stories``), so they carry no foreign keys: deleting old articles never has
+    days; m007 drops them), so they carry no foreign keys: deleting old articles never has
     to know about them.
     """
     db.executescript(
@@ -212,27 +212,10 @@ def m005_story_bands_covering_index(db: Database) -> None:
 
 @migrations()
 def m006_one_permutation_story_signatures(db: Database) -> None:
-    """Story signatures became one-permutation MinHashes (see ``stories``), which old ones
-    cannot be compared with: recompute those of the recent articles from the articles
-    themselves, with the same inputs as the pipeline (title; body, else summary), so that
-    new articles keep linking to stories stored before the upgrade. Signatures whose article
-    is gone are dropped."""
-    from .. import stories
-
-    rows = db.execute(
-        "SELECT s.article_id, a.id, a.title, a.body, a.summary"
-        " FROM story_sigs s LEFT JOIN articles a ON a.id = s.article_id").fetchall()
-    for article_id, found, title, body, summary in rows:
-        db.execute("DELETE FROM story_bands WHERE article_id = ?", [article_id])
-        sig = stories.sign_article(title, body, summary) if found else None
-        if sig is None:
-            db.execute("DELETE FROM story_sigs WHERE article_id = ?", [article_id])
-            continue
-        db.execute("UPDATE story_sigs SET sig = ? WHERE article_id = ?",
-                   [stories.dumps(sig), article_id])
-        for band in set(stories.band_keys(sig)):
-            db.execute("INSERT INTO story_bands(band, article_id) VALUES (?, ?)",
-                       [band, article_id])
+    """0.1 recomputed the story signatures here, as one-permutation MinHashes. m007, which
+    always runs after it, drops the signatures and regroups every stored article from the
+    articles themselves, so this migration now does nothing: it keeps its name, so that
+    databases that ran it and databases that did not are at the same step."""
 
 
 @migrations()
