@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from . import eventloop
 from .app import Watchdesk
 from .errors import WatchdeskError
 from .notify.outbox import alert_conditions, notify_tick, rule_maps
@@ -234,4 +235,4 @@ class Daemon:
 
 
 def run(settings: Settings) -> int:
-    return asyncio.run(Daemon(settings).run())
+    return eventloop.run(Daemon(settings).run())

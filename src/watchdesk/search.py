@@ -7,12 +7,12 @@ matcher decides, so results are exactly what the daemon would have matched.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import eventloop
 from .prefilter import Vocabulary, fts_expression, prefilter
 from .rules import Document, Match, Query, Rule, RuleSet
 from .settings import Settings
@@ -110,7 +110,7 @@ def url_target(settings: Settings, url: str) -> Target:
         return Target(label=title, doc=Document(title, ex.description or "" if ex else "",
                                                 body), url=page.url)
 
-    return asyncio.run(go())
+    return eventloop.run(go())
 
 
 def run_rules(rules: RuleSet, targets: Iterable[Target], *, respect_feeds: bool = True,

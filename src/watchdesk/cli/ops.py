@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 
 import click
 
+from .. import eventloop
 from ..settings import Settings
 from ..store import Store
 from ._common import (
@@ -70,7 +70,7 @@ def poll(settings: Settings, names: tuple[str, ...]) -> None:
             finally:
                 bar(None)
 
-    report = asyncio.run(go())
+    report = eventloop.run(go())
     click.echo(f"polled {len(report.results)} feeds in {report.seconds:.1f}s: "
                f"{report.new} new articles, {report.updated} updated, "
                f"{report.matched} matches, {report.not_modified} not modified, "

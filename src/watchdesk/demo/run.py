@@ -7,13 +7,13 @@ database, exactly as `watchdesk poll` would.
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
 import time
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from .. import eventloop
 from ..app import Watchdesk
 from ..settings import Settings
 from ..store import Store
@@ -81,7 +81,7 @@ def run_demo(settings: Settings, *, db: Path | None = None, rules: Path | None =
                     report = await wd.poll()
                     return [f"{r.feed_name}: {r.error}" for r in report.failed]
 
-            failed = asyncio.run(go())
+            failed = eventloop.run(go())
             seconds = time.monotonic() - t0
         return _report(db_path, db is not None, failed, seconds, titles)
 
