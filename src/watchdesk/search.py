@@ -113,14 +113,27 @@ def url_target(settings: Settings, url: str) -> Target:
     return eventloop.run(go())
 
 
-def run_rules(rules: RuleSet, targets: Iterable[Target], *, respect_feeds: bool = True,
-              ) -> list[Hit]:
+Removed = dict[str, list[tuple[Target, tuple[str, ...]]]]  # rule id -> (article, terms)
+
+
+def run_rules(rules: Sequence[Rule], targets: Iterable[Target], *, respect_feeds: bool = True,
+              ) -> tuple[list[Hit], dict[str, int], Removed]:
+    """The hits of ``rules`` among ``targets``, the matches per enabled rule, and the
+    articles each rule's exclusion removed (with the exclusion terms that did it)."""
+    rs = RuleSet(rules)
     hits = []
+    counts = {r.id: 0 for r in rules if r.enabled}
+    excluded: Removed = {}
     for t in targets:
-        ms = rules.match(t.doc, t.feed if respect_feeds else None, t.tags)
+        removed: list[tuple[str, tuple[str, ...]]] = []
+        ms = rs.match(t.doc, t.feed if respect_feeds else None, t.tags, excluded=removed)
+        for m in ms:
+            counts[m.rule_id] += 1
+        for rid, terms in removed:
+            excluded.setdefault(rid, []).append((t, terms))
         if ms:
             hits.append(Hit(t, ms))
-    return hits
+    return hits, counts, excluded
 
 
 def run_query(query: Query, targets: Iterable[Target]) -> list[Hit]:

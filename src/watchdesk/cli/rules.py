@@ -135,29 +135,6 @@ def rules() -> None:
     """Try rules before the daemon runs them (see `watchdesk rules test --help`)."""
 
 
-def _tally(rules: list[Rule], targets: list[Target], respect_feeds: bool
-           ) -> tuple[list[Any], dict[str, int], dict[str, list[tuple[Target, tuple[str, ...]]]]]:
-    """Hits, matches per rule, and the articles each rule's exclusion removed (with the
-    exclusion terms that did it)."""
-    from ..rules import RuleSet
-    from ..search import Hit
-
-    rs = RuleSet(rules)
-    hits = []
-    counts = {r.id: 0 for r in rules if r.enabled}
-    excluded: dict[str, list[tuple[Target, tuple[str, ...]]]] = {}
-    for t in targets:
-        removed: list[tuple[str, tuple[str, ...]]] = []
-        ms = rs.match(t.doc, t.feed if respect_feeds else None, t.tags, excluded=removed)
-        for m in ms:
-            counts[m.rule_id] += 1
-        for rid, terms in removed:
-            excluded.setdefault(rid, []).append((t, terms))
-        if ms:
-            hits.append(Hit(t, ms))
-    return hits, counts, excluded
-
-
 def _print_tally(rules: list[Rule], counts: dict[str, int],
                  excluded: dict[str, list[tuple[Target, tuple[str, ...]]]], n: int) -> None:
     click.echo(f"\n{len(counts)} rule(s) tested on {n} article(s):")
@@ -222,6 +199,7 @@ def rules_test(settings: Settings, target: Path | None, query_text: str | None, 
         count_stored,
         file_target,
         run_query,
+        run_rules,
         stored_targets,
         url_target,
     )
@@ -265,7 +243,7 @@ def rules_test(settings: Settings, target: Path | None, query_text: str | None, 
                        f"{looked_at} article(s)")
         return
     assert book is not None
-    hits, counts, excluded = _tally(rule_list, targets, respect_feeds=not (files or url))
+    hits, counts, excluded = run_rules(rule_list, targets, respect_feeds=not (files or url))
     _print_hits(hits, as_json, f"no match among {looked_at} article(s)")
     if not as_json:
         _print_tally(rule_list, counts, excluded, looked_at)
