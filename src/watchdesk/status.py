@@ -114,7 +114,7 @@ class Health:
                          f"{len(f.failing)} failing, {len(f.disabled)} disabled, "
                          f"{f.feeds_off} off")
             lines.append(f"  outbox:       {f.outbox_pending} pending, {f.outbox_failed} failed"
-                         + (f", oldest {_age(f.now - f.oldest_undelivered_at)} old"
+                         + (f", oldest {age(f.now - f.oldest_undelivered_at)} old"
                             if f.oldest_undelivered_at else ""))
             digest = (f.next_digest_at.strftime("%Y-%m-%d %H:%M %Z")
                       if f.next_digest_at else f"none ({f.digest_note})")
@@ -150,7 +150,7 @@ def assess(f: Facts, limits: Limits = Limits()) -> Health:
             "(feeds.yaml empty, or every feed off or disabled)")
     elif f.most_overdue_at is not None and f.now - f.most_overdue_at > limits.overdue:
         add(Level.CRITICAL, "polling",
-            f"a feed has been due for {_age(f.now - f.most_overdue_at)} (last cycle "
+            f"a feed has been due for {age(f.now - f.most_overdue_at)} (last cycle "
             f"{_when(f.last_cycle_at, f.now)}): the daemon is not polling; "
             "see `systemctl status watchdesk`")
     # every active feed failing at once points at the host, not at the publishers
@@ -178,7 +178,7 @@ def assess(f: Facts, limits: Limits = Limits()) -> Health:
     if f.oldest_undelivered_at is not None and (
             f.now - f.oldest_undelivered_at > limits.outbox_late):
         add(Level.CRITICAL, "outbox", f"a message has waited "
-            f"{_age(f.now - f.oldest_undelivered_at)} without being delivered")
+            f"{age(f.now - f.oldest_undelivered_at)} without being delivered")
 
     # configuration: what a restart would refuse
     if f.config_errors:
@@ -275,7 +275,8 @@ def config_errors(settings: Settings) -> list[str]:
 # -- formatting -------------------------------------------------------------------------------
 
 
-def _age(delta: timedelta) -> str:
+def age(delta: timedelta) -> str:
+    """A duration in its largest unit, rounded down: ``3d``, ``5h``, ``12m``, ``40s``."""
     secs = max(0, int(delta.total_seconds()))
     for unit, n in (("d", 86400), ("h", 3600), ("m", 60)):
         if secs >= n:
@@ -284,7 +285,7 @@ def _age(delta: timedelta) -> str:
 
 
 def _when(dt: datetime | None, now: datetime) -> str:
-    return "never" if dt is None else f"{iso(dt)} ({_age(now - dt)} ago)"
+    return "never" if dt is None else f"{iso(dt)} ({age(now - dt)} ago)"
 
 
 def _jsonable(value: Any) -> Any:

@@ -34,6 +34,7 @@ from .. import __version__, logs
 from ..config import check_config
 from ..errors import ConfigError, WatchdeskError
 from ..settings import Settings, from_env
+from ..status import age
 from ..store import as_store_error, iso, parse_iso
 
 EXIT_DATABASE = 3
@@ -272,13 +273,7 @@ def _config_errors(settings: Settings) -> list[ConfigError]:
 
 def _ago(ts: str | None) -> str:
     dt = parse_iso(ts)
-    if dt is None:
-        return "never"
-    secs = int((datetime.now(UTC) - dt).total_seconds())
-    for unit, n in (("d", 86400), ("h", 3600), ("m", 60)):
-        if secs >= n:
-            return f"{secs // n}{unit} ago"
-    return f"{max(secs, 0)}s ago"
+    return "never" if dt is None else f"{age(datetime.now(UTC) - dt)} ago"
 
 
 def highlight_marks() -> tuple[str, str]:
