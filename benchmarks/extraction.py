@@ -8,7 +8,7 @@ For each page, each system runs in turn (the order rotates from page to page) in
 process and its process CPU time (``time.process_time``) is taken around the extraction call
 alone, so CPU figures are comparable within a run. Systems:
 
-- ``watchdesk``: ``watchdesk.extract.extract_page`` (the page's bytes, as the workers get it:
+- ``watchdesk``: ``watchdesk.extract.page.extract_page`` (the page's bytes, as the workers get it:
   decoding, bounds, metadata and body), scored on ``body``;
 - ``trafilatura``: ``trafilatura.extract(html, include_comments=False)``, everything else
   default, as the ScrapingHub benchmark runs it; ``precision``/``recall``: the same with
@@ -42,7 +42,7 @@ sys.path[:0] = [str(HERE), str(ROOT / "src")]
 import trafilatura  # noqa: E402
 from extraction_data import SCORERS, Page, half, load_scrapinghub, load_wcxb  # noqa: E402
 
-from watchdesk.extract import extract_page  # noqa: E402
+from watchdesk.extract.page import extract_page  # noqa: E402
 
 SCHEMA = 1
 Extractor = Callable[[Page], str]

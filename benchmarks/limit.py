@@ -19,7 +19,7 @@ import corpus
 
 
 def _extract(html: bytes, url: str) -> tuple[float, int]:
-    from watchdesk.extract import extract_page
+    from watchdesk.extract.page import extract_page
 
     c0 = time.process_time()
     ex = extract_page(html, url, "text/html; charset=utf-8")

@@ -20,7 +20,7 @@ from pathlib import Path
 import psutil
 
 from watchdesk.app import Watchdesk
-from watchdesk.settings import from_env
+from watchdesk.config.settings import from_env
 
 MB = 1024 * 1024
 

@@ -47,7 +47,8 @@ def _add(stage: str, seconds: float, cpu: float = 0.0) -> None:
 
 
 def install() -> None:
-    from watchdesk import fetch, identity, pipeline, rules, store, workers
+    from watchdesk import identity, pipeline, rules, store, workers
+    from watchdesk.sources import fetch
 
     get = fetch.Fetcher.get
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from watchdesk.config.settings import Settings
 from watchdesk.demo.server import FixtureServer
-from watchdesk.settings import Settings
 
 DATA = Path(__file__).parent / "data"
 

@@ -10,8 +10,8 @@ import re
 import subprocess
 import sys
 
+from watchdesk.config.settings import Settings
 from watchdesk.notify.recent import best_snippet, recent_articles
-from watchdesk.settings import Settings
 
 from conftest import cli_env, paths, watchdesk
 

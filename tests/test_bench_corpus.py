@@ -20,7 +20,7 @@ import corpus  # noqa: E402
 import corpus_news  # noqa: E402
 import farm  # noqa: E402
 
-from watchdesk.extract import extract_page  # noqa: E402
+from watchdesk.extract.page import extract_page  # noqa: E402
 
 SEED = 20240101
 # two pages per template, French and English sites among them

@@ -9,8 +9,8 @@ import click
 import pytest
 
 from watchdesk.cli import cli
+from watchdesk.config.settings import Settings
 from watchdesk.demo.server import FixtureServer, status
-from watchdesk.settings import Settings
 
 from conftest import paths, watchdesk, write_feeds
 

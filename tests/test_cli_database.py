@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from watchdesk.config.settings import Settings
 from watchdesk.demo.server import FixtureServer
-from watchdesk.settings import Settings
 from watchdesk.store.schema import migrations
 
 from conftest import DATA, article_page, cli_env, rfi_paragraphs, rss, watchdesk, write_feeds

@@ -12,7 +12,7 @@ import pytest
 
 from watchdesk.cli import cli
 from watchdesk.cli._common import parse_since
-from watchdesk.settings import Settings
+from watchdesk.config.settings import Settings
 
 from conftest import cli_env, paths, watchdesk
 

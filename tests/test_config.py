@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from watchdesk.config import check_feeds, load_feeds, parse_duration
+from watchdesk.config.feeds import check_feeds, load_feeds, parse_duration
+from watchdesk.config.settings import Secret, from_env
 from watchdesk.errors import ConfigError
-from watchdesk.settings import Secret, from_env
 
 
 def test_valid_file_with_defaults(tmp_path: Path) -> None:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from watchdesk.config.settings import Settings
 from watchdesk.demo.server import FixtureServer
-from watchdesk.settings import Settings
 
 from conftest import cli_env, rss
 

@@ -11,7 +11,7 @@ import pytest
 
 from watchdesk import eventloop
 from watchdesk.app import Watchdesk
-from watchdesk.settings import Settings
+from watchdesk.config.settings import Settings
 from watchdesk.store import Store
 
 from conftest import paths, watchdesk

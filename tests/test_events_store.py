@@ -12,10 +12,10 @@ from typing import Any
 
 from watchdesk import events
 from watchdesk.app import Watchdesk
+from watchdesk.config.settings import Settings
 from watchdesk.demo.server import FixtureServer
 from watchdesk.events import epoch
 from watchdesk.pipeline import CycleReport
-from watchdesk.settings import Settings
 from watchdesk.store import Store
 
 from conftest import article_page, rss, write_feeds

@@ -9,7 +9,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from watchdesk.config import check_feeds
+from watchdesk.config.feeds import check_feeds
 from watchdesk.demo.server import FixtureServer, status
 from watchdesk.store import Store, parse_iso
 

@@ -14,6 +14,7 @@ import zlib
 import brotli
 import pytest
 
+from watchdesk.config.settings import Settings
 from watchdesk.demo.server import FixtureRequestHandler, FixtureServer, redirect, slow_drip, status
 from watchdesk.errors import (
     BlockedAddress,
@@ -24,8 +25,7 @@ from watchdesk.errors import (
     TooLarge,
     TooManyRedirects,
 )
-from watchdesk.fetch import Fetcher, Response, retry_after_seconds
-from watchdesk.settings import Settings
+from watchdesk.sources.fetch import Fetcher, Response, retry_after_seconds
 
 LIMIT = 1024 * 1024
 

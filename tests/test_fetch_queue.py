@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import time
 
+from watchdesk.config.settings import Settings
 from watchdesk.demo.server import FixtureServer
-from watchdesk.fetch import Fetcher
-from watchdesk.settings import Settings
+from watchdesk.sources.fetch import Fetcher
 
 
 def test_waiting_for_a_slot_does_not_count_against_the_deadline() -> None:

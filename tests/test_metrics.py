@@ -15,12 +15,12 @@ from prometheus_client import ProcessCollector
 from prometheus_client.parser import text_string_to_metric_families
 
 from test_daemon import Daemon, daemon, make_due, wait_until  # noqa: F401 (daemon: fixture)
+from watchdesk.config.settings import Settings, from_env
 from watchdesk.demo.server import FixtureServer, status
 from watchdesk.errors import ConfigError
-from watchdesk.extract import SECOND_PASS_MAX_ELEMENTS
+from watchdesk.extract.page import SECOND_PASS_MAX_ELEMENTS
 from watchdesk.metrics import DaemonProcess, poll_status
 from watchdesk.models import PollResult
-from watchdesk.settings import Settings, from_env
 
 from conftest import rss, write_feeds
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from watchdesk.parse import html_to_text, parse_feed
+from watchdesk.sources.parse import html_to_text, parse_feed
 
 FEED = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>

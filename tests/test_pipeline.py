@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from watchdesk.app import Watchdesk
+from watchdesk.config.settings import Settings
 from watchdesk.demo.server import FixtureServer, redirect, status
 from watchdesk.pipeline import CycleReport
 from watchdesk.schedule import CEILING
-from watchdesk.settings import Settings
 from watchdesk.store import Store
 
 from conftest import NOT_LIBYA, article_page, rfi_paragraphs, rss, write_feeds

@@ -8,9 +8,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from watchdesk.config.settings import Settings
 from watchdesk.models import PollResult
 from watchdesk.pipeline import Pipeline
-from watchdesk.settings import Settings
 
 
 def test_feeds_in_progress_are_bounded_by_concurrency() -> None:

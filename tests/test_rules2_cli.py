@@ -7,7 +7,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from watchdesk.settings import Settings
+from watchdesk.config.settings import Settings
 
 from conftest import paths, watchdesk
 

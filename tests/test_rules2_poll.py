@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from watchdesk.app import Watchdesk
+from watchdesk.config.settings import Settings
 from watchdesk.demo.server import FixtureServer
-from watchdesk.settings import Settings
 from watchdesk.store import Store
 
 from conftest import article_page, watchdesk

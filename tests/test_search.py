@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from watchdesk.config.settings import Settings
 from watchdesk.demo.server import FixtureServer
 from watchdesk.rules import compile_query
 from watchdesk.search import fts_prefilter, run_query, stored_targets
-from watchdesk.settings import Settings
 from watchdesk.store import Store
 
 from conftest import DATA, paths, watchdesk

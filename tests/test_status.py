@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from watchdesk.settings import Settings
+from watchdesk.config.settings import Settings
 from watchdesk.status import Facts, FeedProblem, Level, Limits, assess
 
 from conftest import cli_env, watchdesk

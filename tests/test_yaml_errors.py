@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from watchdesk.config import feeds_from_document
+from watchdesk.config.feeds import feeds_from_document
+from watchdesk.config.yamlsource import load_yaml, parse_yaml
+from watchdesk.config.yamlsyntax import REST
 from watchdesk.errors import ConfigError
 from watchdesk.rules import parse_rule_file
-from watchdesk.yamlsource import load_yaml, parse_yaml
-from watchdesk.yamlsyntax import REST
 
 SYNTAX = [
     # the example: reported where the '[' was opened, not at the end of the file (4:1)

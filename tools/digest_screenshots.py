@@ -30,8 +30,8 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 def render(out: Path, lang: str) -> Path:
     from tests.notify.sample import NOW, TITLES, populate
 
+    from watchdesk.config.settings import Settings
     from watchdesk.notify.outbox import preview_digest
-    from watchdesk.settings import Settings
     from watchdesk.store import Store
 
     db = out / "sample.db"

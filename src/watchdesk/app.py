@@ -13,13 +13,13 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from types import TracebackType
 
-from .config import check_feeds
+from .config.feeds import check_feeds
+from .config.settings import Settings
 from .errors import ConfigError
-from .fetch import Fetcher
 from .models import FeedConfig, FeedState, PollResult
 from .pipeline import Clock, CycleReport, Pipeline, to_record, utcnow
 from .rules import Document, RuleBook, RuleSet
-from .settings import Settings
+from .sources.fetch import Fetcher
 from .store import Store, iso
 from .store.rule_state import rule_definition
 from .workers import Workers

@@ -35,11 +35,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from . import eventloop
 from .app import Watchdesk
+from .config.settings import Settings
 from .errors import WatchdeskError
 from .notify.outbox import alert_conditions, notify_tick, rule_maps
 from .notify.schedule import next_digest_at, no_digest_reason
 from .pipeline import CycleReport
-from .settings import Settings
 from .store import Store
 from .systemd import Notifier
 

@@ -34,12 +34,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from . import events, identity, logs, schedule
+from .config.settings import Settings
 from .errors import ContentError, ExtractError, FeedGone, FetchError
-from .fetch import PAGE_ACCEPT, Fetcher, Response
 from .models import ArticleWrite, Entry, FeedState, MatchRecord, ParsedFeed, PollResult
 from .rules import Document, RuleSet
 from .rules.language import article_language
-from .settings import Settings
+from .sources.fetch import PAGE_ACCEPT, Fetcher, Response
 from .store import Store, iso
 from .urls import host_of
 from .workers import Workers

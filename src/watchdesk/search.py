@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import eventloop
+from .config.settings import Settings
 from .prefilter import Vocabulary, fts_expression, prefilter
 from .rules import Document, Match, Query, Rule, RuleSet
-from .settings import Settings
 from .store import Store
 from .urls import host_of
 
@@ -78,8 +78,8 @@ def count_stored(store: Store, since: str) -> int:
 
 def file_target(path: Path) -> Target:
     """A local HTML page (extracted like a fetched page) or a text file (title = first line)."""
-    from .extract import decode_html, extract_page  # trafilatura: only when a file is read
-    from .parse import html_to_text
+    from .extract.page import decode_html, extract_page  # trafilatura: only when a file is read
+    from .sources.parse import html_to_text
 
     raw = path.read_bytes()
     head = raw[:2048].lower()
@@ -97,8 +97,8 @@ def url_target(settings: Settings, url: str) -> Target:
     """A page fetched now, through the same bounded, guarded fetcher as the daemon (the host
     you typed is allowed, as a feed's own host is)."""
 
-    from .extract import extract_page
-    from .fetch import PAGE_ACCEPT, Fetcher
+    from .extract.page import extract_page
+    from .sources.fetch import PAGE_ACCEPT, Fetcher
 
     async def go() -> Target:
         async with Fetcher(settings) as f:

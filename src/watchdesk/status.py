@@ -37,8 +37,8 @@ from datetime import UTC, datetime, timedelta
 from enum import IntEnum
 from typing import Any
 
+from .config.settings import Settings
 from .errors import StoreError
-from .settings import Settings
 from .store import Store, as_store_error, iso, parse_iso
 from .store.health import HealthRows
 
@@ -260,7 +260,7 @@ def _next_digest(settings: Settings, now: datetime) -> tuple[datetime | None, st
 def config_errors(settings: Settings) -> list[str]:
     """Errors in feeds.yaml, the rule files and the digest settings, as `watchdesk check`
     reports them."""
-    from .config import check_config
+    from .config.feeds import check_config
     from .errors import ConfigError
     from .notify.schedule import digest_clock
 

@@ -36,12 +36,12 @@ def _init_worker(memory_mb: int) -> None:
 
 
 def _parse(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
-    from .parse import parse_feed
+    from .sources.parse import parse_feed
     return parse_feed(body, headers, url)
 
 
 def _extract(html: bytes, url: str, content_type: str) -> Extracted | None:
-    from .extract import extract_page
+    from .extract.page import extract_page
     return extract_page(html, url, content_type)
 
 
@@ -65,7 +65,7 @@ class Workers:
         # workers pebble killed and replaced, by reason (running totals, for metrics)
         self.restarts = {"timeout": 0, "died": 0}
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["watchdesk.parse", "watchdesk.extract"])
+        ctx.set_forkserver_preload(["watchdesk.sources.parse", "watchdesk.extract.page"])
         self._pool = ProcessPool(max_workers=self.size, max_tasks=MAX_TASKS,
                                  initializer=_init_worker, initargs=(memory_mb,), context=ctx)
 

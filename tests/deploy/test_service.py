@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from watchdesk.settings import Settings, env_name, from_env
+from watchdesk.config.settings import Settings, env_name, from_env
 
 from conftest import cli_env
 

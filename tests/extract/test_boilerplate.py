@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from lxml import html as lxml_html
 
-from watchdesk import boilerplate
-from watchdesk.extract import extract_page
+from watchdesk.extract import boilerplate
+from watchdesk.extract.page import extract_page
 
 BODY = [
     "Le conseil municipal de Nantes a voté mardi soir le nouveau plan de circulation du "

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from watchdesk.extract import extract_page
+from watchdesk.extract.page import extract_page
 
 PAGES = Path(__file__).parent / "pages"
 OUTLETS = sorted(p.stem for p in PAGES.glob("*.html"))

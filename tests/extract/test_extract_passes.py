@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from watchdesk.extract import (
+from watchdesk.extract.page import (
     SECOND_PASS_MAX_ELEMENTS,
     bound_html,
     extract_page,

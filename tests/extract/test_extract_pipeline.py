@@ -11,8 +11,8 @@ from test_boilerplate import BODY, CUES, FORMS, LINK, page
 from test_extract_golden import OUTLETS, PAGES, SITE_ONLY
 
 from watchdesk.app import Watchdesk
+from watchdesk.config.settings import Settings
 from watchdesk.demo.server import FixtureServer
-from watchdesk.settings import Settings
 from watchdesk.store import Store
 
 from conftest import rss, write_feeds

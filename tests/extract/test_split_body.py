@@ -6,8 +6,8 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from watchdesk.extract import extract_page
-from watchdesk.split_body import chunks, complete
+from watchdesk.extract.page import extract_page
+from watchdesk.extract.split_body import chunks, complete
 
 PARTS = [
     ["Le maréchal Khalifa Haftar a reçu lundi à Benghazi une délégation du ministère russe de "

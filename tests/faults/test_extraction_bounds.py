@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from watchdesk.errors import ExtractError
-from watchdesk.extract import MAX_ELEMENTS, MAX_HTML, bound_html, decode_html
+from watchdesk.extract.page import MAX_ELEMENTS, MAX_HTML, bound_html, decode_html
 from watchdesk.workers import Workers, _ping
 
 from conftest import article_page, rfi_paragraphs

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from watchdesk.parse import parse_feed, strip_internal_subset
+from watchdesk.sources.parse import parse_feed, strip_internal_subset
 
 from conftest import cli_env
 
@@ -65,7 +65,7 @@ CASES = {
 
 _RUN = """
 import json, sys, time
-from watchdesk.parse import parse_feed
+from watchdesk.sources.parse import parse_feed
 body = open(sys.argv[1], 'rb').read()
 t0 = time.monotonic()
 p = parse_feed(body, {'content-type': 'application/rss+xml'}, 'http://a.example/feed')

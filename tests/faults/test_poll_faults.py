@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pytest
 
+from watchdesk.config.settings import Settings
 from watchdesk.demo.server import FixtureRequestHandler, FixtureServer, redirect, slow_drip, status
-from watchdesk.settings import Settings
 
 from .test_extraction_bounds import huge_page
 from .test_hostile_xml import billion_laughs

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from watchdesk.settings import Settings
+from watchdesk.config.settings import Settings
 from watchdesk.store import Store, iso
 
 LOOPBACK = "127.0.0.1"

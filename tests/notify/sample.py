@@ -14,7 +14,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from watchdesk.settings import Settings
+from watchdesk.config.settings import Settings
 from watchdesk.store import Store
 
 from .conftest import World

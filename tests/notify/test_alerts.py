@@ -7,8 +7,8 @@ import json
 from dataclasses import replace
 from datetime import timedelta
 
+from watchdesk.config.settings import Settings
 from watchdesk.notify.outbox import deliver, queue_alerts
-from watchdesk.settings import Settings
 from watchdesk.store import Store
 
 from .conftest import Hooked, SMTPServer, World, parts, utc

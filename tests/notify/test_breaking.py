@@ -8,10 +8,10 @@ from datetime import timedelta
 
 import pytest
 
+from watchdesk.config.settings import Settings
 from watchdesk.events import breaking
 from watchdesk.notify.outbox import deliver, queue_alerts
 from watchdesk.rules.model import AlertWhen
-from watchdesk.settings import Settings
 from watchdesk.store import Store, iso
 
 from .conftest import Hooked, SMTPServer, World, parts, utc

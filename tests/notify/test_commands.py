@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from watchdesk.cli import cli
 from watchdesk.cli.notify import digest_command, outbox_command
-from watchdesk.settings import Settings, env_name
+from watchdesk.config.settings import Settings, env_name
 from watchdesk.store import Store
 
 from .conftest import SMTPServer, World, free_port

@@ -8,8 +8,8 @@ from email.utils import parsedate_to_datetime
 
 import pytest
 
+from watchdesk.config.settings import Settings
 from watchdesk.notify.outbox import deliver, queue_digest
-from watchdesk.settings import Settings
 from watchdesk.store import Store, parse_iso
 
 from .conftest import SMTPServer, World, free_port, parts, utc
@@ -256,7 +256,7 @@ class _Auth:
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
 def test_login_and_a_refused_login_never_shows_the_password(
         store: Store, settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
-    from watchdesk.settings import Secret
+    from watchdesk.config.settings import Secret
     server = SMTPServer()
     server.start(authenticator=_Auth(), auth_required=True, auth_require_tls=False)
     try:

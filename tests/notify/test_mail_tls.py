@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 import trustme
 
+from watchdesk.config.settings import Secret, Settings, from_env
 from watchdesk.errors import DeliveryError
 from watchdesk.notify.mail import may_send_password, send_message
 from watchdesk.notify.outbox import deliver, queue_digest
-from watchdesk.settings import Secret, Settings, from_env
 from watchdesk.store import Store
 
 from .conftest import LOOPBACK, Recorder, SMTPServer, utc

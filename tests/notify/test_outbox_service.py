@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
+from watchdesk.config.settings import Settings
 from watchdesk.notify.outbox import deliver, queue_digest
-from watchdesk.settings import Settings
 from watchdesk.store import Store
 
 from .conftest import SMTPServer, World, parts, utc

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from watchdesk.config.settings import Settings
 from watchdesk.notify.outbox import preview_digest
-from watchdesk.settings import Settings
 from watchdesk.store import Store
 
 from .sample import NOW, TITLES, populate

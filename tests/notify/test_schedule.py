@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from watchdesk.config.settings import Settings
 from watchdesk.errors import ConfigError
 from watchdesk.notify.outbox import deliver, queue_digest
 from watchdesk.notify.schedule import (
@@ -15,7 +16,6 @@ from watchdesk.notify.schedule import (
     last_digest_at,
     next_digest_at,
 )
-from watchdesk.settings import Settings
 from watchdesk.store import Store
 
 from .conftest import SMTPServer, World, utc

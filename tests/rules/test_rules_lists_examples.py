@@ -9,10 +9,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from watchdesk.config.yamlsource import load_schema
 from watchdesk.errors import ConfigError
 from watchdesk.rules import Document, RuleBook, compile_query, load_lists, parse_rule_file
 from watchdesk.store.rule_state import rule_definition
-from watchdesk.yamlsource import load_schema
 
 
 def write(path: Path, text: str) -> Path:

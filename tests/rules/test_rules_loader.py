@@ -9,6 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from watchdesk.config.yamlsource import load_schema
 from watchdesk.errors import ConfigError, RuleSyntaxError
 from watchdesk.rules import (
     Document,
@@ -17,7 +18,6 @@ from watchdesk.rules import (
     load_rules,
     parse_rule_file,
 )
-from watchdesk.yamlsource import load_schema
 
 
 def write(path: Path, text: str) -> Path:

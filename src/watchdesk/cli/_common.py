@@ -31,9 +31,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 
 from .. import __version__, logs
-from ..config import check_config
+from ..config.feeds import check_config
+from ..config.settings import Settings, from_env
 from ..errors import ConfigError, WatchdeskError
-from ..settings import Settings, from_env
 from ..status import age
 from ..store import as_store_error, iso, parse_iso
 

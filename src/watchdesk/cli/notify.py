@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
+from ..config.settings import Settings
 from ..errors import ConfigError
-from ..settings import Settings
 from ..store import Store
 from ._common import (
     Since,

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from .. import eventloop
-from ..settings import Settings
+from ..config.settings import Settings
 from ..store import Store
 from ._common import (
     _ago,

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..config import check_config
+from ..config.feeds import check_config
+from ..config.settings import Settings
 from ..errors import ConfigError, StoreError
-from ..settings import Settings
 from ..store import Store
 from ._common import Since, cli, common, highlight_marks, since_iso, since_option
 

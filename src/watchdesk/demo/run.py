@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .. import eventloop
 from ..app import Watchdesk
-from ..settings import Settings
+from ..config.settings import Settings
 from ..store import Store
 from . import FixtureServer, data_dir, render_feeds_yaml
 

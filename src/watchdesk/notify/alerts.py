@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..config.settings import Settings
 from ..events import Broke, breaking, event_time
 from ..rules.model import AlertWhen
-from ..settings import Settings
 from ..store import AlertBatch, OutboxWrite, Store, iso, parse_iso
 from . import mail, webhook
 from .digest import Breaking, Digest, compose

@@ -19,8 +19,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from typing import Any
 
+from ..config.settings import Settings
 from ..errors import DeliveryError
-from ..settings import Settings
 from ..store.base import parse_iso
 from .render import sanitize_subject
 

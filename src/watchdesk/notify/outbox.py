@@ -25,9 +25,9 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
+from ..config.settings import Settings
 from ..errors import DeliveryError
 from ..rules.model import AlertWhen
-from ..settings import Settings
 from ..store import OutboxWrite, Store, iso, parse_iso
 from ..store.outbox import recipients_of
 from . import mail, webhook

@@ -29,8 +29,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 
+from ..config.settings import Settings
 from ..errors import ConfigError
-from ..settings import Settings
 
 DIGEST_JOB_OPTIONS: dict[str, object] = {
     "misfire_grace_time": None,   # the default (1 s) silently drops a late digest

@@ -38,8 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..config.yamlsource import YamlDocument, parse_yaml, read_text, schema_errors
 from ..errors import ConfigError
-from ..yamlsource import YamlDocument, parse_yaml, read_text, schema_errors
 from .examples import check_examples
 from .lists import ListDef, ResolvedLists, resolve_lists
 from .matcher import RuleSet

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import ConfigError
-from .models import FeedConfig
-from .rules import RuleBook, RuleSet
+from ..errors import ConfigError
+from ..models import FeedConfig
+from ..rules import RuleBook, RuleSet
 from .yamlsource import YamlDocument, load_yaml, schema_errors
 
 MIN_INTERVAL = 60

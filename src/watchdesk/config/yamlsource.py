@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ConfigError
+from ..errors import ConfigError
 from .schemacheck import violations
 from .yamlsyntax import syntax_error
 

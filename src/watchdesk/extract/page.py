@@ -47,8 +47,8 @@ from typing import Any
 import trafilatura
 from trafilatura.settings import use_config
 
+from ..models import Extracted
 from . import boilerplate, split_body
-from .models import Extracted
 
 MAX_HTML = 3 * 1024 * 1024
 MAX_ELEMENTS = 12_000

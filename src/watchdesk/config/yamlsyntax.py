@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import yaml
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 __all__ = ["syntax_error"]
 

@@ -16,7 +16,7 @@ import feedparser
 import lxml.html
 from lxml import etree
 
-from .models import Entry, ParsedFeed
+from ..models import Entry, ParsedFeed
 
 _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
                "tr", "section", "article", "pre"}

@@ -35,8 +35,9 @@ import brotli
 import httpcore
 import httpx
 
-from . import __version__
-from .errors import (
+from .. import __version__
+from ..config.settings import Settings
+from ..errors import (
     BlockedAddress,
     ContentError,
     DeadlineExceeded,
@@ -46,8 +47,7 @@ from .errors import (
     TooLarge,
     TooManyRedirects,
 )
-from .settings import Settings
-from .urls import IPAddress, Network, host_of, is_public_address, parse_ip
+from ..urls import IPAddress, Network, host_of, is_public_address, parse_ip
 
 USER_AGENT = f"watchdesk/{__version__} (+https://github.com/watchdesk/watchdesk; news monitoring)"
 FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "

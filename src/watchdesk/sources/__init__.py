@@ -1,0 +1,2 @@
+"""Where articles come from: ``fetch`` (every network request, bounded and guarded) and
+``parse`` (feed bytes to entries, hostile XML refused)."""
