@@ -258,3 +258,29 @@ def test_message_is_short_plain_and_bounded(store: Store, settings: Settings,
 class _Rule:
     def __init__(self, rid: str, title: str, notify: tuple[str, ...] = ()) -> None:
         self.id, self.title, self.notify, self.recipients = rid, title, notify, ()
+
+
+# -- watchdesk notify test ---------------------------------------------------------------------
+
+def test_notify_test_command_sends_to_each_target_and_names_failures(
+        tmp_path: Path, chat_server: ChatServer) -> None:
+    from conftest import cli_env, watchdesk
+
+    f = tmp_path / "notify"
+    f.write_text(f"desk-libye = {chat_server.url('/ok/' + TOKEN)}\n"
+                 f"dead = json://127.0.0.1:1/{TOKEN}\n", encoding="utf-8")
+    env = cli_env(WATCHDESK_NOTIFY_FILE=str(f), WATCHDESK_NOTIFY="desk-libye",
+                  WATCHDESK_WEB_URL="https://veille.example.org")
+    r = watchdesk("notify", "test", "--db", str(tmp_path / "w.db"), env=env)
+    assert r.returncode == 1
+    assert "ok     desk-libye (json; every alert)" in r.stdout
+    assert "FAILED dead: notify target dead (json) failed" in r.stderr
+    assert "1 of 2 target(s) failed" in r.stderr
+    assert TOKEN not in r.stdout + r.stderr
+    (post,) = chat_server.accepted
+    assert post.body["title"] == "watchdesk — test"
+    assert "https://veille.example.org" in post.body["message"]
+    one = watchdesk("notify", "test", "--target", "desk-libye", env=env)
+    assert one.returncode == 0 and len(chat_server.accepted) == 2
+    none = watchdesk("notify", "test", env=cli_env())
+    assert none.returncode == 1 and "no notify target" in none.stderr
