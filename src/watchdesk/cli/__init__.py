@@ -7,7 +7,7 @@ feeds-out); ``_common`` holds the group and the options every command shares.
 
 from __future__ import annotations
 
-from . import chat, notify, ops, rules  # noqa: F401 (importing them registers their commands)
+from . import chat, exports, notify, ops, rules  # noqa: F401 (importing them registers their commands)
 from ._common import cli
 
 __all__ = ["cli", "main"]
