@@ -284,3 +284,24 @@ def test_notify_test_command_sends_to_each_target_and_names_failures(
     assert one.returncode == 0 and len(chat_server.accepted) == 2
     none = watchdesk("notify", "test", env=cli_env())
     assert none.returncode == 1 and "no notify target" in none.stderr
+
+
+def test_check_reports_an_unknown_target_once_targets_are_configured(tmp_path: Path) -> None:
+    from conftest import cli_env, watchdesk, write_feeds
+
+    feeds = write_feeds(tmp_path / "feeds.yaml", [("rfi", "https://rfi.example/rss")])
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "libye.yaml").write_text(
+        "rules:\n  - id: haftar\n    query: haftar\n    priority: alert\n"
+        "    notify:\n      - desk-libye\n      - desk-paris\n", encoding="utf-8")
+    targets = tmp_path / "notify"
+    targets.write_text("desk-libye = json://127.0.0.1:9/x\n", encoding="utf-8")
+    args = ("check", "--feeds", str(feeds), "--rules", str(rules))
+    bad = watchdesk(*args, env=cli_env(WATCHDESK_NOTIFY_FILE=str(targets)))
+    assert bad.returncode == 1
+    assert f"{rules / 'libye.yaml'}:7:" in bad.stdout + bad.stderr
+    assert "unknown target 'desk-paris'" in bad.stdout + bad.stderr
+    assert watchdesk(*args, env=cli_env()).returncode == 0     # no target known: not checked
+    targets.write_text("desk-libye = json://127.0.0.1:9/x\ndesk-paris = json://h/y\n")
+    assert watchdesk(*args, env=cli_env(WATCHDESK_NOTIFY_FILE=str(targets))).returncode == 0

@@ -131,9 +131,11 @@ class Settings:
     log_level: str = "INFO"
 
     @property
-    def target_names(self) -> frozenset[str]:
-        """The names a rule's ``notify:`` may use."""
-        return frozenset(t.name for t in self.notify)
+    def target_names(self) -> frozenset[str] | None:
+        """The names a rule's ``notify:`` may use; None when no target is configured at all
+        (a command run without the targets file, e.g. `sudo watchdesk check` without the
+        service's credential: the names are then not checked)."""
+        return frozenset(t.name for t in self.notify) if self.notify else None
 
     def with_overrides(self, **kw: Any) -> Settings:
         return replace(self, **{k: v for k, v in kw.items() if v is not None})
