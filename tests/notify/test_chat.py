@@ -20,7 +20,7 @@ from watchdesk.errors import ConfigError, DeliveryError
 from watchdesk.notify import chat
 from watchdesk.notify.outbox import deliver, queue_alerts, rule_maps
 from watchdesk.rules import RuleBook
-from watchdesk.store import Store
+from watchdesk.store import Store, iso
 
 from .chatserver import ChatServer
 from .conftest import SMTPServer, World, utc
@@ -305,3 +305,33 @@ def test_check_reports_an_unknown_target_once_targets_are_configured(tmp_path: P
     assert watchdesk(*args, env=cli_env()).returncode == 0     # no target known: not checked
     targets.write_text("desk-libye = json://127.0.0.1:9/x\ndesk-paris = json://h/y\n")
     assert watchdesk(*args, env=cli_env(WATCHDESK_NOTIFY_FILE=str(targets))).returncode == 0
+
+
+def test_a_breaking_story_reaches_the_rules_target_once(
+        store: Store, settings: Settings, world: World, chat_server: ChatServer) -> None:
+    from watchdesk.rules.model import AlertWhen
+
+    t0 = utc(2026, 11, 26, 10, 0)
+    story = None
+    for i, feed in enumerate(["rfi", "f24", "monde"]):
+        at = t0 + timedelta(minutes=20 * i)
+        aid = world.article(world.feed(feed, title=f"{feed.upper()} - Afrique"),
+                            f"Libye : délégation russe ({feed})",
+                            url=f"https://{feed}.example/1", published_at=iso(at),
+                            story_id=story)
+        story = story or aid
+        world.match(aid, "russie-libye", at + timedelta(minutes=1))
+    s = with_targets(replace(settings, mail_to=()),
+                     NotifyTarget("desk-libye", chat_server.url()))
+    rules = [_Rule("russie-libye", "Russie en Libye", notify=("desk-libye",))]
+    titles, recipients = rule_maps(rules)
+    cond = {"russie-libye": AlertWhen(sources=3, within=3600)}
+    now = t0 + timedelta(minutes=45)
+    assert len(queue_alerts(store, s, now, recipients, titles=titles, conditions=cond)) == 1
+    assert queue_alerts(store, s, now + timedelta(hours=1), recipients, titles=titles,
+                        conditions=cond) == []                           # once per event
+    deliver(store, s, now)
+    (post,) = chat_server.accepted
+    assert post.body["title"].startswith("watchdesk ALERTE — Russie en Libye — 3 sources")
+    assert "(RFI - Afrique, F24 - Afrique, MONDE - Afrique) — 3 sources / 40 min" in \
+        post.body["message"]

@@ -103,7 +103,9 @@ def queue_alerts(store: Store, settings: Settings, now: datetime,
     the last ``alert_every`` minutes waits (what it holds stays pending for a later call).
     With ``webhook_url`` set, what this call queues also makes one webhook post (and, where
     there is no email recipient at all, the webhook is the recipient, rate-limited the same
-    way). Backfill matches and matches older than ``max_age`` never alert.
+    way). Chat targets are recipients too: the default ones (``settings.notify``) for every
+    rule, and a rule's own as ``notify:<name>`` in ``recipients``; each gets one ``chat``
+    row per batch. Backfill matches and matches older than ``max_age`` never alert.
     """
     recipients = recipients or {}
     rows = store.pending_alert_matches(iso(now - max_age))
