@@ -122,3 +122,18 @@ def test_rule_all_and_since_choose_the_articles(db: Path, tmp_path: Path) -> Non
     ("\rx", "'\rx"), ("a=1", "a=1"), ("Libye", "Libye"), ("", ""), ("'=x", "'=x")])
 def test_neutralise_follows_owasp(cell: str, out: str) -> None:
     assert neutralise(cell) == out
+
+
+def test_the_export_benchmark_runs(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "bench.json"
+    root = Path(__file__).resolve().parents[2]
+    r = subprocess.run([sys.executable, str(root / "benchmarks" / "bench_export.py"),
+                        "--articles", "300", "--matched", "100", "--json", str(out)],
+                       capture_output=True, text=True, env=cli_env(), timeout=120, check=False)
+    assert r.returncode == 0, r.stdout + r.stderr
+    res = json.loads(out.read_text())
+    assert res["csv"]["records"] == res["jsonl"]["records"] == 100
+    assert res["feeds_out"]["files"] == 13      # 12 rules and the urgent feed
