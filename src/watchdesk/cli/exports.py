@@ -50,8 +50,8 @@ def _text_out(path: Path | None) -> Iterator[TextIO]:
 @click.option("--rule", "rule_id", default=None, help="Only the articles this rule matched.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
               show_default=True,
-              help="csv: for spreadsheets (UTF-8 with BOM, formulas neutralised); jsonl: one "
-                   "JSON object a line.")
+              help="CSV for spreadsheets (UTF-8 with BOM, formulas neutralised), or JSON "
+                   "Lines (one object a line).")
 @click.option("--all", "everything", is_flag=True,
               help="Every article fetched in the period, matched or not.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
