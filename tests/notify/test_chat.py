@@ -335,3 +335,10 @@ def test_a_breaking_story_reaches_the_rules_target_once(
     assert post.body["title"].startswith("watchdesk ALERTE — Russie en Libye — 3 sources")
     assert "(RFI - Afrique, F24 - Afrique, MONDE - Afrique) — 3 sources / 40 min" in \
         post.body["message"]
+
+
+def test_web_url_must_be_an_http_address() -> None:
+    assert from_env({"WATCHDESK_WEB_URL": "https://veille.example.org/desk/"}).web_url == \
+        "https://veille.example.org/desk"
+    with pytest.raises(ConfigError, match="WATCHDESK_WEB_URL"):
+        from_env({"WATCHDESK_WEB_URL": "veille.example.org"})

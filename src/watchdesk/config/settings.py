@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -85,6 +86,15 @@ def _listen_address(value: str) -> str:
     return f"[{ip}]:{int(port)}" if ip.version == 6 else f"{ip}:{int(port)}"
 
 
+def _web_url(value: str) -> str:
+    """``WATCHDESK_WEB_URL``: an absolute http(s) address, kept without its final slash."""
+    value = value.strip().rstrip("/")
+    if value and not re.match(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", value):
+        raise ValueError(f"{value!r}: expected the address people open, e.g. "
+                         "https://veille.example.org")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     feeds: Path = Path("feeds.yaml")
@@ -152,7 +162,7 @@ _PARSERS: dict[str, Any] = {
     "smtp_user": str,
     "smtp_password": Secret, "mail_from": str, "mail_to": _list, "digest_time": str,
     "timezone": str, "digest_lang": str, "digest_send_empty": _bool, "alert_every": int,
-    "webhook_url": str, "notify": _targets.parse_env, "web_url": str,
+    "webhook_url": str, "notify": _targets.parse_env, "web_url": _web_url,
     "metrics": _listen_address, "log_format": str, "log_level": str,
 }
 
