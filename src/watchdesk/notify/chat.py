@@ -4,7 +4,9 @@ Two halves:
 
 - ``message`` (pure): an alert ``Digest`` -> a short title and plain-text body, one line per
   event (headline, its sources, a link: the event's page on ``WATCHDESK_WEB_URL`` when set,
-  else the article), at most ``MAX_ITEMS`` of them; what a phone notification can show;
+  else the article), at most ``MAX_ITEMS`` of them; what a phone notification can show.
+  Right-to-left headlines and feed names are wrapped in Unicode isolates, as in the digest's
+  plain text, so an Arabic title does not reorder the line around it;
 - ``send``: hand a stored message to Apprise for ONE target. Apprise URLs hold tokens, so
   they never leave this module: errors name the target (``desk-libye``, ``tgram-3fa2c1``)
   and the service's scheme, and Apprise's own log lines, which may print URLs, are kept
@@ -27,7 +29,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ..config.targets import NotifyTarget
 from ..errors import DeliveryError
-from .clean import clean_text
+from .clean import clean_text, isolate
 from .digest import Digest
 
 MAX_ITEMS = 8          # events listed in one message; the rest is counted
@@ -64,11 +66,12 @@ def message(d: Digest, subject: str, web_url: str = "") -> tuple[str, str]:
     lines: list[str] = []
     items = [(g, it) for g in d.groups for it in g.items]
     for g, it in items[:MAX_ITEMS]:
-        where = ", ".join(it.sources[:3]) + (f" +{it.n_sources - 3}" if it.n_sources > 3
-                                             else "")
+        where = ", ".join(map(isolate, it.sources[:3])) + (
+            f" +{it.n_sources - 3}" if it.n_sources > 3 else "")
         why = (f" — {it.breaking.sources} sources / {it.breaking.minutes} min"
                if it.breaking else "")
-        lines.append(clean_text(f"• {it.title or '(sans titre)'} ({where}){why}", LINE_MAX))
+        title = isolate(clean_text(it.title or "(sans titre)", LINE_MAX))
+        lines.append(clean_text(f"• {title} ({where}){why}", LINE_MAX + 40))
         lines.append(f"  [{g.title}]" if len(d.groups) > 1 else "")
         url = link(it.story_id, it.url, web_url)
         if url:
