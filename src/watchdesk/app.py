@@ -34,7 +34,7 @@ class Watchdesk:
         self.settings = settings
         self.clock = clock
         self.store = Store(settings.db, background_checkpoints=True)
-        self.rulebook = RuleBook(settings.rules)
+        self.rulebook = RuleBook(settings.rules, targets=settings.target_names)
         self.feed_errors: list[ConfigError] = []
         self._logged_rule_errors: set[str] = set()
         self.feed_configs: list[FeedConfig] = []

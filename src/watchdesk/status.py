@@ -264,7 +264,8 @@ def config_errors(settings: Settings) -> list[str]:
     from .errors import ConfigError
     from .notify.schedule import digest_clock
 
-    errors: list[ConfigError] = check_config(settings.feeds, settings.rules).errors
+    errors: list[ConfigError] = check_config(settings.feeds, settings.rules,
+                                             settings.target_names).errors
     try:
         digest_clock(settings)
     except ConfigError as e:

@@ -267,7 +267,7 @@ def _require_config(settings: Settings) -> None:
 
 
 def _config_errors(settings: Settings) -> list[ConfigError]:
-    return check_config(settings.feeds, settings.rules).errors
+    return check_config(settings.feeds, settings.rules, settings.target_names).errors
 
 
 

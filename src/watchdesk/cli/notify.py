@@ -179,8 +179,9 @@ def _row(r: object) -> dict[str, object]:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object) instead of text.")
 def outbox_command(settings: Settings, status: str, limit: int, retry_now: bool,
                    as_json: bool) -> None:
-    """List the emails and webhook posts watchdesk queued: pending, sent and failed ones,
-    with their attempts and last error.
+    """List the emails, webhook posts and chat messages watchdesk queued: pending, sent and
+    failed ones, with their attempts and last error (a chat message shows its target's
+    name, notify:NAME, never its URL).
 
     A failed message is not lost: it is retried with growing delays (at most an hour apart)
     until the server accepts it.

@@ -30,7 +30,7 @@ def check(settings: Settings) -> None:
     (likely mistakes that are valid, such as a lower-case `or` between two words) follow as
     FILE:LINE:COLUMN: warning: … and do not fail the check.
     """
-    result = check_config(settings.feeds, settings.rules)
+    result = check_config(settings.feeds, settings.rules, settings.target_names)
     for e in result.errors:
         click.echo(str(e))
     for w in result.warnings:

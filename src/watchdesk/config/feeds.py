@@ -7,6 +7,7 @@ reported at once (``check_feeds``), so an analyst fixes them in one go.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -140,13 +141,15 @@ class ConfigCheck:
     warnings: list[ConfigError] = field(default_factory=list)  # likely mistakes, still valid
 
 
-def check_config(feeds_path: str | Path, rules_dir: str | Path) -> ConfigCheck:
+def check_config(feeds_path: str | Path, rules_dir: str | Path,
+                 targets: Collection[str] | None = None) -> ConfigCheck:
     """Every error in feeds.yaml and in the rule files: feeds.yaml first, then the rule files
-    in name order; within a file, by line and column."""
+    in name order; within a file, by line and column. ``targets``: the chat target names a
+    rule's ``notify:`` may use (None: not checked)."""
     feeds, errors = check_feeds(feeds_path)
     ruleset, warnings = None, []
     if Path(rules_dir).is_dir():
-        book = RuleBook(rules_dir)
+        book = RuleBook(rules_dir, targets=targets)
         ruleset, warnings = book.ruleset, book.warnings
         errors.extend(book.errors)
     else:

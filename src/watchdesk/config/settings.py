@@ -7,19 +7,24 @@ run in the current directory.
 
 Secrets (the SMTP password) are read from ``WATCHDESK_SMTP_PASSWORD`` or from the file named by
 ``WATCHDESK_SMTP_PASSWORD_FILE`` (systemd ``LoadCredential=`` puts it in
-``$CREDENTIALS_DIRECTORY/smtp-password``), are never logged and never shown by ``repr``.
+``$CREDENTIALS_DIRECTORY/smtp-password``), are never logged and never shown by ``repr``. So
+are the chat targets' Apprise URLs: ``WATCHDESK_NOTIFY`` and the file named by
+``WATCHDESK_NOTIFY_FILE`` (or ``$CREDENTIALS_DIRECTORY/notify``), see ``targets``.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
+from . import targets as _targets
+from .targets import NotifyTarget
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,15 @@ def _listen_address(value: str) -> str:
     return f"[{ip}]:{int(port)}" if ip.version == 6 else f"{ip}:{int(port)}"
 
 
+def _web_url(value: str) -> str:
+    """``WATCHDESK_WEB_URL``: an absolute http(s) address, kept without its final slash."""
+    value = value.strip().rstrip("/")
+    if value and not re.match(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", value):
+        raise ValueError(f"{value!r}: expected the address people open, e.g. "
+                         "https://veille.example.org")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     feeds: Path = Path("feeds.yaml")
@@ -118,11 +132,20 @@ class Settings:
     digest_send_empty: bool = True
     alert_every: int = 5                  # minutes: at most one alert email per recipient per N
     webhook_url: str = ""
+    notify: tuple[NotifyTarget, ...] = ()  # chat/push targets (Apprise URLs), see targets.py
+    web_url: str = ""                     # where people reach `watchdesk web`: alerts link there
     # monitoring
     metrics: str = ""                     # HOST:PORT for Prometheus metrics; empty: off
     # logging
     log_format: str = "text"              # text | json
     log_level: str = "INFO"
+
+    @property
+    def target_names(self) -> frozenset[str] | None:
+        """The names a rule's ``notify:`` may use; None when no target is configured at all
+        (a command run without the targets file, e.g. `sudo watchdesk check` without the
+        service's credential: the names are then not checked)."""
+        return frozenset(t.name for t in self.notify) if self.notify else None
 
     def with_overrides(self, **kw: Any) -> Settings:
         return replace(self, **{k: v for k, v in kw.items() if v is not None})
@@ -139,7 +162,8 @@ _PARSERS: dict[str, Any] = {
     "smtp_user": str,
     "smtp_password": Secret, "mail_from": str, "mail_to": _list, "digest_time": str,
     "timezone": str, "digest_lang": str, "digest_send_empty": _bool, "alert_every": int,
-    "webhook_url": str, "metrics": _listen_address, "log_format": str, "log_level": str,
+    "webhook_url": str, "notify": _targets.parse_env, "web_url": _web_url,
+    "metrics": _listen_address, "log_format": str, "log_level": str,
 }
 
 
@@ -153,7 +177,7 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
     values: dict[str, Any] = {}
     for f in fields(Settings):
         var = env_name(f.name)
-        if var in env:
+        if var in env and f.name != "notify":
             try:
                 values[f.name] = _PARSERS[f.name](env[var])
             except ValueError as e:
@@ -169,8 +193,30 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
             except OSError as e:
                 raise ConfigError(pw_file, None, None,
                                   f"cannot read the SMTP password file: {e.strerror}") from e
+    values["notify"] = _notify_targets(env)
     s = Settings(**values)
     if s.smtp_security not in ("none", "starttls", "tls"):
         raise ConfigError("WATCHDESK_SMTP_SECURITY", None, None,
                           "must be one of: none, starttls, tls")
     return s
+
+
+def _notify_targets(env: Mapping[str, str]) -> tuple[NotifyTarget, ...]:
+    """``WATCHDESK_NOTIFY`` and the targets file (``WATCHDESK_NOTIFY_FILE``, else the systemd
+    credential ``notify``)."""
+    path = env.get("WATCHDESK_NOTIFY_FILE")
+    if not path and env.get("CREDENTIALS_DIRECTORY"):
+        candidate = Path(env["CREDENTIALS_DIRECTORY"]) / "notify"
+        path = str(candidate) if candidate.exists() else None
+    from_file: list[NotifyTarget] = []
+    if path:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as e:
+            raise ConfigError(path, None, None,
+                              f"cannot read the notify targets file: {e.strerror}") from e
+        except UnicodeDecodeError as e:
+            raise ConfigError(path, None, None, "the notify targets file is not UTF-8") from e
+        from_file = _targets.parse_file(text, path)
+    return _targets.merge(from_file, _targets.parse_env(env.get("WATCHDESK_NOTIFY", ""),
+                                                        from_file))

@@ -12,6 +12,13 @@ Modules, in the order the work flows:
 - ``outbox``    the service the daemon calls: queue_digest, queue_alerts, deliver, notify_tick
 - ``mail``      SMTP (MIME message from an outbox row; operator-friendly errors)
 - ``webhook``   JSON POST for Slack/Mattermost
+- ``chat``      chat and push messages through Apprise (one target each; URLs never leave it)
 
-Storage lives in ``watchdesk.store.outbox``. See docs/digest.md.
+What leaves as files, for analysts (read-only, pure rendering):
+
+- ``export``    matched articles as CSV (BOM, formulas neutralised) or JSON Lines
+- ``atom``      an Atom feed per rule and of the urgent alerts (``rule_feed``, ``feeds-out``)
+
+Storage lives in ``watchdesk.store.outbox`` and ``watchdesk.store.exports``. See
+docs/digest.md.
 """

@@ -12,6 +12,11 @@ Two things alert:
 Everything due in one call goes out together: one email per set of recipients (``mail_to``
 plus the rules' own ``recipients``), at most one per recipient every ``alert_every``
 minutes (what is held waits for a later call, still pending), and one webhook post.
+
+Chat and push targets (``WATCHDESK_NOTIFY``, a rule's ``notify:``) are recipients like
+email addresses, called ``notify:<name>``: they are in the recipient set that groups the
+batch and under the same rate limit, and each gets its own short message (``chat``), one
+outbox row per target, so that a target that is down delays nobody else.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from ..config.settings import Settings
 from ..events import Broke, breaking, event_time
 from ..rules.model import AlertWhen
 from ..store import AlertBatch, OutboxWrite, Store, iso, parse_iso
-from . import mail, webhook
+from . import chat, mail, webhook
 from .digest import Breaking, Digest, compose
 from .render import render
 
@@ -98,7 +103,9 @@ def queue_alerts(store: Store, settings: Settings, now: datetime,
     the last ``alert_every`` minutes waits (what it holds stays pending for a later call).
     With ``webhook_url`` set, what this call queues also makes one webhook post (and, where
     there is no email recipient at all, the webhook is the recipient, rate-limited the same
-    way). Backfill matches and matches older than ``max_age`` never alert.
+    way). Chat targets are recipients too: the default ones (``settings.notify``) for every
+    rule, and a rule's own as ``notify:<name>`` in ``recipients``; each gets one ``chat``
+    row per batch. Backfill matches and matches older than ``max_age`` never alert.
     """
     recipients = recipients or {}
     rows = store.pending_alert_matches(iso(now - max_age))
@@ -106,8 +113,13 @@ def queue_alerts(store: Store, settings: Settings, now: datetime,
     if not rows and not events:
         return []
 
+    targets = {t.address for t in settings.notify}
+    defaults = tuple(t.address for t in settings.notify if t.default)
+
     def key_of(rule: str) -> tuple[str, ...]:
-        to = {a.strip() for a in (*settings.mail_to, *recipients.get(rule, ())) if a.strip()}
+        to = {a.strip() for a in (*settings.mail_to, *defaults, *recipients.get(rule, ()))
+              if a.strip()}
+        to = {a for a in to if not a.startswith("notify:") or a in targets}
         return tuple(sorted(to)) or (("webhook",) if settings.webhook_url else ())
 
     groups: dict[tuple[str, ...], _Batch] = {}
@@ -127,8 +139,11 @@ def queue_alerts(store: Store, settings: Settings, now: datetime,
             continue
         busy.update(key)
         carried.add(group)
-        if key != ("webhook",):
-            batches.append(_message("alert", group, settings, now, titles, key))
+        emails = tuple(a for a in key if not a.startswith("notify:") and a != "webhook")
+        if emails:
+            batches.append(_message("alert", group, settings, now, titles, emails))
+        batches += _chat_messages(group, settings, now, titles,
+                                  [a for a in key if a.startswith("notify:")])
     if settings.webhook_url and (carried.rows or carried.events):
         batches.append(_message("webhook", carried, settings, now, titles, ("webhook",)))
     if not batches:
@@ -156,6 +171,26 @@ def _message(kind: str, batch: _Batch, settings: Settings, now: datetime,
                       payload=(webhook.dumps(webhook.payload(d, rendered.subject))
                                if kind == "webhook" else None))
     return AlertBatch(msg, ids, events)
+
+
+def _chat_messages(batch: _Batch, settings: Settings, now: datetime,
+                   titles: Mapping[str, str] | None, to: Sequence[str]) -> list[AlertBatch]:
+    """One short message per chat target (``notify:<name>``): an outbox row each."""
+    if not to:
+        return []
+    d = _compose(batch, settings, now, titles, ())
+    title, body = chat.message(d, render(d, settings.digest_lang).subject, settings.web_url)
+    ids = sorted(int(x["id"]) for x in batch.rows)
+    events = sorted((e.rule, e.story, len(e.broke.feeds)) for e in batch.events)
+    out = []
+    for address in to:
+        name = address.removeprefix("notify:")
+        msg = OutboxWrite(kind="chat",
+                          message_id=mail.message_id("chat", d.now, settings, name, ids, events),
+                          recipients=(address,), subject=title, body_text=body,
+                          payload=chat.payload(name, title, body))
+        out.append(AlertBatch(msg, ids, events))
+    return out
 
 
 def _compose(batch: _Batch, settings: Settings, now: datetime,

@@ -5,18 +5,21 @@ Order of work, each step its own short transaction:
 1. ``queue_digest``: when a digest is due, compose and render it and store it in the outbox
    (with its window) — nothing is sent yet;
 2. ``queue_alerts`` (``alerts``): batch the urgent matches and breaking stories not yet
-   queued into one email per recipient set (rate-limited per recipient) and one webhook
-   post, store them and mark what they carry;
+   queued into one email per recipient set (rate-limited per recipient), one short chat
+   message per chat target (``chat``, rate-limited the same way) and one webhook post,
+   store them and mark what they carry;
 3. ``deliver``: send what the outbox holds and is due; mark each row sent only once the server
    accepted it, else record the error and retry later with exponential backoff.
 
 A crash anywhere leaves either nothing queued (the step is redone) or a stored message that
 the next ``deliver`` sends, with the same Message-ID. The only window for a duplicate is a crash
-after the SMTP server accepted a message and before it was marked sent.
+after the server (SMTP, webhook, chat service) accepted a message and before it was marked
+sent: that one message may arrive twice, nothing is ever lost.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -26,11 +29,12 @@ from email.message import EmailMessage
 from typing import Any
 
 from ..config.settings import Settings
+from ..config.targets import NotifyTarget
 from ..errors import DeliveryError
 from ..rules.model import AlertWhen
 from ..store import OutboxWrite, Store, iso, parse_iso
 from ..store.outbox import recipients_of
-from . import mail, webhook
+from . import chat, mail, webhook
 from .alerts import ALERT_MAX_AGE, alert_conditions, queue_alerts
 
 __all__ = ["ALERT_MAX_AGE", "alert_conditions", "deliver", "digest_due", "notify_tick",
@@ -46,6 +50,7 @@ BACKOFF_CAP = 3600.0     # never wait more than an hour between attempts
 
 Sender = Callable[[EmailMessage, Sequence[str], Settings], Mapping[str, str]]
 Poster = Callable[[str, str], None]
+Chatter = Callable[[NotifyTarget, str, str], None]
 
 
 @dataclass
@@ -74,13 +79,15 @@ class DeliveryReport:
 
 
 def rule_maps(rules: Iterable[Any]) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
-    """(rule id -> title, rule id -> extra alert recipients) from ``RuleSet.rules``."""
+    """(rule id -> title, rule id -> extra alert recipients) from ``RuleSet.rules``: its
+    ``recipients`` (email addresses) and its ``notify`` targets, as ``notify:<name>``."""
     titles: dict[str, str] = {}
     recipients: dict[str, tuple[str, ...]] = {}
     for r in rules:
         titles[r.id] = getattr(r, "title", None) or r.id
-        if getattr(r, "recipients", None):
-            recipients[r.id] = tuple(r.recipients)
+        extra = (*getattr(r, "recipients", ()), *(f"notify:{n}" for n in getattr(r, "notify", ())))
+        if extra:
+            recipients[r.id] = tuple(extra)
     return titles, recipients
 
 
@@ -178,27 +185,49 @@ def _post(url: str, body: str) -> None:
     webhook.post(url, body)
 
 
+def _chat(target: NotifyTarget, title: str, body: str) -> None:
+    chat.send(target, title, body)
+
+
+def _send_chat(row: Any, settings: Settings, send: Chatter) -> str:
+    """Send a ``chat`` row to its target, looked up by name now (the URL is not stored);
+    returns the target's name."""
+    stored = json.loads(row["payload"] or "{}")
+    name = str(stored.get("target", ""))
+    target = next((t for t in settings.notify if t.name == name), None)
+    if target is None:
+        raise DeliveryError(f"notify target {name!r} is no longer configured: define it again "
+                            "in WATCHDESK_NOTIFY_FILE (the message waits)")
+    send(target, str(stored.get("title", row["subject"])), str(stored.get("body", "")))
+    return name
+
+
 def deliver(store: Store, settings: Settings, now: datetime, *, send: Sender = _send_smtp,
-            post: Poster = _post, rng: Callable[[], float] = random.random,
-            limit: int = 100) -> DeliveryReport:
+            post: Poster = _post, notify: Chatter = _chat,
+            rng: Callable[[], float] = random.random, limit: int = 100) -> DeliveryReport:
     """Send the outbox rows that are due (pending, or failed and past their retry time).
 
     A row is marked sent only after the server accepted it. On failure its attempts, error
     and next attempt time are recorded; nothing is ever dropped. Once the mail server has
     failed in this call, the remaining emails wait for the next call (so a dead server costs
-    one timeout, not one per message).
+    one timeout, not one per message); so do the remaining messages of a chat target that
+    failed.
     """
     report = DeliveryReport()
     mail_down = False
+    chat_down: set[str] = set()
     for row in store.due_outbox(iso(now))[:limit]:
         outbox_id, kind = int(row["id"]), str(row["kind"])
-        if kind != "webhook" and mail_down:
+        channel = (recipients_of(row) or [""])[0] if kind == "chat" else kind
+        if (kind in ("digest", "alert") and mail_down) or channel in chat_down:
             report.postponed += 1
             continue
         note = None
         try:
             if kind == "webhook":
                 post(settings.webhook_url, row["payload"] or "{}")
+            elif kind == "chat":
+                _send_chat(row, settings, notify)
             else:
                 refused = send(mail.build_message(row, settings), recipients_of(row), settings)
                 if refused:
@@ -212,7 +241,9 @@ def deliver(store: Store, settings: Settings, now: datetime, *, send: Sender = _
             report.failed.append((outbox_id, error))
             log.warning("outbox failed id=%d kind=%s attempts=%d retry_at=%s error=%s",
                         outbox_id, kind, attempts, iso(retry), error)
-            mail_down = mail_down or kind != "webhook"
+            mail_down = mail_down or kind in ("digest", "alert")
+            if kind == "chat":
+                chat_down.add(channel)
             continue
         store.mark_sent(outbox_id, iso(now), note)
         report.sent.append(outbox_id)

@@ -33,7 +33,7 @@ between two words) are *warnings*: reported, not errors.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,8 +119,10 @@ def _compile(src: _Source, where: JsonPath, text: str, key: str, lists: Resolved
     return q
 
 
-def _compile_source(src: _Source, lists: ResolvedLists) -> _Parsed:
-    """Stage 2: compile the rules of a file against the folder's lists, check examples."""
+def _compile_source(src: _Source, lists: ResolvedLists,
+                    targets: Collection[str] | None = None) -> _Parsed:
+    """Stage 2: compile the rules of a file against the folder's lists, check examples and
+    (when ``targets`` is given) that each ``notify`` name is a configured target."""
     out = _Parsed(errors=list(src.errors) + lists.errors.get(src.path, []),
                   warnings=list(lists.warnings.get(src.path, [])), lists=dict(src.lists))
     data = src.doc.data if src.doc is not None else None
@@ -145,6 +147,9 @@ def _compile_source(src: _Source, lists: ResolvedLists) -> _Parsed:
         elif rid is not None:
             seen[rid] = id_line
             out.id_marks[rid] = (id_line, id_col)
+        if targets is not None and doc.is_valid((*base, "notify")):
+            out.errors.extend(_unknown_targets(item.get("notify"), targets, src.path,
+                                               doc, base))
         queries: dict[str, Query | None] = {}
         for key in ("query", "exclude"):
             text = item.get(key)
@@ -169,6 +174,21 @@ def _compile_source(src: _Source, lists: ResolvedLists) -> _Parsed:
     return out
 
 
+def _unknown_targets(names: object, targets: Collection[str], path: str, doc: YamlDocument,
+                     base: JsonPath) -> list[ConfigError]:
+    """An error, at its place, for each name of ``notify:`` that no target has."""
+    out = []
+    for j, name in enumerate(names if isinstance(names, list) else ()):
+        if isinstance(name, str) and name not in targets:
+            line, col = doc.locate((*base, "notify", j))
+            known = (f"the targets are: {', '.join(sorted(targets))}" if targets else
+                     "no target has a name: define it as `name = Apprise URL` in the file "
+                     "named by WATCHDESK_NOTIFY_FILE")
+            out.append(ConfigError(path, line, col,
+                                   f"notify: unknown target {name!r}; {known}"))
+    return out
+
+
 def _rule(item: dict[str, Any], path: str, line: int | None, query: Query | None,
           exclude: Query | None) -> Rule:
     assert query is not None
@@ -176,7 +196,8 @@ def _rule(item: dict[str, Any], path: str, line: int | None, query: Query | None
         id=item["id"], title=item.get("title") or item["id"], query=item["query"],
         exclude=item.get("exclude") or None, priority=item.get("priority", "digest"),
         feeds=tuple(item.get("feeds") or ()), enabled=item.get("enabled", True),
-        recipients=tuple(item.get("recipients") or ()), path=path, line=line,
+        recipients=tuple(item.get("recipients") or ()), notify=tuple(item.get("notify") or ()),
+        path=path, line=line,
         compiled=query, compiled_exclude=exclude,
         alert_when=AlertWhen.parse(item.get("alert_when")),
     )
@@ -266,12 +287,16 @@ class RuleBook:
 
     ``extra`` files are loaded as if they were in the directory (``rules test FILE`` on a
     draft kept elsewhere): same lists, same duplicate checks, same errors. ``without`` files
-    of the directory are left out (the draft replaces them).
+    of the directory are left out (the draft replaces them). ``targets``: the names of the
+    configured chat targets; a rule's ``notify:`` naming another is an error (None: not
+    checked).
     """
 
     def __init__(self, directory: str | Path, extra: Iterable[str | Path] = (),
-                 without: Iterable[str | Path] = ()) -> None:
+                 without: Iterable[str | Path] = (),
+                 targets: Collection[str] | None = None) -> None:
         self.directory = Path(directory)
+        self.targets = frozenset(targets) if targets is not None else None
         self.extra = [Path(p) for p in extra]
         self.without = {Path(p).resolve() for p in without}
         self.ruleset = RuleSet()
@@ -327,7 +352,7 @@ class RuleBook:
             if isinstance(t, ConfigError):
                 files[p] = _FileState("", good, [t])
                 continue
-            parsed = _compile_source(sources[p], resolved)
+            parsed = _compile_source(sources[p], resolved, self.targets)
             if parsed.errors:
                 files[p] = _FileState(digests[p], good, parsed.errors, parsed.warnings,
                                       parsed.id_marks)

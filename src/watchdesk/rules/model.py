@@ -103,6 +103,7 @@ class Rule:
     feeds: tuple[str, ...] = ()
     enabled: bool = True
     recipients: tuple[str, ...] = ()
+    notify: tuple[str, ...] = ()          # chat/push target names (WATCHDESK_NOTIFY_FILE)
     path: str = "<rule>"
     line: int | None = None
     compiled: Query | None = field(default=None, repr=False)
@@ -113,6 +114,7 @@ class Rule:
         set_ = object.__setattr__
         set_(self, "feeds", tuple(self.feeds))
         set_(self, "recipients", tuple(self.recipients))
+        set_(self, "notify", tuple(self.notify))
         if self.priority not in PRIORITIES:
             raise ValueError(f"rule {self.id}: priority must be one of {PRIORITIES}")
         if self.compiled is None:

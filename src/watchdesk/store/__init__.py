@@ -1,8 +1,8 @@
 """Storage: the only package that talks to SQLite.
 
-``Store`` is assembled from one mixin per domain (feeds, articles and matches, outbox, health),
-on top of ``StoreBase`` which opens the file (``opening``: create, write or read-only), in WAL
-mode, and applies migrations. Every write that belongs together happens in one
+``Store`` is assembled from one mixin per domain (feeds, articles and matches, outbox, health,
+exports), on top of ``StoreBase`` which opens the file (``opening``: create, write or
+read-only), in WAL mode, and applies migrations. Every write that belongs together happens in one
 ``transaction()``: a feed's articles, their matches, the feed's new state and its fetch log are
 committed at once, or not at all.
 """
@@ -12,12 +12,13 @@ from __future__ import annotations
 from .articles import ArticlesMixin
 from .backup import BackupReport, backup
 from .base import iso, parse_iso
+from .exports import ExportsMixin
 from .health import HealthMixin
 from .opening import Mode, as_store_error
 from .outbox import AlertBatch, DigestState, OutboxMixin, OutboxWrite
 
 
-class Store(HealthMixin, OutboxMixin, ArticlesMixin):
+class Store(ExportsMixin, HealthMixin, OutboxMixin, ArticlesMixin):
     """The watchdesk database."""
 
 

@@ -47,13 +47,13 @@ FROM matches m JOIN articles a ON a.id = m.article_id JOIN feeds f ON f.id = a.f
 class OutboxWrite:
     """A message to store in the outbox, fully rendered."""
 
-    kind: str                       # digest | alert | webhook
+    kind: str                       # digest | alert | webhook | chat
     message_id: str
     recipients: tuple[str, ...]
     subject: str
     body_text: str
     body_html: str | None = None
-    payload: str | None = None      # JSON, webhooks only
+    payload: str | None = None      # JSON: webhook body; chat: target NAME, title, body
     window_start: str | None = None
     window_end: str | None = None
 
@@ -205,10 +205,11 @@ class OutboxMixin(StoreBase):
         return out
 
     def recent_alert_recipients(self, since: str) -> set[str]:
-        """Every recipient of an alert (email or webhook) queued after ``since``."""
+        """Every recipient of an alert (email, webhook or chat target ``notify:<name>``)
+        queued after ``since``."""
         return {r[0] for r in self.conn.execute(
             "SELECT DISTINCT j.value FROM outbox o, json_each(o.recipients) j"
-            " WHERE o.kind IN ('alert', 'webhook') AND o.created_at > ?", (since,))}
+            " WHERE o.kind IN ('alert', 'webhook', 'chat') AND o.created_at > ?", (since,))}
 
     def queue_alert_rows(self, batches: Sequence[AlertBatch], now: str) -> list[int]:
         """Insert alert messages and mark what each carries, in ONE transaction.
