@@ -11,7 +11,7 @@ import click
 
 from ..config.feeds import check_config
 from ..config.settings import Settings
-from ..errors import ConfigError, StoreError
+from ..errors import ConfigError, RuleSyntaxError, StoreError
 from ..store import Store
 from ._common import Since, cli, common, highlight_marks, since_iso, since_option
 
@@ -73,9 +73,13 @@ def _compile_cli(text: str, label: str, settings: Settings) -> Query:
 
     lists, broken = load_lists(settings.rules)
     try:
-        return compile_query(text, path=label, lists=lists, broken_lists=broken)
-    except ConfigError as e:
-        raise click.ClickException(with_caret(e, text)) from e
+        q = compile_query(text, path=label, lists=lists, broken_lists=broken)
+    except RuleSyntaxError as e:
+        shown = "\nError: ".join(with_caret(x, text) for x in (e, *e.also))
+        raise click.ClickException(shown) from e
+    for w in q.warnings:  # the same warnings as `check` (lower-case near, or, and, not)
+        click.echo(with_caret(w, text), err=True)
+    return q
 
 
 def _print_hits(hits: list[Any], as_json: bool, empty: str) -> None:
