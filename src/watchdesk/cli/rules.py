@@ -13,7 +13,7 @@ from ..config.feeds import check_config
 from ..config.settings import Settings
 from ..errors import ConfigError, RuleSyntaxError, StoreError
 from ..store import Store
-from ._common import Since, cli, common, highlight_marks, since_iso, since_option
+from ._common import Since, cli, common, highlight_marks, local_time, since_iso, since_option
 
 if TYPE_CHECKING:
     from ..rules import Query, Rule
@@ -82,7 +82,7 @@ def _compile_cli(text: str, label: str, settings: Settings) -> Query:
     return q
 
 
-def _print_hits(hits: list[Any], as_json: bool, empty: str) -> None:
+def _print_hits(hits: list[Any], as_json: bool, empty: str, settings: Settings) -> None:
     from ..search import hit_json
 
     if as_json:
@@ -94,13 +94,20 @@ def _print_hits(hits: list[Any], as_json: bool, empty: str) -> None:
     on, off = highlight_marks()
     for h in hits:
         t = h.target
-        where = ", ".join(x for x in (t.feed, (t.when or "")[:16].replace("T", " ")) if x)
+        # a stored article: its publication date, else when it was fetched (said which)
+        when = (f"published {local_time(t.published_at, settings)}" if t.published_at else
+                f"fetched {local_time(t.when, settings)}" if t.when else None)
+        where = ", ".join(x for x in (t.feed, when) if x)
         click.echo(f"{t.label}" + (f"  ({where})" if where else ""))
-        if t.url:
-            click.echo(f"  {t.url}")
+        if t.url or t.article_id is not None:
+            ident = f"#{t.article_id}" if t.article_id is not None else ""
+            click.echo("  " + " ".join(x for x in (ident, t.url) if x))
         for m in h.matches:
             rule = "" if m.rule_id == "query" else f"[{m.rule_id}] "
-            click.echo(f"  {rule}terms: {', '.join(m.terms)}")
+            if m.terms:  # a query of NOT terms only matches with none
+                click.echo(f"  {rule}terms: {', '.join(m.terms)}")
+            elif rule:
+                click.echo(f"  {rule.strip()}")
             for fname, snip in m.snippets.items():
                 text = snip.highlighted(on, off).replace("\n", " ")
                 click.echo(f"    {fname}: {text}")
@@ -119,7 +126,12 @@ def search(settings: Settings, query: str, since: Since, limit: int, as_json: bo
 
     QUERY is written as in a rule, e.g. 'haftar NEAR/8 (moscou OR russie OR russe*)', and may
     use the @lists of the rules folder. The full-text index narrows the candidates; the rule
-    matcher decides, so a hit here is exactly what a rule with this query would match.
+    matcher decides, so a hit here is exactly what a rule with this query would match. A
+    lower-case near, or, and, not between two words gets the warning `check` gives.
+
+    The articles fetched in the last --since are searched, the most recently fetched first;
+    each hit shows its publication date (or, without one, "fetched" and when), in
+    WATCHDESK_TIMEZONE, and its #ID for `watchdesk show ID`.
     """
     from ..search import search_stored, stored_targets
 
@@ -129,7 +141,8 @@ def search(settings: Settings, query: str, since: Since, limit: int, as_json: bo
         hits, more = search_stored(q, stored_targets(store, since_iso(since), query=q), limit)
     finally:
         store.close()
-    _print_hits(hits, as_json, f"no article in the last {since} matches {query!r}")
+    _print_hits(hits, as_json, f"no article fetched in the last {since} matches {query!r}",
+                settings)
     if more and not as_json:
         click.echo(f"{more} more matched: --limit {limit + more} shows them all")
 
@@ -241,14 +254,14 @@ def rules_test(settings: Settings, target: Path | None, query_text: str | None, 
         looked_at = count_stored(store, since_ts)
     if q is not None:
         hits = run_query(q, targets)
-        _print_hits(hits, as_json, "no match")
+        _print_hits(hits, as_json, "no match", settings)
         if not as_json:
             click.echo(f"\n--query: {len(hits)} match{'es' if len(hits) != 1 else ''} among "
                        f"{looked_at} article(s)")
         return
     assert book is not None
     hits, counts, excluded = run_rules(rule_list, targets, respect_feeds=not (files or url))
-    _print_hits(hits, as_json, f"no match among {looked_at} article(s)")
+    _print_hits(hits, as_json, f"no match among {looked_at} article(s)", settings)
     if not as_json:
         _print_tally(rule_list, counts, excluded, looked_at)
     if store is not None and not as_json:
