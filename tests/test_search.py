@@ -68,7 +68,7 @@ def test_search_command(polled: Settings) -> None:
     assert [d["title"] for d in data] == ["Sénégal : les pluies arrivent tôt"]
     assert data[0]["matches"][0]["terms"] == ["kaolack"]
     none = watchdesk("search", "bayreuth", *paths(polled))
-    assert none.returncode == 0 and "no article in the last 30d" in none.stdout
+    assert none.returncode == 0 and "no article fetched in the last 30d" in none.stdout
     bad = watchdesk("search", "(haftar", *paths(polled))
     assert bad.returncode == 1 and "Error: query:1:8: expected ')'" in bad.stderr
 

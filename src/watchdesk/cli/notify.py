@@ -92,7 +92,7 @@ def alerts(settings: Settings, since: Moment | None, until: Moment | None,
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     if not rows:
-        click.echo(f"no matches {window}")
+        click.echo(f"no matches ({window})")
         if older:
             click.echo(f"{older} older article(s) matched {since.describe('since')} "  # type: ignore[union-attr]
                        f"(by the date of the match): --matched-since {since} shows them")
@@ -112,7 +112,7 @@ def alerts(settings: Settings, since: Moment | None, until: Moment | None,
             terms = ", ".join(shown) + (f" (+{more} more)" if more else "")
             click.echo(f"    [{h.rule_id}]{tags}" + (f" terms: {terms}" if shown else ""))
             click.echo(f"      {h.snippet.highlighted(on, off).replace(chr(10), ' ')}")
-    click.echo(f"{len(articles)} article(s), {len(rows)} match(es) {window}")
+    click.echo(f"{len(articles)} article(s), {len(rows)} match(es) ({window})")
 
 
 def _window(since: Moment | None, until: Moment | None, matched_since: Moment | None,

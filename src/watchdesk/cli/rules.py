@@ -11,7 +11,7 @@ import click
 
 from ..config.feeds import check_config
 from ..config.settings import Settings
-from ..errors import ConfigError, RuleSyntaxError, StoreError
+from ..errors import ConfigError, ExtractError, FetchError, RuleSyntaxError, StoreError
 from ..store import Store
 from ._common import Since, cli, common, highlight_marks, local_time, since_iso, since_option
 
@@ -208,7 +208,9 @@ def rules_test(settings: Settings, target: Path | None, query_text: str | None, 
     the exclusion terms found. When a rule in TARGET differs from the version the daemon
     runs, what the edit gains and loses is shown too: to try an edit of rules/libye.yaml
     before saving it, write the draft elsewhere and run `rules test DRAFT --replaces
-    rules/libye.yaml`. Exit 1 when TARGET has an error.
+    rules/libye.yaml`. Exit 1 when TARGET has an error, or, for a folder (the default: the
+    rules folder), when any of its files has one; the rules that load are tested all the
+    same.
     """
     from ..rules import RuleBook
     from ..search import (
@@ -243,7 +245,10 @@ def rules_test(settings: Settings, target: Path | None, query_text: str | None, 
         targets = [file_target(f) for f in files]
         looked_at = len(targets)
     elif url:
-        targets = [url_target(settings, url)]
+        try:
+            targets = [url_target(settings, url)]
+        except (FetchError, ExtractError) as e:
+            raise click.ClickException(f"{url}: {e}") from e
         looked_at = 1
     else:
         assert store is not None
@@ -272,6 +277,18 @@ def rules_test(settings: Settings, target: Path | None, query_text: str | None, 
                 click.echo(f"  + {t.label}")
             for t in d.lost:
                 click.echo(f"  - {t.label}")
-    if target is not None and target.is_file() and any(
-            Path(e.path).resolve() == target.resolve() for e in book.errors):
+    failing = _failing(book.errors, target)
+    if failing:
+        sys.stdout.flush()  # the verdict after the results, also when both are piped
+        click.echo(f"{len(failing)} error(s) in {target or settings.rules}: the rules of the "
+                   "files in error were not tested", err=True)
         sys.exit(1)
+
+
+def _failing(errors: list[ConfigError], target: Path | None) -> list[ConfigError]:
+    """The errors that make `rules test` fail: those of TARGET, a file, or of any file of the
+    folder tested (TARGET or the rules folder). The rules that load are tested all the
+    same."""
+    if target is not None and target.is_file():
+        return [e for e in errors if Path(e.path).resolve() == target.resolve()]
+    return errors
