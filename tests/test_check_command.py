@@ -165,6 +165,14 @@ def test_a_list_in_a_file_that_does_not_load_is_named_and_the_rest_is_checked(
     ]
     assert r.stdout.startswith(f"{libye}:6:12: a value cannot start with '@'")
     assert r.returncode == 1
+    # a query typed on the command line is told the same, with its other mistakes
+    text = tmp_path / "article.txt"
+    text.write_text("Libye\nDu pétrole à Benghazi.\n", encoding="utf-8")
+    q = watchdesk("rules", "test", "--query", "@libye-nom AND (pétrole OR)", "--file",
+                  str(text), "--rules", str(rules), "--db", str(tmp_path / "none.db"))
+    assert q.returncode == 1
+    assert q.stderr.splitlines()[0] == f"Error: query:1:1: list '@libye-nom' {not_loaded}"
+    assert "Error: query:1:27: expected a word, phrase or '(' after OR, found ')'" in q.stderr
 
 
 def test_a_file_with_a_schema_error_is_checked_with_its_own_lists(tmp_path: Path) -> None:

@@ -93,8 +93,8 @@ def alerts(settings: Settings, since: Moment | None, until: Moment | None,
         return
     if not rows:
         click.echo(f"no matches ({window})")
-        if older:
-            click.echo(f"{older} older article(s) matched {since.describe('since')} "  # type: ignore[union-attr]
+        if older and since is not None:
+            click.echo(f"{older} older article(s) matched {since.describe('since')} "
                        f"(by the date of the match): --matched-since {since} shows them")
         return
     on, off = highlight_marks()
