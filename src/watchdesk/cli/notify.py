@@ -39,7 +39,7 @@ _DEFAULT_SINCE = "24h"
               help="Matches made since then, whatever the article's date (a rule added "
                    "today finds old articles): same forms as --since.")
 @click.option("--rule", "rule_id", default=None, help="Only this rule's matches.")
-@click.option("--feed", "feed", default=None,
+@click.option("--feed", "feed", default=None, metavar="NAME",
               help="Only articles this feed carried (by its name in feeds.yaml).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one array).")
 def alerts(settings: Settings, since: Moment | None, until: Moment | None,
