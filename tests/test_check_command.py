@@ -137,3 +137,60 @@ def test_the_messages_in_the_docs_are_real(tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     shown = _block(readme, "$ watchdesk check")
     assert shown and set(shown) <= set(out)
+
+
+def test_a_list_in_a_file_that_does_not_load_is_named_and_the_rest_is_checked(
+        tmp_path: Path) -> None:
+    """libye.yaml defines @libye-nom but has a YAML error; petrole.yaml uses the list and has
+    a mistake of its own (OR OR) after it: both are reported, the first naming libye.yaml."""
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds:\n  - name: rfi\n    url: https://www.rfi.fr/fr/afrique/rss\n",
+                     encoding="utf-8")
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "libye.yaml").write_text(
+        "lists:\n  libye-nom: libye OR libya OR ليبيا\n  villes: tripoli OR benghazi\n"
+        "rules:\n  - id: libye\n    query: @libye-nom\n", encoding="utf-8")
+    (rules / "petrole.yaml").write_text(
+        "rules:\n  - id: petrole\n    query: '@libye-nom AND (pétrole OR OR brut)'\n"
+        "  - id: gaz\n    query: '@villes AND gaz'\n", encoding="utf-8")
+    r = watchdesk("check", "--feeds", str(feeds), "--rules", str(rules))
+    libye, petrole = rules / "libye.yaml", rules / "petrole.yaml"
+    not_loaded = f"is defined in {libye}, which does not load (its error: line 6); fix that " \
+                 "file first"
+    assert r.stdout.splitlines()[1:] == [
+        f"{petrole}:3:13: list '@libye-nom' {not_loaded}",
+        f"{petrole}:3:40: expected a word, phrase or '(' after OR, found OR",
+        f"{petrole}:5:13: list '@villes' {not_loaded}",
+    ]
+    assert r.stdout.startswith(f"{libye}:6:12: a value cannot start with '@'")
+    assert r.returncode == 1
+    # a query typed on the command line is told the same, with its other mistakes
+    text = tmp_path / "article.txt"
+    text.write_text("Libye\nDu pétrole à Benghazi.\n", encoding="utf-8")
+    q = watchdesk("rules", "test", "--query", "@libye-nom AND (pétrole OR)", "--file",
+                  str(text), "--rules", str(rules), "--db", str(tmp_path / "none.db"))
+    assert q.returncode == 1
+    assert q.stderr.splitlines()[0] == f"Error: query:1:1: list '@libye-nom' {not_loaded}"
+    assert "Error: query:1:27: expected a word, phrase or '(' after OR, found ')'" in q.stderr
+
+
+def test_a_file_with_a_schema_error_is_checked_with_its_own_lists(tmp_path: Path) -> None:
+    """A file that does not load for a schema mistake still has its lists and queries
+    checked: its own @list is not "unknown", and a mistake in a list's text is shown."""
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds:\n  - name: rfi\n    url: https://www.rfi.fr/fr/afrique/rss\n",
+                     encoding="utf-8")
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    path = rules / "libye.yaml"
+    path.write_text("lists:\n  libye-nom: libye OR OR libya\n  villes: tripoli OR benghazi\n"
+                    "rules:\n  - id: libye\n    querry: x\n    query: '@villes AND (x OR'\n",
+                    encoding="utf-8")
+    r = watchdesk("check", "--feeds", str(feeds), "--rules", str(rules))
+    assert r.stdout.splitlines() == [
+        f"{path}:2:23: expected a word, phrase or '(' after OR, found OR",
+        f"{path}:6:5: unknown key 'querry' in rules[libye]: did you mean 'query'?",
+        f"{path}:7:30: expected a word, phrase or '(' after OR, found the end of the query",
+    ]
+    assert r.returncode == 1

@@ -97,12 +97,12 @@ def test_feeds_table_shows_failures(settings: Settings, site: FixtureServer) -> 
 
 def test_alerts_lists_recent_matches(settings: Settings) -> None:
     watchdesk("poll", *paths(settings))
-    r = watchdesk("alerts", "--since", "1h", "--json", *paths(settings))
+    r = watchdesk("alerts", "--matched-since", "1h", "--json", *paths(settings))
     data = json.loads(r.stdout)
     assert {d["rule_id"] for d in data} == {"russie-libye", "haftar"}
     first = next(d for d in data if d["rule_id"] == "russie-libye")
     assert first["priority"] == "alert" and first["extraction"] == "page"
-    text = watchdesk("alerts", *paths(settings)).stdout
+    text = watchdesk("alerts", "--matched-since", "1h", *paths(settings)).stdout
     assert "! Libye : une délégation militaire russe à Benghazi  (afrique, published " in text
     assert "    [russie-libye] urgent terms: " in text
     bad = watchdesk("alerts", "--since", "yesterday", *paths(settings))

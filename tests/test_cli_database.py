@@ -24,7 +24,7 @@ from conftest import DATA, article_page, cli_env, rfi_paragraphs, rss, watchdesk
 
 # Commands that only read, and the arguments that make each one read the database.
 READERS = {
-    "alerts": ["alerts", "--since", "30d"],
+    "alerts": ["alerts", "--matched-since", "30d"],
     "feeds": ["feeds"],
     "search": ["search", "haftar"],
     "digest --preview": ["digest", "--preview"],
@@ -246,7 +246,7 @@ def test_read_only_file_can_be_read_not_written(s: Settings, shared_dir: Path) -
     try:
         for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), shared_dir):
             lock_down(p)
-        read = without_override("alerts", "--since", "30d", "--db", str(db),
+        read = without_override("alerts", "--matched-since", "30d", "--db", str(db),
                                 "--rules", str(s.rules))
         assert read.returncode == 0, read.stderr
         assert "Libye" in read.stdout

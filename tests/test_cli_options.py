@@ -40,7 +40,7 @@ def test_since_on_the_command_line(polled: Settings) -> None:
     bare = watchdesk("alerts", "--since", "30", *paths(polled))
     assert bare.returncode == 2
     assert "Error: Invalid value for '--since': 30 needs a unit: 30d for 30 days" in bare.stderr
-    weeks = watchdesk("alerts", "--since", "2w", "--json", *paths(polled))
+    weeks = watchdesk("alerts", "--matched-since", "2w", "--json", *paths(polled))
     assert weeks.returncode == 0 and '"rule_id": "russie-libye"' in weeks.stdout
 
 
@@ -52,7 +52,7 @@ def test_unknown_rule_id_is_refused_with_the_close_ones(polled: Settings) -> Non
     assert far.returncode == 2 and "rules: haftar, russie-libye" in far.stderr
     # a rule removed from the files but with stored matches is still known
     (polled.rules / "libye.yaml").rename(polled.rules / "libye.yaml.off")
-    kept = watchdesk("alerts", "--rule", "haftar", "--since", "1h", *paths(polled))
+    kept = watchdesk("alerts", "--rule", "haftar", "--matched-since", "1h", *paths(polled))
     assert kept.returncode == 0 and "haftar" in kept.stdout
 
 
@@ -66,7 +66,7 @@ def test_search_limit_says_how_many_more_matched(polled: Settings) -> None:
 
 
 def test_global_options_before_the_command(polled: Settings, tmp_path: Path) -> None:
-    before = watchdesk(*paths(polled), "alerts", "--since", "1h")
+    before = watchdesk(*paths(polled), "alerts", "--matched-since", "1h")
     assert before.returncode == 0, before.stderr
     assert "russie-libye" in before.stdout
     nested = watchdesk(*paths(polled), "rules", "test", "--since", "1h")

@@ -67,7 +67,7 @@ def test_the_examples_are_found() -> None:
     """The extraction itself: the examples a new user tries first are among them."""
     commands = {cmd for _, cmd in EXAMPLES}
     assert any(c.startswith("watchdesk search ") for c in commands), commands
-    assert "watchdesk alerts --since 24h" in commands
+    assert "watchdesk alerts --matched-since 24h" in commands
     assert any(c.startswith("watchdesk rules test ") for c in commands), commands
 
 

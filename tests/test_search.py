@@ -4,6 +4,7 @@ and pages, with the FTS index only ever narrowing candidates."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from watchdesk.rules import compile_query
 from watchdesk.search import fts_prefilter, run_query, stored_targets
 from watchdesk.store import Store
 
-from conftest import DATA, paths, watchdesk
+from conftest import DATA, paths, rss, watchdesk
 
 
 @pytest.mark.parametrize(("query", "fts"), [
@@ -68,7 +69,7 @@ def test_search_command(polled: Settings) -> None:
     assert [d["title"] for d in data] == ["Sénégal : les pluies arrivent tôt"]
     assert data[0]["matches"][0]["terms"] == ["kaolack"]
     none = watchdesk("search", "bayreuth", *paths(polled))
-    assert none.returncode == 0 and "no article in the last 30d" in none.stdout
+    assert none.returncode == 0 and "no article fetched in the last 30d" in none.stdout
     bad = watchdesk("search", "(haftar", *paths(polled))
     assert bad.returncode == 1 and "Error: query:1:8: expected ')'" in bad.stderr
 
@@ -110,3 +111,83 @@ def test_rules_test_shows_what_an_edit_gains_and_loses(polled: Settings) -> None
     assert "  + Sénégal : les pluies arrivent tôt" in r.stdout
     assert "  - Libye : une délégation militaire russe à Benghazi" in r.stdout
     assert "russie-libye: changed" not in r.stdout
+
+
+# -- [ux-2] item 10: dates, JSON, NOT-only queries, warnings; item 5: exit status ------------
+
+def test_search_shows_the_publication_date_and_the_id(polled: Settings) -> None:
+    r = watchdesk("search", "haftar NEAR/5 maréchal", *paths(polled))
+    head = next(line for line in r.stdout.splitlines() if line.startswith("Libye : une"))
+    # the feed's pubDate (10:00 GMT) in WATCHDESK_TIMEZONE, not the time it was fetched
+    assert head.endswith("  (afrique, published 2023-08-22 12:00 CEST)"), head
+    data = json.loads(watchdesk("search", "haftar NEAR/5 maréchal", "--json",
+                                *paths(polled)).stdout)
+    assert data[0]["published_at"] == "2023-08-22T10:00:00Z" and data[0]["lang"] == "fr"
+    assert data[0]["fetched_at"] > "2026"
+    assert f"  #{data[0]['article_id']} http://127.0.0.1:" in r.stdout
+
+
+def test_search_falls_back_to_the_fetch_time_and_says_so(settings: Settings,
+                                                         site: FixtureServer) -> None:
+    site.set("/afrique/rss.xml", rss([{"title": "Libye : Haftar à Benghazi", "date": "",
+                                       "link": "{{BASE}}/afrique/libye-delegation-russe",
+                                       "guid": "x"}]).replace("<pubDate></pubDate>", ""))
+    assert watchdesk("poll", *paths(settings)).returncode == 0
+    r = watchdesk("search", "haftar", *paths(settings))
+    head = r.stdout.splitlines()[0]
+    assert re.search(r"\(afrique, fetched \d{4}-\d\d-\d\d \d\d:\d\d \S+\)$", head), head
+    assert json.loads(watchdesk("search", "haftar", "--json",
+                                *paths(settings)).stdout)[0]["published_at"] is None
+
+
+def test_search_not_only_prints_no_empty_terms_line(polled: Settings) -> None:
+    r = watchdesk("search", "NOT wagner", *paths(polled))
+    assert r.returncode == 0 and "Sénégal : les pluies" in r.stdout
+    assert not [line for line in r.stdout.splitlines() if line.strip() == "terms:"], r.stdout
+    assert "terms:" not in r.stdout
+
+
+def test_search_warns_on_lower_case_operators_as_check_does(polled: Settings,
+                                                            tmp_path: Path) -> None:
+    r = watchdesk("search", "haftar near benghazi", *paths(polled))
+    assert r.returncode == 0
+    said = [line for line in r.stderr.splitlines() if "warning:" in line]
+    assert len(said) == 1 and said[0].startswith("query:1:8: warning: lower-case 'near'")
+    # the same words as `check` on a rule with this query
+    rules = tmp_path / "warned"
+    rules.mkdir()
+    (rules / "w.yaml").write_text("rules:\n  - id: w\n    query: haftar near benghazi\n",
+                                  encoding="utf-8")
+    c = watchdesk("check", "--feeds", str(polled.feeds), "--rules", str(rules))
+    assert c.returncode == 0
+    checked = next(line for line in c.stdout.splitlines() if "warning:" in line)
+    assert checked.split("warning:", 1)[1] == said[0].split("warning:", 1)[1]
+
+
+def test_rules_test_url_errors_name_the_url(settings: Settings, site: FixtureServer) -> None:
+    url = site.url("/afrique/no-such-page")
+    r = watchdesk("rules", "test", "--url", url, *paths(settings))
+    assert r.returncode == 1
+    assert r.stderr.startswith(f"Error: {url}: "), r.stderr
+
+
+def test_rules_test_folder_with_a_broken_file_exits_1(polled: Settings) -> None:
+    broken = polled.rules / "casse.yaml"
+    broken.write_text("rules:\n  - id: casse\n    query: (haftar\n", encoding="utf-8")
+    for args in (["rules", "test", str(polled.rules)], ["rules", "test"]):
+        r = watchdesk(*args, *paths(polled))
+        assert r.returncode == 1, (args, r.stdout, r.stderr)
+        assert f"Error: {broken}:3:19: expected ')'" in r.stderr
+        # the rules that load were tested all the same
+        assert "2 rule(s) tested" in r.stdout and "  haftar: 1 match" in r.stdout
+        assert r.stderr.rstrip().endswith("the rules of the files in error were not tested")
+    # a folder holding only a broken file
+    alone = polled.rules.parent / "alone"
+    alone.mkdir()
+    broken.rename(alone / "casse.yaml")
+    r = watchdesk("rules", "test", str(alone), *paths(polled))
+    assert r.returncode == 1 and "0 rule(s) tested" in r.stdout
+    assert "1 error(s) in " in r.stderr
+    # and the help says so
+    assert "any of its files has one" in " ".join(
+        watchdesk("rules", "test", "--help").stdout.split())

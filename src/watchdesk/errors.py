@@ -57,7 +57,9 @@ class ConfigError(WatchdeskError):
 
 
 class RuleSyntaxError(ConfigError):
-    """A rule query could not be parsed."""
+    """A rule query could not be parsed. ``also``: the query's further errors, if any."""
+
+    also: tuple[ConfigError, ...] = ()
 
 
 class FetchError(WatchdeskError):

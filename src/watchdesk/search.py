@@ -35,7 +35,8 @@ class Target:
     article_id: int | None = None
     feed: str | None = None
     tags: tuple[str, ...] = ()
-    when: str | None = None
+    when: str | None = None          # when it was fetched (stored articles)
+    published_at: str | None = None  # its publication date, when the feed gave one
 
 
 @dataclass
@@ -52,7 +53,7 @@ def stored_targets(store: Store, since: str, *, query: Query | None = None,
     roots = [query.root] if query is not None else [
         r.compiled.root for r in rules or () if r.enabled and r.compiled is not None]
     narrow = prefilter(roots, Vocabulary(store.conn)) if query is not None or rules else None
-    sql = ("SELECT a.id, a.title, a.summary, a.body, a.url, a.lang, a.fetched_at,"
+    sql = ("SELECT a.id, a.title, a.summary, a.body, a.url, a.lang, a.fetched_at, a.published_at,"
            " f.name AS feed, f.tags FROM articles a JOIN feeds f ON f.id = a.feed_id"
            " WHERE a.fetched_at >= ?")
     params: list[object] = [since]
@@ -66,7 +67,8 @@ def stored_targets(store: Store, since: str, *, query: Query | None = None,
         yield Target(label=r["title"] or r["url"] or f"article {r['id']}",
                      doc=Document(r["title"], r["summary"], r["body"], r["lang"], r["url"]),
                      url=r["url"], article_id=r["id"], feed=r["feed"],
-                     tags=tuple(json.loads(r["tags"])), when=r["fetched_at"])
+                     tags=tuple(json.loads(r["tags"])), when=r["fetched_at"],
+                     published_at=r["published_at"])
 
 
 def count_stored(store: Store, since: str) -> int:
@@ -197,7 +199,8 @@ def hit_json(hit: Hit) -> dict[str, object]:
     t = hit.target
     return {
         "title": t.doc.title, "label": t.label, "url": t.url, "article_id": t.article_id,
-        "feed": t.feed, "fetched_at": t.when,
+        "feed": t.feed, "published_at": t.published_at, "fetched_at": t.when,
+        "lang": t.doc.lang,
         "matches": [{"rule_id": m.rule_id, "terms": list(m.terms),
                      "snippets": {f: s.as_json() for f, s in m.snippets.items()}}
                     for m in hit.matches],

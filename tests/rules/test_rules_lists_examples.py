@@ -320,3 +320,18 @@ def test_schema_describes_lists_and_examples() -> None:
             jsonschema.validate(bad, schema)
     for word in ("~", "ONEAR", "NOT NEAR", "ATLEAST", "lead:", "case:", "lang:", "site:", "@"):
         assert word in schema["$defs"]["rule"]["properties"]["query"]["description"]
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # a YAML error further down: the names under lists: are still found
+    ("lists:\n  libye-nom: libye OR libya\n  'villes': tripoli\nrules:\n  - id: x\n"
+     "    query: @libye-nom\n", ["libye-nom", "villes"]),
+    # a folded value's lines and comments are not names; keys after lists: are not either
+    ("# lists of the desk\nlists:\n  russes: >\n    russie OR\n    moscou\n  # a: b\n"
+     "  wagner: wagner\nrules: [\n", ["russes", "wagner"]),
+    ("rules:\n  - id: a\n    query: [x\n", []),
+])
+def test_list_names_of_a_file_yaml_cannot_parse(text: str, names: list[str]) -> None:
+    from watchdesk.rules.lists import scan_list_names
+
+    assert scan_list_names(text) == names

@@ -201,6 +201,48 @@ def since_iso(value: Since) -> str:
     return iso(datetime.now(UTC) - timedelta(seconds=value.seconds))
 
 
+@dataclass(frozen=True)
+class Moment:
+    """A point in time given on the command line: a duration back from now (``24h``) or a
+    date, ``2026-12-01`` (midnight) or ``2026-12-01T18:00``, in WATCHDESK_TIMEZONE unless it
+    says its own offset."""
+
+    text: str
+    seconds: int | None = None
+    date: datetime | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+    def iso(self, tz: tzinfo) -> str:
+        if self.date is None:
+            return iso(datetime.now(UTC) - timedelta(seconds=self.seconds or 0))
+        return iso(self.date if self.date.tzinfo else self.date.replace(tzinfo=tz))
+
+    def describe(self, past: str) -> str:
+        """``in the last 24h`` / ``since 2026-12-01`` (``past`` as in ``ago``)."""
+        return f"in the last {self.text}" if self.date is None else f"{past} {self.text}"
+
+
+class MomentType(click.ParamType):
+    name = "DURATION|DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Moment:
+        if isinstance(value, Moment):
+            return value
+        text = str(value).strip()
+        try:
+            return Moment(text, seconds=parse_since(text).seconds)
+        except ValueError as e:
+            problem = str(e)
+        try:
+            return Moment(text, date=datetime.fromisoformat(text))
+        except ValueError:
+            pass
+        self.fail(f"{problem}, or a date such as 2026-12-01 or 2026-12-01T18:00", param, ctx)
+
+
 # -- the group ---------------------------------------------------------------------------------
 
 
@@ -286,11 +328,15 @@ def local_time(ts: str | None, settings: Settings) -> str:
     dt = parse_iso(ts)
     if dt is None:
         return "?"
+    return dt.astimezone(zone(settings)).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def zone(settings: Settings) -> tzinfo:
+    """WATCHDESK_TIMEZONE (UTC if invalid)."""
     try:
-        zone: tzinfo = ZoneInfo(settings.timezone)
+        return ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        zone = UTC
-    return dt.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+        return UTC
 
 
 def _until(ts: str | None) -> str:

@@ -13,42 +13,78 @@ from ..config.settings import Settings
 from ..errors import ConfigError
 from ..store import Store
 from ._common import (
-    Since,
+    Moment,
+    MomentType,
     cli,
     common,
     highlight_marks,
     local_time,
-    since_iso,
-    since_option,
+    zone,
 )
+
+_DEFAULT_SINCE = "24h"
 
 
 @cli.command()
 @common
-@since_option("24h")
+@click.option("--since", type=MomentType(), default=None,
+              help="Articles dated since then: the date shown, i.e. the publication date (or "
+                   "when it was fetched, for an article without one). A duration back from "
+                   "now (90m, 24h, 7d, 2w) or a date (2026-12-01, 2026-12-01T18:00, in "
+                   f"WATCHDESK_TIMEZONE). Default: {_DEFAULT_SINCE}, unless --matched-since "
+                   "is given.")
+@click.option("--until", type=MomentType(), default=None,
+              help="Articles dated before then (same date and forms as --since).")
+@click.option("--matched-since", type=MomentType(), default=None,
+              help="Matches made since then, whatever the article's date (a rule added "
+                   "today finds old articles): same forms as --since.")
 @click.option("--rule", "rule_id", default=None, help="Only this rule's matches.")
+@click.option("--feed", "feed", default=None, metavar="NAME",
+              help="Only articles this feed carried (by its name in feeds.yaml).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one array).")
-def alerts(settings: Settings, since: Since, rule_id: str | None, as_json: bool) -> None:
+def alerts(settings: Settings, since: Moment | None, until: Moment | None,
+           matched_since: Moment | None, rule_id: str | None, feed: str | None,
+           as_json: bool) -> None:
     """Show recent rule matches, newest first: one entry per article, with its rules.
 
-    Each article shows its publication date (or, without one, when it was fetched), in
-    WATCHDESK_TIMEZONE; each rule the terms that matched and a snippet, the terms highlighted
-    on a terminal (between [ ] otherwise). --json gives one object per (article, rule).
+    Articles are listed by the date shown beside each, newest first: the publication date
+    (or, without one, when it was fetched), in WATCHDESK_TIMEZONE. --since and --until read
+    that date; --matched-since reads when the rule matched. Each rule shows the terms that
+    matched in its snippet (the others counted: "(+12 more)") and the snippet, the terms
+    highlighted on a terminal (between [ ] otherwise). `watchdesk show ID` prints one article
+    whole, ID being the #ID before its URL. --json gives one object per (article, rule),
+    with every term.
     """
-    from ..notify.recent import best_snippet, recent_articles
+    from ..notify.recent import best_snippet, recent_articles, snippet_terms
+    from ..store import MatchFilter
 
+    if since is None and matched_since is None:
+        since = MomentType().convert(_DEFAULT_SINCE, None, None)
+    tz = zone(settings)
+    wanted = MatchFilter(since=since.iso(tz) if since else None,
+                         until=until.iso(tz) if until else None,
+                         matched_since=matched_since.iso(tz) if matched_since else None,
+                         rule_id=rule_id, feed=feed)
     store = Store(settings.db, mode="read")
     try:
         if rule_id:
             _known_rule(rule_id, set(_titles(settings)) | store.matched_rule_ids(), settings)
-        rows = store.matches_since(since_iso(since), rule_id=rule_id)
+        if feed:
+            _known_feed(feed, store.feed_names())
+        rows = store.matches_where(wanted)
+        older = 0
+        if not rows and since is not None and matched_since is None:
+            # nothing dated in the window: say if older articles matched in it
+            older = len({r["article_id"] for r in store.matches_where(
+                MatchFilter(matched_since=wanted.since, rule_id=rule_id, feed=feed))})
     finally:
         store.close()
+    window = _window(since, until, matched_since, feed)
     if as_json:
         out = [{"rule_id": r["rule_id"], "priority": r["priority"], "title": r["title"],
                 "url": r["url"], "feed": r["feed_name"], "published_at": r["published_at"],
                 "fetched_at": r["fetched_at"], "matched_at": r["created_at"],
-                "terms": json.loads(r["terms"]), "snippet": r["snippet"],
+                "lang": r["lang"], "terms": json.loads(r["terms"]), "snippet": r["snippet"],
                 "snippets": json.loads(r["snippets"] or "{}"),
                 "highlighted": best_snippet(r["snippets"], r["snippet"]).highlighted(),
                 "backfill": bool(r["backfill"]), "extraction": r["extraction"],
@@ -56,22 +92,54 @@ def alerts(settings: Settings, since: Since, rule_id: str | None, as_json: bool)
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     if not rows:
-        click.echo(f"no matches in the last {since}")
+        click.echo(f"no matches ({window})")
+        if older and since is not None:
+            click.echo(f"{older} older article(s) matched {since.describe('since')} "
+                       f"(by the date of the match): --matched-since {since} shows them")
         return
     on, off = highlight_marks()
     articles = recent_articles(rows)
+    langs = {r["article_id"]: r["lang"] for r in rows}
     for a in articles:
         when, what = a.date
         click.echo(f"{'!' if a.urgent else ' '} {a.title}  ({a.feed}, {what} "
                    f"{local_time(when, settings)})")
-        if a.url:
-            click.echo(f"    {a.url}")
+        click.echo(f"    #{a.article_id}" + (f" {a.url}" if a.url else ""))
         for h in a.hits:
             tags = "".join((" urgent" if h.priority == "alert" else "",
                             " backfill" if h.backfill else ""))
-            click.echo(f"    [{h.rule_id}]{tags} terms: {', '.join(h.terms)}")
+            shown, more = snippet_terms(h.terms, h.snippet, langs.get(a.article_id))
+            terms = ", ".join(shown) + (f" (+{more} more)" if more else "")
+            click.echo(f"    [{h.rule_id}]{tags}" + (f" terms: {terms}" if shown else ""))
             click.echo(f"      {h.snippet.highlighted(on, off).replace(chr(10), ' ')}")
-    click.echo(f"{len(articles)} article(s), {len(rows)} match(es) in the last {since}")
+    click.echo(f"{len(articles)} article(s), {len(rows)} match(es) ({window})")
+
+
+def _window(since: Moment | None, until: Moment | None, matched_since: Moment | None,
+            feed: str | None) -> str:
+    """What was asked, in words: ``published in the last 24h, from rfi-afrique``."""
+    parts = []
+    if since is not None:
+        parts.append(f"published {since.describe('since')}")
+    if until is not None:
+        parts.append(f"published before {until}" if until.date else
+                     f"published more than {until} ago")
+    if matched_since is not None:
+        parts.append(f"matched {matched_since.describe('since')}")
+    if feed is not None:
+        parts.append(f"from {feed}")
+    return ", ".join(parts)
+
+
+def _known_feed(name: str, known: set[str]) -> None:
+    """--feed must name a feed of the database; else say the close ones."""
+    if name in known:
+        return
+    close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.5)
+    hint = (f"did you mean {' or '.join(close)}?" if close else
+            f"feeds: {', '.join(sorted(known))}" if known else "no feed was polled yet")
+    raise click.BadParameter(f"no feed {name!r} in the database; {hint}",
+                             param_hint="'--feed'")
 
 
 def _known_rule(rule_id: str, known: set[str], settings: Settings) -> None:

@@ -11,9 +11,9 @@ import click
 
 from ..config.feeds import check_config
 from ..config.settings import Settings
-from ..errors import ConfigError, StoreError
+from ..errors import ConfigError, ExtractError, FetchError, RuleSyntaxError, StoreError
 from ..store import Store
-from ._common import Since, cli, common, highlight_marks, since_iso, since_option
+from ._common import Since, cli, common, highlight_marks, local_time, since_iso, since_option
 
 if TYPE_CHECKING:
     from ..rules import Query, Rule
@@ -73,12 +73,16 @@ def _compile_cli(text: str, label: str, settings: Settings) -> Query:
 
     lists, broken = load_lists(settings.rules)
     try:
-        return compile_query(text, path=label, lists=lists, broken_lists=broken)
-    except ConfigError as e:
-        raise click.ClickException(with_caret(e, text)) from e
+        q = compile_query(text, path=label, lists=lists, broken_lists=broken)
+    except RuleSyntaxError as e:
+        shown = "\nError: ".join(with_caret(x, text) for x in (e, *e.also))
+        raise click.ClickException(shown) from e
+    for w in q.warnings:  # the same warnings as `check` (lower-case near, or, and, not)
+        click.echo(with_caret(w, text), err=True)
+    return q
 
 
-def _print_hits(hits: list[Any], as_json: bool, empty: str) -> None:
+def _print_hits(hits: list[Any], as_json: bool, empty: str, settings: Settings) -> None:
     from ..search import hit_json
 
     if as_json:
@@ -90,13 +94,20 @@ def _print_hits(hits: list[Any], as_json: bool, empty: str) -> None:
     on, off = highlight_marks()
     for h in hits:
         t = h.target
-        where = ", ".join(x for x in (t.feed, (t.when or "")[:16].replace("T", " ")) if x)
+        # a stored article: its publication date, else when it was fetched (said which)
+        when = (f"published {local_time(t.published_at, settings)}" if t.published_at else
+                f"fetched {local_time(t.when, settings)}" if t.when else None)
+        where = ", ".join(x for x in (t.feed, when) if x)
         click.echo(f"{t.label}" + (f"  ({where})" if where else ""))
-        if t.url:
-            click.echo(f"  {t.url}")
+        if t.url or t.article_id is not None:
+            ident = f"#{t.article_id}" if t.article_id is not None else ""
+            click.echo("  " + " ".join(x for x in (ident, t.url) if x))
         for m in h.matches:
             rule = "" if m.rule_id == "query" else f"[{m.rule_id}] "
-            click.echo(f"  {rule}terms: {', '.join(m.terms)}")
+            if m.terms:  # a query of NOT terms only matches with none
+                click.echo(f"  {rule}terms: {', '.join(m.terms)}")
+            elif rule:
+                click.echo(f"  {rule.strip()}")
             for fname, snip in m.snippets.items():
                 text = snip.highlighted(on, off).replace("\n", " ")
                 click.echo(f"    {fname}: {text}")
@@ -115,7 +126,12 @@ def search(settings: Settings, query: str, since: Since, limit: int, as_json: bo
 
     QUERY is written as in a rule, e.g. 'haftar NEAR/8 (moscou OR russie OR russe*)', and may
     use the @lists of the rules folder. The full-text index narrows the candidates; the rule
-    matcher decides, so a hit here is exactly what a rule with this query would match.
+    matcher decides, so a hit here is exactly what a rule with this query would match. A
+    lower-case near, or, and, not between two words gets the warning `check` gives.
+
+    The articles fetched in the last --since are searched, the most recently fetched first;
+    each hit shows its publication date (or, without one, "fetched" and when), in
+    WATCHDESK_TIMEZONE, and its #ID for `watchdesk show ID`.
     """
     from ..search import search_stored, stored_targets
 
@@ -125,7 +141,8 @@ def search(settings: Settings, query: str, since: Since, limit: int, as_json: bo
         hits, more = search_stored(q, stored_targets(store, since_iso(since), query=q), limit)
     finally:
         store.close()
-    _print_hits(hits, as_json, f"no article in the last {since} matches {query!r}")
+    _print_hits(hits, as_json, f"no article fetched in the last {since} matches {query!r}",
+                settings)
     if more and not as_json:
         click.echo(f"{more} more matched: --limit {limit + more} shows them all")
 
@@ -191,7 +208,9 @@ def rules_test(settings: Settings, target: Path | None, query_text: str | None, 
     the exclusion terms found. When a rule in TARGET differs from the version the daemon
     runs, what the edit gains and loses is shown too: to try an edit of rules/libye.yaml
     before saving it, write the draft elsewhere and run `rules test DRAFT --replaces
-    rules/libye.yaml`. Exit 1 when TARGET has an error.
+    rules/libye.yaml`. Exit 1 when TARGET has an error, or, for a folder (the default: the
+    rules folder), when any of its files has one; the rules that load are tested all the
+    same.
     """
     from ..rules import RuleBook
     from ..search import (
@@ -226,7 +245,10 @@ def rules_test(settings: Settings, target: Path | None, query_text: str | None, 
         targets = [file_target(f) for f in files]
         looked_at = len(targets)
     elif url:
-        targets = [url_target(settings, url)]
+        try:
+            targets = [url_target(settings, url)]
+        except (FetchError, ExtractError) as e:
+            raise click.ClickException(f"{url}: {e}") from e
         looked_at = 1
     else:
         assert store is not None
@@ -237,14 +259,14 @@ def rules_test(settings: Settings, target: Path | None, query_text: str | None, 
         looked_at = count_stored(store, since_ts)
     if q is not None:
         hits = run_query(q, targets)
-        _print_hits(hits, as_json, "no match")
+        _print_hits(hits, as_json, "no match", settings)
         if not as_json:
             click.echo(f"\n--query: {len(hits)} match{'es' if len(hits) != 1 else ''} among "
                        f"{looked_at} article(s)")
         return
     assert book is not None
     hits, counts, excluded = run_rules(rule_list, targets, respect_feeds=not (files or url))
-    _print_hits(hits, as_json, f"no match among {looked_at} article(s)")
+    _print_hits(hits, as_json, f"no match among {looked_at} article(s)", settings)
     if not as_json:
         _print_tally(rule_list, counts, excluded, looked_at)
     if store is not None and not as_json:
@@ -255,6 +277,18 @@ def rules_test(settings: Settings, target: Path | None, query_text: str | None, 
                 click.echo(f"  + {t.label}")
             for t in d.lost:
                 click.echo(f"  - {t.label}")
-    if target is not None and target.is_file() and any(
-            Path(e.path).resolve() == target.resolve() for e in book.errors):
+    failing = _failing(book.errors, target)
+    if failing:
+        sys.stdout.flush()  # the verdict after the results, also when both are piped
+        click.echo(f"{len(failing)} error(s) in {target or settings.rules}: the rules of the "
+                   "files in error were not tested", err=True)
         sys.exit(1)
+
+
+def _failing(errors: list[ConfigError], target: Path | None) -> list[ConfigError]:
+    """The errors that make `rules test` fail: those of TARGET, a file, or of any file of the
+    folder tested (TARGET or the rules folder). The rules that load are tested all the
+    same."""
+    if target is not None and target.is_file():
+        return [e for e in errors if Path(e.path).resolve() == target.resolve()]
+    return errors

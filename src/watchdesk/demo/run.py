@@ -54,9 +54,9 @@ class DemoReport:
         lines += [f"  failed: {f}" for f in self.failed]
         if self.kept:
             lines += [f"  database         {self.db}",
-                      f"  look inside:     watchdesk alerts --db {self.db} --since 30d",
-                      f"                   sqlite3 {self.db} 'select title, extraction from "
-                      "articles'"]
+                      f"  look inside:     watchdesk alerts --db {self.db} --matched-since 30d",
+                      f"                   watchdesk show --db {self.db} ID   (an article whole: "
+                      "ID is the #ID alerts prints)"]
         else:
             lines.append("  (temporary database removed; pass --db demo.db to keep it)")
         return "\n".join(lines)

@@ -39,7 +39,8 @@ marks what this implementation adds):
         .removed_rule_ids -> frozenset[str]   # added: rules no longer running (or disabled)
         .generation -> int                    # added: +1 each time .ruleset is replaced
         .warnings -> list[ConfigError]        # added: lint (valid but likely mistakes)
-        .lists, .broken_lists                 # added: the folder's named lists
+        .lists, .broken_lists                 # added: the folder's named lists (broken:
+                                              # name -> why it cannot be used)
     load_lists(directory) -> (lists, broken)  # added: for queries typed on the command line
 
 Module map: ``text`` (folding, tokens, Arabic proclitics), ``stem`` (word forms),

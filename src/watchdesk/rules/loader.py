@@ -33,15 +33,15 @@ between two words) are *warnings*: reported, not errors.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..config.yamlsource import YamlDocument, parse_yaml, read_text, schema_errors
-from ..errors import ConfigError
+from ..errors import ConfigError, RuleSyntaxError
 from .examples import check_examples
-from .lists import ListDef, ResolvedLists, resolve_lists
+from .lists import ListDef, ResolvedLists, resolve_lists, scan_list_names, unloaded_reason
 from .matcher import RuleSet
 from .model import AlertWhen, Rule
 from .query import Query, compile_query
@@ -114,6 +114,8 @@ def _compile(src: _Source, where: JsonPath, text: str, key: str, lists: Resolved
                           broken_lists=lists.broken)
     except ConfigError as e:
         out.errors.append(e)
+        if isinstance(e, RuleSyntaxError):
+            out.errors.extend(e.also)  # an unknown list does not hide the other mistakes
         return None
     out.warnings.extend(q.warnings)
     return q
@@ -207,6 +209,17 @@ def _read(path: Path) -> str:
     return read_text(path)
 
 
+def _unloaded(sources: Iterable[tuple[_Source, str]]) -> dict[str, str]:
+    """The list names defined in files that do not load (with the text of each), and why
+    they cannot be used: named in the error of a query that uses them."""
+    out: dict[str, str] = {}
+    for src, text in sources:
+        names = list(src.lists) if src.doc is not None else scan_list_names(text)
+        for name in names:
+            out.setdefault(name, unloaded_reason(src.path, src.errors))
+    return out
+
+
 def _parse_text(text: str, path: str) -> _Parsed:
     """One file on its own (its lists only)."""
     src = _read_source(text, path)
@@ -244,13 +257,17 @@ def load_lists(directory: str | Path | None) -> tuple[dict[str, ListDef], dict[s
     definitions and the broken ones (name -> where the error is). No folder: none."""
     if directory is None or not Path(directory).is_dir():
         return {}, {}
-    sources = []
+    sources, texts = [], []
     for p in _rule_files(Path(directory)):
         try:
-            sources.append(_read_source(_read(p), str(p)))
+            text = _read(p)
         except ConfigError:
             continue
-    resolved = resolve_lists((s.path, s.lists) for s in sources)
+        sources.append(_read_source(text, str(p)))
+        texts.append(text)
+    unloaded = _unloaded((s, t) for s, t in zip(sources, texts, strict=True)
+                         if s.doc is None)
+    resolved = resolve_lists(((s.path, s.lists) for s in sources), unloaded)
     return resolved.lists, resolved.broken
 
 
@@ -344,7 +361,12 @@ class RuleBook:
                 return src.lists
             return old[p].good.lists if p in old else {}
 
-        resolved = resolve_lists((str(p), lists_of(p)) for p in texts)
+        # a file that does not load, with no good version to fall back on: its lists are
+        # not there for the others, who are told so (not "unknown list")
+        broken = {p: src for p, src in sources.items()
+                  if (src.doc is None or src.errors) and not lists_of(p)}
+        unloaded = _unloaded((src, str(texts[p])) for p, src in broken.items())
+        resolved = resolve_lists(((str(p), lists_of(p)) for p in texts), unloaded)
         self.lists, self.broken_lists = resolved.lists, resolved.broken
         files: dict[Path, _FileState] = {}
         for p, t in texts.items():
@@ -352,7 +374,9 @@ class RuleBook:
             if isinstance(t, ConfigError):
                 files[p] = _FileState("", good, [t])
                 continue
-            parsed = _compile_source(sources[p], resolved, self.targets)
+            parsed = _compile_source(sources[p], self._own_view(p, sources[p], texts,
+                                                                lists_of, unloaded, resolved),
+                                     self.targets)
             if parsed.errors:
                 files[p] = _FileState(digests[p], good, parsed.errors, parsed.warnings,
                                       parsed.id_marks)
@@ -362,6 +386,19 @@ class RuleBook:
         self.warnings = _sorted(w for st in files.values() for w in st.warnings)
         self._assemble()
         return self.errors
+
+    @staticmethod
+    def _own_view(p: Path, src: _Source, texts: Mapping[Path, object],
+                  lists_of: Callable[[Path], dict[str, ListDef]], unloaded: Mapping[str, str],
+                  resolved: ResolvedLists) -> ResolvedLists:
+        """The lists a file is checked with: the folder's, except that a file that does
+        not load is checked with its own lists as written, so that all its mistakes show
+        (its lists' included), not "unknown list"."""
+        if src.doc is None or src.lists == lists_of(p):
+            return resolved
+        mine = {n: why for n, why in unloaded.items() if n not in src.lists}
+        return resolve_lists(((str(q), src.lists if q == p else lists_of(q)) for q in texts),
+                             mine)
 
     def _assemble(self) -> None:
         running = {r.id: r.path for r in self.ruleset.rules}

@@ -110,9 +110,11 @@ class _Shared:
     """What the parser of a query and those of the lists it uses have in common."""
 
     lists: Mapping[str, ListDef]
-    broken: Mapping[str, str]
+    broken: Mapping[str, str]       # name -> why it cannot be used ("has an error (…)")
     leaf_count: int = 0
     expanding: list[str] = field(default_factory=list)
+    # errors of list references that did not stop the parse (the rest is checked too)
+    deferred: list[RuleSyntaxError] = field(default_factory=list)
 
 
 class _Parser:
@@ -285,15 +287,14 @@ class _Parser:
     def _ref(self, tok: Tok, fields: int) -> Node:
         name, sh = tok.text, self.shared
         if name in sh.broken:
-            raise self.error(tok.offset, f"list '@{name}' has an error ({sh.broken[name]}); "
-                                         "fix the list first")
+            return self._unusable(tok, fields, f"list '@{name}' {sh.broken[name]}")
         ld = sh.lists.get(name)
         if ld is None:
             close = difflib.get_close_matches(name, list(sh.lists), n=1)
             hint = f"; did you mean @{close[0]}?" if close else (
                 "; define it under lists: in a rule file" if not sh.lists else
                 f"; known lists: {', '.join('@' + n for n in sorted(sh.lists))}")
-            raise self.error(tok.offset, f"unknown list '@{name}'{hint}")
+            return self._unusable(tok, fields, f"unknown list '@{name}'{hint}")
         if name in sh.expanding:
             cycle = " -> ".join("@" + n for n in [*sh.expanding[sh.expanding.index(name):],
                                                    name])
@@ -308,6 +309,27 @@ class _Parser:
             sh.expanding.pop()
         self.subst.append((tok.offset, len(name) + 1, f"({sub.expanded()})"))
         return node
+
+    def _unusable(self, tok: Tok, fields: int, message: str) -> Node:
+        """A list that cannot be used: its error is kept, and the parse goes on with a
+        stand-in term, so that the query's other mistakes are reported with it."""
+        self.shared.deferred.append(self.error(tok.offset, message))
+        return self._leaf("@" + tok.text, [Term(tok.text)], fields)
+
+    def finish(self, fields: int = ALL_FIELDS) -> Node:
+        """``parse()``, then raise every error found: the first, with the others in its
+        ``also`` (in the order of the text)."""
+        try:
+            root = self.parse(fields)
+        except RuleSyntaxError as e:
+            errors = [*self.shared.deferred, e]
+        else:
+            errors = list(self.shared.deferred)
+        if not errors:
+            return root
+        errors.sort(key=lambda x: (x.line or 0, x.column or 0))
+        errors[0].also = tuple(errors[1:])
+        raise errors[0]
 
     def expanded(self) -> str:
         """The text with each ``@name`` replaced by its list, in parentheses."""
@@ -444,7 +466,10 @@ def compile_query(text: str, *, path: str = "<query>", line: int | None = None,
     Positions are reported as ``line`` (default 1) plus the line within ``text``. When the
     query comes from a YAML file, pass ``locate``: it maps an offset in ``text`` to the
     (line, column) in the file and takes precedence over ``line``. ``lists`` are the named
-    lists ``@name`` may refer to; ``broken_lists`` names those that have an error (and where).
+    lists ``@name`` may refer to; ``broken_lists`` names those that cannot be used, and why
+    (a clause: "has an error (…)"). An unknown or unusable list does not stop the parse: the
+    rest of the query is checked too, and every error is raised together (the first, with
+    the others in its ``also``).
     """
 
     def where(offset: int) -> tuple[int, int]:
@@ -454,7 +479,7 @@ def compile_query(text: str, *, path: str = "<query>", line: int | None = None,
         return (line or 1) + text.count("\n", 0, offset), offset - nl
 
     parser = _Parser(text, path, where, _Shared(lists or {}, broken_lists or {}))
-    root = parser.parse()
+    root = parser.finish()
     warnings = [ConfigError(path, *where(off), f"warning: {msg}")
                 for off, msg in lowercase_operators(parser.toks)]
     return Query(text, root, warnings, parser.expanded())

@@ -1,10 +1,11 @@
 """Storage: the only package that talks to SQLite.
 
 ``Store`` is assembled from one mixin per domain (feeds, articles and matches, outbox, health,
-exports), on top of ``StoreBase`` which opens the file (``opening``: create, write or
-read-only), in WAL mode, and applies migrations. Every write that belongs together happens in one
-``transaction()``: a feed's articles, their matches, the feed's new state and its fetch log are
-committed at once, or not at all.
+exports, and reading for people: ``alerts`` and ``show``), on top of ``StoreBase`` which
+opens the file (``opening``: create, write or read-only), in WAL mode, and applies
+migrations. Every write that belongs together happens in one ``transaction()``: a feed's
+articles, their matches, the feed's new state and its fetch log are committed at once, or not
+at all.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from .exports import ExportsMixin
 from .health import HealthMixin
 from .opening import Mode, as_store_error
 from .outbox import AlertBatch, DigestState, OutboxMixin, OutboxWrite
+from .reading import MatchFilter, ReadingMixin
 
 
-class Store(ExportsMixin, HealthMixin, OutboxMixin, ArticlesMixin):
+class Store(ExportsMixin, HealthMixin, OutboxMixin, ArticlesMixin, ReadingMixin):
     """The watchdesk database."""
 
 
-__all__ = ["AlertBatch", "BackupReport", "DigestState", "Mode", "OutboxWrite", "Store",
-           "as_store_error", "backup", "iso", "parse_iso"]
+__all__ = ["AlertBatch", "BackupReport", "DigestState", "MatchFilter", "Mode", "OutboxWrite",
+           "Store", "as_store_error", "backup", "iso", "parse_iso"]

@@ -157,17 +157,6 @@ class ArticlesMixin(EventsMixin, FeedsMixin, StoreBase):
             params.extend(ids)
         return self.conn.execute(sql + " ORDER BY a.id", params)
 
-    def matches_since(self, since: str, *, rule_id: str | None = None) -> list[sqlite3.Row]:
-        sql = ("SELECT m.*, a.title, a.url, a.published_at, a.fetched_at, a.extraction,"
-               " a.story_id, f.name AS feed_name FROM matches m"
-               " JOIN articles a ON a.id = m.article_id JOIN feeds f ON f.id = a.feed_id"
-               " WHERE m.created_at >= ?")
-        params: list[object] = [since]
-        if rule_id:
-            sql += " AND m.rule_id = ?"
-            params.append(rule_id)
-        return self.query(sql + " ORDER BY m.created_at DESC, m.id DESC", params)
-
     def matched_rule_ids(self) -> set[str]:
         """Every rule id that has matches (rules since removed from the files included)."""
         return {r[0] for r in self.conn.execute("SELECT DISTINCT rule_id FROM matches")}
