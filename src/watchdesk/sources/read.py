@@ -104,6 +104,8 @@ async def _older(latest: ParsedFeed, read_page: ReadPage, limit: int) -> ParsedF
             break  # nothing new: the end of the channel, or a page that goes round
         nxt = page.more[0] if page.more else None
     log.debug("telegram first poll: %d page(s) back, %d messages", pages, len(entries))
-    return ParsedFeed(title=latest.title, link=latest.link,
-                      entries=_newest_first(entries)[:limit], warnings=warnings,
+    # pages come newest first, each newest first: kept in that order, so that an undated
+    # message (a date Telegram did not print) keeps its place
+    return ParsedFeed(title=latest.title, link=latest.link, entries=entries[:limit],
+                      warnings=warnings,
                       language=latest.language)
