@@ -130,11 +130,11 @@ def _yaml(text: str) -> YAML:
     try:
         _, indent, offset = load_yaml_guess_indent(text)
     except YAMLError:
+        indent = offset = None
+    if indent is None or offset is None:  # no block list to copy: the style of the docs
         indent, offset = 4, 2
-    indent = indent or 4
-    offset = offset or 0
-    y.indent(mapping=max(2, indent - offset) if offset else indent, sequence=indent,
-             offset=offset)
+    # `  - name:` is sequence 4, offset 2 (mappings 2); `- name:` is 2 and 0
+    y.indent(mapping=indent - offset if offset else indent, sequence=indent, offset=offset)
     return y
 
 
