@@ -6,7 +6,7 @@ For each due feed, concurrently (bounded by the fetcher's global and per-host li
 2. **parse** the bytes in a worker process, by the source's kind (``sources.kinds``: feed,
    sitemap, html listing, telegram channel); a feed's HTML page that links to a feed is
    followed to it (discovery), and the feed's URL then replaces the page's; a sitemap
-   index's recent children and, on a channel's first poll, its older pages are read too
+   index's recent children and a channel's older pages, back to what is stored, are read
    (``sources.read``); a feed that parses with complaints (bozo), or a source whose reader
    noticed something (a selector that matches nothing), is used, the complaint kept as its
    warning; the next poll interval adapts to the entries' dates and the publisher's hints
@@ -174,8 +174,7 @@ class Pipeline:
                 elif not parsed.is_feed:
                     raise ContentError(f"not a {feed.kind} source: {parsed.bozo}")
                 parsed = await sources.follow(feed.kind, parsed, self._page_reader(feed, resp),
-                                              first_poll=feed.last_polled_at is None,
-                                              limit=limit)
+                                              known=self._known(feed), limit=limit)
                 result.etag = resp.headers.get("etag")
                 result.last_modified = resp.headers.get("last-modified")
                 warnings = [f"the feed is malformed but was read: {parsed.bozo}"
@@ -215,6 +214,12 @@ class Pipeline:
         self.store.save_poll(result, writes, iso(self.clock()))
         self._log(result)
         return result
+
+    def _known(self, feed: FeedState) -> sources.Known:
+        """Whether any of some entries of ``feed`` is already stored (``sources.read``)."""
+        def known(entries: Sequence[Entry]) -> bool:
+            return bool(self.store.known_entries(feed.id, identity.entry_keys(entries)[0]))
+        return known
 
     def _page_reader(self, feed: FeedState, first: Response) -> sources.ReadPage:
         """Fetch and parse a further page of ``feed``'s source (``sources.read``): same bounds,

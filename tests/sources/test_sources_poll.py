@@ -156,6 +156,30 @@ def test_telegram_channel_messages_become_articles_matched_by_rules(
     assert feed_row(s, "sahel-monitor")["kind"] == "telegram"
 
 
+def test_a_busy_hour_between_two_polls_is_read_back_to_the_last_poll(
+        tmp_path: Path, rules_dir: Path, news_site: FixtureServer) -> None:
+    oldest = data("telegram-before-1196.html")
+    served = {"latest": oldest}
+    pages = {"1201": data("telegram-before-1201.html"), "1196": oldest}
+
+    def handler(req: FixtureRequestHandler) -> None:
+        before = parse_qs(urlsplit(req.path).query).get("before", [None])[0]
+        body = served["latest"] if before is None else pages[before]
+        req.send_body(200, body.encode(), "text/html; charset=utf-8")
+
+    news_site.route("/s/sahel_monitor", handler)
+    s = settings_for(tmp_path, rules_dir, [{"name": "sahel-monitor", "kind": "telegram",
+                                            "url": news_site.url("/s/sahel_monitor")}])
+    assert poll(s).new == 2                        # the channel had two messages
+    served["latest"] = data("telegram-latest.html")  # then nine more before the next poll
+    news_site.clear_log()
+    report = poll(s)
+    assert report.new == 9 and not report.failed
+    assert [r.path for r in news_site.requests] == [
+        "/s/sahel_monitor", "/s/sahel_monitor?before=1201", "/s/sahel_monitor?before=1196"]
+    assert len(articles(s)) == 11
+
+
 def test_a_channel_without_a_public_preview_is_a_failing_source(
         tmp_path: Path, rules_dir: Path, news_site: FixtureServer) -> None:
     # t.me answers a private or unknown channel with its generic page

@@ -4,6 +4,7 @@ and the hostile and broken variants."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -99,7 +100,7 @@ def _entry(n: int) -> Entry:
                  content=str(n), author=None, published_at=None)
 
 
-def test_first_poll_walks_back_within_its_bounds() -> None:
+def test_channel_pages_are_read_back_to_what_is_stored_within_bounds() -> None:
     pages = {f"p{i}": ParsedFeed(title="c", link=None, entries=[_entry(100 - 10 * i - k)
                                                                 for k in range(10)],
                                  more=[f"p{i + 1}"]) for i in range(1, 50)}
@@ -111,15 +112,29 @@ def test_first_poll_walks_back_within_its_bounds() -> None:
             raise HTTPStatusError("HTTP 500", status=500)
         return pages[url]
 
+    stored: set[str] = set()
+
+    def known(entries: Sequence[Entry]) -> bool:
+        return any(e.guid in stored for e in entries)
+
     latest = ParsedFeed(title="c", link=None, entries=[_entry(100)], more=["p1"])
-    out = asyncio.run(follow("telegram", latest, read, first_poll=True, limit=25))
+    # the first poll: nothing stored, back to the bound
+    out = asyncio.run(follow("telegram", latest, read, known=known, limit=25))
     assert [e.guid for e in out.entries][:3] == ["g100", "g90", "g89"]
     assert len(out.entries) == 25 and asked == ["p1", "p2", "p3"]
-    # a later poll reads the latest page only
-    assert asyncio.run(follow("telegram", latest, read, first_poll=False, limit=25)) is latest
-    # the page fails halfway: what was read is kept, with a warning
+    # a later poll whose latest page holds a stored message reads nothing more
+    stored.add("g100")
+    assert asyncio.run(follow("telegram", latest, read, known=known, limit=25)) is latest
+    # a gap: back to the page that holds a stored message
+    stored.clear()
+    stored.add("g65")  # on p3
     asked.clear()
-    out = asyncio.run(follow("telegram", latest, read, first_poll=True, limit=1000))
+    out = asyncio.run(follow("telegram", latest, read, known=known, limit=1000))
+    assert asked == ["p1", "p2", "p3"] and len(out.entries) == 31
+    # the page fails halfway: what was read is kept, with a warning
+    stored.clear()
+    asked.clear()
+    out = asyncio.run(follow("telegram", latest, read, known=known, limit=1000))
     assert asked == ["p1", "p2", "p3", "p4"] and len(out.entries) == 31
     assert out.warnings == ["older messages not read: HTTPStatusError: HTTP 500"]
     # a "before" link that goes round stops at once
@@ -128,7 +143,7 @@ def test_first_poll_walks_back_within_its_bounds() -> None:
     async def same(url: str) -> ParsedFeed:
         return loop
 
-    assert len(asyncio.run(follow("telegram", loop, same, first_poll=True, limit=99)).entries
+    assert len(asyncio.run(follow("telegram", loop, same, known=known, limit=99)).entries
                ) == 1
 
 

@@ -4,6 +4,6 @@ reader of each kind of source (``kinds``: ``parse`` and ``jsonfeed`` for feeds, 
 (``read``), and, for ``watchdesk feeds``, ``discover`` (a site's address to its feed) and
 ``opml`` (other readers' subscription lists)."""
 
-from .read import ReadPage, follow
+from .read import Known, ReadPage, follow
 
-__all__ = ["ReadPage", "follow"]
+__all__ = ["Known", "ReadPage", "follow"]

@@ -4,9 +4,11 @@
   deep, read every poll (the index itself is fetched with a conditional GET; when it has
   not changed, nothing is read). A child that fails is a warning; all of them failing is
   the poll's error.
-- ``telegram``: on a channel's first poll only, its "before" pages, back until ``limit``
-  messages or :data:`MAX_PAGES` pages; later polls read the latest page (about 20
-  messages), which is enough at the poll intervals a desk uses.
+- ``telegram``: the channel's "before" pages, back until a page holds a message already
+  stored (``known``), or ``limit`` messages, or :data:`MAX_PAGES` pages. On the first poll
+  nothing is known: it reads back to ``limit``; later, the latest page (about 20 messages)
+  usually holds a known one and nothing more is read, but a busy hour between two polls is
+  read back to where the last poll stopped.
 
 The caller passes ``read_page``: fetch one URL (through ``fetch``, within its bounds and
 address guard) and parse it as the same kind, in a worker. Entries are merged without
@@ -16,7 +18,7 @@ duplicates (by identity), newest first.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from ..errors import ContentError, FetchError
 from ..models import Entry, ParsedFeed
@@ -26,6 +28,7 @@ log = logging.getLogger("watchdesk.poll")
 MAX_PAGES = 20  # "before" pages read on a Telegram channel's first poll
 
 ReadPage = Callable[[str], Awaitable[ParsedFeed]]
+Known = Callable[[Sequence[Entry]], bool]   # is any of these entries already stored?
 
 
 def _key(e: Entry) -> str:
@@ -48,13 +51,13 @@ def _newest_first(entries: list[Entry]) -> list[Entry]:
     return dated + [e for e in entries if not e.published_at]
 
 
-async def follow(kind: str, first: ParsedFeed, read_page: ReadPage, *, first_poll: bool,
+async def follow(kind: str, first: ParsedFeed, read_page: ReadPage, *, known: Known,
                  limit: int) -> ParsedFeed:
     """``first`` with the entries of the pages it points to, as its kind wants."""
     if kind == "sitemap" and first.more:
         return await _children(first, read_page)
-    if kind == "telegram" and first.more and first_poll:
-        return await _older(first, read_page, limit)
+    if kind == "telegram" and first.more and not known(first.entries):
+        return await _older(first, read_page, limit, known)
     return first
 
 
@@ -85,7 +88,8 @@ async def _children(index: ParsedFeed, read_page: ReadPage) -> ParsedFeed:
                       warnings=warnings, language=language)
 
 
-async def _older(latest: ParsedFeed, read_page: ReadPage, limit: int) -> ParsedFeed:
+async def _older(latest: ParsedFeed, read_page: ReadPage, limit: int,
+                 known: Known) -> ParsedFeed:
     entries = list(latest.entries)
     seen = {_key(e) for e in entries}
     warnings = list(latest.warnings)
@@ -102,8 +106,10 @@ async def _older(latest: ParsedFeed, read_page: ReadPage, limit: int) -> ParsedF
             break
         if not page.is_feed or not _merge(entries, page.entries, seen):
             break  # nothing new: the end of the channel, or a page that goes round
+        if known(page.entries):
+            break  # back where the last poll was
         nxt = page.more[0] if page.more else None
-    log.debug("telegram first poll: %d page(s) back, %d messages", pages, len(entries))
+    log.debug("telegram: %d page(s) back, %d messages", pages, len(entries))
     # pages come newest first, each newest first: kept in that order, so that an undated
     # message (a date Telegram did not print) keeps its place
     return ParsedFeed(title=latest.title, link=latest.link, entries=entries[:limit],
