@@ -79,7 +79,8 @@ def parse_sitemap(body: bytes, url: str) -> ParsedFeed:
                 language = _child_text(publication, "language")[:35] or None
         published = iso_date(raw_date)
         bad_dates += bool(raw_date and not published)
-        link = urljoin(url, loc)[:2000]
+        # urljoin is half the time of a 50,000-URL sitemap: only for the relative ones
+        link = (loc if loc.startswith(("https://", "http://")) else urljoin(url, loc))[:2000]
         entries.append(Entry(guid=link, link=link, title=" ".join(title.split())[:1000],
                              summary="", content="", author=None, published_at=published))
     order = _newest_first([(e.published_at, i) for i, e in enumerate(entries)])

@@ -26,5 +26,6 @@ def parse_xml(body: bytes, what: str) -> etree._Element:
 
 
 def local(tag: object) -> str:
-    """An element's name without its namespace (``{ns}loc`` -> ``loc``)."""
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    """An element's name without its namespace (``{ns}loc`` -> ``loc``); comments and
+    processing instructions have none."""
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
