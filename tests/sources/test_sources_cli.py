@@ -167,6 +167,8 @@ def test_add_finds_the_feed_a_page_announces_and_refuses_it_twice(
     assert r.returncode == 1 and "is already in" in r.stderr and "'sahel-hebdo'" in r.stderr
     r = run("feeds", "add", blog.url("/feed/"), "--name", "other", feeds=feeds_file)
     assert r.returncode == 1 and "already in" in r.stderr
+    r = run("feeds", "add", blog.url("/feed/"), "--name", "Sahel Hebdo", feeds=feeds_file)
+    assert r.returncode == 2 and "(e.g. 'sahel-hebdo')" in r.stderr
 
 
 def test_add_tries_the_common_paths_then_says_what_it_tried(

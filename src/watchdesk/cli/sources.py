@@ -4,6 +4,7 @@ other readers, and from a site's address (over ``sources.opml``, ``sources.disco
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import click
 
 from .. import eventloop
-from ..config.edit import Candidate, NewSource, append_sources, name_for, plan_import
+from ..config.edit import Candidate, NewSource, append_sources, name_for, plan_import, slug
 from ..config.feeds import check_feeds
 from ..config.settings import Settings
 from ..errors import ContentError, FetchError, StoreError
@@ -143,6 +144,10 @@ def add(settings: Settings, url: str, name: str | None, tags: str, kind: str | N
     from ..sources.discover import discover
     from ..sources.fetch import Fetcher
 
+    if name is not None and not re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,63}", name):
+        raise click.BadParameter(f"{name!r}: lower-case letters, digits, '-', '_' or '.' "
+                                 f"(e.g. {slug(name) or 'sahel-hebdo'!r})",
+                                 param_hint="'--name'")
     selectors = _select(select)
     if kind == "html" and not {"item", "link"} <= set(selectors):
         raise click.UsageError("--kind html needs --select item=CSS and --select link=CSS")
