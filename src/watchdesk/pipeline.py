@@ -44,6 +44,7 @@ from .models import ArticleWrite, Entry, FeedState, MatchRecord, ParsedFeed, Pol
 from .rules import Document, RuleSet
 from .rules.language import article_language
 from .sources.fetch import PAGE_ACCEPT, Fetcher, Response
+from .sources.sniff import looks_like
 from .store import Store, iso
 from .urls import host_of
 from .workers import Workers
@@ -242,6 +243,10 @@ class Pipeline:
         if not page.body.strip():
             raise ContentError("empty body: the server sent no feed")
         if not parsed.alternates:
+            other = looks_like(page.body)
+            if other:
+                raise ContentError(f"not a feed but a {other} source: write 'kind: {other}' "
+                                   f"on feeds[{feed.name}] in feeds.yaml")
             what = "an HTML page without a feed link" if parsed.html else "not a feed"
             raise ContentError(f"{what} ({parsed.bozo})")
         url = parsed.alternates[0]

@@ -271,6 +271,21 @@ def test_sitemap_failures_are_values(tmp_path: Path, rules_dir: Path,
     assert articles(s) == {}
 
 
+def test_a_sitemap_or_channel_configured_as_a_feed_says_which_kind_to_write(
+        tmp_path: Path, rules_dir: Path, news_site: FixtureServer) -> None:
+    news_site.set("/news-sitemap.xml", data("news-sitemap.xml"))
+    channel(news_site)
+    s = settings_for(tmp_path, rules_dir, [
+        {"name": "sitemap", "url": news_site.url("/news-sitemap.xml")},
+        {"name": "channel", "url": news_site.url("/s/sahel_monitor")}])
+    errors = {r.feed_name: r.error for r in poll(s).failed}
+    assert errors == {
+        "sitemap": "ContentError: not a feed but a sitemap source: write 'kind: sitemap' on "
+                   "feeds[sitemap] in feeds.yaml",
+        "channel": "ContentError: not a feed but a telegram source: write 'kind: telegram' on "
+                   "feeds[channel] in feeds.yaml"}
+
+
 # -- html listing ------------------------------------------------------------------------------
 
 def test_wordpress_listing_headlines_become_articles(

@@ -1,6 +1,7 @@
 """``watchdesk feeds add``, ``feeds import`` and ``feeds export``: feeds.yaml from and to
 other readers, and from a site's address (over ``sources.opml``, ``sources.discover`` and
-``config.edit``)."""
+``config.edit``). Those are imported when a command runs: every other command starts
+without ruamel.yaml, lxml's parsers and feedparser."""
 
 from __future__ import annotations
 
@@ -12,14 +13,11 @@ from typing import Any
 import click
 
 from .. import eventloop
-from ..config.edit import Candidate, NewSource, append_sources, name_for, plan_import, slug
 from ..config.feeds import check_feeds
 from ..config.settings import Settings
 from ..errors import ContentError, FetchError, StoreError
 from ..models import FeedConfig
-from ..sources.kinds import KINDS
-from ..sources.listing import SELECT_KEYS
-from ..sources.opml import ExportFeed, read_opml, write_opml
+from ..sources import KINDS, SELECT_KEYS
 from ..store import Store
 from ._common import common
 from .ops import feeds
@@ -53,6 +51,9 @@ def import_(settings: Settings, opml_file: Path, dry_run: bool) -> None:
     whose URL is already in feeds.yaml is skipped, and said so. The file's comments and
     layout are kept; the new feeds are appended to its list.
     """
+    from ..config.edit import Candidate, append_sources, plan_import
+    from ..sources.opml import read_opml
+
     try:
         subs, bad = read_opml(opml_file.read_bytes(), str(opml_file))
     except ContentError as e:
@@ -84,6 +85,8 @@ def export(settings: Settings) -> None:
     (sitemap, html, telegram) are left out (other readers cannot poll them), and said so
     on stderr.
     """
+    from ..sources.opml import ExportFeed, write_opml
+
     configs = _current(settings)
     polled: dict[str, Any] = {}
     if Path(settings.db).exists():
@@ -141,6 +144,7 @@ def add(settings: Settings, url: str, name: str | None, tags: str, kind: str | N
     there is refused. A listing page without a feed: --kind html with --select item=CSS
     --select link=CSS (a selector that matches nothing is shown as a warning).
     """
+    from ..config.edit import NewSource, append_sources, name_for, slug
     from ..sources.discover import discover
     from ..sources.fetch import Fetcher
 

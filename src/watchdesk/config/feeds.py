@@ -15,8 +15,6 @@ from urllib.parse import urlsplit
 from ..errors import ConfigError
 from ..models import FeedConfig
 from ..rules import RuleBook, RuleSet
-from ..sources.listing import compile_select
-from ..sources.telegram import preview_url
 from .yamlsource import YamlDocument, load_yaml, schema_errors
 
 MIN_INTERVAL = 60
@@ -74,6 +72,8 @@ def _kind_errors(doc: YamlDocument, base: tuple[str | int, ...],
         found.append(doc.error((*base, "select"), f"{doc.label((*base, 'select'))}: 'select' "
                                f"is for kind: html only (this source is kind: {kind})"))
     elif isinstance(select, dict) and doc.is_valid((*base, "select")):
+        from ..sources.listing import compile_select  # cssselect: only for html sources
+
         _, problems = compile_select({k: v for k, v in select.items() if isinstance(v, str)})
         for key, problem in problems.items():
             path = (*base, "select", key)
@@ -146,8 +146,13 @@ def feeds_from_document(doc: YamlDocument) -> tuple[list[FeedConfig], list[Confi
         tags = tuple(dict.fromkeys([*defaults.get("tags", []), *item.get("tags", [])]))
         kind = item.get("kind", "feed")
         fetch_articles = item.get("fetch_articles", defaults.get("fetch_articles", True))
+        url = item["url"]
+        if kind == "telegram":
+            from ..sources.telegram import preview_url
+
+            url = preview_url(url)
         feeds.append(FeedConfig(
-            name=item["name"], url=preview_url(item["url"]) if kind == "telegram" else item["url"],
+            name=item["name"], url=url,
             tags=tags, interval=interval,
             # a Telegram message is its own text: there is no page to fetch
             fetch_articles=fetch_articles and kind != "telegram",

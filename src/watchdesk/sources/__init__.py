@@ -6,4 +6,7 @@ reader of each kind of source (``kinds``: ``parse`` and ``jsonfeed`` for feeds, 
 
 from .read import Known, ReadPage, follow
 
-__all__ = ["Known", "ReadPage", "follow"]
+KINDS = ("feed", "sitemap", "html", "telegram")          # see ``kinds``
+SELECT_KEYS = ("item", "link", "title", "date", "summary")  # `select:` of kind html
+
+__all__ = ["KINDS", "SELECT_KEYS", "Known", "ReadPage", "follow"]

@@ -24,6 +24,7 @@ from ..models import ParsedFeed
 from ..urls import host_of
 from .fetch import Fetcher, Response
 from .kinds import parse_source
+from .sniff import looks_like
 from .telegram import preview_url
 
 COMMON_PATHS = ("/feed", "/rss", "/rss.xml", "/atom.xml", "/feed.xml", "/index.xml",
@@ -52,13 +53,11 @@ def _read(resp: Response, kind: str | None,
     parsed = parse_source("feed", resp.body, resp.headers, resp.url)
     if parsed.is_feed:
         return "feed", parsed
-    head = resp.body[:4096].lower()
-    if b"<urlset" in head or b"<sitemapindex" in head:
-        return "sitemap", parse_source("sitemap", resp.body, resp.headers, resp.url)
-    if b"tgme_widget_message" in resp.body:
-        channel = parse_source("telegram", resp.body, resp.headers, resp.url)
-        if channel.is_feed:
-            return "telegram", channel
+    other = looks_like(resp.body)
+    if other is not None:
+        found = parse_source(other, resp.body, resp.headers, resp.url)
+        if found.is_feed:
+            return other, found
     return "feed", parsed
 
 

@@ -17,12 +17,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..models import ParsedFeed
+from . import KINDS
 from .listing import parse_listing
 from .parse import parse_feed
 from .sitemap import parse_sitemap
 from .telegram import parse_channel
 
-KINDS = ("feed", "sitemap", "html", "telegram")
+__all__ = ["KINDS", "parse_source"]
 
 
 def parse_source(kind: str, body: bytes, headers: dict[str, str], url: str,

@@ -29,8 +29,6 @@ from lxml.cssselect import CSSSelector
 from ..models import Entry, ParsedFeed
 from .dates import iso_date
 
-SELECT_KEYS = ("item", "link", "title", "date", "summary")
-REQUIRED_KEYS = ("item", "link")
 MAX_ITEMS = 500          # items read from one page
 MAX_PAGE_CHARS = 5_000_000
 
