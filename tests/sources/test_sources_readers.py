@@ -17,6 +17,7 @@ from watchdesk.sources import follow
 from watchdesk.sources.dates import iso_date
 from watchdesk.sources.jsonfeed import is_json_feed
 from watchdesk.sources.listing import parse_listing
+from watchdesk.sources.opml import ExportFeed, read_opml, write_opml
 from watchdesk.sources.parse import parse_feed
 from watchdesk.sources.sitemap import MAX_CHILDREN, parse_sitemap
 from watchdesk.sources.telegram import parse_channel, preview_url
@@ -239,3 +240,26 @@ def test_json_feed_1_0_author_and_broken_bodies() -> None:
     broken = parse_feed(b'{"version": "https://jsonfeed.org/version/1.1", "items": 3}',
                         {"content-type": "application/feed+json"}, "https://a.example/")
     assert not broken.is_feed and "no 'items' list" in (broken.bozo or "")
+
+
+# -- OPML -------------------------------------------------------------------------------------
+
+_TAG = st.from_regex(r"[a-z0-9][a-z0-9-]{0,10}", fullmatch=True)
+
+
+@given(st.lists(st.tuples(st.text(max_size=40), _TAG, st.lists(_TAG, max_size=3, unique=True)),
+                max_size=8))
+def test_opml_round_trip(feeds: list[tuple[str, str, list[str]]]) -> None:
+    """Whatever the titles hold (quotes, &, <, Arabic, control characters), what is written
+    reads back: the same URLs, titles (less what XML cannot hold) and tags."""
+    out = [ExportFeed(name=f"n{i}", url=f"https://a.example/{i}?x=1&y=<{tag}>", title=title,
+                      tags=tuple(tags)) for i, (title, tag, tags) in enumerate(feeds)]
+    back, skipped = read_opml(write_opml(out).encode())
+    assert skipped == []
+    # (grouped in folders by first tag: the order may change, not the content)
+    assert {b.url: b.categories for b in back} == {f.url: list(f.tags) for f in out}
+    titles = {b.url: b.title for b in back}
+    for f in out:
+        kept = "".join(c for c in f.title or "" if c in "\t\n\r" or " " <= c <= "\ud7ff"
+                       or "\ue000" <= c <= "\ufffd" or c >= "\U00010000")
+        assert titles[f.url] == (kept.strip() or f.name)

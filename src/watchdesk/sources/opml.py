@@ -11,6 +11,7 @@ folders and labels.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -87,6 +88,14 @@ def read_opml(body: bytes, what: str = "the OPML file") -> tuple[list[OpmlFeed],
     return feeds, skipped
 
 
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(text: str) -> str:
+    """``text`` without the characters XML cannot hold (a title may carry a stray \\x0b)."""
+    return _NOT_XML.sub("", text)
+
+
 def write_opml(feeds: Sequence[ExportFeed], title: str = "watchdesk feeds",
                now: datetime | None = None) -> str:
     """OPML 2.0 of ``feeds``: a folder per first tag, every tag in ``category``."""
@@ -100,14 +109,14 @@ def write_opml(feeds: Sequence[ExportFeed], title: str = "watchdesk feeds",
     for f in feeds:
         parent = body
         if f.tags:
-            parent = folders.get(f.tags[0]) or etree.SubElement(body, "outline",
-                                                                  text=f.tags[0],
-                                                                  title=f.tags[0])
-            folders[f.tags[0]] = parent
-        label = f.title or f.name
-        attrs = {"type": "rss", "text": label, "title": label, "xmlUrl": f.url}
+            if f.tags[0] not in folders:
+                folders[f.tags[0]] = etree.SubElement(body, "outline", text=f.tags[0],
+                                                      title=f.tags[0])
+            parent = folders[f.tags[0]]
+        label = _xml_text(f.title or "").strip() or f.name
+        attrs = {"type": "rss", "text": label, "title": label, "xmlUrl": _xml_text(f.url)}
         if f.site_url:
-            attrs["htmlUrl"] = f.site_url
+            attrs["htmlUrl"] = _xml_text(f.site_url)
         if f.tags:
             attrs["category"] = ",".join(f.tags)
         etree.SubElement(parent, "outline", attrs)
