@@ -139,9 +139,9 @@ def add(settings: Settings, url: str, name: str | None, tags: str, kind: str | N
     """Find the feed of a site (or take a feed, sitemap or t.me channel) and add it.
 
     Looks at URL, then at the feeds its page announces (<link rel="alternate">), then at
-    the usual places (/feed, /rss, /rss.xml, /atom.xml, /feed.xml, /index.xml); polls it
-    once to show its title and latest entries, and appends it to feeds.yaml. A URL already
-    there is refused. A listing page without a feed: --kind html with --select item=CSS
+    the usual places (/feed, /rss, /rss.xml, /atom.xml, /feed.xml, /index.xml, /feed.json);
+    polls it once to show its title and latest entries, and appends it to feeds.yaml. A URL
+    already there is refused. A listing page without a feed: --kind html with --select item=CSS
     --select link=CSS (a selector that matches nothing is shown as a warning).
     """
     from ..config.edit import NewSource, append_sources, name_for, slug
