@@ -66,7 +66,7 @@ def install() -> None:
     from timed_poll import timed_call as in_worker
 
     run = workers.Workers._run
-    names = {"_parse": "parse", "_extract": "extract"}
+    names = {"_parse": "parse", "_read": "parse", "_extract": "extract"}  # _read: other kinds
 
     async def timed_run(self: Any, fn: Any, *args: Any) -> Any:
         stage = names.get(getattr(fn, "__name__", ""))

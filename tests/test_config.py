@@ -32,7 +32,7 @@ MISTAKES = [
      "unknown key 'intervall' in feeds[rfi-afrique]: did you mean 'interval'?"),
     ("unknown key, nothing close", "feeds:\n" + FEED + "    langue: fr\n", 4, 5,
      "unknown key 'langue' in feeds[rfi-afrique]; allowed keys: enabled, fetch_articles, "
-     "interval, name, tags, title, url"),
+     "interval, kind, max_entries, name, select, tags, title, url"),
     ("misspelt top-level key", "feed:\n" + FEED, 1, 1,
      "unknown key 'feed' in the file: did you mean 'feeds'?"),
     ("a list at the top", FEED.replace("  - ", "- ").replace("    ", "  "), 1, 1,

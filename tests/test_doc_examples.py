@@ -101,6 +101,8 @@ def test_documented_example_finds_something_on_the_demo(where: str, command: str
         assert "http://127.0.0.1:" in out, f"{where}: `{command}` finds nothing on the demo:\n{out}"
     elif words[0] == "alerts":
         assert _count(r"(\d+) article\(s\), \d+ match", out) > 0, f"{where}: `{command}`"
+    elif words[:2] == ["feeds", "export"]:  # OPML of the checkout's feeds.yaml
+        assert "<opml" in out and 'xmlUrl="https://www.rfi.fr/' in out, f"{where}: `{command}`"
     elif words[0] == "feeds":
         assert len(out.splitlines()) > 1 and "rfi-afrique" in out, f"{where}: `{command}`"
     elif words[0] == "digest":

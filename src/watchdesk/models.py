@@ -21,6 +21,9 @@ class FeedConfig:
     enabled: bool = True
     line: int | None = None
     interval_explicit: bool = False  # `interval:` written on the feed: the adaptive ceiling
+    kind: str = "feed"               # feed | sitemap | html | telegram (``sources.kinds``)
+    select: tuple[tuple[str, str], ...] = ()  # kind html: (key, CSS selector) pairs
+    max_entries: int | None = None   # entries taken per poll (default: settings.max_entries)
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,9 @@ class FeedState:
     disabled_reason: str | None = None
     poll_interval: int | None = None   # adaptive interval last computed (see ``schedule``)
     interval_explicit: bool = False    # see FeedConfig
+    kind: str = "feed"                 # see FeedConfig
+    select: tuple[tuple[str, str], ...] = ()
+    max_entries: int | None = None
 
 
 @dataclass
@@ -68,6 +74,10 @@ class ParsedFeed:
     html: bool = False              # not a feed, and it looked like an HTML page
     alternates: list[str] = field(default_factory=list)  # feed links found in an HTML page
     language: str | None = None     # the feed's declared language (<language>, xml:lang)
+    # sources without a feed (``sources/``): pages to read next (a sitemap index's recent
+    # children, a Telegram channel's older messages), and what the page's reader noticed
+    more: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass

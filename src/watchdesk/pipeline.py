@@ -3,10 +3,14 @@
 For each due feed, concurrently (bounded by the fetcher's global and per-host limits):
 
 1. **fetch** the feed with a conditional GET (``fetch``); 304 ends here;
-2. **parse** the bytes in a worker process (``parse``); an HTML page that links to a feed is
-   followed to it (discovery), and the feed's URL then replaces the page's; a feed that
-   parses with complaints (bozo) is used, its complaint kept as the feed's warning;
-   the next poll interval adapts to the entries' dates and the publisher's hints (``schedule``);
+2. **parse** the bytes in a worker process, by the source's kind (``sources.kinds``: feed,
+   sitemap, html listing, telegram channel); a feed's HTML page that links to a feed is
+   followed to it (discovery), and the feed's URL then replaces the page's; a sitemap
+   index's recent children and a channel's older pages, back to what is stored, are read
+   (``sources.read``); a feed that parses with complaints (bozo), or a source whose reader
+   noticed something (a selector that matches nothing), is used, the complaint kept as its
+   warning; the next poll interval adapts to the entries' dates and the publisher's hints
+   (``schedule``);
 3. **plan**: decide which entries are new, updated or already known (``identity``, pure);
 4. **fetch** each new or updated entry's article page (same fetcher; links to internal
    addresses are refused unless on the feed's own host);
@@ -33,13 +37,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from . import events, identity, logs, schedule
+from . import events, identity, logs, schedule, sources
 from .config.settings import Settings
 from .errors import ContentError, ExtractError, FeedGone, FetchError
 from .models import ArticleWrite, Entry, FeedState, MatchRecord, ParsedFeed, PollResult
 from .rules import Document, RuleSet
 from .rules.language import article_language
 from .sources.fetch import PAGE_ACCEPT, Fetcher, Response
+from .sources.sniff import looks_like
 from .store import Store, iso
 from .urls import host_of
 from .workers import Workers
@@ -160,17 +165,24 @@ class Pipeline:
                     interval = kept.seconds
                     result.poll_interval, result.schedule_reason = kept.seconds, kept.reason
             else:
-                parsed = await self.workers.parse(resp.body, resp.headers, resp.url)
-                if not parsed.is_feed:
+                limit = feed.max_entries or self.settings.max_entries
+                parsed = await self.workers.read(feed.kind, resp.body, resp.headers, resp.url,
+                                                 dict(feed.select))
+                if not parsed.is_feed and feed.kind == "feed":
                     resp, parsed = await self._discover(feed, resp, parsed)
                     result.new_url = resp.url
                     result.bytes = len(resp.body)
+                elif not parsed.is_feed:
+                    raise ContentError(f"not a {feed.kind} source: {parsed.bozo}")
+                parsed = await sources.follow(feed.kind, parsed, self._page_reader(feed, resp),
+                                              known=self._known(feed), limit=limit)
                 result.etag = resp.headers.get("etag")
                 result.last_modified = resp.headers.get("last-modified")
                 warnings = [f"the feed is malformed but was read: {parsed.bozo}"
                             ] if parsed.bozo else []
+                warnings += parsed.warnings
                 result.feed_title, result.site_url = parsed.title, parsed.link
-                entries = parsed.entries[: self.settings.max_entries]
+                entries = parsed.entries[:limit]
                 result.skipped = len(parsed.entries) - len(entries)
                 plan = schedule.plan_interval(
                     feed.interval, _dates(parsed.entries), now,
@@ -204,6 +216,25 @@ class Pipeline:
         self._log(result)
         return result
 
+    def _known(self, feed: FeedState) -> sources.Known:
+        """Whether any of some entries of ``feed`` is already stored (``sources.read``)."""
+        def known(entries: Sequence[Entry]) -> bool:
+            return bool(self.store.known_entries(feed.id, identity.entry_keys(entries)[0]))
+        return known
+
+    def _page_reader(self, feed: FeedState, first: Response) -> sources.ReadPage:
+        """Fetch and parse a further page of ``feed``'s source (``sources.read``): same bounds,
+        same address guard (the source's own host, and the host its first page came from)."""
+        allowed = [host_of(feed.url), host_of(first.url)]
+
+        async def read(url: str) -> ParsedFeed:
+            resp = await self.fetcher.get(url, max_bytes=self.settings.max_feed_bytes,
+                                          allowed_hosts=allowed)
+            return await self.workers.read(feed.kind, resp.body, resp.headers, resp.url,
+                                           dict(feed.select))
+
+        return read
+
     async def _discover(self, feed: FeedState, page: Response,
                         parsed: ParsedFeed) -> tuple[Response, ParsedFeed]:
         """The configured URL gave an HTML page: follow its ``<link rel="alternate">`` feed
@@ -212,6 +243,10 @@ class Pipeline:
         if not page.body.strip():
             raise ContentError("empty body: the server sent no feed")
         if not parsed.alternates:
+            other = looks_like(page.body)
+            if other:
+                raise ContentError(f"not a feed but a {other} source: write 'kind: {other}' "
+                                   f"on feeds[{feed.name}] in feeds.yaml")
             what = "an HTML page without a feed link" if parsed.html else "not a feed"
             raise ContentError(f"{what} ({parsed.bozo})")
         url = parsed.alternates[0]

@@ -40,6 +40,12 @@ def _parse(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
     return parse_feed(body, headers, url)
 
 
+def _read(kind: str, body: bytes, headers: dict[str, str], url: str,
+          select: dict[str, str]) -> ParsedFeed:
+    from .sources.kinds import parse_source
+    return parse_source(kind, body, headers, url, select)
+
+
 def _extract(html: bytes, url: str, content_type: str) -> Extracted | None:
     from .extract.page import extract_page
     return extract_page(html, url, content_type)
@@ -65,7 +71,7 @@ class Workers:
         # workers pebble killed and replaced, by reason (running totals, for metrics)
         self.restarts = {"timeout": 0, "died": 0}
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["watchdesk.sources.parse", "watchdesk.extract.page"])
+        ctx.set_forkserver_preload(["watchdesk.sources.kinds", "watchdesk.extract.page"])
         self._pool = ProcessPool(max_workers=self.size, max_tasks=MAX_TASKS,
                                  initializer=_init_worker, initargs=(memory_mb,), context=ctx)
 
@@ -94,6 +100,16 @@ class Workers:
 
     async def parse(self, body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
         result: ParsedFeed = await self._task("parsing", _parse, body, headers, url)
+        return result
+
+    async def read(self, kind: str, body: bytes, headers: dict[str, str], url: str,
+                   select: dict[str, str] | None = None) -> ParsedFeed:
+        """One page of a source of ``kind`` (``sources.kinds``): a feed, a sitemap, a
+        listing page or a Telegram channel's preview."""
+        if kind == "feed":
+            return await self.parse(body, headers, url)
+        result: ParsedFeed = await self._task("parsing", _read, kind, body, headers, url,
+                                              dict(select or {}))
         return result
 
     async def extract(self, html: bytes, url: str, content_type: str = "") -> Extracted | None:

@@ -132,6 +132,16 @@ def _merge(ctx: click.Context, given: dict[str, Any], *, feeds_allowed: bool) ->
     return out
 
 
+def pass_on(settings: Settings) -> None:
+    """In a group's callback (``watchdesk feeds --db x add URL``): the files given to the
+    group count as given before the command name, for its subcommand."""
+    ctx = click.get_current_context()
+    given = ctx.meta.setdefault(_GLOBALS, {})
+    for name in ("feeds", "rules", "db"):
+        if explicit(name):
+            given[name] = getattr(settings, name)
+
+
 def explicit(name: str) -> bool:
     """Was --feeds / --rules / --db given (before or after the command name)?"""
     return bool(click.get_current_context().meta.get(_EXPLICIT, {}).get(name))

@@ -24,6 +24,7 @@ from ._common import (
     common,
     common_options,
     explicit,
+    pass_on,
 )
 
 
@@ -79,7 +80,7 @@ def poll(settings: Settings, names: tuple[str, ...]) -> None:
         click.echo(f"  {r.feed_name}: {r.error}")
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @common
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one array).")
 def feeds(settings: Settings, as_json: bool) -> None:
@@ -87,8 +88,17 @@ def feeds(settings: Settings, as_json: bool) -> None:
 
     WHY says what set the next poll: the configured interval, the adaptive interval (from
     the entries' dates, between its bounds), a publisher's hint (ttl, Cache-Control),
-    backoff after errors, or the server's Retry-After.
+    backoff after errors, or the server's Retry-After. KIND (shown when a source is not a
+    feed) is feed, sitemap, html or telegram.
+
+    `watchdesk feeds add`, `feeds import` and `feeds export` edit and export feeds.yaml.
     """
+    ctx = click.get_current_context()
+    if ctx.invoked_subcommand is not None:
+        if as_json:
+            raise click.UsageError("--json is for `watchdesk feeds` alone", ctx=ctx)
+        pass_on(settings)
+        return
     store = Store(settings.db, mode="read")
     try:
         rows = store.feed_report()
@@ -100,7 +110,9 @@ def feeds(settings: Settings, as_json: bool) -> None:
     if not rows:
         click.echo("no feeds yet: run `watchdesk poll` first")
         return
-    table = [("FEED", "LAST POLL", "STATUS", "ARTICLES", "ERRORS", "NEXT POLL", "WHY")]
+    kinds = any(r["kind"] != "feed" for r in rows)
+    table = [("FEED", *(("KIND",) if kinds else ()), "LAST POLL", "STATUS", "ARTICLES",
+              "ERRORS", "NEXT POLL", "WHY")]
     notes = []
     for r in rows:
         if r["disabled_reason"]:
@@ -121,7 +133,8 @@ def feeds(settings: Settings, as_json: bool) -> None:
             notes.append(f"{r['name']}: moved permanently from {r['redirected_from']} "
                          f"to {r['url']}")
         active = r["enabled"] and not r["disabled_reason"]
-        table.append((r["name"], _ago(r["last_polled_at"]), status, str(r["articles"]),
+        table.append((r["name"], *((r["kind"],) if kinds else ()), _ago(r["last_polled_at"]),
+                      status, str(r["articles"]),
                       str(r["errors"]), _until(r["next_poll_at"]) if active else "-",
                       (r["next_poll_reason"] or ("first poll" if not r["last_polled_at"]
                                                  else "")) if active else ""))

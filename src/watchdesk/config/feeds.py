@@ -57,6 +57,36 @@ def _interval(value: Any) -> tuple[int | None, str | None]:
     return seconds, None
 
 
+def _kind_errors(doc: YamlDocument, base: tuple[str | int, ...],
+                 item: dict[str, Any]) -> list[ConfigError]:
+    """What the schema cannot say about a source's kind: ``select`` belongs to kind html,
+    which needs it, and its selectors must compile; a telegram source has no pages to fetch.
+    """
+    kind = item.get("kind", "feed") if doc.is_valid((*base, "kind")) else None
+    found = []
+    select = item.get("select")
+    if kind == "html" and "select" not in item:
+        found.append(doc.error(base, f"{doc.label(base)}: kind: html needs 'select:' with at "
+                                     "least 'item:' and 'link:' (CSS selectors of the listing "
+                                     "page)"))
+    elif kind is not None and kind != "html" and "select" in item:
+        found.append(doc.error((*base, "select"), f"{doc.label((*base, 'select'))}: 'select' "
+                               f"is for kind: html only (this source is kind: {kind})"))
+    elif isinstance(select, dict) and doc.is_valid((*base, "select")):
+        from ..sources.listing import compile_select  # cssselect: only for html sources
+
+        _, problems = compile_select({k: v for k, v in select.items() if isinstance(v, str)})
+        for key, problem in problems.items():
+            path = (*base, "select", key)
+            found.append(doc.error(path, f"{doc.label(path)}: not a CSS selector we can read: "
+                                         f"{problem}"))
+    if kind == "telegram" and item.get("fetch_articles") is True:
+        path = (*base, "fetch_articles")
+        found.append(doc.error(path, f"{doc.label(path)}: a Telegram message is its own text "
+                                     "(there is no page to fetch): remove this line"))
+    return found
+
+
 def feeds_from_document(doc: YamlDocument) -> tuple[list[FeedConfig], list[ConfigError]]:
     """Validate a parsed feeds.yaml: the feeds (none if there is any error) and every error.
 
@@ -110,15 +140,27 @@ def feeds_from_document(doc: YamlDocument) -> tuple[list[FeedConfig], list[Confi
                 found.append(doc.error((*base, "interval"),
                                        f"{doc.label((*base, 'interval'))}: {problem}"))
             interval = seconds or interval
+        found.extend(_kind_errors(doc, base, item))
         errors.extend(found)
         if found or not doc.is_valid(base):
             continue
         tags = tuple(dict.fromkeys([*defaults.get("tags", []), *item.get("tags", [])]))
+        kind = item.get("kind", "feed")
+        fetch_articles = item.get("fetch_articles", defaults.get("fetch_articles", True))
+        url = item["url"]
+        if kind == "telegram":
+            from ..sources.telegram import preview_url
+
+            url = preview_url(url)
         feeds.append(FeedConfig(
-            name=item["name"], url=item["url"], tags=tags, interval=interval,
-            fetch_articles=item.get("fetch_articles", defaults.get("fetch_articles", True)),
+            name=item["name"], url=url,
+            tags=tags, interval=interval,
+            # a Telegram message is its own text: there is no page to fetch
+            fetch_articles=fetch_articles and kind != "telegram",
             enabled=item.get("enabled", True), line=line,
-            interval_explicit="interval" in item))
+            interval_explicit="interval" in item, kind=kind,
+            select=tuple((k, v) for k, v in item.get("select", {}).items()),
+            max_entries=item.get("max_entries")))
     errors.sort(key=lambda e: (e.line or 0, e.column or 0))
     return ([] if errors else feeds), errors
 

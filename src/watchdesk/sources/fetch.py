@@ -50,8 +50,9 @@ from ..errors import (
 from ..urls import IPAddress, Network, host_of, is_public_address, parse_ip
 
 USER_AGENT = f"watchdesk/{__version__} (+https://github.com/watchdesk/watchdesk; news monitoring)"
-FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
-               "application/xml;q=0.8, text/xml;q=0.8, text/html;q=0.5, */*;q=0.1")
+FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
+               "application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, "
+               "text/html;q=0.5, */*;q=0.1")
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 _REDIRECTS = {301, 302, 303, 307, 308}
 

@@ -17,6 +17,7 @@ import lxml.html
 from lxml import etree
 
 from ..models import Entry, ParsedFeed
+from .jsonfeed import is_json_feed, parse_json_feed
 
 _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
                "tr", "section", "article", "pre"}
@@ -82,7 +83,8 @@ def _alternates(body: bytes, base_url: str) -> list[str]:
     for link in doc.xpath("//link[@rel and @href]"):
         rel = link.get("rel", "").lower().split()
         typ = link.get("type", "").lower()
-        if "alternate" in rel and ("rss" in typ or "atom" in typ or typ.endswith("+xml")):
+        if "alternate" in rel and ("rss" in typ or "atom" in typ or typ.endswith("+xml")
+                                   or typ == "application/feed+json"):
             out.append(link.get("href"))
     return out
 
@@ -108,7 +110,11 @@ def strip_internal_subset(body: bytes) -> bytes:
 
 
 def parse_feed(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
-    """Parse a downloaded feed. Never raises on bad input: problems are in ``bozo``/``is_feed``."""
+    """Parse a downloaded feed. Never raises on bad input: problems are in ``bozo``/``is_feed``.
+
+    A JSON Feed is read by ``jsonfeed``; everything else by feedparser."""
+    if is_json_feed(body, headers):
+        return parse_json_feed(body, url)
     body = strip_internal_subset(body)
     hdrs = {k.lower(): v for k, v in headers.items() if k.lower() in
             ("content-type", "content-language", "content-location", "last-modified")}

@@ -13,7 +13,7 @@ from .base import StoreBase, dumps, iso
 _FEED_COLUMNS = (
     "id, name, url, tags, interval_s, fetch_articles, enabled, etag, last_modified, "
     "error_count, next_poll_at, last_polled_at, disabled_reason, poll_interval_s, "
-    "interval_explicit"
+    "interval_explicit, kind, selectors, max_entries"
 )
 
 
@@ -25,7 +25,13 @@ def _state(row: sqlite3.Row) -> FeedState:
         error_count=row["error_count"], next_poll_at=row["next_poll_at"],
         last_polled_at=row["last_polled_at"], disabled_reason=row["disabled_reason"],
         poll_interval=row["poll_interval_s"], interval_explicit=bool(row["interval_explicit"]),
+        kind=row["kind"], select=tuple(json.loads(row["selectors"] or "{}").items()),
+        max_entries=row["max_entries"],
     )
+
+
+def _selectors(f: FeedConfig) -> str | None:
+    return dumps(dict(f.select)) if f.select else None
 
 
 class FeedsMixin(StoreBase):
@@ -39,7 +45,7 @@ class FeedsMixin(StoreBase):
         """
         with self.transaction() as c:
             existing = {r["name"]: r for r in c.execute(
-                "SELECT id, name, config_url, interval_s, interval_explicit FROM feeds")}
+                "SELECT id, name, config_url, interval_s, interval_explicit, kind FROM feeds")}
             seen = set()
             for f in configs:
                 seen.add(f.name)
@@ -47,17 +53,19 @@ class FeedsMixin(StoreBase):
                 if row is None:
                     c.execute(
                         "INSERT INTO feeds(name, url, config_url, tags, interval_s, fetch_articles,"
-                        " enabled, in_config, created_at, interval_explicit)"
-                        " VALUES (?,?,?,?,?,?,?,1,?,?)",
+                        " enabled, in_config, created_at, interval_explicit, kind, selectors,"
+                        " max_entries) VALUES (?,?,?,?,?,?,?,1,?,?,?,?,?)",
                         (f.name, f.url, f.url, dumps(list(f.tags)), f.interval,
                          int(f.fetch_articles), int(f.enabled), iso(now),
-                         int(f.interval_explicit)))
+                         int(f.interval_explicit), f.kind, _selectors(f), f.max_entries))
                     continue
                 c.execute(
                     "UPDATE feeds SET tags=?, interval_s=?, fetch_articles=?, enabled=?,"
-                    " in_config=1, interval_explicit=? WHERE id=?",
+                    " in_config=1, interval_explicit=?, kind=?, selectors=?, max_entries=?"
+                    " WHERE id=?",
                     (dumps(list(f.tags)), f.interval, int(f.fetch_articles), int(f.enabled),
-                     int(f.interval_explicit), row["id"]))
+                     int(f.interval_explicit), f.kind, _selectors(f), f.max_entries,
+                     row["id"]))
                 if (row["interval_s"], bool(row["interval_explicit"])) != (
                         f.interval, f.interval_explicit):
                     # A new interval applies now: poll at the next tick and adapt afresh,
@@ -65,7 +73,8 @@ class FeedsMixin(StoreBase):
                     c.execute("UPDATE feeds SET next_poll_at=NULL, poll_interval_s=NULL,"
                               " next_poll_reason='interval changed in feeds.yaml' WHERE id=?",
                               (row["id"],))
-                if row["config_url"] != f.url:
+                if row["config_url"] != f.url or row["kind"] != f.kind:
+                    # a new URL, or the same URL read as another kind: start afresh
                     c.execute(
                         "UPDATE feeds SET url=?, config_url=?, etag=NULL, last_modified=NULL,"
                         " redirected_from=NULL, disabled_reason=NULL, error_count=0,"

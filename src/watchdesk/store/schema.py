@@ -289,3 +289,16 @@ def m009_feed_interval_explicit_and_schedule_reason(db: Database) -> None:
         ALTER TABLE feeds ADD COLUMN next_poll_reason TEXT;
         """
     )
+
+
+@migrations()
+def m010_source_kind(db: Database) -> None:
+    """Sources without a feed (issue 24): each feed's kind (feed, sitemap, html, telegram),
+    the CSS selectors of a listing page (JSON object) and its own per-poll entry bound."""
+    db.executescript(
+        """
+        ALTER TABLE feeds ADD COLUMN kind TEXT NOT NULL DEFAULT 'feed';
+        ALTER TABLE feeds ADD COLUMN selectors TEXT;
+        ALTER TABLE feeds ADD COLUMN max_entries INTEGER;
+        """
+    )
