@@ -257,15 +257,6 @@ def _progress(total: int, label: str) -> Callable[[int | None], None]:
     return step
 
 
-def _require_config(settings: Settings) -> None:
-    errors = _config_errors(settings)
-    if errors:
-        for e in errors:
-            click.echo(f"Error: {e}", err=True)
-        raise click.ClickException(f"{len(errors)} configuration error(s); fix them and "
-                                   "re-run `watchdesk check`")
-
-
 def _config_errors(settings: Settings) -> list[ConfigError]:
     return check_config(settings.feeds, settings.rules).errors
 

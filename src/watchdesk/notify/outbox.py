@@ -180,17 +180,20 @@ def _post(url: str, body: str) -> None:
 
 def deliver(store: Store, settings: Settings, now: datetime, *, send: Sender = _send_smtp,
             post: Poster = _post, rng: Callable[[], float] = random.random,
-            limit: int = 100) -> DeliveryReport:
+            limit: int = 100, stopping: Callable[[], bool] = lambda: False) -> DeliveryReport:
     """Send the outbox rows that are due (pending, or failed and past their retry time).
 
     A row is marked sent only after the server accepted it. On failure its attempts, error
     and next attempt time are recorded; nothing is ever dropped. Once the mail server has
     failed in this call, the remaining emails wait for the next call (so a dead server costs
-    one timeout, not one per message).
+    one timeout, not one per message). Once ``stopping()`` is true, no further message is
+    started (the daemon is stopping; they stay due for the next start).
     """
     report = DeliveryReport()
     mail_down = False
     for row in store.due_outbox(iso(now))[:limit]:
+        if stopping():
+            break
         outbox_id, kind = int(row["id"]), str(row["kind"])
         if kind != "webhook" and mail_down:
             report.postponed += 1
@@ -224,11 +227,12 @@ def deliver(store: Store, settings: Settings, now: datetime, *, send: Sender = _
 def notify_tick(store: Store, settings: Settings, now: datetime, *,
                 titles: Mapping[str, str] | None = None,
                 recipients: Mapping[str, Sequence[str]] | None = None,
-                conditions: Mapping[str, AlertWhen] | None = None) -> TickReport:
+                conditions: Mapping[str, AlertWhen] | None = None,
+                stopping: Callable[[], bool] = lambda: False) -> TickReport:
     """The every-minute job: queue the digest if due, queue alerts (urgent matches and
     breaking stories, ``conditions`` being the rules' ``alert_when``), deliver the
-    outbox."""
-    digest = queue_digest(store, settings, now, titles=titles)
-    alerts = queue_alerts(store, settings, now, recipients, titles=titles,
-                          conditions=conditions)
-    return TickReport(digest, alerts, deliver(store, settings, now))
+    outbox. Once ``stopping()`` is true (the daemon is stopping), no further step starts."""
+    digest = None if stopping() else queue_digest(store, settings, now, titles=titles)
+    alerts = [] if stopping() else queue_alerts(store, settings, now, recipients,
+                                                titles=titles, conditions=conditions)
+    return TickReport(digest, alerts, deliver(store, settings, now, stopping=stopping))

@@ -289,3 +289,19 @@ def m009_feed_interval_explicit_and_schedule_reason(db: Database) -> None:
         ALTER TABLE feeds ADD COLUMN next_poll_reason TEXT;
         """
     )
+
+
+@migrations()
+def m010_rule_files(db: Database) -> None:
+    """The last good text of each rule file (``store.rule_state``): a daemon that restarts
+    while a file is broken runs that version instead of dropping the file's rules."""
+    db.executescript(
+        """
+        CREATE TABLE rule_files (
+            path TEXT PRIMARY KEY,       -- resolved path of the file
+            digest TEXT NOT NULL,        -- sha256 of text
+            text TEXT NOT NULL,
+            saved_at TEXT NOT NULL       -- when this version was first applied
+        );
+        """
+    )
