@@ -41,14 +41,14 @@ from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from . import eventloop, signals
+from . import eventloop, running, signals
 from .app import Watchdesk
 from .config.settings import Settings
 from .errors import WatchdeskError
 from .notify.outbox import alert_conditions, notify_tick, rule_maps
 from .notify.schedule import next_digest_at, no_digest_reason
 from .pipeline import CycleReport
-from .store import Store
+from .store import Store, iso
 from .store.lock import DbLock
 from .systemd import Notifier
 from .workers import default_workers
@@ -261,6 +261,7 @@ class Daemon:
             self._add(scheduler, self.watchdog, self.notifier.watchdog_seconds / 2, "watchdog")
         self._add(scheduler, self.notify_job, NOTIFY_SECONDS, "notify")
         scheduler.start()
+        running.record(self.wd.store, self.settings, iso(datetime.now(UTC)))
         log.info("watchdesk running: db=%s feeds=%s rules=%s tick=%gs", self.settings.db,
                  self.settings.feeds, self.settings.rules, self.settings.tick)
         self.notifier.ready(self.status_line())

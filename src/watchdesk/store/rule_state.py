@@ -47,7 +47,10 @@ def running_rules(store: Store) -> dict[str, Rule]:
 
 
 def stored_rule_files(store: Store) -> dict[str, tuple[str, str]]:
-    """Resolved path -> (last good text, when it was first applied)."""
+    """Resolved path -> (last good text, when it was first applied); none in a database
+    not yet upgraded to hold them (``status`` reads without upgrading)."""
+    if not store.query("SELECT 1 FROM sqlite_master WHERE type='table' AND name='rule_files'"):
+        return {}
     return {r["path"]: (r["text"], r["saved_at"])
             for r in store.query("SELECT path, text, saved_at FROM rule_files")}
 
