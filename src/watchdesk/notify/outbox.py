@@ -26,15 +26,17 @@ from email.message import EmailMessage
 from typing import Any
 
 from ..config.settings import Settings
-from ..errors import DeliveryError
+from ..errors import DeliveryError, StoreError
 from ..rules.model import AlertWhen
 from ..store import OutboxWrite, Store, iso, parse_iso
+from ..store.lock import DbLock, Holder, holder
 from ..store.outbox import recipients_of
 from . import mail, webhook
 from .alerts import ALERT_MAX_AGE, alert_conditions, queue_alerts
 
-__all__ = ["ALERT_MAX_AGE", "alert_conditions", "deliver", "digest_due", "notify_tick",
-           "preview_digest", "queue_alerts", "queue_digest", "rule_maps"]
+__all__ = ["ALERT_MAX_AGE", "RetryNow", "alert_conditions", "deliver", "digest_due",
+           "notify_tick", "preview_digest", "queue_alerts", "queue_digest", "retry_now",
+           "rule_maps"]
 from .digest import Digest, compose
 from .render import Rendered, render
 from .schedule import last_digest_at
@@ -222,6 +224,42 @@ def deliver(store: Store, settings: Settings, now: datetime, *, send: Sender = _
         log.info("outbox sent id=%d kind=%s message_id=%s%s", outbox_id, kind,
                  row["message_id"], f" {note}" if note else "")
     return report
+
+
+@dataclass
+class RetryNow:
+    """What ``outbox --retry-now`` did: how many failed messages it made due, and either the
+    daemon that will send them or what this process sent."""
+
+    made_due: int
+    daemon: Holder | None = None
+    delivery: DeliveryReport | None = None
+
+
+def retry_now(store: Store, settings: Settings, now: datetime, *,
+              send: Sender = _send_smtp, post: Poster = _post) -> RetryNow:
+    """Make every failed message due now; then, unless a daemon runs on the database (it
+    sends them at its next notify tick, within a minute), send them here.
+
+    Sending here holds the database's lock (``store.lock``) for as long, so no daemon delivers
+    the same rows meanwhile (one that starts waits for it): the rules of ``deliver`` are the
+    daemon's, exactly once included. A message that fails again stays due at once, for the
+    daemon's first tick, rather than waiting out a backoff.
+    """
+    made_due = store.retry_now(iso(now))
+    who = holder(store.path)
+    if who is not None:
+        return RetryNow(made_due, daemon=who)
+    try:
+        with DbLock(store.path, "outbox", wait=0):
+            report = deliver(store, settings, now, send=send, post=post)
+            if report.failed or report.postponed:
+                store.retry_now(iso(now))
+    except StoreError as e:
+        if e.kind != "in_use":
+            raise
+        return RetryNow(made_due, daemon=holder(store.path))   # a daemon has just started
+    return RetryNow(made_due, delivery=report)
 
 
 def notify_tick(store: Store, settings: Settings, now: datetime, *,

@@ -92,7 +92,12 @@ class DbLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as e:
+            raise StoreError(f"cannot open the lock file {self.path}: {e.strerror}; the "
+                             "folder of the database must be writable by this user",
+                             path=str(self.db), kind="readonly") from e
         start = time.monotonic()
         while True:
             try:
