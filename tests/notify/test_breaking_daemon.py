@@ -139,7 +139,7 @@ def test_a_breaking_story_alerts_exactly_once_across_sigkill_and_restart(
     wait_until(lambda: query(db, "SELECT status FROM outbox WHERE kind = 'alert'")
                == [("sent",)], "the alert to be marked sent")
     (subject,) = breaking_alerts(smtp)
-    assert subject.startswith("watchdesk ALERTE — Russie en Libye — 3 sources — ")
+    assert subject.startswith("watchdesk ALERTE — Russie en Libye — Ça monte : 3 sources en ")
     kill(second)                      # after sending
 
     third = daemon()

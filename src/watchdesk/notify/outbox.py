@@ -102,7 +102,7 @@ def _compose_digest(store: Store, settings: Settings, now: datetime,
     assert end_dt is not None
     d = compose(rows, kind="digest", now=now, window_start=start_dt, window_end=end_dt,
                 timezone=settings.timezone, titles=titles, health=store.feed_health(now),
-                rules_dir=str(settings.rules), recipients=settings.mail_to,
+                recipients=settings.mail_to,
                 reports=store.event_reports(int(r["story_id"]) for r in rows),
                 daily=store.daily_matches(end))
     return d, start, end, hw
