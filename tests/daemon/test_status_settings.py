@@ -1,0 +1,48 @@
+"""`status` answers for the running daemon (issue 21, item 10): it announced a 07:00 digest,
+from its caller's settings, while the daemon, started with WATCHDESK_DIGEST_TIME=18:54, sent
+at 18:54. The daemon records its settings in the database; `status` shows them while it runs
+(and names the caller's settings that differ), its caller's once it has stopped."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+from pathlib import Path
+
+from watchdesk.config.settings import Settings
+
+from .proc import Run
+from conftest import paths, watchdesk
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_status_shows_the_running_daemons_digest_time(settings: Settings,
+                                                      tmp_path: Path) -> None:
+    r = Run(paths(settings), tmp_path / "run.log", WATCHDESK_TICK="0.5",
+            WATCHDESK_DIGEST_TIME="18:54", WATCHDESK_TIMEZONE="UTC",
+            # (its urgent alert fails on a closed port of 127.0.0.1: it stays queued)
+            WATCHDESK_MAIL_TO="desk@example.org", WATCHDESK_SMTP_HOST="127.0.0.1",
+            WATCHDESK_SMTP_PORT=str(closed_port()))
+    try:
+        r.wait_log("watchdesk running")
+        st = watchdesk("status", *paths(settings))     # the caller's defaults: 07:00, Paris
+        assert " 18:54 UTC" in st.stdout and "07:00" not in st.stdout, st.stdout
+        assert f"daemon:       running, PID {r.pid}" in st.stdout
+        assert ("yours differ: WATCHDESK_DIGEST_TIME, WATCHDESK_TIMEZONE, WATCHDESK_MAIL_TO, "
+                "WATCHDESK_TICK"
+                in st.stdout), st.stdout
+        facts = json.loads(watchdesk("status", "--json", *paths(settings)).stdout)["facts"]
+        assert facts["daemon_pid"] == r.pid and facts["next_digest_at"].endswith("18:54:00Z")
+        r.signal(signal.SIGTERM)
+        assert r.wait() == 0
+    finally:
+        r.close()
+    after = watchdesk("status", *paths(settings))
+    assert "not running on this database" in after.stdout
+    assert "18:54" not in after.stdout and "digest:  none (" in after.stdout, after.stdout
