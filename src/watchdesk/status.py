@@ -85,6 +85,7 @@ class Facts:
     digest_note: str = ""                          # why there is no next digest
     config_errors: Sequence[str] = ()
     daemon_pid: int | None = None                  # the daemon running on the database
+    daemon_tick: float | None = None               # its WATCHDESK_TICK (for Limits.overdue)
     daemon_since: datetime | None = None
     settings_differ: Sequence[str] = ()            # the caller's settings that differ from it
     rules_stored: Sequence[str] = ()               # broken files running their stored version
@@ -225,6 +226,8 @@ def check_health(settings: Settings, now: datetime | None = None, *,
         facts = read_facts(settings, now, check_config=check_config)
     except StoreError as e:
         return Health(None, [Finding(Level.UNKNOWN, "database", str(e))])
+    if facts.daemon_tick is not None:   # judged by the running daemon's tick, not ours
+        settings = settings.with_overrides(tick=facts.daemon_tick)
     return assess(facts, Limits.for_settings(settings))
 
 
@@ -281,6 +284,7 @@ def _facts(rows: HealthRows, caller: Settings, now: datetime, check_config: bool
         config_errors=errors,
         daemon_pid=daemon.pid if daemon else None,
         daemon_since=parse_iso(daemon.started_at) if daemon else None,
+        daemon_tick=settings.tick if daemon else None,
         settings_differ=daemon.differences(caller) if daemon else (),
         rules_stored=[f"{p} is broken: its last good version, applied "
                       f"{stored[str(Path(p).resolve())]}, runs (from the database)"

@@ -39,6 +39,7 @@ def test_status_shows_the_running_daemons_digest_time(settings: Settings,
                 in st.stdout), st.stdout
         facts = json.loads(watchdesk("status", "--json", *paths(settings)).stdout)["facts"]
         assert facts["daemon_pid"] == r.pid and facts["next_digest_at"].endswith("18:54:00Z")
+        assert facts["daemon_tick"] == 0.5   # its tick judges "not polling", not ours
         r.signal(signal.SIGTERM)
         assert r.wait() == 0
     finally:
