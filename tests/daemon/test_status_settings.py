@@ -8,9 +8,13 @@ from __future__ import annotations
 import json
 import signal
 import socket
+from datetime import UTC, datetime
 from pathlib import Path
 
+from watchdesk import running
 from watchdesk.config.settings import Settings
+from watchdesk.store import Store, iso
+from watchdesk.store.lock import DbLock
 
 from .proc import Run
 from conftest import paths, watchdesk
@@ -47,3 +51,20 @@ def test_status_shows_the_running_daemons_digest_time(settings: Settings,
     after = watchdesk("status", *paths(settings))
     assert "not running on this database" in after.stdout
     assert "18:54" not in after.stdout and "digest:  none (" in after.stdout, after.stdout
+
+
+def test_digest_preview_names_the_running_daemons_next_digest(polled: Settings) -> None:
+    """`digest --preview` gives the same answer as `status` (one decision): the running
+    daemon's digest time. The daemon is this process here: it holds the lock and recorded
+    its settings, as `watchdesk run` does."""
+    daemons = polled.with_overrides(digest_time="18:54", timezone="UTC",
+                                    mail_to=("desk@example.org",))
+    with DbLock(polled.db, "run"):
+        store = Store(polled.db)
+        running.record(store, daemons, iso(datetime.now(UTC)))
+        store.close()
+        r = watchdesk("digest", "--preview", *paths(polled))
+        assert r.returncode == 0, r.stderr
+        assert "next digest: " in r.stderr and " 18:54 UTC" in r.stderr, r.stderr
+    after = watchdesk("digest", "--preview", *paths(polled))   # no daemon: the caller's
+    assert "18:54" not in after.stderr

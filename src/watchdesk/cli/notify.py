@@ -143,7 +143,12 @@ def digest_command(settings: Settings, preview: str | None, send: bool) -> None:
             Path(preview).write_text(rendered.html, encoding="utf-8")
             click.echo(f"HTML written to {preview} ({len(rendered.html) // 1024 + 1} KB)",
                        err=True)
-        click.echo(f"next digest: {_next_digest_text(settings, now)}", err=True)
+        from ..running import running
+
+        daemon = running(store)   # when it runs, the daemon's digest time, as `status` says
+        click.echo(f"next digest: "
+                   f"{_next_digest_text(daemon.applied_to(settings) if daemon else settings, now)}",
+                   err=True)
     finally:
         store.close()
 
