@@ -51,6 +51,7 @@ class Watchdesk:
         self.rulebook = RuleBook(settings.rules,
                                  stored={p: t for p, (t, _) in self.stored_rules.items()})
         self._rules_logged = False  # the first reload_rules says what runs from the database
+        self._saved_generation = -1  # RuleBook.generation whose good texts are stored
         self.feed_errors: list[ConfigError] = []
         self._logged_rule_errors: set[str] = set()
         self.feed_configs: list[FeedConfig] = []
@@ -108,7 +109,9 @@ class Watchdesk:
         self._logged_rule_errors = {str(e) for e in [*errors, *self.rulebook.warnings]}
         for line in describe_changes(before, _rule_index(self.rulebook.ruleset)):
             log.info("%s", line)
-        save_rule_files(self.store, self.rulebook.good_texts(), iso(self.clock()))
+        if self.rulebook.generation != self._saved_generation:   # a file was read again
+            save_rule_files(self.store, self.rulebook.good_texts(), iso(self.clock()))
+            self._saved_generation = self.rulebook.generation
         self.backfill_changed()
         return errors
 
