@@ -77,12 +77,13 @@ class DbLock:
     """``with DbLock(db, "run"):`` holds the database's lock, or raises StoreError
     (``kind="in_use"``) naming the holder.
 
-    ``wait``: how long to keep trying before refusing. A one-off command (``role`` other than
-    ``run``) holding it is waited for up to ``wait_for_command`` seconds instead: it ends by
-    itself within seconds, and a daemon starting meanwhile should not fail for it.
+    ``wait``: how long to keep trying before refusing (``holder``'s probe holds it for an
+    instant). A one-off command (``role`` other than ``run``) holding it is waited for up to
+    ``wait_for_command`` seconds instead: it ends by itself within seconds, and a daemon
+    starting meanwhile should not fail for it.
     """
 
-    def __init__(self, db: str | Path, role: str = "run", *, wait: float = 2.0,
+    def __init__(self, db: str | Path, role: str = "run", *, wait: float = 0.5,
                  wait_for_command: float = 60.0) -> None:
         self.db = db
         self.path = lock_path(db)
