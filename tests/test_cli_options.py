@@ -4,7 +4,6 @@ the command, one style for errors and help texts. Real subprocesses on a polled 
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import click
@@ -91,10 +90,11 @@ def test_query_errors_have_one_label_everywhere(polled: Settings) -> None:
 
 
 def test_error_lines_start_with_error(settings: Settings, tmp_path: Path) -> None:
-    broken = tmp_path / "rules2"
-    shutil.copytree(settings.rules, broken)
-    (broken / "x.yaml").write_text("rules:\n  - id: x\n    title: X\n    query: haftar AND\n")
-    r = watchdesk("poll", "--feeds", str(settings.feeds), "--rules", str(broken),
+    # (a broken rule file no longer stops `poll`, issue 21: a broken feeds.yaml never loaded
+    # does)
+    broken = tmp_path / "feeds2.yaml"
+    broken.write_text("feeds:\n  - nom: x\n")
+    r = watchdesk("poll", "--feeds", str(broken), "--rules", str(settings.rules),
                   "--db", str(settings.db))
     assert r.returncode == 1
     lines = [line for line in r.stderr.splitlines() if line.strip()]

@@ -3,6 +3,13 @@
 The CLI commands and the daemon both go through ``Watchdesk``; nothing here decides anything
 about a feed or an article (that is ``pipeline`` and the pure modules), it only wires the
 parts together, loads configuration and runs rule backfills.
+
+Starting with broken configuration (``run`` and ``poll`` alike): a broken rule file runs the
+last good text of it the database holds (``rule_files``; none: its rules are left out), the
+other files run as they are, and each is said in the log; a broken feeds.yaml keeps the feeds
+the database holds from its last good version. Only a broken (or missing) feeds.yaml with no
+feeds ever loaded, or a missing rules folder with no rule file ever loaded, stops the start
+(``StartError``): there is nothing sensible to run.
 """
 
 from __future__ import annotations
@@ -11,20 +18,26 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from datetime import timedelta
+from pathlib import Path
 from types import TracebackType
 
 from .config.feeds import check_feeds
 from .config.settings import Settings
-from .errors import ConfigError
+from .errors import ConfigError, WatchdeskError
 from .models import FeedConfig, FeedState, PollResult
 from .pipeline import Clock, CycleReport, Pipeline, to_record, utcnow
 from .rules import Document, RuleBook, RuleSet
 from .sources.fetch import Fetcher
 from .store import Store, iso
-from .store.rule_state import rule_definition
+from .store.rule_state import rule_definition, save_rule_files, stored_rule_files
 from .workers import Workers
 
 log = logging.getLogger("watchdesk")
+
+
+class StartError(WatchdeskError):
+    """Nothing sensible to run: feeds.yaml (or the rules folder) is broken and the database
+    holds no earlier good version of it."""
 
 
 class Watchdesk:
@@ -34,7 +47,11 @@ class Watchdesk:
         self.settings = settings
         self.clock = clock
         self.store = Store(settings.db, background_checkpoints=True)
-        self.rulebook = RuleBook(settings.rules, targets=settings.target_names)
+        self.stored_rules = stored_rule_files(self.store)
+        self.rulebook = RuleBook(settings.rules, targets=settings.target_names,
+                                 stored={p: t for p, (t, _) in self.stored_rules.items()})
+        self._rules_logged = False  # the first reload_rules says what runs from the database
+        self._saved_generation = -1  # RuleBook.generation whose good texts are stored
         self.feed_errors: list[ConfigError] = []
         self._logged_rule_errors: set[str] = set()
         self.feed_configs: list[FeedConfig] = []
@@ -44,13 +61,24 @@ class Watchdesk:
 
     # configuration -----------------------------------------------------------------------
 
-    def reload_feeds(self) -> list[ConfigError]:
-        """Re-read feeds.yaml. A broken file keeps the feeds we had (and says why)."""
+    def reload_feeds(self, *, starting: bool = False) -> list[ConfigError]:
+        """Re-read feeds.yaml. A broken file keeps the feeds we had (and says why); at the
+        start, those of the database, unless it has none (``StartError``)."""
         feeds, errors = check_feeds(self.settings.feeds)
         self.feed_errors = errors
         if errors:
+            kept = len(self.store.feeds(active_only=True))
+            if starting and not self.store.feeds():
+                raise StartError(
+                    f"{len(errors)} error(s) in {self.settings.feeds} and no earlier good "
+                    f"version of it in {self.settings.db}: nothing to poll. First error: "
+                    f"{errors[0]} (`watchdesk check` lists them all)")
             for e in errors:
-                log.error("feeds not reloaded: %s", e)
+                if starting:
+                    log.error("feeds.yaml not loaded, running the %d feeds of its last good "
+                              "version (from the database): %s", kept, e)
+                else:
+                    log.error("feeds not reloaded: %s", e)
             return errors
         self.feed_configs = feeds
         self.store.sync_feeds(feeds, self.clock())
@@ -59,16 +87,47 @@ class Watchdesk:
     def reload_rules(self) -> list[ConfigError]:
         """Re-read changed rule files (a broken file keeps its last good rules), then
         backfill new or changed rules over recent articles."""
-        errors = self.rulebook.reload()
+        before = _rule_index(self.rulebook.ruleset)
+        errors = self.rulebook.reload() if self._rules_logged else self.rulebook.errors
+        if not self._rules_logged:
+            self._rules_logged = True
+            stored = self.rulebook.from_stored
+            for path, n in sorted(stored.items()):
+                saved = self.stored_rules.get(str(Path(path).resolve()), ("", "?"))[1]
+                log.warning("rule file %s is broken: running its last good version, applied "
+                            "%s (%d rules, from the database) until it is fixed", path, saved, n)
+            for path in sorted({e.path for e in errors} - set(stored)):
+                if Path(path).is_file():
+                    log.error("rule file %s is broken and no good version of it was ever "
+                              "loaded: its rules are not running", path)
         fresh = [e for e in errors if str(e) not in self._logged_rule_errors]
         for e in fresh:
-            log.error("rule file not applied, its previous version keeps running: %s", e)
+            log.error("rule file not applied, its last good version keeps running: %s", e)
         for w in self.rulebook.warnings:
             if str(w) not in self._logged_rule_errors:
                 log.warning("rule file: %s", w)
         self._logged_rule_errors = {str(e) for e in [*errors, *self.rulebook.warnings]}
+        for line in describe_changes(before, _rule_index(self.rulebook.ruleset)):
+            log.info("%s", line)
+        if self.rulebook.generation != self._saved_generation:   # a file was read again
+            save_rule_files(self.store, self.rulebook.good_texts(), iso(self.clock()))
+            self._saved_generation = self.rulebook.generation
         self.backfill_changed()
         return errors
+
+    def reload_summary(self, feed_errors: Sequence[ConfigError],
+                       rule_errors: Sequence[ConfigError]) -> str:
+        """The result of a reload, in one line (SIGHUP)."""
+        feeds = len(self.store.feeds(active_only=True))
+        parts = [f"{feeds} feeds" + (f" (feeds.yaml not applied: {len(feed_errors)} "
+                                     "error(s), the previous feeds keep running)"
+                                     if feed_errors else ""),
+                 f"{len(self.rulebook.ruleset.rules)} rules"]
+        broken = sorted({e.path for e in rule_errors})
+        if broken:
+            parts.append(f"{len(broken)} rule file(s) not applied, their last good version "
+                         f"keeps running: {', '.join(broken)}")
+        return ", ".join(parts)
 
     def ruleset(self) -> RuleSet:
         return self.rulebook.ruleset
@@ -119,7 +178,10 @@ class Watchdesk:
     # running -----------------------------------------------------------------------------
 
     async def __aenter__(self) -> Watchdesk:
-        self.reload_feeds()
+        self.reload_feeds(starting=True)
+        if not self.rulebook.directory.is_dir() and not self.stored_rules:
+            raise StartError(f"rules folder not found: {self.settings.rules} (create it, or "
+                             "pass --rules DIR)")
         self.reload_rules()
         self.fetcher = Fetcher(self.settings)
         self.workers = Workers(self.settings.workers, timeout=self.settings.extract_timeout,
@@ -149,3 +211,33 @@ class Watchdesk:
             wanted = set(names)
             feeds = [f for f in feeds if f.name in wanted]
         return await self.pipeline.poll(feeds, on_result)
+
+
+RuleIndex = dict[str, tuple[str, tuple[object, ...]]]
+
+
+def _rule_index(ruleset: RuleSet) -> RuleIndex:
+    """rule id -> (file, what a change of would be worth saying)."""
+    return {r.id: (r.path, (r.version, r.title, r.priority, r.enabled, r.recipients,
+                            r.feeds, r.alert_when)) for r in ruleset.rules}
+
+
+def describe_changes(before: RuleIndex, after: RuleIndex) -> list[str]:
+    """One line per rule file whose running rules changed: added, changed, removed."""
+    files: dict[str, dict[str, list[str]]] = {}
+    for rid, (path, what) in after.items():
+        if rid not in before:
+            files.setdefault(path, {}).setdefault("added", []).append(rid)
+        elif before[rid][1] != what or before[rid][0] != path:
+            files.setdefault(path, {}).setdefault("changed", []).append(rid)
+    for rid, (path, _) in before.items():
+        if rid not in after:
+            files.setdefault(path, {}).setdefault("removed", []).append(rid)
+    out = []
+    for path, changes in sorted(files.items()):
+        said = "; ".join(f"{len(ids)} {how} ({', '.join(sorted(ids))})"
+                         for how in ("added", "changed", "removed")
+                         if (ids := changes.get(how)))
+        gone = "" if Path(path).exists() else " (file removed)"
+        out.append(f"rule file applied: {path}{gone}: {said}")
+    return out

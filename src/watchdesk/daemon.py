@@ -20,11 +20,19 @@ worker pool's restarts are handed to ``metrics``, served from a thread of its ow
 Signals: SIGHUP reloads feeds and rules; SIGTERM/SIGINT stop accepting new work, let feeds in
 flight commit (or cancel them after ``STOP_GRACE`` seconds; a feed's transaction is never
 interrupted halfway since writes are synchronous) and exit 0.
+
+Stopping is clean at any moment, also while starting up (``signals`` notes a signal that
+comes before the event loop runs): the scheduler is paused first, so no job starts after the
+stop; each job checks the stop at its start (and ``notify`` between messages); then the
+jobs in flight are awaited, ours (``_jobs``), not apscheduler's futures, so that none is
+cancelled under it (a cancelled job is a traceback in its log); only then are the database and
+the workers closed and ``stopped`` logged, the last line.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import signal
 from collections.abc import Awaitable, Callable
@@ -33,15 +41,17 @@ from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from . import eventloop
+from . import eventloop, running, signals
 from .app import Watchdesk
 from .config.settings import Settings
 from .errors import WatchdeskError
 from .notify.outbox import alert_conditions, notify_tick, rule_maps
 from .notify.schedule import next_digest_at, no_digest_reason
 from .pipeline import CycleReport
-from .store import Store
+from .store import Store, iso
+from .store.lock import DbLock
 from .systemd import Notifier
+from .workers import default_workers
 
 if TYPE_CHECKING:
     from .metrics import Metrics
@@ -65,6 +75,7 @@ class Daemon:
         self.cycles = 0
         self._notify_error: str | None = None
         self._notify_again = False
+        self._jobs: set[asyncio.Task[None]] = set()   # our jobs in flight (see _job)
         self.scheduler: AsyncIOScheduler | None = None
         self.metrics: Metrics | None = None
         if settings.metrics:
@@ -73,9 +84,25 @@ class Daemon:
 
     # jobs --------------------------------------------------------------------------------
 
+    def _job(self, fn: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+        """A job as the scheduler runs it: nothing starts once a stop was asked, and the
+        stop awaits it (rather than apscheduler cancelling it: a traceback in the log)."""
+
+        @functools.wraps(fn)
+        async def job() -> None:
+            if self.stop_event.is_set():
+                return
+            task = asyncio.current_task()
+            assert task is not None
+            self._jobs.add(task)
+            try:
+                await fn()
+            finally:
+                self._jobs.discard(task)
+
+        return job
+
     async def poll_due(self) -> None:
-        if self.stop_event.is_set():
-            return
         self.cycle_task = asyncio.ensure_future(self.wd.poll(due_only=True))
         try:
             report = await self.cycle_task
@@ -93,7 +120,7 @@ class Daemon:
                      "seconds=%.2f", len(report.results), report.new, report.updated,
                      report.matched, len(report.failed), report.not_modified, report.seconds)
             self.notifier.status(self.status_line())
-            if report.matched and self.scheduler is not None:
+            if report.matched and self.scheduler is not None and not self.stop_event.is_set():
                 # urgent alerts go out now, not at the next minute (if the job is running
                 # already, the flag makes it go round once more)
                 self._notify_again = True
@@ -102,8 +129,12 @@ class Daemon:
     async def check_rules(self) -> None:
         self.wd.reload_rules()
 
+    async def notify_job(self) -> None:
+        # blocking (SMTP): in a thread, awaited here so that a stop waits for it
+        await asyncio.to_thread(self.notify)
+
     def notify(self) -> None:
-        """Digest, alerts, delivery. Blocking (SMTP): runs in the scheduler's thread pool."""
+        """Digest, alerts, delivery. Blocking (SMTP): runs in a worker thread."""
         store = Store(self.settings.db)
         try:
             again = True
@@ -113,7 +144,8 @@ class Daemon:
                 titles, recipients = rule_maps(rules)
                 report = notify_tick(store, self.settings, datetime.now(UTC), titles=titles,
                                      recipients=recipients,
-                                     conditions=alert_conditions(rules))
+                                     conditions=alert_conditions(rules),
+                                     stopping=self.stop_event.is_set)
                 log.debug("notify %s", report)
                 again = self._notify_again and not self.stop_event.is_set()
             if self.metrics is not None:
@@ -162,77 +194,95 @@ class Daemon:
         return ", ".join(parts)
 
     def reload(self) -> None:
+        if self.stop_event.is_set():
+            return
         log.info("reloading feeds and rules (SIGHUP)")
         self.notifier.reloading()
-        self.wd.reload_feeds()
-        self.wd.reload_rules()
+        feed_errors = self.wd.reload_feeds()
+        rule_errors = self.wd.reload_rules()
         self.observe()
+        log.info("reload done: %s", self.wd.reload_summary(feed_errors, rule_errors))
         self.notifier.ready(self.status_line())
 
     def request_stop(self, signame: str) -> None:
         if not self.stop_event.is_set():
-            log.info("stopping (%s): no new feeds; waiting for feeds in flight", signame)
+            log.info("stopping (%s): no new work; waiting for work in flight", signame)
             self.notifier.stopping()
             self.stop_event.set()
+            if self.scheduler is not None and self.scheduler.running:
+                self.scheduler.pause()   # no job is submitted any more
             if self.wd.pipeline:
                 self.wd.pipeline.stop()
 
     # main --------------------------------------------------------------------------------
 
     def _add(self, scheduler: AsyncIOScheduler, fn: Callable[[], Awaitable[None]],
-             seconds: float, job_id: str, first: datetime | None = None) -> None:
-        scheduler.add_job(fn, "interval", seconds=seconds, id=job_id, max_instances=1,
-                          coalesce=True, misfire_grace_time=None,
-                          next_run_time=first or datetime.now(UTC))
+             seconds: float, job_id: str) -> None:
+        scheduler.add_job(self._job(fn), "interval", seconds=seconds, id=job_id,
+                          max_instances=1, coalesce=True, misfire_grace_time=None,
+                          next_run_time=datetime.now(UTC))
 
     async def run(self) -> int:
         loop = asyncio.get_running_loop()
         for sig, name in ((signal.SIGTERM, "SIGTERM"), (signal.SIGINT, "SIGINT")):
             loop.add_signal_handler(sig, self.request_stop, name)
         loop.add_signal_handler(signal.SIGHUP, self.reload)
+        log.info("watchdesk starting: db=%s (loading feeds and rules, starting %d workers)",
+                 self.settings.db, self.wd.settings.workers or default_workers())
+        for name in signals.early:
+            if name != "SIGHUP":  # a reload before the start: the start loads everything
+                self.request_stop(name)
         async with self.wd:
-            assert self.wd.workers is not None
-            await self.wd.workers.warm_up()
-            if self.metrics is not None:
-                self.metrics.serve(self.settings.metrics)  # before READY: a taken port is fatal
-                self.observe()
-            scheduler = self.scheduler = AsyncIOScheduler(event_loop=loop, timezone=UTC)
-            self._add(scheduler, self.poll_due, self.settings.tick, "poll")
-            self._add(scheduler, self.check_rules, RULES_CHECK_SECONDS, "rules")
-            if self.notifier.watchdog_seconds:
-                self._add(scheduler, self.watchdog, self.notifier.watchdog_seconds / 2,
-                          "watchdog")
-            scheduler.add_job(self.notify, "interval", seconds=NOTIFY_SECONDS, id="notify",
-                              max_instances=1, coalesce=True, misfire_grace_time=None,
-                              next_run_time=datetime.now(UTC))
-            scheduler.start()
-            log.info("watchdesk running: db=%s feeds=%s rules=%s tick=%gs", self.settings.db,
-                     self.settings.feeds, self.settings.rules, self.settings.tick)
-            self.notifier.ready(self.status_line())
             try:
+                if not self.stop_event.is_set():
+                    await self._start(loop)
                 await self.stop_event.wait()
-                scheduler.shutdown(wait=False)
                 await self._drain()
             finally:
+                if self.scheduler is not None and self.scheduler.running:
+                    self.scheduler.shutdown(wait=False)
                 if self.metrics is not None:
                     self.metrics.close()
         log.info("stopped")
         return 0
 
-    async def _drain(self) -> None:
-        task = self.cycle_task
-        if task is None or task.done():
+    async def _start(self, loop: asyncio.AbstractEventLoop) -> None:
+        assert self.wd.workers is not None
+        await self.wd.workers.warm_up()
+        if self.stop_event.is_set():
             return
-        try:
-            await asyncio.wait_for(asyncio.shield(task), STOP_GRACE)
-        except TimeoutError:
+        if self.metrics is not None:
+            self.metrics.serve(self.settings.metrics)  # before READY: a taken port is fatal
+            self.observe()
+        scheduler = self.scheduler = AsyncIOScheduler(event_loop=loop, timezone=UTC)
+        self._add(scheduler, self.poll_due, self.settings.tick, "poll")
+        self._add(scheduler, self.check_rules, RULES_CHECK_SECONDS, "rules")
+        if self.notifier.watchdog_seconds:
+            self._add(scheduler, self.watchdog, self.notifier.watchdog_seconds / 2, "watchdog")
+        self._add(scheduler, self.notify_job, NOTIFY_SECONDS, "notify")
+        scheduler.start()
+        running.record(self.wd.store, self.settings, iso(datetime.now(UTC)))
+        log.info("watchdesk running: db=%s feeds=%s rules=%s tick=%gs", self.settings.db,
+                 self.settings.feeds, self.settings.rules, self.settings.tick)
+        self.notifier.ready(self.status_line())
+
+    async def _drain(self) -> None:
+        """Wait for the jobs in flight; cancel the poll cycle after ``STOP_GRACE``."""
+        for _ in range(3):  # jobs the scheduler submitted just before the pause: let them
+            await asyncio.sleep(0)  # start, see the stop and return
+        if not self._jobs:
+            return
+        _done, pending = await asyncio.wait(set(self._jobs), timeout=STOP_GRACE)
+        if pending and self.cycle_task is not None and not self.cycle_task.done():
             log.warning("feeds still in flight after %gs: cancelled (nothing half-written)",
                         STOP_GRACE)
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-        except asyncio.CancelledError:
-            pass
+            self.cycle_task.cancel()
+        if pending:  # the cancelled cycle, or a notify thread still talking to its server
+            await asyncio.wait(pending)
 
 
 def run(settings: Settings) -> int:
-    return eventloop.run(Daemon(settings).run())
+    """Run the daemon until SIGTERM/SIGINT, holding the database's lock (``store.lock``):
+    a second daemon on the same database is refused, naming the first one's PID."""
+    with DbLock(settings.db, "run"):
+        return eventloop.run(Daemon(settings).run())

@@ -115,7 +115,8 @@ class BackupError(WatchdeskError):
 class StoreError(WatchdeskError):
     """The database cannot be used. ``kind`` is one of ``missing`` (no database there, or not
     a watchdesk one), ``corrupt``, ``readonly``, ``locked``, ``outdated`` (its schema is older
-    than this watchdesk and the command may not upgrade it), ``other``; the message says what,
+    than this watchdesk and the command may not upgrade it), ``in_use`` (another daemon runs
+    on it: ``store.lock``), ``other``; the message says what,
     where and what to do."""
 
     def __init__(self, message: str, *, path: str, kind: str = "other") -> None:

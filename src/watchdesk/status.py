@@ -16,7 +16,8 @@ code  level     when
 0     OK        nothing needs attention
 1     WARNING   a feed failing for more than a day or disabled (e.g. 410 Gone), an outbox
               message whose delivery failed (it is retried), configuration errors (the daemon
-              keeps the last good files, but a restart would refuse them), no active feed
+              runs the last good version of each broken file, from the database), no active
+              feed
 2     CRITICAL  the daemon is not polling (a feed overdue by more than ``Limits.overdue``:
               max(15 min, 3 x tick)), every feed failing (network? DNS?), a message still
               undelivered after ``Limits.outbox_late`` (6 h)
@@ -27,6 +28,10 @@ code  level     when
 "The daemon is not polling" is judged from the feeds' ``next_poll_at`` rather than from the
 time of the last fetch: a feed polled every 6 hours leaves long gaps between fetches, but a
 running daemon never leaves a due feed waiting for more than a tick or a cycle.
+
+While a daemon runs on the database, the digest time, time zone, recipients and tick are the
+ones it recorded at its start (``running``), not the caller's: ``status`` says when *that*
+daemon sends its digest, and names the settings where the caller's differ.
 """
 
 from __future__ import annotations
@@ -35,12 +40,15 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum
+from pathlib import Path
 from typing import Any
 
-from .config.settings import Settings
-from .errors import StoreError
+from .config.settings import Settings, env_name
+from .errors import ConfigError, StoreError
+from .running import RunningDaemon, running
 from .store import Store, as_store_error, iso, parse_iso
 from .store.health import HealthRows
+from .store.rule_state import stored_rule_files
 
 
 class Level(IntEnum):
@@ -76,6 +84,12 @@ class Facts:
     next_digest_at: datetime | None = None
     digest_note: str = ""                          # why there is no next digest
     config_errors: Sequence[str] = ()
+    daemon_pid: int | None = None                  # the daemon running on the database
+    daemon_tick: float | None = None               # its WATCHDESK_TICK (for Limits.overdue)
+    daemon_since: datetime | None = None
+    settings_differ: Sequence[str] = ()            # the caller's settings that differ from it
+    rules_stored: Sequence[str] = ()               # broken files running their stored version
+    rules_lost: Sequence[str] = ()                 # broken files with no good version stored
 
 
 @dataclass(frozen=True)
@@ -119,6 +133,17 @@ class Health:
             digest = (f.next_digest_at.strftime("%Y-%m-%d %H:%M %Z")
                       if f.next_digest_at else f"none ({f.digest_note})")
             lines.append(f"  next digest:  {digest}")
+            if f.daemon_pid is not None:
+                lines.append(f"  daemon:       running, PID {f.daemon_pid}, since "
+                             f"{_when(f.daemon_since, f.now)}" + (
+                                 f"; its settings are shown, yours differ: "
+                                 f"{', '.join(env_name(k) for k in f.settings_differ)}"
+                                 if f.settings_differ else ""))
+            else:
+                lines.append("  daemon:       not running on this database (times shown are "
+                             "from your settings)")
+            for path in f.rules_stored:
+                lines.append(f"  rules:        {path}")
         for x in self.findings:
             lines.append(f"{x.level.name}: {x.message}")
         return "\n".join(lines)
@@ -180,11 +205,14 @@ def assess(f: Facts, limits: Limits = Limits()) -> Health:
         add(Level.CRITICAL, "outbox", f"a message has waited "
             f"{age(f.now - f.oldest_undelivered_at)} without being delivered")
 
-    # configuration: what a restart would refuse
+    # configuration: what runs instead of the files as they are
     if f.config_errors:
+        lost = (f"; no good version of {', '.join(f.rules_lost)} was ever loaded: its rules "
+                "are not running" if f.rules_lost else "")
         add(Level.WARNING, "config", f"{len(f.config_errors)} configuration error(s); the "
-            "daemon keeps the last good version but would not start with them: "
-            + "; ".join(f.config_errors[:3]) + (" ..." if len(f.config_errors) > 3 else ""))
+            "daemon runs the last good version of each broken file (from the database)"
+            f"{lost}: " + "; ".join(f.config_errors[:3])
+            + (" ..." if len(f.config_errors) > 3 else ""))
     return Health(f, out)
 
 
@@ -198,6 +226,8 @@ def check_health(settings: Settings, now: datetime | None = None, *,
         facts = read_facts(settings, now, check_config=check_config)
     except StoreError as e:
         return Health(None, [Finding(Level.UNKNOWN, "database", str(e))])
+    if facts.daemon_tick is not None:   # judged by the running daemon's tick, not ours
+        settings = settings.with_overrides(tick=facts.daemon_tick)
     return assess(facts, Limits.for_settings(settings))
 
 
@@ -212,6 +242,8 @@ def read_facts(settings: Settings, now: datetime | None = None, *,
     store = Store(settings.db, mode="read", upgrade=False)  # a monitoring check never writes
     try:
         rows = store.health_rows()
+        daemon = running(store)
+        stored = {p: at for p, (_, at) in stored_rule_files(store).items()}
     except Exception as e:
         err = as_store_error(e, str(settings.db))
         if err is None:
@@ -219,7 +251,7 @@ def read_facts(settings: Settings, now: datetime | None = None, *,
         raise err from e
     finally:
         store.close()
-    return _facts(rows, settings, now, check_config)
+    return _facts(rows, settings, now, check_config, daemon, stored)
 
 
 def _problem(row: dict[str, Any], why: str) -> FeedProblem:
@@ -227,8 +259,15 @@ def _problem(row: dict[str, Any], why: str) -> FeedProblem:
                        row[why], row["error_count"])
 
 
-def _facts(rows: HealthRows, settings: Settings, now: datetime, check_config: bool) -> Facts:
+def _facts(rows: HealthRows, caller: Settings, now: datetime, check_config: bool,
+           daemon: RunningDaemon | None = None, stored: dict[str, str] | None = None) -> Facts:
+    settings = daemon.applied_to(caller) if daemon else caller
     next_digest, note = _next_digest(settings, now)
+    found = _config_errors(settings) if check_config else []
+    errors = [str(e) for e in found]
+    broken = sorted({e.path for e in found if Path(e.path).parent == Path(settings.rules)})
+    stored = stored or {}
+    in_db = [p for p in broken if str(Path(p).resolve()) in stored]
     return Facts(
         now=now,
         last_cycle_at=parse_iso(rows.last_cycle_at),
@@ -242,7 +281,15 @@ def _facts(rows: HealthRows, settings: Settings, now: datetime, check_config: bo
         oldest_undelivered_at=parse_iso(rows.oldest_undelivered_at),
         outbox_last_error=rows.outbox_last_error,
         next_digest_at=next_digest, digest_note=note,
-        config_errors=config_errors(settings) if check_config else (),
+        config_errors=errors,
+        daemon_pid=daemon.pid if daemon else None,
+        daemon_since=parse_iso(daemon.started_at) if daemon else None,
+        daemon_tick=settings.tick if daemon else None,
+        settings_differ=daemon.differences(caller) if daemon else (),
+        rules_stored=[f"{p} is broken: its last good version, applied "
+                      f"{stored[str(Path(p).resolve())]}, runs (from the database)"
+                      for p in in_db],
+        rules_lost=[p for p in broken if p not in in_db],
     )
 
 
@@ -260,8 +307,11 @@ def _next_digest(settings: Settings, now: datetime) -> tuple[datetime | None, st
 def config_errors(settings: Settings) -> list[str]:
     """Errors in feeds.yaml, the rule files and the digest settings, as `watchdesk check`
     reports them."""
+    return [str(e) for e in _config_errors(settings)]
+
+
+def _config_errors(settings: Settings) -> list[ConfigError]:
     from .config.feeds import check_config
-    from .errors import ConfigError
     from .notify.schedule import digest_clock
 
     errors: list[ConfigError] = check_config(settings.feeds, settings.rules,
@@ -270,7 +320,7 @@ def config_errors(settings: Settings) -> list[str]:
         digest_clock(settings)
     except ConfigError as e:
         errors.append(e)
-    return [str(e) for e in errors]
+    return errors
 
 
 # -- formatting -------------------------------------------------------------------------------

@@ -89,8 +89,10 @@ def test_an_event_picked_up_by_three_outlets_within_the_hour_alerts_once(
     deliver(store, settings, now)
     (got,) = smtp.messages
     msg = got.message
-    assert msg["Subject"] == ("watchdesk ALERTE — Russie en Libye — 3 sources — Libye : une "
-                              "délégation militaire russe à Benghazi (rfi)")
+    # the subject says the story is breaking (issue 21), as the body does
+    assert msg["Subject"] == ("watchdesk ALERTE — Russie en Libye — Ça monte : 3 sources en "
+                              "40 min — Libye : une délégation militaire russe à Benghazi "
+                              "(rfi)")
     text, html = parts(msg)
     assert "Ça monte : 3 sources en 40 min" in text and "Ça monte" in html
     assert "3 sources : RFI - Afrique, F24 - Afrique, MONDE - Afrique" in text
@@ -153,3 +155,20 @@ def test_the_webhook_says_it_is_breaking(store: Store, settings: Settings, w: Wo
     (item,) = hook.bodies[0]["watchdesk"]["items"]
     assert item["story_id"] == story and item["breaking"] == {"sources": 3, "minutes": 40}
     assert item["sources"] == ["RFI - Afrique", "F24 - Afrique", "MONDE - Afrique"]
+
+
+def test_breaking_subject_says_so_in_english_and_the_footer_shows_no_server_path(
+        store: Store, settings: Settings, w: World, smtp: SMTPServer) -> None:
+    en = replace(settings, digest_lang="en", rules=settings.rules.resolve())
+    event(w, ["rfi", "f24", "monde"], [0, 20, 40])
+    now = T0 + timedelta(minutes=45)
+    assert len(queue_alerts(store, en, now, titles=TITLES, conditions=RULE)) == 1
+    deliver(store, en, now)
+    (got,) = smtp.messages
+    assert got.message["Subject"].startswith(
+        "watchdesk ALERT — Russie en Libye — Breaking: 3 sources in 40 min — Libye : ")
+    text, html = parts(got.message)
+    # the footer names no folder of the server (issue 21): who to ask, and the rule ids
+    for body in (text, html):
+        assert str(en.rules) not in body and en.rules.name + "”" not in body
+    assert "The watch rules are kept on the watchdesk server" in text

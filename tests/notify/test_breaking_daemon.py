@@ -129,14 +129,17 @@ def test_a_breaking_story_alerts_exactly_once_across_sigkill_and_restart(
     kill(first)                       # between queuing and sending
 
     smtp.start()
-    retry = watchdesk("outbox", "--retry-now", "--db", db)
-    assert retry.returncode == 0, retry.stderr
+    # no daemon runs: the command sends it itself, with the operator's mail settings
+    retry = watchdesk("outbox", "--retry-now", "--db", db, env=cli_env(
+        WATCHDESK_SMTP_HOST="127.0.0.1", WATCHDESK_SMTP_PORT=str(smtp.port),
+        WATCHDESK_MAIL_FROM="watchdesk@example.org"))
+    assert retry.returncode == 0 and "1 sent" in retry.stderr, retry.stderr
     second = daemon()
     wait_until(lambda: len(breaking_alerts(smtp)) >= 1, "the alert to arrive")
     wait_until(lambda: query(db, "SELECT status FROM outbox WHERE kind = 'alert'")
                == [("sent",)], "the alert to be marked sent")
     (subject,) = breaking_alerts(smtp)
-    assert subject.startswith("watchdesk ALERTE — Russie en Libye — 3 sources — ")
+    assert subject.startswith("watchdesk ALERTE — Russie en Libye — Ça monte : 3 sources en ")
     kill(second)                      # after sending
 
     third = daemon()

@@ -78,8 +78,11 @@ def test_send_with_smtp_down_says_why_and_keeps_it(store: Store, settings: Setti
     listing = run(dead, "outbox", "--status", "failed")
     assert "failed" in listing.output and "attempts=1" in listing.output
     assert "last error: cannot reach SMTP server" in listing.output
-    retry = run(dead, "outbox", "--retry-now")
-    assert "1 failed message(s) will be retried at once" in retry.output
+    retry = run(dead, "outbox", "--retry-now")   # sent now, and fails again (issue 21)
+    assert retry.exit_code == 1
+    assert "1 failed message(s) retried now (no daemon runs): 0 sent, 1 failed again" in \
+        retry.output
+    assert "they stay due and the daemon retries them as soon as it runs" in retry.output
 
 
 @pytest.mark.parametrize("command", [digest_command, outbox_command])

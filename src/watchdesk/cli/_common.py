@@ -256,11 +256,42 @@ class MomentType(click.ParamType):
 # -- the group ---------------------------------------------------------------------------------
 
 
+class OneLineUsageError(click.UsageError):
+    """A usage error in one line, as every error (README): ``Error: No such option: --foo
+    (see `watchdesk run --help`)``, instead of click's usage line, hint and error: three."""
+
+    def show(self, file: Any = None) -> None:
+        message = self.format_message()
+        if self.ctx is not None:
+            message = f"{message.removesuffix('.')} (see `{self.ctx.command_path} --help`)"
+        click.echo(f"Error: {message}", file=file or sys.stderr)
+
+
+def _one_line(e: click.UsageError) -> OneLineUsageError:
+    # (every click.UsageError exits 2, as OneLineUsageError does)
+    return e if isinstance(e, OneLineUsageError) else OneLineUsageError(e.format_message(),
+                                                                        e.ctx)
+
+
 class WatchdeskGroup(click.Group):
     """A group whose command list shows each command's whole first sentence, wrapped,
-    instead of click's cut at the terminal width (``get_short_help_str(limit)``)."""
+    instead of click's cut at the terminal width (``get_short_help_str(limit)``), and whose
+    usage errors take one line (``OneLineUsageError``)."""
 
     group_class = type  # sub-groups (`watchdesk rules`) are WatchdeskGroups too
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as e:
+            raise _one_line(e) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as e:
+            raise _one_line(e) from None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
@@ -307,15 +338,6 @@ def _progress(total: int, label: str) -> Callable[[int | None], None]:
             bar.update(n)
 
     return step
-
-
-def _require_config(settings: Settings) -> None:
-    errors = _config_errors(settings)
-    if errors:
-        for e in errors:
-            click.echo(f"Error: {e}", err=True)
-        raise click.ClickException(f"{len(errors)} configuration error(s); fix them and "
-                                   "re-run `watchdesk check`")
 
 
 def _config_errors(settings: Settings) -> list[ConfigError]:

@@ -211,7 +211,12 @@ def digest_command(settings: Settings, preview: str | None, send: bool) -> None:
             Path(preview).write_text(rendered.html, encoding="utf-8")
             click.echo(f"HTML written to {preview} ({len(rendered.html) // 1024 + 1} KB)",
                        err=True)
-        click.echo(f"next digest: {_next_digest_text(settings, now)}", err=True)
+        from ..running import running
+
+        daemon = running(store)   # when it runs, the daemon's digest time, as `status` says
+        click.echo(f"next digest: "
+                   f"{_next_digest_text(daemon.applied_to(settings) if daemon else settings, now)}",
+                   err=True)
     finally:
         store.close()
 
@@ -242,8 +247,9 @@ def _row(r: object) -> dict[str, object]:
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True,
               help="How many messages to list, newest first.")
 @click.option("--retry-now", is_flag=True,
-              help="Make every failed message due at once (after fixing the mail settings); "
-                   "the daemon sends them within a minute.")
+              help="Retry every failed message now (after fixing the mail settings): sent "
+                   "at once by this command with its WATCHDESK_SMTP_* settings, or, when the "
+                   "daemon runs, by the daemon within a minute. Exit 1 if one fails again.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object) instead of text.")
 def outbox_command(settings: Settings, status: str, limit: int, retry_now: bool,
                    as_json: bool) -> None:
@@ -256,9 +262,7 @@ def outbox_command(settings: Settings, status: str, limit: int, retry_now: bool,
     """
     store = Store(settings.db, mode="write" if retry_now else "read")
     try:
-        if retry_now:
-            n = store.retry_now(datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
-            click.echo(f"{n} failed message(s) will be retried at once", err=True)
+        failed_again = _retry_now(store, settings) if retry_now else 0
         rows = [_row(r) for r in store.outbox_rows(None if status == "all" else status, limit)]
         counts = store.outbox_counts()
     finally:
@@ -268,6 +272,32 @@ def outbox_command(settings: Settings, status: str, limit: int, retry_now: bool,
                               indent=2))
         return
     click.echo("  ".join(f"{k}={counts.get(k, 0)}" for k in ("pending", "failed", "sent")))
+    _list_outbox(rows)
+    if failed_again:
+        raise click.ClickException(f"{failed_again} message(s) failed again; they stay due and "
+                                   "the daemon retries them as soon as it runs")
+
+
+def _retry_now(store: Store, settings: Settings) -> int:
+    """`--retry-now`: say who sends the failed messages; how many failed again here."""
+    from ..notify.outbox import retry_now
+
+    done = retry_now(store, settings, datetime.now(UTC))
+    if done.delivery is None:
+        click.echo(f"{done.made_due} failed message(s) made due now: {done.daemon} is "
+                   "running and sends them within a minute", err=True)
+        return 0
+    d = done.delivery
+    click.echo(f"{done.made_due} failed message(s) retried now (no daemon runs): "
+               f"{len(d.sent)} sent, {len(d.failed)} failed again"
+               + (f", {d.postponed} not tried (the mail server failed)" if d.postponed else ""),
+               err=True)
+    for outbox_id, error in d.failed:
+        click.echo(f"  #{outbox_id}: {error}", err=True)
+    return len(d.failed) + d.postponed
+
+
+def _list_outbox(rows: list[dict[str, object]]) -> None:
     for r in rows:
         when = r["sent_at"] if r["status"] == "sent" else f"next {r['next_attempt_at']}"
         click.echo(f"#{r['id']:<5} {r['kind']:<7} {r['status']:<7} attempts={r['attempts']}"

@@ -18,7 +18,6 @@ from ._common import (
     _config_errors,
     _print_table,
     _progress,
-    _require_config,
     _until,
     cli,
     common,
@@ -35,11 +34,16 @@ def run(settings: Settings) -> None:
 
     Polls each feed at its interval (with jitter and backoff), reloads edited rule files
     within seconds and on SIGHUP, and speaks the systemd notify protocol when started by
-    systemd.
+    systemd. A broken rule file runs its last good version from the database (a broken
+    feeds.yaml, the feeds of the database): only a broken feeds.yaml with no good version
+    ever loaded stops the start. One daemon per database: a second `run` on it is refused
+    (exit 3), naming the first one's PID.
     """
+    from ..signals import catch_early
+
+    catch_early()  # before the daemon's imports: a stop during them is clean too
     from ..daemon import run as run_daemon
 
-    _require_config(settings)
     sys.exit(run_daemon(settings))
 
 
@@ -50,12 +54,12 @@ def run(settings: Settings) -> None:
 def poll(settings: Settings, names: tuple[str, ...]) -> None:
     """Poll every feed (or --feed NAME) once now, then exit.
 
-    Exit status 0 when every feed was polled (even if some failed: see `watchdesk feeds`),
-    1 on configuration errors.
+    Configuration errors are handled as `run` does: a broken rule file runs its last good
+    version from the database (none: its rules are left out), said on stderr. Exit status 0
+    when every feed was polled (even if some failed: see `watchdesk feeds`), 1 when feeds.yaml
+    is broken and no good version of it was ever loaded.
     """
     from ..app import Watchdesk
-
-    _require_config(settings)
 
     async def go() -> Any:
         async with Watchdesk(settings) as wd:

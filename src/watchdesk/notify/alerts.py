@@ -204,5 +204,4 @@ def _compose(batch: _Batch, settings: Settings, now: datetime,
     why = {(e.rule, e.story): Breaking(len(e.broke.feeds), e.broke.minutes)
            for e in batch.events}
     return compose(ordered, kind="alert", now=now, window_start=first or now, window_end=now,
-                   timezone=settings.timezone, titles=titles, rules_dir=str(settings.rules),
-                   recipients=to, breaking=why)
+                   timezone=settings.timezone, titles=titles, recipients=to, breaking=why)

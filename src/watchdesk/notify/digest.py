@@ -127,7 +127,6 @@ class Digest:
     n_matches: int
     n_rules: int = 0             # rules that matched something
     health: tuple[FeedIssue, ...] = ()
-    rules_dir: str = "rules"
     recipients: tuple[str, ...] = field(default=())
     week: tuple[Glance, ...] = ()
 
@@ -331,7 +330,7 @@ def feed_issues(rows: Iterable[Any], tz: ZoneInfo) -> tuple[FeedIssue, ...]:
 def compose(rows: Iterable[Any], *, kind: str = "digest", now: datetime,
             window_start: datetime | None, window_end: datetime, timezone: str,
             titles: Mapping[str, str] | None = None, health: Iterable[Any] = (),
-            rules_dir: str = "rules", recipients: Sequence[str] = (),
+            recipients: Sequence[str] = (),
             reports: Iterable[Any] = (), daily: Mapping[str, Sequence[int]] | None = None,
             breaking: Mapping[tuple[str, int], Breaking] | None = None,
             max_items: int = 25, max_total: int = 80) -> Digest:
@@ -354,5 +353,5 @@ def compose(rows: Iterable[Any], *, kind: str = "digest", now: datetime,
         window_start=window_start.astimezone(tz) if window_start else None,
         window_end=window_end.astimezone(tz), groups=groups, n_stories=n_events,
         n_matches=len(rows), n_rules=n_rules, health=feed_issues(health, tz),
-        rules_dir=rules_dir, recipients=tuple(recipients), week=week,
+        recipients=tuple(recipients), week=week,
     )

@@ -55,9 +55,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "health_stopped": "arrêtée : {detail}",
         "health_failing": "aucune récupération réussie depuis le {since}",
         "health_never": "jamais récupérée avec succès",
-        "rules_help": ("Les règles de veille sont des fichiers du dossier « {dir} » sur le "
-                       "serveur watchdesk : pour en ajouter, en modifier ou changer les "
-                       "destinataires, adressez-vous à la personne qui l’administre."),
+        "rules_help": ("Les règles de veille sont tenues sur le serveur watchdesk : pour en "
+                       "ajouter, en modifier une ou changer ses destinataires, adressez-vous à "
+                       "la personne qui l’administre (les identifiants de règle ci-dessus "
+                       "lui disent de laquelle il s’agit)."),
         "footer": "Message envoyé automatiquement par watchdesk.",
         "rule_id": "règle",
     },
@@ -102,9 +103,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "health_stopped": "stopped: {detail}",
         "health_failing": "no successful fetch since {since}",
         "health_never": "never fetched successfully",
-        "rules_help": ("The watch rules are files in the “{dir}” folder on the watchdesk "
-                       "server: to add or change one, or its recipients, ask whoever "
-                       "runs it."),
+        "rules_help": ("The watch rules are kept on the watchdesk server: to add or change "
+                       "one, or its recipients, ask whoever runs it (the rule ids above tell "
+                       "them which one)."),
         "footer": "Sent automatically by watchdesk.",
         "rule_id": "rule",
     },

@@ -30,15 +30,17 @@ from typing import Any
 
 from ..config.settings import Settings
 from ..config.targets import NotifyTarget
-from ..errors import DeliveryError
+from ..errors import DeliveryError, StoreError
 from ..rules.model import AlertWhen
 from ..store import OutboxWrite, Store, iso, parse_iso
+from ..store.lock import DbLock, Holder, holder
 from ..store.outbox import recipients_of
 from . import chat, mail, webhook
 from .alerts import ALERT_MAX_AGE, alert_conditions, queue_alerts
 
-__all__ = ["ALERT_MAX_AGE", "alert_conditions", "deliver", "digest_due", "notify_tick",
-           "preview_digest", "queue_alerts", "queue_digest", "rule_maps"]
+__all__ = ["ALERT_MAX_AGE", "RetryNow", "alert_conditions", "deliver", "digest_due",
+           "notify_tick", "preview_digest", "queue_alerts", "queue_digest", "retry_now",
+           "rule_maps"]
 from .digest import Digest, compose
 from .render import Rendered, render
 from .schedule import last_digest_at
@@ -107,7 +109,7 @@ def _compose_digest(store: Store, settings: Settings, now: datetime,
     assert end_dt is not None
     d = compose(rows, kind="digest", now=now, window_start=start_dt, window_end=end_dt,
                 timezone=settings.timezone, titles=titles, health=store.feed_health(now),
-                rules_dir=str(settings.rules), recipients=settings.mail_to,
+                recipients=settings.mail_to,
                 reports=store.event_reports(int(r["story_id"]) for r in rows),
                 daily=store.daily_matches(end))
     return d, start, end, hw
@@ -204,19 +206,23 @@ def _send_chat(row: Any, settings: Settings, send: Chatter) -> str:
 
 def deliver(store: Store, settings: Settings, now: datetime, *, send: Sender = _send_smtp,
             post: Poster = _post, notify: Chatter = _chat,
-            rng: Callable[[], float] = random.random, limit: int = 100) -> DeliveryReport:
+            rng: Callable[[], float] = random.random, limit: int = 100,
+            stopping: Callable[[], bool] = lambda: False) -> DeliveryReport:
     """Send the outbox rows that are due (pending, or failed and past their retry time).
 
     A row is marked sent only after the server accepted it. On failure its attempts, error
     and next attempt time are recorded; nothing is ever dropped. Once the mail server has
     failed in this call, the remaining emails wait for the next call (so a dead server costs
     one timeout, not one per message); so do the remaining messages of a chat target that
-    failed.
+    failed. Once ``stopping()`` is true, no further message is started (the daemon is
+    stopping; they stay due for the next start).
     """
     report = DeliveryReport()
     mail_down = False
     chat_down: set[str] = set()
     for row in store.due_outbox(iso(now))[:limit]:
+        if stopping():
+            break
         outbox_id, kind = int(row["id"]), str(row["kind"])
         channel = (recipients_of(row) or [""])[0] if kind == "chat" else kind
         if (kind in ("digest", "alert") and mail_down) or channel in chat_down:
@@ -252,14 +258,51 @@ def deliver(store: Store, settings: Settings, now: datetime, *, send: Sender = _
     return report
 
 
+@dataclass
+class RetryNow:
+    """What ``outbox --retry-now`` did: how many failed messages it made due, and either the
+    daemon that will send them or what this process sent."""
+
+    made_due: int
+    daemon: Holder | None = None
+    delivery: DeliveryReport | None = None
+
+
+def retry_now(store: Store, settings: Settings, now: datetime, *,
+              send: Sender = _send_smtp, post: Poster = _post) -> RetryNow:
+    """Make every failed message due now; then, unless a daemon runs on the database (it
+    sends them at its next notify tick, within a minute), send them here.
+
+    Sending here holds the database's lock (``store.lock``) for as long, so no daemon delivers
+    the same rows meanwhile (one that starts waits for it): the rules of ``deliver`` are the
+    daemon's, exactly once included. A message that fails again stays due at once, for the
+    daemon's first tick, rather than waiting out a backoff.
+    """
+    made_due = store.retry_now(iso(now))
+    who = holder(store.path)
+    if who is not None:
+        return RetryNow(made_due, daemon=who)
+    try:
+        with DbLock(store.path, "outbox", wait=0):
+            report = deliver(store, settings, now, send=send, post=post)
+            if report.failed or report.postponed:
+                store.retry_now(iso(now))
+    except StoreError as e:
+        if e.kind != "in_use":
+            raise
+        return RetryNow(made_due, daemon=holder(store.path))   # a daemon has just started
+    return RetryNow(made_due, delivery=report)
+
+
 def notify_tick(store: Store, settings: Settings, now: datetime, *,
                 titles: Mapping[str, str] | None = None,
                 recipients: Mapping[str, Sequence[str]] | None = None,
-                conditions: Mapping[str, AlertWhen] | None = None) -> TickReport:
+                conditions: Mapping[str, AlertWhen] | None = None,
+                stopping: Callable[[], bool] = lambda: False) -> TickReport:
     """The every-minute job: queue the digest if due, queue alerts (urgent matches and
     breaking stories, ``conditions`` being the rules' ``alert_when``), deliver the
-    outbox."""
-    digest = queue_digest(store, settings, now, titles=titles)
-    alerts = queue_alerts(store, settings, now, recipients, titles=titles,
-                          conditions=conditions)
-    return TickReport(digest, alerts, deliver(store, settings, now))
+    outbox. Once ``stopping()`` is true (the daemon is stopping), no further step starts."""
+    digest = None if stopping() else queue_digest(store, settings, now, titles=titles)
+    alerts = [] if stopping() else queue_alerts(store, settings, now, recipients,
+                                                titles=titles, conditions=conditions)
+    return TickReport(digest, alerts, deliver(store, settings, now, stopping=stopping))

@@ -66,14 +66,15 @@ def _counts(d: Digest, t: Lang) -> str:
 
 def subject_for(d: Digest, t: Lang) -> str:
     """« watchdesk — 12 sujets pour 3 règles — jeu. 26 nov. », or for an alert
-    « watchdesk ALERTE — Haftar — <first title> (+2) » (« … — 4 sources — <title> » when
-    the story is breaking)."""
+    « watchdesk ALERTE — Haftar — <first title> (+2) » (« … — Ça monte : 4 sources en 40 min
+    — <title> » when the story is breaking: the subject says so, as the body does)."""
     if d.kind == "alert":
         rules = ", ".join(g.title for g in d.groups)
         item = next((i for g in d.groups for i in g.items), None)
         first = clean_text(item.title, 90) if item else ""
-        if item is not None and item.breaking is not None:   # « 4 sources — <title> »
-            first = f"{t.count(item.breaking.sources, 'source', 'sources')} — {first}"
+        if item is not None and item.breaking is not None:
+            b = item.breaking   # « Ça monte : 4 sources en 40 min — <title> »
+            first = f"{t('breaking', n=b.sources, minutes=b.minutes)} — {first}"
         extra = f" (+{d.n_stories - 1})" if d.n_stories > 1 else ""
         return sanitize_subject(f"watchdesk {t('alert_subject')} — {rules} — "
                                 f"{first or t('untitled')}{extra}")

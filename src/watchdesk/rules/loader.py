@@ -18,7 +18,10 @@ between two words) are *warnings*: reported, not errors.
   stay the same across two quick saves), every file is compiled again, since a list defined
   in one file may be used in all of them;
 - a file that is now broken keeps its last good rules running; its errors are in ``.errors``.
-  Its lists are the last good ones too, when its new version cannot be read;
+  Its lists are the last good ones too, when its new version cannot be read. A file broken
+  at the first load runs the last good text given as ``stored`` (the daemon keeps it in the
+  database, so that a restart does not lose it); ``.from_stored`` names those files, and
+  ``.good_texts()`` gives the text of each file whose current version loads, to store;
 - a removed file's rules go away; a missing directory is an error and changes nothing;
 - an id defined in two files: the rule already running keeps it, the newcomer is rejected
   (first file in name order wins when neither was running), with an error naming both places;
@@ -284,6 +287,7 @@ class _FileState:
     errors: list[ConfigError]
     warnings: list[ConfigError] = field(default_factory=list)
     ids: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)  # if broken
+    good_text: str | None = None  # the text of ``good`` (None: none, or never read)
 
 
 def _duplicate(path: Path, line: int | None, col: int | None, rid: str,
@@ -311,9 +315,11 @@ class RuleBook:
 
     def __init__(self, directory: str | Path, extra: Iterable[str | Path] = (),
                  without: Iterable[str | Path] = (),
-                 targets: Collection[str] | None = None) -> None:
+                 targets: Collection[str] | None = None,
+                 stored: Mapping[str, str] | None = None) -> None:
         self.directory = Path(directory)
         self.targets = frozenset(targets) if targets is not None else None
+        self.stored = dict(stored or {})   # resolved path -> last good text (from the database)
         self.extra = [Path(p) for p in extra]
         self.without = {Path(p).resolve() for p in without}
         self.ruleset = RuleSet()
@@ -355,11 +361,26 @@ class RuleBook:
         sources = {p: _read_source(t, str(p)) for p, t in texts.items() if isinstance(t, str)}
         old = self._files
 
+        # a file broken at its first load runs its stored last good text, if any
+        stored = {p: _read_source(self.stored[str(p.resolve())], str(p)) for p in texts
+                  if p not in old and str(p.resolve()) in self.stored}
+
         def lists_of(p: Path) -> dict[str, ListDef]:
             src = sources.get(p)
             if src is not None and src.doc is not None and not src.errors:
                 return src.lists
-            return old[p].good.lists if p in old else {}
+            if p in old:
+                return old[p].good.lists
+            return stored[p].lists if p in stored else {}
+
+        def last_good(p: Path) -> tuple[_Parsed, str | None]:
+            if p in old:
+                return old[p].good, old[p].good_text
+            if p in stored:
+                parsed = _compile_source(stored[p], resolved)
+                if not parsed.errors:  # (a list it used may be gone since)
+                    return parsed, self.stored[str(p.resolve())]
+            return _Parsed(), None
 
         # a file that does not load, with no good version to fall back on: its lists are
         # not there for the others, who are told so (not "unknown list")
@@ -370,18 +391,19 @@ class RuleBook:
         self.lists, self.broken_lists = resolved.lists, resolved.broken
         files: dict[Path, _FileState] = {}
         for p, t in texts.items():
-            good = old[p].good if p in old else _Parsed()
             if isinstance(t, ConfigError):
-                files[p] = _FileState("", good, [t])
+                good, good_text = last_good(p)
+                files[p] = _FileState("", good, [t], good_text=good_text)
                 continue
             parsed = _compile_source(sources[p], self._own_view(p, sources[p], texts,
                                                                 lists_of, unloaded, resolved),
                                      self.targets)
             if parsed.errors:
+                good, good_text = last_good(p)
                 files[p] = _FileState(digests[p], good, parsed.errors, parsed.warnings,
-                                      parsed.id_marks)
+                                      parsed.id_marks, good_text=good_text)
             else:
-                files[p] = _FileState(digests[p], parsed, [], parsed.warnings)
+                files[p] = _FileState(digests[p], parsed, [], parsed.warnings, good_text=t)
         self._files = files
         self.warnings = _sorted(w for st in files.values() for w in st.warnings)
         self._assemble()
@@ -435,6 +457,19 @@ class RuleBook:
             self.generation += 1
         else:
             self.changed_rule_ids = self.removed_rule_ids = frozenset()
+
+    @property
+    def from_stored(self) -> dict[str, int]:
+        """Broken files running the stored last good text given at the first load:
+        path -> how many rules it runs."""
+        return {str(p): len(st.good.rules) for p, st in self._files.items()
+                if st.errors and st.good_text is not None
+                and st.good_text == self.stored.get(str(p.resolve()))}
+
+    def good_texts(self) -> dict[str, str]:
+        """Resolved path -> text, for each file whose current version loads."""
+        return {str(p.resolve()): st.good_text for p, st in self._files.items()
+                if not st.errors and st.good_text is not None}
 
     def rules_of(self, path: str | Path) -> list[Rule]:
         """The rules running from one file (after the duplicate-id checks)."""

@@ -302,3 +302,19 @@ def m010_source_kind(db: Database) -> None:
         ALTER TABLE feeds ADD COLUMN max_entries INTEGER;
         """
     )
+
+
+@migrations()
+def m011_rule_files(db: Database) -> None:
+    """The last good text of each rule file (``store.rule_state``): a daemon that restarts
+    while a file is broken runs that version instead of dropping the file's rules."""
+    db.executescript(
+        """
+        CREATE TABLE rule_files (
+            path TEXT PRIMARY KEY,       -- resolved path of the file
+            digest TEXT NOT NULL,        -- sha256 of text
+            text TEXT NOT NULL,
+            saved_at TEXT NOT NULL       -- when this version was first applied
+        );
+        """
+    )
