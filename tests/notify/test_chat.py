@@ -333,7 +333,8 @@ def test_a_breaking_story_reaches_the_rules_target_once(
                         conditions=cond) == []                           # once per event
     deliver(store, s, now)
     (post,) = chat_server.accepted
-    assert post.body["title"].startswith("watchdesk ALERTE — Russie en Libye — 3 sources")
+    assert post.body["title"].startswith(
+        "watchdesk ALERTE — Russie en Libye — Ça monte : 3 sources")
     assert "(RFI - Afrique, F24 - Afrique, MONDE - Afrique) — 3 sources / 40 min" in \
         post.body["message"]
 
