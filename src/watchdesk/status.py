@@ -76,6 +76,7 @@ class Facts:
     next_digest_at: datetime | None = None
     digest_note: str = ""                          # why there is no next digest
     config_errors: Sequence[str] = ()
+    walls: Sequence[tuple[str, int]] = ()          # (feed, article pages that hit a wall)
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,11 @@ class Health:
             digest = (f.next_digest_at.strftime("%Y-%m-%d %H:%M %Z")
                       if f.next_digest_at else f"none ({f.digest_note})")
             lines.append(f"  next digest:  {digest}")
+            if f.walls:
+                lines.append(f"  walls:        {sum(n for _, n in f.walls)} page(s) of "
+                             f"{len(f.walls)} feed(s) were a consent wall or paywall, the "
+                             "feed's text was stored: "
+                             + ", ".join(f"{name} {n}" for name, n in f.walls))
         for x in self.findings:
             lines.append(f"{x.level.name}: {x.message}")
         return "\n".join(lines)
@@ -243,6 +249,7 @@ def _facts(rows: HealthRows, settings: Settings, now: datetime, check_config: bo
         outbox_last_error=rows.outbox_last_error,
         next_digest_at=next_digest, digest_note=note,
         config_errors=config_errors(settings) if check_config else (),
+        walls=rows.walls,
     )
 
 

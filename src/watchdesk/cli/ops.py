@@ -85,6 +85,10 @@ def poll(settings: Settings, names: tuple[str, ...]) -> None:
 def feeds(settings: Settings, as_json: bool) -> None:
     """Show each feed: last poll, status, articles, errors, and when and why it is polled next.
 
+    WALLS counts the feed's article pages that were a consent wall, a paywall or a text the
+    site gives for several URLs (the feed's own text was stored instead); CUT counts the
+    pages cut at the extraction bounds (3 MB, 12,000 tags) before the end of the article.
+
     WHY says what set the next poll: the configured interval, the adaptive interval (from
     the entries' dates, between its bounds), a publisher's hint (ttl, Cache-Control),
     backoff after errors, or the server's Retry-After.
@@ -100,7 +104,8 @@ def feeds(settings: Settings, as_json: bool) -> None:
     if not rows:
         click.echo("no feeds yet: run `watchdesk poll` first")
         return
-    table = [("FEED", "LAST POLL", "STATUS", "ARTICLES", "ERRORS", "NEXT POLL", "WHY")]
+    table = [("FEED", "LAST POLL", "STATUS", "ARTICLES", "ERRORS", "WALLS", "CUT", "NEXT POLL",
+              "WHY")]
     notes = []
     for r in rows:
         if r["disabled_reason"]:
@@ -122,7 +127,8 @@ def feeds(settings: Settings, as_json: bool) -> None:
                          f"to {r['url']}")
         active = r["enabled"] and not r["disabled_reason"]
         table.append((r["name"], _ago(r["last_polled_at"]), status, str(r["articles"]),
-                      str(r["errors"]), _until(r["next_poll_at"]) if active else "-",
+                      str(r["errors"]), str(r["walls"]), str(r["truncated"]),
+                      _until(r["next_poll_at"]) if active else "-",
                       (r["next_poll_reason"] or ("first poll" if not r["last_polled_at"]
                                                  else "")) if active else ""))
     _print_table(table)

@@ -150,21 +150,18 @@ def bound(text: str, max_elements: int = MAX_ELEMENTS, *, cut_bytes: bool = Fals
     caller cut the page at ``MAX_HTML``. The cut is recorded unless it fell in comments or
     menus."""
     text = _END_OF_DOCUMENT.sub("", _without_discarded(text))
-    ends_cut = cut_bytes
-    in_tail = False
+    cut = f"cut at {MAX_HTML // (1024 * 1024)} MB" if cut_bytes else None
     if _nth_tag(text, max_elements) is not None:
         at = _nth_tag(text, READ_ELEMENTS)
         if at is not None:
-            text, ends_cut = text[:at], True
+            text, cut = text[:at], f"cut at the {READ_ELEMENTS:,}th start tag"
         text, in_tail = without_tail(text)
+        if in_tail:   # the end of what was read is comments or menus: no article text lost
+            cut = None
         at = _nth_tag(text, max_elements)
         if at is not None:
-            text, ends_cut, in_tail = text[:at], True, False
-    if not ends_cut or in_tail:
-        return Bounded(text)
-    what = (f"cut at the {max_elements:,}th start tag" if len(text) < MAX_HTML
-            else f"cut at {MAX_HTML // (1024 * 1024)} MB")
-    return Bounded(text, what)
+            text, cut = text[:at], f"cut at the {max_elements:,}th start tag"
+    return Bounded(text, cut)
 
 
 def bound_html(text: str, max_elements: int = MAX_ELEMENTS) -> str:

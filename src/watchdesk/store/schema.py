@@ -313,7 +313,9 @@ def m010_walls(db: Database) -> None:
             seen_at TEXT NOT NULL,          -- last seen (what pruning goes by)
             PRIMARY KEY (site, key)
         ) WITHOUT ROWID;
-        CREATE INDEX page_bodies_seen ON page_bodies(seen_at)
+        CREATE INDEX page_bodies_seen ON page_bodies(seen_at);
+        -- `watchdesk feeds` counts each feed's walls: few rows, a small index
+        CREATE INDEX articles_wall ON articles(feed_id) WHERE wall IS NOT NULL
         """)
 
 
@@ -323,3 +325,4 @@ def m011_truncated(db: Database) -> None:
     article's page (« cut at the 12,000th start tag »), NULL when nothing was: a long page
     cut before the end of its article no longer loses it silently."""
     db.execute("ALTER TABLE articles ADD COLUMN truncated TEXT")
+    db.execute("CREATE INDEX articles_truncated ON articles(feed_id) WHERE truncated IS NOT NULL")
