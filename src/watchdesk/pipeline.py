@@ -267,15 +267,16 @@ class Pipeline:
         if ex is None:
             return w
         w.truncated = ex.truncated
-        w.author = w.author or ex.author
-        w.lang = ex.lang
-        w.title = w.title or (ex.title or "")
         if ex.wall:
             w.wall = ex.wall
             log.info("article page is a wall feed=%s url=%s wall=%r", feed.name, e.link, ex.wall)
-        else:
-            w.body, w.extraction = ex.body, "page"
-            w.body_site, w.body_key = host_of(page.url), walls.body_key(ex.body)
+            if not walls.keeps_teaser(ex.wall, ex.body, e.content or e.summary):
+                return w   # its title, author and language are the wall's, not the article's
+        w.author = w.author or ex.author
+        w.lang = ex.lang
+        w.title = w.title or (ex.title or "")
+        w.body, w.extraction = ex.body, "page"
+        w.body_site, w.body_key = host_of(page.url), walls.body_key(ex.body)
         return w
 
     def _repeated_bodies(self, feed: FeedState, writes: Sequence[ArticleWrite]) -> None:

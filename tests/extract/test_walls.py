@@ -144,3 +144,16 @@ def test_body_key_ignores_spacing_case_and_numbers() -> None:
 def test_repeated(keys: list[tuple[str, str, str]], seen: dict[tuple[str, str], str],
                   expected: set[int]) -> None:
     assert walls.repeated(keys, seen) == expected
+
+
+def test_a_paywalls_teaser_is_kept_without_its_lines_when_it_says_more_than_the_feed() -> None:
+    ex = extract("paywall-fr.html")
+    body = ex.body  # type: ignore[attr-defined]
+    assert body.startswith("Les combattants du groupe paramilitaire russe")
+    assert "abonnés" not in body and "82 %" not in body
+    wall = ex.wall  # type: ignore[attr-defined]
+    assert walls.keeps_teaser(wall, body, "Les combattants ont évacué la ville.")
+    assert not walls.keeps_teaser(wall, body, body + " Et la suite de l'article.")
+    # a consent wall's text is never the article's
+    consent = extract("consent-usercentrics-de.html")
+    assert not walls.keeps_teaser(consent.wall, consent.body, "")  # type: ignore[attr-defined]

@@ -12,7 +12,6 @@ time and a memory limit (``workers``).
 
 What is extracted (``boilerplate`` and ``split_body`` hold the filters; this module orders them):
 
-- the raw page's markup is read for consent platforms and paywall markers (``walls.markup``);
 - the bounded page is parsed once; ``walls.prune`` removes consent banners (an article
   behind an overlay is read as if the banner were closed); ``boilerplate.prune`` removes
   read-also links, related and promotion boxes, small asides, what the page's inline style
@@ -26,7 +25,9 @@ What is extracted (``boilerplate`` and ``split_body`` hold the filters; this mod
 - ``split_body.complete`` adds the later blocks of an article printed in several containers
   of the same class, where trafilatura stopped after the first;
 - ``walls.judge`` says whether that text is a consent interstitial or a paywall's teaser
-  rather than the article (``Extracted.wall``: the pipeline then uses the feed's text);
+  rather than the article (``Extracted.wall``: the pipeline then uses the feed's text), by
+  its wording and, for a page of almost no text, the raw page's markup (consent platforms,
+  ``isAccessibleForFree``: ``walls.markup``);
 - ``boilerplate.clean_text`` drops a first line repeating the title, read-also lines whose
   markup was lost and the closing lines that call to action (subscribe, follow us, credit
   lines);
@@ -40,6 +41,7 @@ Quality and CPU against trafilatura's own modes: ``benchmarks/extraction.py``.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -127,11 +129,11 @@ def _body_text(tree: Any, url: str) -> str:
 def extract_page(html: bytes, url: str, content_type: str = "") -> Extracted | None:
     """Body and metadata of an article page, or None when no article text was found.
 
-    A page that is a consent wall or a paywall (``walls``) comes back with ``wall`` set
-    (its body, if any, is the wall's text: the caller uses the feed's text instead); a page
-    the bounds cut comes back with ``truncated`` set."""
+    A page that is a consent wall or a paywall (``walls``) comes back with ``wall`` set:
+    its body, if any, is the wall's text, or the paywall's teaser without the paywall's
+    lines (the caller decides: ``walls.keeps_teaser``); a page the bounds cut comes back
+    with ``truncated`` set."""
     raw = decode_html(html[:MAX_HTML], content_type)
-    found = walls.markup(raw)
     page = bound(raw, cut_bytes=len(html) > MAX_HTML)
     tree = trafilatura.load_html(page.text)
     if tree is None:
@@ -142,8 +144,9 @@ def extract_page(html: bytes, url: str, content_type: str = "") -> Extracted | N
     boilerplate.prune(tree)
     text = _body_text(tree, url)
     # judged before clean_text, which drops a paywall's closing call to subscribe
-    wall = walls.judge(text, found, paywall_boxes)
-    body = boilerplate.clean_text(text, title)
+    wall = walls.judge(text, functools.cache(lambda: walls.markup(raw)), paywall_boxes)
+    body = boilerplate.clean_text(
+        walls.teaser(text) if wall is not None and wall.kind == "paywall" else text, title)
     if not body and wall is None:
         return None
     return Extracted(
