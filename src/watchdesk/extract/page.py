@@ -140,11 +140,12 @@ def extract_page(html: bytes, url: str, content_type: str = "") -> Extracted | N
         return None
     meta = _metadata(page.text)
     title = _title(getattr(meta, "title", None), tree)
-    paywall_boxes = walls.prune(tree)   # before boilerplate.prune drops them as promotion
+    walls.prune(tree)
     boilerplate.prune(tree)
     text = _body_text(tree, url)
     # judged before clean_text, which drops a paywall's closing call to subscribe
-    wall = walls.judge(text, functools.cache(lambda: walls.markup(raw)), paywall_boxes)
+    wall = walls.judge(text, functools.cache(lambda: walls.markup(raw)),
+                       lambda: walls.paywall_boxes(tree))
     body = boilerplate.clean_text(
         walls.teaser(text) if wall is not None and wall.kind == "paywall" else text, title)
     if not body and wall is None:

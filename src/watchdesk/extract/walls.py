@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,15 +103,18 @@ _TOP = ("/html/body/*[@id or @class] | /html/body/*/*[@id or @class]"
 _PAYWALL_BOXES = "//*[contains(@class, 'paywall') or contains(@id, 'paywall')]"
 
 
-def prune(tree: Any) -> list[str]:
-    """Remove the consent platforms' banners from the tree (their text is not the article's;
-    the article behind the overlay is what the page holds) and return the text of the
-    paywall boxes (they are removed by ``boilerplate.prune`` as promotion, but say what the
-    page is)."""
+def prune(tree: Any) -> None:
+    """Remove the consent platforms' banners from the tree: their text is not the article's,
+    and the article behind the overlay is what the page holds."""
     for el in tree.xpath(_TOP):
         parent = el.getparent()
         if parent is not None and any(BANNER.match(n) for n in _names(el) if n):
             parent.remove(el)
+
+
+def paywall_boxes(tree: Any) -> list[str]:
+    """The text of the page's containers named ``paywall`` (trafilatura may leave them out
+    of the article's text, which is where a paywall's phrase is looked for first)."""
     return [" ".join(el.text_content().split()) for el in tree.xpath(_PAYWALL_BOXES)]
 
 
@@ -222,13 +225,14 @@ def _search(phrases: re.Pattern[str], keys: tuple[str, ...], text: str) -> re.Ma
 
 
 def judge(text: str, found: Markup | Callable[[], Markup],
-          paywall_boxes: list[str] | tuple[str, ...] = ()) -> Wall | None:
+          boxes: Sequence[str] | Callable[[], Sequence[str]] = ()) -> Wall | None:
     """Is ``text`` (what extraction found, before the closing lines are cleaned: a paywall's
     call to subscribe is one of them) a consent wall or a paywall rather than the article?
 
     ``found`` is the page's markup, or how to read it (read only when it can decide: for a
     page of almost no text, or to name the platform of a wall; ~2 ms over a big page);
-    ``paywall_boxes`` the text of its paywall containers."""
+    ``boxes`` the text of its paywall containers, or how to find them (looked for only when
+    the text has no paywall phrase)."""
     lower = text.lower()
     words = len(lower.split())
     markup_of = found if callable(found) else (lambda: found)
@@ -240,9 +244,10 @@ def judge(text: str, found: Markup | Callable[[], Markup],
     if words < EMPTY_WORDS and markup_of().platforms:
         return Wall("consent", f"{', '.join(markup_of().platforms)} consent markup and "
                                f"{words} word(s) of text")
-    boxes = " ".join(paywall_boxes).lower()
-    pay = (_search(PAYWALL_PHRASES, _PAYWALL_KEYS, lower)
-           or _search(PAYWALL_PHRASES, _PAYWALL_KEYS, boxes))
+    pay = _search(PAYWALL_PHRASES, _PAYWALL_KEYS, lower)
+    if pay is None:
+        boxed = " ".join(boxes() if callable(boxes) else boxes).lower()
+        pay = _search(PAYWALL_PHRASES, _PAYWALL_KEYS, boxed)
     if pay:
         teaser = sum(len(_WORD.findall(line)) for line in lower.splitlines()
                      if not PAYWALL_PHRASES.search(line))
