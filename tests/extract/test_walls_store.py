@@ -53,3 +53,19 @@ def test_a_body_stored_by_another_feed_demotes_both(tmp_path: Path) -> None:
                        )[0][0] == 0
     assert store.wall_counts() == [("a", 1), ("b", 1)]
     store.close()
+
+
+def test_body_keys_are_forgotten_after_a_week_unseen(tmp_path: Path) -> None:
+    from watchdesk.store.walls import KEEP
+
+    store = Store(tmp_path / "w.db")
+    store.sync_feeds([FeedConfig("a", "https://presse.example/a.xml")], datetime.now(UTC))
+    feed = store.feeds()[0].id
+    store.save_poll(PollResult(feed, "a", NOW),
+                    [write("a1", "https://presse.example/1", "Résumé un.")], NOW)
+    assert store.bodies_seen([("presse.example", walls.body_key(WALL_TEXT))])
+    later = (datetime(2026, 12, 6, 10, tzinfo=UTC) + KEEP).strftime("%Y-%m-%dT%H:%M:%SZ")
+    later = later.replace("T10", "T11")   # one hour past the bound
+    store.save_poll(PollResult(feed, "a", later), [], later)
+    assert store.bodies_seen([("presse.example", walls.body_key(WALL_TEXT))]) == {}
+    store.close()

@@ -29,7 +29,7 @@ from ..models import ArticleWrite
 from .base import StoreBase, iso, parse_iso
 from .events import EventsMixin
 
-KEEP = timedelta(days=30)
+KEEP = timedelta(days=8)   # a wall repeats daily: a week of bodies is enough to see it
 
 
 class WallsMixin(EventsMixin, StoreBase):
