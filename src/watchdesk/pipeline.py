@@ -290,8 +290,8 @@ class Pipeline:
         seen = self.store.bodies_seen([(site, key) for site, key, _ in keys])
         for i in sorted(walls.repeated(keys, seen)):
             w, (site, key, url) = pages[i], keys[i]
-            other = seen.get((site, key)) or next(u for s, k, u in keys
-                                                  if (s, k) == (site, key) and u != url)
+            others = [seen.get((site, key)), *(u for s, k, u in keys if (s, k) == (site, key))]
+            other = next((u for u in others if u and u != url), url)
             w.wall = walls.repeated_reason(site, other)
             w.body, w.extraction = "", "none"
             log.info("article page is a wall feed=%s url=%s wall=%r", feed.name, w.url, w.wall)
