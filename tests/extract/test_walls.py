@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from test_extract_golden import OUTLETS, PAGES
 
 from watchdesk.extract import walls
@@ -157,3 +159,20 @@ def test_a_paywalls_teaser_is_kept_without_its_lines_when_it_says_more_than_the_
     # a consent wall's text is never the article's
     consent = extract("consent-usercentrics-de.html")
     assert not walls.keeps_teaser(consent.wall, consent.body, "")  # type: ignore[attr-defined]
+
+
+keys_st = st.lists(st.tuples(st.sampled_from("st"), st.sampled_from("kj"),
+                             st.sampled_from(["u1", "u2", "u3"])), max_size=6)
+seen_st = st.dictionaries(st.tuples(st.sampled_from("st"), st.sampled_from("kj")),
+                          st.sampled_from(["u1", "u2", "u4"]), max_size=3)
+
+
+@given(keys_st, seen_st)
+def test_repeated_is_exactly_a_body_on_two_urls_of_a_site(
+        keys: list[tuple[str, str, str]], seen: dict[tuple[str, str], str]) -> None:
+    marked = walls.repeated(keys, seen)
+    for i, (site, key, _) in enumerate(keys):
+        urls = {u for s, k, u in keys if (s, k) == (site, key)}
+        if (site, key) in seen:
+            urls.add(seen[(site, key)])
+        assert (i in marked) == (len(urls) > 1), (i, keys, seen)

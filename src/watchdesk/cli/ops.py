@@ -149,7 +149,9 @@ def feeds(settings: Settings, as_json: bool) -> None:
 def status(settings: Settings, as_json: bool, no_config: bool) -> None:
     """Show the service's health from the database, for people and monitoring checks.
 
-    Shows the last cycle, feeds failing or disabled, the outbox and the next digest. Exit
+    Shows the last cycle, feeds failing or disabled, the outbox, the next digest and, per
+    feed, the article pages that were a consent wall or a paywall (the feed's text was
+    stored instead; informational, no change of level). Exit
     status (monitoring-plugin convention): 0 OK, 1 WARNING (a feed failing for over a day or
     disabled, a failed delivery, configuration errors), 2 CRITICAL (the daemon is not polling,
     every feed failing, a message undelivered for 6 h), 3 UNKNOWN (database unreadable).
