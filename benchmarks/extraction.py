@@ -48,8 +48,15 @@ SCHEMA = 1
 Extractor = Callable[[Page], str]
 
 
+# pages watchdesk took for a consent wall or a paywall (dataset, id, reason): the daemon would
+# store the feed's text for them, so each one is a loss unless the page really is a wall
+WALLS: set[tuple[str, str, str]] = set()
+
+
 def _watchdesk(page: Page) -> str:
     ex = extract_page(page.html, page.url, "text/html; charset=utf-8")
+    if ex is not None and ex.wall:
+        WALLS.add((page.dataset, page.id, ex.wall))
     return ex.body if ex else ""
 
 
@@ -246,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         "params": {"systems": systems, "limit": args.limit,
                    "sources": {"wcxb": str(args.wcxb or "committed subset"),
                                "scrapinghub": str(args.scrapinghub or "committed subset")}},
-        "datasets": {}, "pages": {}}
+        "datasets": {}, "pages": {}, "walls": {}}
     for name in names:
         pages = loaders[name]()
         if args.limit:
@@ -256,6 +263,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: {len(pages)} pages x {len(systems)} systems in "
               f"{time.perf_counter() - t0:.0f} s", file=sys.stderr)
         result["datasets"][name] = summarise(pages, per_page, systems)
+        walls = sorted(w for w in WALLS if w[0] == name)
+        result["walls"][name] = [{"id": i, "wall": r} for _, i, r in walls]
+        if "watchdesk" in systems:
+            print(f"{name}: {len(walls)} of {len(pages)} pages taken for a consent wall or "
+                  f"paywall" + "".join(f"\n  {i}: {r}" for _, i, r in walls), file=sys.stderr)
         result["pages"][name] = {k: {s: {m: round(v, 5) for m, v in row[s].items()}
                                      for s in row} for k, row in per_page.items()}
     report(result)

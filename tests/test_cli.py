@@ -78,8 +78,8 @@ def test_feeds_table_shows_failures(settings: Settings, site: FixtureServer) -> 
     r = watchdesk("feeds", *paths(settings))
     assert r.returncode == 0
     lines = r.stdout.splitlines()
-    assert lines[0].split() == ["FEED", "LAST", "POLL", "STATUS", "ARTICLES", "ERRORS", "NEXT",
-                                "POLL", "WHY"]
+    assert lines[0].split() == ["FEED", "LAST", "POLL", "STATUS", "ARTICLES", "ERRORS",
+                                "WALLS", "CUT", "NEXT", "POLL", "WHY"]
     afrique = next(line for line in lines if line.startswith("afrique"))
     assert "ok 200" in afrique and " 2 " in afrique
     assert any(line.startswith("broken") and "failing x1" in line for line in lines)

@@ -90,6 +90,8 @@ class Extracted:
     date: str | None = None
     lang: str | None = None
     description: str | None = None
+    wall: str | None = None         # the page is a consent wall or paywall: why (``walls``)
+    truncated: str | None = None    # what the bounds cut from the page (``bounds``)
 
 
 @dataclass
@@ -127,6 +129,10 @@ class ArticleWrite:
     lang: str | None = None
     published_at: str | None = None
     extraction: str = "none"
+    wall: str | None = None         # why the page was not used (``extract.walls``)
+    truncated: str | None = None    # what the extraction bounds cut from the page
+    body_site: str | None = None    # a page body was extracted: its site and key, so that
+    body_key: str | None = None     # the same body on another URL is seen (``walls``)
     content_hash: str = ""
     event_terms: dict[str, float] | None = None   # matched: its terms, to group it (``events``)
     matches: list[MatchRecord] = field(default_factory=list)

@@ -14,8 +14,10 @@ For each due feed, concurrently (bounded by the fetcher's global and per-host li
 3. **plan**: decide which entries are new, updated or already known (``identity``, pure);
 4. **fetch** each new or updated entry's article page (same fetcher; links to internal
    addresses are refused unless on the feed's own host);
-5. **extract** the body in a worker process (``extract``), falling back to the feed's own
-   content, then its summary, and recording which was used;
+5. **extract** the body in a worker process (``extract``); a page that is a consent wall or
+   a paywall (``extract.walls``), or whose body another URL of its site carried (asked of
+   the store: ``walls.repeated``), is not used; the article falls back to the feed's own
+   content, then its summary, recording which was used and why (``articles.wall``);
 6. **match** the article against every rule at once (``rules``), and if it matches, take
    its terms for event grouping (``events``: the store gives it the story of the recent
    matched articles that report the same event, copies of one wire text included);
@@ -40,6 +42,7 @@ from typing import Any
 from . import events, identity, logs, schedule, sources
 from .config.settings import Settings
 from .errors import ContentError, ExtractError, FeedGone, FetchError
+from .extract import walls
 from .models import ArticleWrite, Entry, FeedState, MatchRecord, ParsedFeed, PollResult
 from .rules import Document, RuleSet
 from .rules.language import article_language
@@ -268,37 +271,74 @@ class Pipeline:
         allowed = {host_of(feed.url), host_of(base_url)}
         # A feed's pages mostly share its host: no more in flight than the host allows.
         slot = asyncio.Semaphore(self.settings.per_host)
-        return list(await asyncio.gather(*(self._article(feed, d, allowed, slot, page_errors,
-                                                         feed_lang) for d in todo)))
+        writes = list(await asyncio.gather(*(self._page(feed, d, allowed, slot, page_errors)
+                                             for d in todo)))
+        self._repeated_bodies(feed, writes)
+        return [self._finish(feed, d.entry, w, feed_lang) for d, w in zip(todo, writes,
+                                                                         strict=True)]
 
-    async def _article(self, feed: FeedState, d: identity.Decision, allowed: set[str],
-                       slot: asyncio.Semaphore, page_errors: list[str],
-                       feed_lang: str | None = None) -> ArticleWrite:
+    async def _page(self, feed: FeedState, d: identity.Decision, allowed: set[str],
+                    slot: asyncio.Semaphore, page_errors: list[str]) -> ArticleWrite:
+        """The entry's write, with its page's body when the page gives one (``extraction``
+        is then ``page``), or with why the page is a wall (``wall``)."""
         e = d.entry
         w = ArticleWrite(action=d.action, identity=d.identity, entry_hash=d.entry_hash,
                          article_id=d.article_id, guid=e.guid, url=e.link,
                          canonical_url=d.canonical_url, title=e.title, summary=e.summary,
                          author=e.author, published_at=e.published_at)
-        if d.action == "link":
+        if d.action == "link" or not (feed.fetch_articles and e.link):
             return w
-        body, how = "", "none"
-        if feed.fetch_articles and e.link:
-            try:
-                async with slot:
-                    page = await self.fetcher.get(e.link, max_bytes=self.settings.max_page_bytes,
-                                                  allowed_hosts=allowed, accept=PAGE_ACCEPT)
-                    ex = await self.workers.extract(page.body, page.url,
-                                                    page.headers.get("content-type", ""))
-                if ex is not None:
-                    body, how = ex.body, "page"
-                    w.author = w.author or ex.author
-                    w.lang = ex.lang
-                    w.title = w.title or (ex.title or "")
-            except (FetchError, ExtractError) as err:
-                why = f"{type(err).__name__}: {err}"
-                page_errors.append(f"{e.link}: {why}")
-                log.info("article page not used feed=%s url=%s error=%s", feed.name, e.link,
-                         why)
+        try:
+            async with slot:
+                page = await self.fetcher.get(e.link, max_bytes=self.settings.max_page_bytes,
+                                              allowed_hosts=allowed, accept=PAGE_ACCEPT)
+                ex = await self.workers.extract(page.body, page.url,
+                                                page.headers.get("content-type", ""))
+        except (FetchError, ExtractError) as err:
+            why = f"{type(err).__name__}: {err}"
+            page_errors.append(f"{e.link}: {why}")
+            log.info("article page not used feed=%s url=%s error=%s", feed.name, e.link, why)
+            return w
+        if ex is None:
+            return w
+        w.truncated = ex.truncated
+        if ex.wall:
+            w.wall = ex.wall
+            log.info("article page is a wall feed=%s url=%s wall=%r", feed.name, e.link, ex.wall)
+            if not walls.keeps_teaser(ex.wall, ex.body, e.content or e.summary):
+                return w   # its title, author and language are the wall's, not the article's
+        w.author = w.author or ex.author
+        w.lang = ex.lang
+        w.title = w.title or (ex.title or "")
+        w.body, w.extraction = ex.body, "page"
+        w.body_site, w.body_key = host_of(page.url), walls.body_key(ex.body)
+        return w
+
+    def _repeated_bodies(self, feed: FeedState, writes: Sequence[ArticleWrite]) -> None:
+        """A page body seen on another URL of its site (in this batch, or stored before) is
+        the site's, not an article's: those pages are walls too (``walls.repeated``)."""
+        pages = [w for w in writes if w.body_key is not None and w.body_site is not None]
+        if not pages:
+            return
+        keys = [(w.body_site or "", w.body_key or "", w.canonical_url or w.url or "")
+                for w in pages]
+        seen = self.store.bodies_seen([(site, key) for site, key, _ in keys])
+        for i in sorted(walls.repeated(keys, seen)):
+            w, (site, key, url) = pages[i], keys[i]
+            others = [seen.get((site, key)), *(u for s, k, u in keys if (s, k) == (site, key))]
+            other = next((u for u in others if u and u != url), url)
+            w.wall = walls.repeated_reason(site, other)
+            w.body, w.extraction = "", "none"
+            log.info("article page is a wall feed=%s url=%s wall=%r", feed.name, w.url, w.wall)
+
+    def _finish(self, feed: FeedState, e: Entry, w: ArticleWrite,
+                feed_lang: str | None = None) -> ArticleWrite:
+        """The text the article keeps (its page's, else the feed's content, else its
+        summary), its language, matches and event terms."""
+        if w.action == "link":
+            return w
+        body = w.body if w.extraction == "page" else ""
+        how = "page" if body else "none"
         if not body and e.content:
             body, how = e.content, "feed"
         if not body and e.summary:
@@ -309,7 +349,7 @@ class Pipeline:
         w.lang = article_language(w.lang, feed_lang, w.title, w.summary, body)
         doc = Document(title=w.title, summary=w.summary, body=body, lang=w.lang, url=w.url)
         w.matches = [to_record(m) for m in self.rules().match(doc, feed.name, feed.tags)]
-        if d.action == "new" and w.matches:
+        if w.action == "new" and w.matches:
             # Events exist for the digest and alerts, which show matched articles only: an
             # article no rule wants is not grouped (most of what a desk polls). An update
             # that makes an article match is grouped by the store.

@@ -91,6 +91,8 @@ class Facts:
     rules_stored: Sequence[str] = ()               # broken files running their stored version
     rules_lost: Sequence[str] = ()                 # broken files with no good version stored
 
+    walls: Sequence[tuple[str, int]] = ()          # (feed, article pages that hit a wall)
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -144,6 +146,11 @@ class Health:
                              "from your settings)")
             for path in f.rules_stored:
                 lines.append(f"  rules:        {path}")
+            if f.walls:
+                lines.append(f"  walls:        {sum(n for _, n in f.walls)} page(s) of "
+                             f"{len(f.walls)} feed(s) were a consent wall or paywall, the "
+                             "feed's text was stored: "
+                             + ", ".join(f"{name} {n}" for name, n in f.walls))
         for x in self.findings:
             lines.append(f"{x.level.name}: {x.message}")
         return "\n".join(lines)
@@ -290,6 +297,7 @@ def _facts(rows: HealthRows, caller: Settings, now: datetime, check_config: bool
                       f"{stored[str(Path(p).resolve())]}, runs (from the database)"
                       for p in in_db],
         rules_lost=[p for p in broken if p not in in_db],
+        walls=rows.walls,
     )
 
 

@@ -90,6 +90,10 @@ def poll(settings: Settings, names: tuple[str, ...]) -> None:
 def feeds(settings: Settings, as_json: bool) -> None:
     """Show each feed: last poll, status, articles, errors, and when and why it is polled next.
 
+    WALLS counts the feed's article pages that were a consent wall, a paywall or a text the
+    site gives for several URLs (the feed's own text was stored instead); CUT counts the
+    pages cut at the extraction bounds (3 MB, 12,000 tags) before the end of the article.
+
     WHY says what set the next poll: the configured interval, the adaptive interval (from
     the entries' dates, between its bounds), a publisher's hint (ttl, Cache-Control),
     backoff after errors, or the server's Retry-After. KIND (shown when a source is not a
@@ -116,7 +120,7 @@ def feeds(settings: Settings, as_json: bool) -> None:
         return
     kinds = any(r["kind"] != "feed" for r in rows)
     table = [("FEED", *(("KIND",) if kinds else ()), "LAST POLL", "STATUS", "ARTICLES",
-              "ERRORS", "NEXT POLL", "WHY")]
+              "ERRORS", "WALLS", "CUT", "NEXT POLL", "WHY")]
     notes = []
     for r in rows:
         if r["disabled_reason"]:
@@ -139,7 +143,8 @@ def feeds(settings: Settings, as_json: bool) -> None:
         active = r["enabled"] and not r["disabled_reason"]
         table.append((r["name"], *((r["kind"],) if kinds else ()), _ago(r["last_polled_at"]),
                       status, str(r["articles"]),
-                      str(r["errors"]), _until(r["next_poll_at"]) if active else "-",
+                      str(r["errors"]), str(r["walls"]), str(r["truncated"]),
+                      _until(r["next_poll_at"]) if active else "-",
                       (r["next_poll_reason"] or ("first poll" if not r["last_polled_at"]
                                                  else "")) if active else ""))
     _print_table(table)
@@ -160,7 +165,9 @@ def feeds(settings: Settings, as_json: bool) -> None:
 def status(settings: Settings, as_json: bool, no_config: bool) -> None:
     """Show the service's health from the database, for people and monitoring checks.
 
-    Shows the last cycle, feeds failing or disabled, the outbox and the next digest. Exit
+    Shows the last cycle, feeds failing or disabled, the outbox, the next digest and, per
+    feed, the article pages that were a consent wall or a paywall (the feed's text was
+    stored instead; informational, no change of level). Exit
     status (monitoring-plugin convention): 0 OK, 1 WARNING (a feed failing for over a day or
     disabled, a failed delivery, configuration errors), 2 CRITICAL (the daemon is not polling,
     every feed failing, a message undelivered for 6 h), 3 UNKNOWN (database unreadable).

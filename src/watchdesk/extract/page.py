@@ -4,21 +4,18 @@ Runs in a worker process (see ``workers``). trafilatura, called as a library, ap
 its size limit nor its timeout (measured: a 19 MB page took 3 s and ~500 MB), and its
 ``MAX_TREE_SIZE`` only bounds the tree it *outputs*. Its cost grows with the square of the
 number of elements (measured: 20,000 ``<p>`` in 160 kB of HTML took 3 s, 100,000 took 39 s
-and 200 MB), so a small page can stall it as well as a big one. The bounds are ours:
-
-1. the HTML is cut at ``MAX_HTML`` bytes, and decoded without letting the cut spoil it;
-2. ``<script>``, ``<style>``, ``<svg>``, ``<noscript>`` and ``<template>`` blocks, which
-   trafilatura discards anyway, are removed, and so are ``</body>`` and ``</html>`` (a
-   browser ignores them; lxml drops what follows, and some sites print the article there);
-3. the page is cut before its ``MAX_ELEMENTS``-th start tag (news pages have 1,000-5,000;
-   the article comes before the footer), which bounds the tree and so the time;
-4. the worker process itself has a time and a memory limit (``workers``).
+and 200 MB), so a small page can stall it as well as a big one. The bounds are ours
+(``bounds``): the page is cut at 3 MB, its scripts and styles removed and, when it is over
+12,000 start tags, its comment threads, menus, sidebars and footers dropped before it is
+cut at that bound (a cut is recorded: ``Extracted.truncated``); the worker process has a
+time and a memory limit (``workers``).
 
 What is extracted (``boilerplate`` and ``split_body`` hold the filters; this module orders them):
 
-- the bounded page is parsed once; ``boilerplate.prune`` removes read-also links, related
-  and promotion boxes, small asides, what the page's inline style hides and lists of bare
-  links from the tree;
+- the bounded page is parsed once; ``walls.prune`` removes consent banners (an article
+  behind an overlay is read as if the banner were closed); ``boilerplate.prune`` removes
+  read-also links, related and promotion boxes, small asides, what the page's inline style
+  hides and lists of bare links from the tree;
 - trafilatura extracts from that tree (tables, no comments, no metadata; navigation, headers
   and footers are its own job) in two passes: its recall mode without fallback extractors,
   the cheapest; and, only when that text covers less than ``SECOND_PASS_SHARE`` of the
@@ -27,6 +24,10 @@ What is extracted (``boilerplate`` and ``split_body`` hold the filters; this mod
   elements (jusText's cost grows with the square of the number of short paragraphs);
 - ``split_body.complete`` adds the later blocks of an article printed in several containers
   of the same class, where trafilatura stopped after the first;
+- ``walls.judge`` says whether that text is a consent interstitial or a paywall's teaser
+  rather than the article (``Extracted.wall``: the pipeline then uses the feed's text), by
+  its wording and, for a page of almost no text, the raw page's markup (consent platforms,
+  ``isAccessibleForFree``: ``walls.markup``);
 - ``boilerplate.clean_text`` drops a first line repeating the title, read-also lines whose
   markup was lost and the closing lines that call to action (subscribe, follow us, credit
   lines);
@@ -40,7 +41,7 @@ Quality and CPU against trafilatura's own modes: ``benchmarks/extraction.py``.
 
 from __future__ import annotations
 
-import codecs
+import functools
 import re
 from typing import Any
 
@@ -48,10 +49,11 @@ import trafilatura
 from trafilatura.settings import use_config
 
 from ..models import Extracted
-from . import boilerplate, split_body
+from . import boilerplate, split_body, walls
+from .bounds import MAX_ELEMENTS, MAX_HTML, bound, bound_html, decode_html
 
-MAX_HTML = 3 * 1024 * 1024
-MAX_ELEMENTS = 12_000
+__all__ = ["MAX_ELEMENTS", "MAX_HTML", "bound_html", "decode_html", "extract_page"]
+
 MAX_TREE = 60_000
 SECOND_PASS_SHARE = 0.3   # of the page's text (whitespace included)
 # jusText, the balanced pass's last fallback, revises each short paragraph by scanning for its
@@ -65,63 +67,7 @@ _CONFIG.set("DEFAULT", "MAX_TREE_SIZE", str(MAX_TREE))
 _CONFIG.set("DEFAULT", "EXTENSIVE_DATE_SEARCH", "off")  # the feed gives the date
 
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_.:-]+)""", re.I)
-_DISCARDED = re.compile(r"<(script|style|svg|noscript|template)\b", re.I)
-_START_TAG = re.compile(r"<[A-Za-z]")
 _BODY = re.compile(r"<body\b", re.I)
-# a browser ignores </body> and </html> (what follows still goes into the body); lxml drops
-# what follows them, and some pages close both before their article
-_END_OF_DOCUMENT = re.compile(r"</(?:body|html)\s*>", re.I)
-
-
-def _without_discarded(text: str) -> str:
-    """``text`` without script/style/svg/noscript/template blocks, in linear time (an
-    unclosed block runs to the end of the page, as in a browser)."""
-    lower = text.lower()
-    out, pos = [], 0
-    while m := _DISCARDED.search(text, pos):
-        out.append(text[pos:m.start()])
-        end = lower.find(f"</{m.group(1).lower()}", m.end())
-        if end < 0:
-            return "".join(out)
-        close = lower.find(">", end)
-        pos = len(text) if close < 0 else close + 1
-    out.append(text[pos:])
-    return "".join(out)
-
-
-def bound_html(text: str, max_elements: int = MAX_ELEMENTS) -> str:
-    """The page without the blocks trafilatura discards and without ``</body>``/``</html>``
-    (as a browser reads them), cut before its ``max_elements``-th start tag (lxml closes
-    what the cut leaves open)."""
-    text = _END_OF_DOCUMENT.sub("", _without_discarded(text))
-    for i, m in enumerate(_START_TAG.finditer(text)):
-        if i == max_elements:
-            return text[:m.start()]
-    return text
-
-
-def decode_html(body: bytes, content_type: str = "") -> str:
-    """Text of an HTML page: charset from the HTTP header, else from <meta>, else UTF-8 if it
-    decodes, else Windows-1252 (what browsers assume)."""
-    candidates = []
-    m = re.search(r"charset=[\"']?([A-Za-z0-9_.:-]+)", content_type, re.I)
-    if m:
-        candidates.append(m.group(1))
-    m2 = _META_CHARSET.search(body[:4096])
-    if m2:
-        candidates.append(m2.group(1).decode("ascii"))
-    for name in candidates:
-        try:
-            codecs.lookup(name)
-        except LookupError:
-            continue
-        return body.decode(name, errors="replace")
-    try:
-        # final=False: a multi-byte character cut by MAX_HTML is dropped, not an error
-        return codecs.getincrementaldecoder("utf-8")().decode(body, final=False)
-    except UnicodeDecodeError:
-        return body.decode("cp1252", errors="replace")
 
 
 def _metadata(text: str) -> Any:
@@ -181,16 +127,28 @@ def _body_text(tree: Any, url: str) -> str:
 
 
 def extract_page(html: bytes, url: str, content_type: str = "") -> Extracted | None:
-    """Body and metadata of an article page, or None when no article text was found."""
-    text = bound_html(decode_html(html[:MAX_HTML], content_type))
-    tree = trafilatura.load_html(text)
+    """Body and metadata of an article page, or None when no article text was found.
+
+    A page that is a consent wall or a paywall (``walls``) comes back with ``wall`` set:
+    its body, if any, is the wall's text, or the paywall's teaser without the paywall's
+    lines (the caller decides: ``walls.keeps_teaser``); a page the bounds cut comes back
+    with ``truncated`` set."""
+    raw = decode_html(html[:MAX_HTML], content_type)
+    page = bound(raw, cut_bytes=len(html) > MAX_HTML)
+    tree = trafilatura.load_html(page.text)
     if tree is None:
         return None
-    meta = _metadata(text)
+    meta = _metadata(page.text)
     title = _title(getattr(meta, "title", None), tree)
+    walls.prune(tree)
     boilerplate.prune(tree)
-    body = boilerplate.clean_text(_body_text(tree, url), title)
-    if not body:
+    text = _body_text(tree, url)
+    # judged before clean_text, which drops a paywall's closing call to subscribe
+    wall = walls.judge(text, functools.cache(lambda: walls.markup(raw)),
+                       lambda: walls.paywall_boxes(tree))
+    body = boilerplate.clean_text(
+        walls.teaser(text) if wall is not None and wall.kind == "paywall" else text, title)
+    if not body and wall is None:
         return None
     return Extracted(
         body=body,
@@ -199,4 +157,6 @@ def extract_page(html: bytes, url: str, content_type: str = "") -> Extracted | N
         date=getattr(meta, "date", None) or None,
         lang=_lang(tree),
         description=getattr(meta, "description", None) or None,
+        wall=str(wall) if wall else None,
+        truncated=page.truncated,
     )

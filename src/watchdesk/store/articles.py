@@ -9,8 +9,8 @@ from typing import TypeVar
 from .. import events
 from ..models import ArticleWrite, MatchRecord, PollResult
 from .base import StoreBase, dumps
-from .events import EventsMixin
 from .feeds import FeedsMixin
+from .walls import WallsMixin
 
 T = TypeVar("T")
 
@@ -20,7 +20,7 @@ def _chunks(items: Sequence[T], n: int = 500) -> Iterable[Sequence[T]]:
         yield items[i:i + n]
 
 
-class ArticlesMixin(EventsMixin, FeedsMixin, StoreBase):
+class ArticlesMixin(WallsMixin, FeedsMixin, StoreBase):
     def known_entries(self, feed_id: int, identities: Sequence[str]) -> dict[str, tuple[int, str]]:
         """identity -> (article_id, entry_hash) for the entries of this feed we have seen."""
         out: dict[str, tuple[int, str]] = {}
@@ -54,8 +54,10 @@ class ArticlesMixin(EventsMixin, FeedsMixin, StoreBase):
         ids: list[int] = []
         with self.transaction() as c:
             grouping: list[tuple[int, float, events.Terms]] = []
+            self._check_bodies(c, writes, now)   # a body another URL of the site carried
             for w in writes:
                 ids.append(self._write_article(c, result.feed_id, w, now, grouping))
+            self._remember_bodies(c, writes, ids, now)
             # one event decision per new matched article, in time order (see store.events)
             self._group(c, grouping, now)
             result.new = sum(1 for w in writes if w.action == "new")
@@ -78,9 +80,9 @@ class ArticlesMixin(EventsMixin, FeedsMixin, StoreBase):
             c.execute(
                 "UPDATE articles SET title=?, summary=?, body=?, author=?, lang=?,"
                 " published_at=coalesce(?, published_at), updated_at=?, extraction=?,"
-                " content_hash=?, url=coalesce(?, url) WHERE id=?",
+                " wall=?, truncated=?, content_hash=?, url=coalesce(?, url) WHERE id=?",
                 (w.title, w.summary, w.body, w.author, w.lang, w.published_at, now,
-                 w.extraction, w.content_hash, w.url, w.article_id))
+                 w.extraction, w.wall, w.truncated, w.content_hash, w.url, w.article_id))
             c.execute("UPDATE entries SET entry_hash=? WHERE feed_id=? AND identity=?",
                       (w.entry_hash, feed_id, w.identity))
             article_id = w.article_id
@@ -91,10 +93,12 @@ class ArticlesMixin(EventsMixin, FeedsMixin, StoreBase):
         else:
             cur = c.execute(
                 "INSERT INTO articles(feed_id, guid, url, canonical_url, title, summary, body,"
-                " author, lang, published_at, fetched_at, extraction, content_hash)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(canonical_url) DO NOTHING",
+                " author, lang, published_at, fetched_at, extraction, wall, truncated,"
+                " content_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                " ON CONFLICT(canonical_url) DO NOTHING",
                 (feed_id, w.guid, w.url, w.canonical_url, w.title, w.summary, w.body, w.author,
-                 w.lang, w.published_at, now, w.extraction, w.content_hash))
+                 w.lang, w.published_at, now, w.extraction, w.wall, w.truncated,
+                 w.content_hash))
             if cur.rowcount == 0:
                 # Another feed stored the same URL since we planned (same cycle): link to it.
                 w.action = "link"

@@ -150,6 +150,10 @@ class FeedsMixin(StoreBase):
             """
             SELECT f.*, (SELECT count(*) FROM entries e WHERE e.feed_id = f.id) AS articles,
                    (SELECT count(*) FROM fetches x WHERE x.feed_id = f.id
-                      AND x.error IS NOT NULL) AS errors
+                      AND x.error IS NOT NULL) AS errors,
+                   (SELECT count(*) FROM articles a WHERE a.feed_id = f.id
+                      AND a.wall IS NOT NULL) AS walls,
+                   (SELECT count(*) FROM articles a WHERE a.feed_id = f.id
+                      AND a.truncated IS NOT NULL) AS truncated
             FROM feeds f WHERE f.in_config = 1 ORDER BY f.name
             """)

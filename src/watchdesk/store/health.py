@@ -4,10 +4,10 @@ Read-only queries; the decisions about them are ``status.assess`` (pure)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from .base import StoreBase
+from .walls import WallsMixin
 
 _ACTIVE = "in_config = 1 AND enabled = 1 AND disabled_reason IS NULL"
 
@@ -26,9 +26,10 @@ class HealthRows:
     outbox_failed: int
     oldest_undelivered_at: str | None
     outbox_last_error: str | None
+    walls: list[tuple[str, int]] = field(default_factory=list)  # (feed, pages that hit a wall)
 
 
-class HealthMixin(StoreBase):
+class HealthMixin(WallsMixin):
     def health_rows(self) -> HealthRows:
         def one(sql: str) -> Any:
             row = self.conn.execute(sql).fetchone()
@@ -58,4 +59,5 @@ class HealthMixin(StoreBase):
                                       " WHERE status IN ('pending', 'failed')"),
             outbox_last_error=one("SELECT last_error FROM outbox WHERE status = 'failed'"
                                   " ORDER BY coalesce(next_attempt_at, created_at) DESC LIMIT 1"),
+            walls=self.wall_counts(),
         )

@@ -318,3 +318,40 @@ def m011_rule_files(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m012_walls(db: Database) -> None:
+    """Consent walls and paywalls (``extract.walls``): ``articles.wall`` says why an
+    article's page was not used as its body (a consent interstitial, a paywall's teaser, or
+    a body seen on another URL of the same site), NULL when it was or when no page was
+    fetched; the article then holds the feed's text (``extraction`` says which).
+
+    ``page_bodies``: the key of each page body seen per site (``walls.body_key``), with the
+    URL it was first seen on, so that the same body on a second URL of the site is known
+    for a wall (both articles fall back to the feed's text). A cache, pruned after
+    ``store.walls.KEEP`` without use; no foreign keys."""
+    _script(db, """
+        ALTER TABLE articles ADD COLUMN wall TEXT;
+        CREATE TABLE page_bodies (
+            site TEXT NOT NULL,             -- host of the page's final URL
+            key TEXT NOT NULL,              -- walls.body_key of its extracted body
+            url TEXT NOT NULL,              -- the first article URL that carried it
+            article_id INTEGER,             -- its article
+            pages INTEGER NOT NULL DEFAULT 1,   -- distinct URLs seen with it (at least)
+            seen_at TEXT NOT NULL,          -- last seen (what pruning goes by)
+            PRIMARY KEY (site, key)
+        ) WITHOUT ROWID;
+        CREATE INDEX page_bodies_seen ON page_bodies(seen_at);
+        -- `watchdesk feeds` counts each feed's walls: few rows, a small index
+        CREATE INDEX articles_wall ON articles(feed_id) WHERE wall IS NOT NULL
+        """)
+
+
+@migrations()
+def m013_truncated(db: Database) -> None:
+    """``articles.truncated``: what the extraction bounds (``extract.bounds``) cut from the
+    article's page (« cut at the 12,000th start tag »), NULL when nothing was: a long page
+    cut before the end of its article no longer loses it silently."""
+    db.execute("ALTER TABLE articles ADD COLUMN truncated TEXT")
+    db.execute("CREATE INDEX articles_truncated ON articles(feed_id) WHERE truncated IS NOT NULL")
