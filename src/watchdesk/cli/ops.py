@@ -89,6 +89,8 @@ def feeds(settings: Settings, as_json: bool) -> None:
     the entries' dates, between its bounds), a publisher's hint (ttl, Cache-Control),
     backoff after errors, or the server's Retry-After.
     """
+    from ..status import feed_line
+
     store = Store(settings.db, mode="read")
     try:
         rows = store.feed_report()
@@ -103,23 +105,8 @@ def feeds(settings: Settings, as_json: bool) -> None:
     table = [("FEED", "LAST POLL", "STATUS", "ARTICLES", "ERRORS", "NEXT POLL", "WHY")]
     notes = []
     for r in rows:
-        if r["disabled_reason"]:
-            status = "disabled"
-            notes.append(f"{r['name']}: {r['disabled_reason']}")
-        elif not r["enabled"]:
-            status = "off"
-        elif r["last_error"]:
-            status = f"failing x{r['error_count']}"
-            notes.append(f"{r['name']}: {r['last_error']}")
-        elif r["last_polled_at"]:
-            status = f"ok {r['last_status'] or ''}".strip()
-        else:
-            status = "new"
-        if r["last_warning"] and not r["last_error"]:  # fetch: a feed read despite errors
-            notes.append(f"{r['name']}: warning: {r['last_warning']}")
-        if r["redirected_from"]:
-            notes.append(f"{r['name']}: moved permanently from {r['redirected_from']} "
-                         f"to {r['url']}")
+        status, why = feed_line(r)
+        notes += why
         active = r["enabled"] and not r["disabled_reason"]
         table.append((r["name"], _ago(r["last_polled_at"]), status, str(r["articles"]),
                       str(r["errors"]), _until(r["next_poll_at"]) if active else "-",

@@ -1,6 +1,7 @@
 """Storage: the only package that talks to SQLite.
 
 ``Store`` is assembled from one mixin per domain (feeds, articles and matches, outbox, health),
+the desk's web pages (``desk``: verdicts, rule history),
 on top of ``StoreBase`` which opens the file (``opening``: create, write or read-only), in WAL
 mode, and applies migrations. Every write that belongs together happens in one
 ``transaction()``: a feed's articles, their matches, the feed's new state and its fetch log are
@@ -12,14 +13,15 @@ from __future__ import annotations
 from .articles import ArticlesMixin
 from .backup import BackupReport, backup
 from .base import iso, parse_iso
+from .desk import VERDICTS, DeskMixin
 from .health import HealthMixin
 from .opening import Mode, as_store_error
 from .outbox import AlertBatch, DigestState, OutboxMixin, OutboxWrite
 
 
-class Store(HealthMixin, OutboxMixin, ArticlesMixin):
+class Store(DeskMixin, HealthMixin, OutboxMixin, ArticlesMixin):
     """The watchdesk database."""
 
 
-__all__ = ["AlertBatch", "BackupReport", "DigestState", "Mode", "OutboxWrite", "Store",
+__all__ = ["VERDICTS", "AlertBatch", "BackupReport", "DigestState", "Mode", "OutboxWrite", "Store",
            "as_store_error", "backup", "iso", "parse_iso"]
