@@ -31,7 +31,7 @@ running daemon never leaves a due feed waiting for more than a tick or a cycle.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum
@@ -298,7 +298,7 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def feed_line(r: Mapping[str, Any]) -> tuple[str, list[str]]:
+def feed_line(r: Any) -> tuple[str, list[str]]:
     """One row of ``Store.feed_report()`` as ``watchdesk feeds`` and the web's /feeds show
     it: its status word (disabled, off, failing xN, ok 200, new) and the notes under the
     table (why disabled, the last error, a warning, a permanent move)."""

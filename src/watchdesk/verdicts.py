@@ -34,7 +34,7 @@ RELEVANT, OFF_TOPIC = "relevant", "off_topic"
 Decided = dict[tuple[int, str], str]   # (article id, rule id) -> relevant | off_topic
 
 
-def decided(rows: Iterable[Mapping[str, Any]]) -> Decided:
+def decided(rows: Iterable[Any]) -> Decided:
     """The standing verdict of each (article, rule): the most recent one given."""
     out: dict[tuple[int, str], tuple[str, str]] = {}
     for r in rows:

@@ -66,7 +66,7 @@ class DeskMixin(StoreBase):
     def verdicts(self, *, rule_ids: Sequence[str] | None = None,
                  article_id: int | None = None) -> list[sqlite3.Row]:
         """Verdict rows (article_id, rule_id, verdict, who, created_at), oldest first."""
-        sql, params = "SELECT * FROM verdicts WHERE 1", []
+        sql, params = "SELECT * FROM verdicts WHERE 1", list[object]()
         if rule_ids is not None:
             sql += f" AND rule_id IN ({','.join('?' * len(rule_ids))})"
             params += list(rule_ids)
