@@ -170,4 +170,4 @@ def _compose(batch: _Batch, settings: Settings, now: datetime,
            for e in batch.events}
     return compose(ordered, kind="alert", now=now, window_start=first or now, window_end=now,
                    timezone=settings.timezone, titles=titles, rules_dir=str(settings.rules),
-                   recipients=to, breaking=why)
+                   recipients=to, breaking=why, web_url=settings.web_url)

@@ -60,6 +60,10 @@ STRINGS: dict[str, dict[str, str]] = {
                        "destinataires, adressez-vous à la personne qui l’administre."),
         "footer": "Message envoyé automatiquement par watchdesk.",
         "rule_id": "règle",
+        "event_page": "tous les reportages",
+        "rules_web": ("Les règles de veille se testent et se modifient sur {url} (modifier "
+                      "demande le rôle d’éditeur ; sinon, adressez-vous à la personne qui "
+                      "administre watchdesk)."),
     },
     "en": {
         "article": "article", "articles": "articles",
@@ -107,6 +111,9 @@ STRINGS: dict[str, dict[str, str]] = {
                        "runs it."),
         "footer": "Sent automatically by watchdesk.",
         "rule_id": "rule",
+        "event_page": "all reports",
+        "rules_web": ("The watch rules can be tested and changed at {url} (changing one takes "
+                      "the editor role; otherwise, ask whoever runs watchdesk)."),
     },
 }
 
