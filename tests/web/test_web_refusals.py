@@ -19,9 +19,8 @@ from watchdesk.errors import ConfigError
 from watchdesk.web import Listen, check_listen
 from watchdesk.web.access import Access, UsersFile, parse_users
 
-from conftest import cli_env, watchdesk
-
 from .conftest import Web, csrf_of, first_event
+from conftest import cli_env, watchdesk
 
 
 def verdict_count(db: Path) -> int:

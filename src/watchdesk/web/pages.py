@@ -69,7 +69,7 @@ class Report:
     when: datetime | None
     snippet: tuple[Segment, ...]
     rules: list[tuple[str, str, tuple[str, ...]]]   # (rule id, title, terms)
-    after: int | None = None                        # minutes after the first report
+    after: str | None = None                        # how long after the first report: 12m
 
     @property
     def rtl(self) -> bool:
@@ -107,7 +107,7 @@ def event(store: Store, s: Settings, story_id: int, titles: Mapping[str, str],
     first = next((r.when for r in reports if r.when), None)
     for r in reports:
         if first and r.when:
-            r.after = int((r.when - first).total_seconds() // 60)
+            r.after = age(r.when - first)
     return d, reports
 
 
