@@ -131,3 +131,28 @@ def first_event(c: httpx.Client) -> int:
     r = c.get("/")
     assert r.status_code == 200, r.text
     return int(re.findall(r'href="/events/(\d+)"', r.text)[0])
+
+
+@pytest.fixture
+def daemon_web(tmp_path: Path, desk: tuple[Path, Path]) -> Iterator[Callable[..., Web]]:
+    """Start `watchdesk run` with WATCHDESK_WEB_LISTEN on the test's database and rules,
+    polling the demo's feeds from a loopback server; the address is read from its log."""
+    from watchdesk.demo import data_dir, render_feeds_yaml
+    from watchdesk.demo.server import FixtureServer
+
+    db, rules = desk
+    started: list[Web] = []
+    with FixtureServer(data_dir()) as site:
+        feeds = tmp_path / "feeds.yaml"
+        feeds.write_text(render_feeds_yaml(site.base_url), encoding="utf-8")
+
+        def start(**env: str) -> Web:
+            env = {"WATCHDESK_WEB_LISTEN": "127.0.0.1:0", "WATCHDESK_WORKERS": "1", **env}
+            w = Web(["run", "--db", str(db), "--rules", str(rules), "--feeds", str(feeds)],
+                    env, tmp_path / f"run{len(started)}.log", pattern=LOG_URL, timeout=90)
+            started.append(w)
+            return w
+
+        yield start
+        for w in started:
+            w.close()

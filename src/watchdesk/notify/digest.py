@@ -357,5 +357,5 @@ def compose(rows: Iterable[Any], *, kind: str = "digest", now: datetime,
         window_end=window_end.astimezone(tz), groups=groups, n_stories=n_events,
         n_matches=len(rows), n_rules=n_rules, health=feed_issues(health, tz),
         rules_dir=rules_dir, recipients=tuple(recipients), week=week,
-        web_url=safe_url(web_url) or "" if web_url else "",
+        web_url=(safe_url(web_url) or "").rstrip("/"),
     )
