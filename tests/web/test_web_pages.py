@@ -205,6 +205,18 @@ def test_verdicts_export_and_rules_test_report_them(web: Callable[..., Web],
     assert "verdicts: keeps 0 of 0 judged relevant, still matches 1 of 1 judged off-topic" \
         in r.stdout
     assert "judged off-topic, still matched: Mali : l'Africa Corps" in r.stdout
+    # the same verdicts into the file, from the editor: a draft (not saved) keeping comments
+    token, base, text = edit_form(w, "libye.yaml")
+    r = w.client.post("/rules/libye.yaml/examples", data={
+        "csrf": token, "base": base, "text": text, "rule": "haftar"})
+    assert r.status_code == 200
+    draft = html.unescape(re.search(r'<textarea name="text"[^>]*>(.*?)</textarea>', r.text,
+                                    re.S)[1])  # type: ignore[index]
+    assert "Libye : une délégation militaire russe" in draft.split("id: haftar")[1]
+    assert "# Default watch rules" in draft
+    assert (rules / "libye.yaml").read_text() == text            # nothing saved yet
+    # the off-topic example the rule still matches: the check says so, placed in the text
+    assert 'class="marked"' in r.text
 
 
 def edit_form(w: Web, name: str) -> tuple[str, str, str]:
@@ -317,3 +329,4 @@ def test_hostile_feed_text_renders_as_text(web: Callable[..., Web],
             assert bad not in page, (path, bad)
     page = w.client.get(f"/articles/{aid}").text
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Haftar &lt;img src=x" in page
+

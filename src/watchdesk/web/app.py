@@ -285,8 +285,17 @@ class Desk:
                 ctx["view"] = await self.read(lambda st: pages.test_rules(st, rules, since_iso))
         elif current is None and not user.editor:
             raise HTTPException(404, "no such rule file")
+        return await self._editor(request, status, ctx)
+
+    async def _editor(self, request: Request, status: int, ctx: dict[str, Any]) -> Response:
+        """The editor page: ``ctx`` plus the file's history and its rules' ids (for the
+        "add the verdicts as examples" button)."""
+        name = ctx["name"]
+        draft = ctx["draft"] or await run_in_threadpool(rulefiles.check, self.settings.rules,
+                                                        name, ctx["text"])
         history = await self.read(lambda st: [dict(r) for r in st.rule_history(name)])
-        return self.render(request, "rule_edit.html", status, history=history, **ctx)
+        return self.render(request, "rule_edit.html", status, history=history,
+                           rule_ids=[r.id for r in draft.rules], **ctx)
 
     def _save(self, name: str, text: str, base: str, user: User, ctx: dict[str, Any]) -> int:
         store = self.store(write=True)
@@ -311,6 +320,10 @@ class Desk:
         except rulefiles.Refused as e:
             ctx.update(draft=e.draft, refused=True)
             return 422
+        except OSError as e:   # e.g. the rules folder is read-only to the service
+            raise HTTPException(500, f"cannot write {self.settings.rules / name}: "
+                                     f"{e.strerror}: nothing was saved (docs/ops.md, \"Where "
+                                     "editable rules live\")") from e
         finally:
             store.close()
 
@@ -337,8 +350,7 @@ class Desk:
         ctx["text"] = entry["previous"]
         ctx.setdefault("current", current)
         ctx.setdefault("base", rulefiles.version(current))
-        history = await self.read(lambda st: [dict(r) for r in st.rule_history(name)])
-        return self.render(request, "rule_edit.html", status, history=history, **ctx)
+        return await self._editor(request, status, ctx)
 
     async def examples(self, request: Request) -> Response:
         """The rule file with a rule's verdicts added as examples, as a draft (not saved)."""
@@ -362,12 +374,10 @@ class Desk:
         except KeyError as e:
             raise HTTPException(400, f"rule {rule_id} is not in this file") from e
         draft = await run_in_threadpool(rulefiles.check, self.settings.rules, name, text)
-        history = await self.read(lambda st: [dict(r) for r in st.rule_history(name)])
-        return self.render(request, "rule_edit.html", name=name, text=text,
-                           base=str(form.get("base", "")), draft=draft, view=None,
-                           conflict=None, saved=False, refused=False,
-                           current=rulefiles.read(self.settings.rules, name), since="30d",
-                           history=history)
+        return await self._editor(request, 200, {
+            "name": name, "text": text, "base": str(form.get("base", "")), "draft": draft,
+            "view": None, "conflict": None, "saved": False, "refused": False,
+            "current": rulefiles.read(self.settings.rules, name), "since": "30d"})
 
     async def feeds(self, request: Request) -> Response:
         now = datetime.now(UTC)
