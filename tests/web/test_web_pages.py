@@ -330,3 +330,63 @@ def test_hostile_feed_text_renders_as_text(web: Callable[..., Web],
     page = w.client.get(f"/articles/{aid}").text
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Haftar &lt;img src=x" in page
 
+
+
+def test_demo_in_two_lines_without_a_rules_folder(tmp_path: Path, demo_db: Path) -> None:
+    """`watchdesk demo --db demo.db` then `watchdesk web --db demo.db`, from a folder with no
+    rules/: the rules are those the database records as running, shown read-only."""
+    import shutil
+
+    from .conftest import Web as W
+
+    db = tmp_path / "demo.db"
+    shutil.copy(demo_db, db)
+    import os
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        w = W(["web", "--db", str(db), "--listen", "127.0.0.1:0"], {}, tmp_path / "w.log")
+    finally:
+        os.chdir(here)
+    try:
+        page = w.client.get("/rules").text
+        assert "Dossier des règles introuvable" in page
+        assert 'id="rule-russie-libye"' in page and 'href="/rules/libye.yaml"' not in page
+        assert w.client.get("/rules/libye.yaml").status_code == 404
+        assert w.client.get("/").status_code == 200
+    finally:
+        w.close()
+
+
+def test_no_database_is_said_before_listening(tmp_path: Path) -> None:
+    r = watchdesk("web", "--db", str(tmp_path / "none.db"), "--listen", "127.0.0.1:0")
+    assert r.returncode == 3 and "no database at" in r.stderr
+
+
+def test_home_shows_the_latest_events_when_the_day_was_quiet(
+        web: Callable[..., Web], desk: tuple[Path, Path]) -> None:
+    with sqlite3.connect(desk[0]) as c:
+        c.execute("UPDATE matches SET created_at = '2025-01-01T00:00:00Z'")
+    w = web()
+    words = " ".join(text_of(w.client.get("/").text).split())
+    assert "Rien depuis 24 heures : les derniers sujets repérés." in words
+    assert "URGENT Russie en Libye" in words
+
+
+def test_a_posted_draft_is_tested_against_the_running_rules(
+        web: Callable[..., Web], desk: tuple[Path, Path]) -> None:
+    w = web()
+    token, _, text = edit_form(w, "libye.yaml")
+    draft = text.replace("\nrules:\n", "\nrules:\n  - id: opera\n    title: Opéra\n"
+                                       "    query: tannhäuser OR bayreuth\n", 1)
+    r = w.client.post("/rules/test", data={"csrf": token, "file": "libye.yaml", "text": draft})
+    words = " ".join(text_of(r.text).split())
+    assert r.status_code == 200
+    assert "opera : 1 article(s) correspondent parmi 15" in words
+    assert "wagner : 5 article(s)" in words
+    r = w.client.post("/rules/test", data={"csrf": token, "file": "libye.yaml",
+                                           "text": draft.replace("query: tannhäuser",
+                                                                 "query: (tannhäuser")})
+    assert 'role="alert"' in r.text and "libye.yaml:" in r.text
+    r = w.client.post("/rules/test", data={"file": "libye.yaml", "text": draft})
+    assert r.status_code == 403

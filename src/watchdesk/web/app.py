@@ -28,7 +28,7 @@ from starlette.staticfiles import StaticFiles
 from .. import verdicts as verdicts_mod
 from ..cli._common import parse_since
 from ..config.settings import Settings
-from ..errors import ConfigError
+from ..errors import ConfigError, StoreError
 from ..notify.clean import isolate, safe_url
 from ..notify.glance import sparkline
 from ..rules import Rule, RuleBook, RuleSet
@@ -87,7 +87,11 @@ class Desk:
     # -- helpers ---------------------------------------------------------------------------
 
     def store(self, write: bool = False) -> Store:
-        return Store(self.settings.db, mode="write" if write else "read")
+        """Read-only for pages (never upgraded here: ``serve`` opened it once at start, as
+        every reading command does); for writing only for a verdict or a rule save."""
+        if write:
+            return Store(self.settings.db, mode="write")
+        return Store(self.settings.db, mode="read", upgrade=False)
 
     def render(self, request: Request, template: str, status: int = 200, **ctx: Any
                ) -> Response:
@@ -385,6 +389,8 @@ class Desk:
         return self.render(request, "feeds.html", rows=rows, notes=notes)
 
     async def error(self, request: Request, exc: Exception) -> Response:
+        if isinstance(exc, StoreError):    # locked, damaged, gone: say what, as the CLI does
+            exc = HTTPException(503, str(exc))
         assert isinstance(exc, HTTPException)
         if "user" not in request.scope:
             return Response(exc.detail, exc.status_code)
@@ -411,7 +417,8 @@ def create_app(settings: Settings, access: Access | None = None, *,
         Route("/feeds", desk.feeds),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: desk.error})
+    app = Starlette(routes=routes, exception_handlers={HTTPException: desk.error,
+                                                       StoreError: desk.error})
     app.add_middleware(Gate, access=access, hosts=desk.hosts)
     app.state.desk = desk
     return app

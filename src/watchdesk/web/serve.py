@@ -74,8 +74,13 @@ class WebServer:
     """The pages on one bound socket; ``await start()``, then ``await stop()``."""
 
     def __init__(self, settings: Settings, listen: Listen) -> None:
+        from ..store import Store
+
         self.access = Access.from_settings(settings)
         check_listen(listen, self.access)
+        # the database must be there and readable before anything listens (upgraded first
+        # when it is older and may be written, as every reading command does)
+        Store(settings.db, mode="read").close()
         self.listen = listen
         family = socket.AF_INET6 if ":" in listen.host else socket.AF_INET
         self.sock = socket.socket(family, socket.SOCK_STREAM)
