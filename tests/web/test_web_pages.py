@@ -169,6 +169,7 @@ def test_verdicts_one_per_person_the_later_replaces(web: Callable[..., Web],
         assert r.status_code == 303 and r.headers["location"].startswith(f"/articles/{aid}")
     rows = q(desk[0], "SELECT article_id, rule_id, verdict FROM verdicts")
     assert rows == [(aid, "haftar", "off_topic")]
+    assert f"verdict article={aid} rule=haftar verdict=off_topic who=" in w.logs()
     page = w.client.get(f"/articles/{aid}?saved=1").text
     assert "Avis enregistré" in page
     assert re.search(r'value="off_topic" class="chosen" aria-pressed="true"', page)
@@ -390,3 +391,16 @@ def test_a_posted_draft_is_tested_against_the_running_rules(
     assert 'role="alert"' in r.text and "libye.yaml:" in r.text
     r = w.client.post("/rules/test", data={"file": "libye.yaml", "text": draft})
     assert r.status_code == 403
+
+
+def test_a_verdict_only_on_a_rule_the_article_matched(web: Callable[..., Web],
+                                                      desk: tuple[Path, Path]) -> None:
+    w = web()
+    aid = article_id(desk[0], "Bayreuth : le Tannhäuser")   # matched by no rule
+    page = w.client.get(f"/articles/{article_id(desk[0], 'Libye : une délégation')}").text
+    token = csrf_of(page)
+    r = w.client.post(f"/articles/{aid}/verdict",
+                      data={"rule": "wagner", "verdict": "off_topic", "csrf": token})
+    assert r.status_code == 404 and "did not match" in r.text
+    assert q(desk[0], "SELECT count(*) FROM verdicts") == [(0,)]
+    assert "verdict article=" not in w.logs()

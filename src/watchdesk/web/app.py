@@ -9,6 +9,7 @@ autoescaped) and need no script.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -41,6 +42,7 @@ from .guard import Csrf, Gate, allowed_hosts
 from .i18n import WebLang
 
 T = TypeVar("T")
+log = logging.getLogger("watchdesk.web")
 HERE = Path(__file__).parent
 
 
@@ -178,17 +180,22 @@ class Desk:
                                      "for a rule")
         who = request.scope["user"].name
 
-        def go() -> bool:
+        def go() -> str | None:
             store = self.store(write=True)
             try:
                 if store.article(article_id) is None:
-                    return False
+                    return "no such article"
+                if rule_id not in {r["rule_id"] for r in store.article_match_rows(article_id)}:
+                    return f"rule {rule_id} did not match this article"
                 store.add_verdict(article_id, rule_id, verdict, who, iso(datetime.now(UTC)))
-                return True
+                return None
             finally:
                 store.close()
-        if not await run_in_threadpool(go):
-            raise HTTPException(404, "no such article")
+        problem = await run_in_threadpool(go)
+        if problem is not None:
+            raise HTTPException(404, problem)
+        log.info("verdict article=%d rule=%s verdict=%s who=%s", article_id, rule_id, verdict,
+                 who)
         return RedirectResponse(f"/articles/{article_id}?saved=1#verdicts", 303)
 
     def _since(self, request: Request, default: str = "30d") -> tuple[str, str]:
@@ -314,12 +321,14 @@ class Desk:
                 return int(cur.lastrowid or 0)
         try:
             ctx["draft"] = rulefiles.save(self.settings.rules, name, text, base, record)
+            log.info("rule file saved file=%s who=%s", name, user.name)
             ctx.update(saved=True, base=rulefiles.version(text if text.endswith("\n")
                                                           else text + "\n"),
                        current=text)
             return 200
         except rulefiles.Conflict as e:
             ctx.update(conflict=rulefiles.diff(e.current, text, name), current=e.current)
+            log.info("rule file not saved (changed meanwhile) file=%s who=%s", name, user.name)
             return 409
         except rulefiles.Refused as e:
             ctx.update(draft=e.draft, refused=True)
