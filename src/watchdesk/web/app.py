@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import jinja2
 from starlette.applications import Starlette
@@ -30,7 +31,7 @@ from .. import verdicts as verdicts_mod
 from ..cli._common import parse_since
 from ..config.settings import Settings
 from ..errors import ConfigError, StoreError
-from ..notify.clean import isolate, safe_url
+from ..notify.clean import isolate, parse_time, safe_url
 from ..notify.glance import sparkline
 from ..rules import Rule, RuleBook, RuleSet
 from ..store import VERDICTS, Store, iso
@@ -85,6 +86,8 @@ class Desk:
         self.env.filters["segs"] = pages.snippet_segments
         self.env.filters["safe_href"] = lambda u: safe_url(u) or ""
         self.env.filters["host"] = lambda u: host_of(u) or ""
+        zone = ZoneInfo(settings.timezone)
+        self.env.filters["localtime"] = lambda ts: parse_time(ts, zone)
 
     # -- helpers ---------------------------------------------------------------------------
 
