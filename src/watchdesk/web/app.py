@@ -49,26 +49,54 @@ HERE = Path(__file__).parent
 
 class RulesHolder:
     """The rules folder, reloaded when its files change (as the daemon does); when there is
-    no folder (``watchdesk web --db demo.db``), the rules the daemon last ran."""
+    no folder (``watchdesk web --db demo.db``), the rules the daemon last ran. Also the rules
+    the daemon runs, compiled again only when ``rule_state`` changes (compiling the expanded
+    lists of every rule is most of a page's time otherwise)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._book: RuleBook | None = None
         self._lock = threading.Lock()
+        self._running: tuple[str, dict[str, Rule]] = ("", {})
 
     @property
     def editable(self) -> bool:
         return self.folder.is_dir()
 
+    def _reloaded(self) -> RuleBook | None:
+        if not self.folder.is_dir():
+            return None
+        if self._book is None:
+            self._book = RuleBook(self.folder)
+        else:
+            self._book.reload()
+        return self._book
+
     def current(self, store: Store) -> RuleSet:
         with self._lock:
-            if self.folder.is_dir():
-                if self._book is None:
-                    self._book = RuleBook(self.folder)
-                else:
-                    self._book.reload()
-                return self._book.ruleset
-        return RuleSet(list(running_rules(store).values()))
+            book = self._reloaded()
+            if book is not None:
+                return book.ruleset
+        return RuleSet(list(self.running(store).values()))
+
+    def lists(self) -> pages.Lists:
+        with self._lock:
+            book = self._reloaded()
+            return (book.lists, book.broken_lists) if book is not None else ({}, {})
+
+    def rules_of(self, name: str) -> list[Rule]:
+        with self._lock:
+            book = self._reloaded()
+            return book.rules_of(self.folder / name) if book is not None else []
+
+    def running(self, store: Store) -> dict[str, Rule]:
+        key = str(store.conn.execute(
+            "SELECT group_concat(rule_id || ':' || hash, ' ') FROM"
+            " (SELECT rule_id, hash FROM rule_state ORDER BY rule_id)").fetchone()[0])
+        with self._lock:
+            if self._running[0] != key:
+                self._running = (key, running_rules(store))
+            return self._running[1]
 
 
 class Desk:
@@ -217,8 +245,8 @@ class Desk:
             page = max(1, int(request.query_params.get("page", "1")))
         except ValueError:
             page = 1
-        view = await self.read(lambda st: pages.search(st, self.settings, q, since_iso, since,
-                                                       page))
+        view = await self.read(lambda st: pages.search(st, self.rules.lists(), q, since_iso,
+                                                       since, page))
         return self.render(request, "search.html", v=view, per_page=pages.PER_PAGE)
 
     async def rules_index(self, request: Request) -> Response:
@@ -226,7 +254,7 @@ class Desk:
 
         def go(store: Store) -> Any:
             rs = self.rules.current(store)
-            return pages.rules_page(store, list(rs.rules), now)
+            return pages.rules_page(store, list(rs.rules), now, self.rules.running(store))
         rows = await self.read(go)
         return self.render(request, "rules.html", rows=rows, editable=self.rules.editable,
                            files=rulefiles.files(self.settings.rules))
@@ -251,14 +279,16 @@ class Desk:
                     draft = rulefiles.check(self.settings.rules, draft_name, draft_text)
                 except rulefiles.BadName as e:
                     raise HTTPException(400, str(e)) from e
-                return draft, pages.test_rules(store, draft.rules, since_iso)
+                return draft, pages.test_rules(store, draft.rules, since_iso,
+                                               self.rules.running(store))
             if not q.strip():
                 return None, None
             try:
-                rule = pages.query_rule(q, self.settings, rs.get(rule_id) if rule_id else None)
+                rule = pages.query_rule(q, self.rules.lists(),
+                                        rs.get(rule_id) if rule_id else None)
             except ConfigError as e:
                 return None, pages.TestView(error=e)
-            return None, pages.test_rules(store, [rule], since_iso)
+            return None, pages.test_rules(store, [rule], since_iso, self.rules.running(store))
         draft, view = await self.read(go)
         rule_ids = [r.id for r in (await self.read(lambda st: self.rules.current(st))).rules]
         return self.render(request, "rule_test.html", q=q, rule_id=rule_id, rule_ids=rule_ids,
@@ -296,7 +326,8 @@ class Desk:
                 ctx["draft"] = await run_in_threadpool(rulefiles.check, folder, name, text)
             if ctx["draft"] is not None and ctx["draft"].rules:
                 rules = ctx["draft"].rules
-                ctx["view"] = await self.read(lambda st: pages.test_rules(st, rules, since_iso))
+                ctx["view"] = await self.read(lambda st: pages.test_rules(
+                    st, rules, since_iso, self.rules.running(st)))
         elif current is None and not user.editor:
             raise HTTPException(404, "no such rule file")
         return await self._editor(request, status, ctx)
@@ -305,11 +336,11 @@ class Desk:
         """The editor page: ``ctx`` plus the file's history and its rules' ids (for the
         "add the verdicts as examples" button)."""
         name = ctx["name"]
-        draft = ctx["draft"] or await run_in_threadpool(rulefiles.check, self.settings.rules,
-                                                        name, ctx["text"])
+        rules = ctx["draft"].rules if ctx["draft"] is not None else \
+            await run_in_threadpool(self.rules.rules_of, name)
         history = await self.read(lambda st: [dict(r) for r in st.rule_history(name)])
         return self.render(request, "rule_edit.html", status, history=history,
-                           rule_ids=[r.id for r in draft.rules], **ctx)
+                           rule_ids=[r.id for r in rules], **ctx)
 
     def _save(self, name: str, text: str, base: str, user: User, ctx: dict[str, Any]) -> int:
         store = self.store(write=True)

@@ -22,12 +22,11 @@ from ..errors import ConfigError
 from ..notify.clean import SNIPPET_MAX, Segment, clean_segments, clean_text, is_rtl, parse_time
 from ..notify.digest import Digest, compose
 from ..notify.recent import RecentArticle, recent_articles
-from ..rules import Query, Rule, RuleSet, Snippet, compile_query, load_lists
+from ..rules import Query, Rule, RuleSet, Snippet, compile_query
 from ..rules.matcher import Verdict
 from ..search import Diff, Hit, Target, compare, count_stored, search_stored, stored_targets
 from ..status import age, feed_line
 from ..store import Store, iso
-from ..store.rule_state import running_rules
 
 PER_PAGE = 20
 
@@ -180,19 +179,21 @@ class SearchView:
         return max(1, math.ceil(self.total / PER_PAGE))
 
 
-def compile_text(text: str, s: Settings, label: str = "query") -> Query:
+Lists = tuple[Mapping[str, Any], Mapping[str, str]]   # the folder's @lists, and broken ones
+
+
+def compile_text(text: str, lists: Lists, label: str = "query") -> Query:
     """A query typed in a form, with the rules folder's @lists (as ``watchdesk search``)."""
-    lists, broken = load_lists(s.rules if s.rules.is_dir() else None)
-    return compile_query(text, path=label, lists=lists, broken_lists=broken)
+    return compile_query(text, path=label, lists=dict(lists[0]), broken_lists=dict(lists[1]))
 
 
-def search(store: Store, s: Settings, q: str, since_iso: str, since: str,
+def search(store: Store, lists: Lists, q: str, since_iso: str, since: str,
            page: int) -> SearchView:
     v = SearchView(q, since, page)
     if not q.strip():
         return v
     try:
-        query = compile_text(q, s)
+        query = compile_text(q, lists)
     except ConfigError as e:
         v.error = e
         return v
@@ -215,11 +216,12 @@ class RuleRow:
     score: verdicts_mod.Score | None
 
 
-def rules_page(store: Store, rules: Sequence[Rule], now: datetime) -> list[RuleRow]:
+def rules_page(store: Store, rules: Sequence[Rule], now: datetime,
+               running: Mapping[str, Rule]) -> list[RuleRow]:
+    """``running``: the rules the daemon runs (``store.rule_state.running_rules``)."""
     from pathlib import Path
 
     daily = store.daily_matches(iso(now))
-    running = running_rules(store)
     judged, targets = verdicts_mod.load(store, [r.id for r in rules])
     scores = verdicts_mod.score(rules, judged, targets)
     return [RuleRow(r, Path(r.path).name, sum(daily.get(r.id, ())),
@@ -242,28 +244,27 @@ class TestView:
 
 
 def test_rules(store: Store, rules: Sequence[Rule], since_iso: str,
-               query_hits: bool = False) -> TestView:
+               running: Mapping[str, Rule]) -> TestView:
     """``rules`` (a draft's, or one built from a query) on the articles stored since
-    ``since_iso``, as ``watchdesk rules test`` runs them."""
+    ``since_iso``, as ``watchdesk rules test`` runs them, against ``running``."""
     from ..search import run_rules
 
     v = TestView()
-    running = running_rules(store)
     wanted = list(rules) + [running[r.id] for r in rules if r.id in running]
     targets: list[Target] = list(stored_targets(store, since_iso, rules=wanted)) if wanted \
         else []
     v.hits, v.counts, _ = run_rules(rules, targets)
     v.looked_at = count_stored(store, since_iso)
-    v.diffs = compare(rules, running, targets)
+    v.diffs = compare(rules, dict(running), targets)
     judged, judged_targets = verdicts_mod.load(store, [r.id for r in rules])
     v.scores = verdicts_mod.score(rules, judged, judged_targets)
     return v
 
 
-def query_rule(q: str, s: Settings, replaces: Rule | None) -> Rule:
+def query_rule(q: str, lists: Lists, replaces: Rule | None) -> Rule:
     """A query typed on /rules/test as a rule: in place of ``replaces`` (its id, exclusion,
     feeds and priority), or on its own (id ``query``)."""
-    query = compile_text(q, s)
+    query = compile_text(q, lists)
     if replaces is None:
         return Rule("query", "query", q, compiled=query)
     return Rule(replaces.id, replaces.title, q, replaces.exclude, replaces.priority,
