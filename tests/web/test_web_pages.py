@@ -404,3 +404,14 @@ def test_a_verdict_only_on_a_rule_the_article_matched(web: Callable[..., Web],
     assert r.status_code == 404 and "did not match" in r.text
     assert q(desk[0], "SELECT count(*) FROM verdicts") == [(0,)]
     assert "verdict article=" not in w.logs()
+
+
+def test_english_like_the_digest(web: Callable[..., Web]) -> None:
+    w = web(WATCHDESK_DIGEST_LANG="en")
+    page = w.client.get("/").text
+    words = " ".join(text_of(page).split())
+    assert '<html lang="en"' in page
+    assert "The last 24 hours" in words and "URGENT Russie en Libye" in words
+    assert re.search(r"\d+ stories for 4 rules", words)
+    assert "The last 14 days" in words
+    assert "Search the stored articles" in w.client.get("/search").text
