@@ -8,7 +8,10 @@ Modules, from the socket inwards:
 - ``guard``      the gate of every request: Host check, who is asking, security headers
                  (CSP without script, frame-ancestors 'none', nosniff); CSRF tokens
 - ``access``     who: a users file (argon2), a trusted proxy header, or the local user
-- ``app``        the routes (Starlette), thin handlers
+- ``app``        the routes (Starlette), thin handlers of the reading pages and verdicts
+- ``editor``     the handlers of rule editing (check, test, save, restore, examples)
+- ``base``       what handlers share: the rules as the pages see them, the database per
+                 request, rendering, checked forms
 - ``pages``      what each page shows, from the library the CLI and the digest use
 - ``rulefiles``  editing a rule file: check with the folder, atomic save, history, conflicts
 - ``i18n``       French and English words, on top of the digest's
