@@ -196,3 +196,4 @@ def test_static_css_is_served_locally(web: Callable[..., Web]) -> None:
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/css")
     assert "@import" not in r.text and "url(" not in r.text
     assert isinstance(w.client, httpx.Client)
+    assert w.stop() == 0                      # SIGTERM: a clean stop

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import getpass
 import hashlib
 import ipaddress
@@ -117,6 +118,7 @@ class UsersFile:
         self._stamp: tuple[float, int] | None = None
         self._users: dict[str, Entry] = {}
         self._good: set[bytes] = set()
+        self._dummy: str | None = None
         self.users()   # a missing or broken file is an error at start
 
     def users(self) -> dict[str, Entry]:
@@ -140,7 +142,11 @@ class UsersFile:
         from argon2.exceptions import InvalidHashError, VerificationError
 
         entry = self.users().get(name)
-        if entry is None:
+        if entry is None:   # as slow as a wrong password: the timing tells no name
+            if self._dummy is None:
+                self._dummy = PasswordHasher().hash(os.urandom(16).hex())
+            with contextlib.suppress(VerificationError, InvalidHashError):
+                PasswordHasher().verify(self._dummy, password)
             return None
         key = hashlib.sha256(f"{name}\0{entry.hash}\0{password}".encode()).digest()
         if key not in self._good:
