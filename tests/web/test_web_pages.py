@@ -117,10 +117,24 @@ def test_search_highlights_pages_and_places_errors(web: Callable[..., Web]) -> N
 
 def test_search_pagination(web: Callable[..., Web]) -> None:
     w = web()
-    # every stored article has a title: this query matches all 15 (20 per page: 1 page)
-    one = w.client.get("/search", params={"q": "a* OR e* OR ل*", "since": "30d"}).text
-    assert "page=2" not in one
-    assert 'rel="next"' not in one
+    query = {"q": "libye OR libya OR wagner OR haftar OR ليبيا", "since": "30d"}
+    one = w.client.get("/search", params=query).text
+    total = int(re.search(r"(\d+) résultat", one)[1])  # type: ignore[index]
+    assert 5 < total <= 20 and 'rel="next"' not in one         # one page of 20
+    seen: list[str] = []
+    page, pages = 1, (total + 4) // 5
+    while True:
+        r = w.client.get("/search", params={**query, "per": "5", "page": str(page)}).text
+        titles = re.findall(r'<div class="title" dir="auto"><a href="/articles/(\d+)"', r)
+        assert len(titles) == (5 if page < pages else total - 5 * (pages - 1))
+        assert f"<span>{page} / {pages}</span>" in r
+        seen += titles
+        nxt = re.search(r'<a rel="next" href="([^"]+)"', r)
+        if not nxt:
+            break
+        assert f"page={page + 1}" in html.unescape(nxt[1]) and "per=5" in html.unescape(nxt[1])
+        page += 1
+    assert page == pages and len(seen) == len(set(seen)) == total   # each once, none lost
 
 
 def test_rules_page_counts_and_running_state(web: Callable[..., Web],

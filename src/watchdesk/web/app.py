@@ -103,9 +103,13 @@ class Desk(EditorRoutes):
             page = max(1, int(request.query_params.get("page", "1")))
         except ValueError:
             page = 1
+        try:
+            per = min(100, max(5, int(request.query_params.get("per", pages.PER_PAGE))))
+        except ValueError:
+            per = pages.PER_PAGE
         view = await self.read(lambda st: pages.search(st, self.rules.lists(), q, since_iso,
-                                                       since, page))
-        return self.render(request, "search.html", v=view, per_page=pages.PER_PAGE)
+                                                       since, page, per))
+        return self.render(request, "search.html", v=view)
 
     async def rules_index(self, request: Request) -> Response:
         now = datetime.now(UTC)

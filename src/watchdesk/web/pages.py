@@ -28,7 +28,7 @@ from ..search import Diff, Hit, Target, compare, count_stored, search_stored, st
 from ..status import age, feed_line
 from ..store import Store, iso
 
-PER_PAGE = 20
+PER_PAGE = 20          # search results per page (?per=5..100 changes it)
 
 
 def snippet_segments(s: Snippet, limit: int = SNIPPET_MAX) -> tuple[Segment, ...]:
@@ -169,6 +169,7 @@ class SearchView:
     q: str
     since: str
     page: int
+    per: int = PER_PAGE
     error: ConfigError | None = None
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
@@ -176,7 +177,7 @@ class SearchView:
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / PER_PAGE))
+        return max(1, math.ceil(self.total / self.per))
 
 
 Lists = tuple[Mapping[str, Any], Mapping[str, str]]   # the folder's @lists, and broken ones
@@ -188,8 +189,8 @@ def compile_text(text: str, lists: Lists, label: str = "query") -> Query:
 
 
 def search(store: Store, lists: Lists, q: str, since_iso: str, since: str,
-           page: int) -> SearchView:
-    v = SearchView(q, since, page)
+           page: int, per: int = PER_PAGE) -> SearchView:
+    v = SearchView(q, since, page, per)
     if not q.strip():
         return v
     try:
@@ -197,9 +198,9 @@ def search(store: Store, lists: Lists, q: str, since_iso: str, since: str,
     except ConfigError as e:
         v.error = e
         return v
-    want = page * PER_PAGE
+    want = page * per
     hits, more = search_stored(query, stored_targets(store, since_iso, query=query), want)
-    v.hits = hits[(page - 1) * PER_PAGE:]
+    v.hits = hits[(page - 1) * per:]
     v.total = len(hits) + more
     v.looked_at = count_stored(store, since_iso)
     return v
