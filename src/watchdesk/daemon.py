@@ -14,6 +14,10 @@ Jobs (APScheduler 3, ``AsyncIOScheduler``):
 - ``watchdog``: at half of ``WATCHDOG_USEC``, tell systemd we are alive, but only if the
   database answers, from the scheduler's own loop, so a hung loop gets restarted.
 
+With ``WATCHDESK_WEB_LISTEN`` set, the desk's web pages (``watchdesk.web``) are served by
+uvicorn on this same loop, started before READY (a taken port or a non-loopback address
+without authentication is fatal) and stopped after the feeds in flight have committed.
+
 With ``WATCHDESK_METRICS`` set, each cycle's report, the feeds' states, the outbox and the
 worker pool's restarts are handed to ``metrics``, served from a thread of its own.
 
@@ -55,6 +59,7 @@ from .workers import default_workers
 
 if TYPE_CHECKING:
     from .metrics import Metrics
+    from .web import WebServer
 
 log = logging.getLogger("watchdesk.daemon")
 
@@ -78,6 +83,7 @@ class Daemon:
         self._jobs: set[asyncio.Task[None]] = set()   # our jobs in flight (see _job)
         self.scheduler: AsyncIOScheduler | None = None
         self.metrics: Metrics | None = None
+        self.web: WebServer | None = None
         if settings.metrics:
             from .metrics import Metrics  # prometheus_client only when asked for
             self.metrics = Metrics()
@@ -241,6 +247,9 @@ class Daemon:
             finally:
                 if self.scheduler is not None and self.scheduler.running:
                     self.scheduler.shutdown(wait=False)
+
+                if self.web is not None:
+                    await self.web.stop()
                 if self.metrics is not None:
                     self.metrics.close()
         log.info("stopped")
@@ -254,6 +263,11 @@ class Daemon:
         if self.metrics is not None:
             self.metrics.serve(self.settings.metrics)  # before READY: a taken port is fatal
             self.observe()
+        if self.settings.web_listen:
+            from .web import WebServer, parse_listen  # starlette, uvicorn: only when asked
+
+            self.web = WebServer(self.settings, parse_listen(self.settings.web_listen))
+            await self.web.start()
         scheduler = self.scheduler = AsyncIOScheduler(event_loop=loop, timezone=UTC)
         self._add(scheduler, self.poll_due, self.settings.tick, "poll")
         self._add(scheduler, self.check_rules, RULES_CHECK_SECONDS, "rules")

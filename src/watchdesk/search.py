@@ -46,10 +46,11 @@ class Hit:
 
 
 def stored_targets(store: Store, since: str, *, query: Query | None = None,
-                   rules: Sequence[Rule] | None = None, limit: int | None = None
-                   ) -> Iterator[Target]:
+                   rules: Sequence[Rule] | None = None, limit: int | None = None,
+                   ids: Sequence[int] | None = None) -> Iterator[Target]:
     """Stored articles fetched since ``since``, newest first; narrowed (see
-    :mod:`watchdesk.prefilter`) to what ``query`` or any of ``rules`` may match."""
+    :mod:`watchdesk.prefilter`) to what ``query`` or any of ``rules`` may match, or to the
+    articles ``ids`` (those the analysts judged)."""
     roots = [query.root] if query is not None else [
         r.compiled.root for r in rules or () if r.enabled and r.compiled is not None]
     narrow = prefilter(roots, Vocabulary(store.conn)) if query is not None or rules else None
@@ -60,6 +61,9 @@ def stored_targets(store: Store, since: str, *, query: Query | None = None,
     if narrow is not None:
         sql += "".join(f" AND {cond}" for cond in narrow.sql)
         params += narrow.params
+    if ids is not None:
+        sql += " AND a.id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(sorted(set(ids))))
     sql += " ORDER BY a.fetched_at DESC, a.id DESC"
     if limit:
         sql += f" LIMIT {int(limit)}"

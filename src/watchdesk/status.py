@@ -355,3 +355,28 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     return value
+
+
+def feed_line(r: Any) -> tuple[str, list[str]]:
+    """One row of ``Store.feed_report()`` as ``watchdesk feeds`` and the web's /feeds show
+    it: its status word (disabled, off, failing xN, ok 200, new) and the notes under the
+    table (why disabled, the last error, a warning, a permanent move)."""
+    notes = []
+    if r["disabled_reason"]:
+        status = "disabled"
+        notes.append(f"{r['name']}: {r['disabled_reason']}")
+    elif not r["enabled"]:
+        status = "off"
+    elif r["last_error"]:
+        status = f"failing x{r['error_count']}"
+        notes.append(f"{r['name']}: {r['last_error']}")
+    elif r["last_polled_at"]:
+        status = f"ok {r['last_status'] or ''}".strip()
+    else:
+        status = "new"
+    if r["last_warning"] and not r["last_error"]:  # fetch: a feed read despite errors
+        notes.append(f"{r['name']}: warning: {r['last_warning']}")
+    if r["redirected_from"]:
+        notes.append(f"{r['name']}: moved permanently from {r['redirected_from']} "
+                     f"to {r['url']}")
+    return status, notes

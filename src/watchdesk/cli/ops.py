@@ -101,6 +101,8 @@ def feeds(settings: Settings, as_json: bool) -> None:
 
     `watchdesk feeds add`, `feeds import` and `feeds export` edit and export feeds.yaml.
     """
+    from ..status import feed_line
+
     ctx = click.get_current_context()
     if ctx.invoked_subcommand is not None:
         if as_json:
@@ -123,23 +125,8 @@ def feeds(settings: Settings, as_json: bool) -> None:
               "ERRORS", "WALLS", "CUT", "NEXT POLL", "WHY")]
     notes = []
     for r in rows:
-        if r["disabled_reason"]:
-            status = "disabled"
-            notes.append(f"{r['name']}: {r['disabled_reason']}")
-        elif not r["enabled"]:
-            status = "off"
-        elif r["last_error"]:
-            status = f"failing x{r['error_count']}"
-            notes.append(f"{r['name']}: {r['last_error']}")
-        elif r["last_polled_at"]:
-            status = f"ok {r['last_status'] or ''}".strip()
-        else:
-            status = "new"
-        if r["last_warning"] and not r["last_error"]:  # fetch: a feed read despite errors
-            notes.append(f"{r['name']}: warning: {r['last_warning']}")
-        if r["redirected_from"]:
-            notes.append(f"{r['name']}: moved permanently from {r['redirected_from']} "
-                         f"to {r['url']}")
+        status, why = feed_line(r)
+        notes += why
         active = r["enabled"] and not r["disabled_reason"]
         table.append((r["name"], *((r["kind"],) if kinds else ()), _ago(r["last_polled_at"]),
                       status, str(r["articles"]),

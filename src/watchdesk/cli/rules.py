@@ -18,6 +18,7 @@ from ._common import Since, cli, common, highlight_marks, local_time, since_iso,
 if TYPE_CHECKING:
     from ..rules import Query, Rule
     from ..search import Target
+    from ..verdicts import Score
 
 
 @cli.command()
@@ -153,7 +154,8 @@ def rules() -> None:
 
 
 def _print_tally(rules: list[Rule], counts: dict[str, int],
-                 excluded: dict[str, list[tuple[Target, tuple[str, ...]]]], n: int) -> None:
+                 excluded: dict[str, list[tuple[Target, tuple[str, ...]]]], n: int,
+                 scores: dict[str, Score] | None = None) -> None:
     click.echo(f"\n{len(counts)} rule(s) tested on {n} article(s):")
     for r in rules:
         if r.id not in counts:
@@ -167,6 +169,13 @@ def _print_tally(rules: list[Rule], counts: dict[str, int],
         for t, terms in out:
             shown = ", ".join(f'"{x}"' if " " in x else x for x in terms)
             click.echo(f"    excluded by {shown}: {t.label}")
+        score = (scores or {}).get(r.id)
+        if score is not None and score.judged:
+            click.echo(f"    {score.line()}")
+            for t in score.lost:
+                click.echo(f"      judged relevant, lost: {t.label}")
+            for t in score.wrong:
+                click.echo(f"      judged off-topic, still matched: {t.label}")
 
 
 def _rules_test_store(settings: Settings, *, stored: bool) -> Store | None:
@@ -204,8 +213,10 @@ def rules_test(settings: Settings, target: Path | None, query_text: str | None, 
     with the rules folder exactly as the daemon would load it (its lists, ids unique across
     files): every error is printed, and a rule the daemon would reject is not run. Without
     --file or --url, rules run on the articles stored since --since. Then one line per rule
-    tested: its number of matches (0 included) and the articles its exclusion removed, with
-    the exclusion terms found. When a rule in TARGET differs from the version the daemon
+    tested: its number of matches (0 included), the articles its exclusion removed, with
+    the exclusion terms found, and how it fares against the analysts' verdicts (given on
+    the web pages): how many articles judged relevant it keeps, how many judged off-topic it
+    still matches, and which. When a rule in TARGET differs from the version the daemon
     runs, what the edit gains and loses is shown too: to try an edit of rules/libye.yaml
     before saving it, write the draft elsewhere and run `rules test DRAFT --replaces
     rules/libye.yaml`. Exit 1 when TARGET has an error, or, for a folder (the default: the
@@ -268,7 +279,12 @@ def rules_test(settings: Settings, target: Path | None, query_text: str | None, 
     hits, counts, excluded = run_rules(rule_list, targets, respect_feeds=not (files or url))
     _print_hits(hits, as_json, f"no match among {looked_at} article(s)", settings)
     if not as_json:
-        _print_tally(rule_list, counts, excluded, looked_at)
+        scores = None
+        if store is not None:   # how each rule fares against the desk's verdicts (web pages)
+            from .. import verdicts
+
+            scores = verdicts.score(rule_list, *verdicts.load(store, [r.id for r in rule_list]))
+        _print_tally(rule_list, counts, excluded, looked_at, scores)
     if store is not None and not as_json:
         for d in compare(rule_list, running, targets):
             click.echo(f"\n{d.rule_id}: changed since the daemon loaded it: +{len(d.gained)} "

@@ -60,7 +60,7 @@ def _networks(v: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ..
     return tuple(ipaddress.ip_network(x, strict=False) for x in _list(v))
 
 
-def _listen_address(value: str) -> str:
+def _listen_address(value: str, *, lowest_port: int = 1) -> str:
     """``WATCHDESK_METRICS`` as ``HOST:PORT``: an IP address (IPv6 in brackets) or
     ``localhost``, and a port; a bare port or ``:PORT`` listens on 127.0.0.1, never on every
     interface. Empty: no metrics. Raises ValueError saying what is wrong."""
@@ -81,9 +81,15 @@ def _listen_address(value: str) -> str:
     except ValueError:
         raise ValueError(f"{value!r}: expected HOST:PORT with an IP address, e.g. "
                          "127.0.0.1:9464") from None
-    if not port.isdigit() or not 0 < int(port) < 65536:
-        raise ValueError(f"{value!r}: expected a port between 1 and 65535")
+    if not port.isdigit() or not lowest_port <= int(port) < 65536:
+        raise ValueError(f"{value!r}: expected a port between {lowest_port} and 65535")
     return f"[{ip}]:{int(port)}" if ip.version == 6 else f"{ip}:{int(port)}"
+
+
+def web_listen_address(value: str) -> str:
+    """``WATCHDESK_WEB_LISTEN`` / ``watchdesk web --listen``: as ``WATCHDESK_METRICS``, and
+    port 0 lets the system choose a free port (the address chosen is logged)."""
+    return _listen_address(value, lowest_port=0)
 
 
 def _web_url(value: str) -> str:
@@ -133,9 +139,16 @@ class Settings:
     alert_every: int = 5                  # minutes: at most one alert email per recipient per N
     webhook_url: str = ""
     notify: tuple[NotifyTarget, ...] = ()  # chat/push targets (Apprise URLs), see targets.py
-    web_url: str = ""                     # where people reach `watchdesk web`: alerts link there
     # monitoring
     metrics: str = ""                     # HOST:PORT for Prometheus metrics; empty: off
+    # the desk's web pages (web/)
+    web_listen: str = ""                  # HOST:PORT; `run` serves them only when set
+    web_url: str = ""                     # the address people reach (digest, alert, chat links)
+    web_users: str = ""                   # file of users and argon2 hashes
+    web_trusted_header: str = ""          # e.g. X-Remote-User, set by an authenticating proxy
+    web_trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = (
+        ipaddress.ip_network("127.0.0.1/32"), ipaddress.ip_network("::1/128"))
+    web_editors: tuple[str, ...] = ()     # who may save rules, with a trusted header
     # logging
     log_format: str = "text"              # text | json
     log_level: str = "INFO"
@@ -162,8 +175,10 @@ _PARSERS: dict[str, Any] = {
     "smtp_user": str,
     "smtp_password": Secret, "mail_from": str, "mail_to": _list, "digest_time": str,
     "timezone": str, "digest_lang": str, "digest_send_empty": _bool, "alert_every": int,
-    "webhook_url": str, "notify": _targets.parse_env, "web_url": _web_url,
-    "metrics": _listen_address, "log_format": str, "log_level": str,
+    "webhook_url": str, "notify": _targets.parse_env, "metrics": _listen_address,
+    "log_format": str, "log_level": str,
+    "web_listen": web_listen_address, "web_url": _web_url, "web_users": str,
+    "web_trusted_header": str, "web_trusted_proxies": _networks, "web_editors": _list,
 }
 
 

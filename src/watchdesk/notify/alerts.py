@@ -204,4 +204,5 @@ def _compose(batch: _Batch, settings: Settings, now: datetime,
     why = {(e.rule, e.story): Breaking(len(e.broke.feeds), e.broke.minutes)
            for e in batch.events}
     return compose(ordered, kind="alert", now=now, window_start=first or now, window_end=now,
-                   timezone=settings.timezone, titles=titles, recipients=to, breaking=why)
+                   timezone=settings.timezone, titles=titles, recipients=to, breaking=why,
+                   web_url=settings.web_url)

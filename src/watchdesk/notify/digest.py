@@ -129,6 +129,7 @@ class Digest:
     health: tuple[FeedIssue, ...] = ()
     recipients: tuple[str, ...] = field(default=())
     week: tuple[Glance, ...] = ()
+    web_url: str = ""            # WATCHDESK_WEB_URL: each event links to its page there
 
     @property
     def empty(self) -> bool:
@@ -333,12 +334,13 @@ def compose(rows: Iterable[Any], *, kind: str = "digest", now: datetime,
             recipients: Sequence[str] = (),
             reports: Iterable[Any] = (), daily: Mapping[str, Sequence[int]] | None = None,
             breaking: Mapping[tuple[str, int], Breaking] | None = None,
-            max_items: int = 25, max_total: int = 80) -> Digest:
+            max_items: int = 25, max_total: int = 80, web_url: str = "") -> Digest:
     """The digest (or alert) for these match rows. ``now`` and the window are aware
     datetimes; they are shown in ``timezone``. ``reports``: every report of the events
     (``Store.event_reports``), for their sources; ``daily``: matches per rule and day
     (``Store.daily_matches``), for the week at a glance; ``breaking``: (rule, story) -> why
-    an alert says the event is breaking."""
+    an alert says the event is breaking; ``web_url``: where the desk's web pages are
+    reached (each event then links to ``web_url/events/<story id>``)."""
     tz = ZoneInfo(timezone)
     rows = [dict(r) for r in rows]
     titles = titles or {}
@@ -354,4 +356,5 @@ def compose(rows: Iterable[Any], *, kind: str = "digest", now: datetime,
         window_end=window_end.astimezone(tz), groups=groups, n_stories=n_events,
         n_matches=len(rows), n_rules=n_rules, health=feed_issues(health, tz),
         recipients=tuple(recipients), week=week,
+        web_url=(safe_url(web_url) or "").rstrip("/"),
     )

@@ -61,6 +61,10 @@ STRINGS: dict[str, dict[str, str]] = {
                        "lui disent de laquelle il s’agit)."),
         "footer": "Message envoyé automatiquement par watchdesk.",
         "rule_id": "règle",
+        "event_page": "tous les reportages",
+        "rules_web": ("Les règles de veille se testent et se modifient sur {url} (modifier "
+                      "demande le rôle d’éditeur ; sinon, adressez-vous à la personne qui "
+                      "administre watchdesk)."),
     },
     "en": {
         "article": "article", "articles": "articles",
@@ -108,6 +112,9 @@ STRINGS: dict[str, dict[str, str]] = {
                        "them which one)."),
         "footer": "Sent automatically by watchdesk.",
         "rule_id": "rule",
+        "event_page": "all reports",
+        "rules_web": ("The watch rules can be tested and changed at {url} (changing one takes "
+                      "the editor role; otherwise, ask whoever runs watchdesk)."),
     },
 }
 

@@ -1,11 +1,11 @@
 """Storage: the only package that talks to SQLite.
 
 ``Store`` is assembled from one mixin per domain (feeds, articles and matches, outbox, health,
-exports, and reading for people: ``alerts`` and ``show``), on top of ``StoreBase`` which
-opens the file (``opening``: create, write or read-only), in WAL mode, and applies
-migrations. Every write that belongs together happens in one ``transaction()``: a feed's
-articles, their matches, the feed's new state and its fetch log are committed at once, or not
-at all.
+exports, reading for people: ``alerts`` and ``show``, and the desk's web pages: ``desk``,
+verdicts and rule history), on top of ``StoreBase`` which opens the file (``opening``:
+create, write or read-only), in WAL mode, and applies migrations. Every write that belongs
+together happens in one ``transaction()``: a feed's articles, their matches, the feed's new
+state and its fetch log are committed at once, or not at all.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 from .articles import ArticlesMixin
 from .backup import BackupReport, backup
 from .base import iso, parse_iso
+from .desk import VERDICTS, DeskMixin
 from .exports import ExportsMixin
 from .health import HealthMixin
 from .opening import Mode, as_store_error
@@ -20,9 +21,9 @@ from .outbox import AlertBatch, DigestState, OutboxMixin, OutboxWrite
 from .reading import MatchFilter, ReadingMixin
 
 
-class Store(ExportsMixin, HealthMixin, OutboxMixin, ArticlesMixin, ReadingMixin):
+class Store(DeskMixin, ExportsMixin, HealthMixin, OutboxMixin, ArticlesMixin, ReadingMixin):
     """The watchdesk database."""
 
 
-__all__ = ["AlertBatch", "BackupReport", "DigestState", "MatchFilter", "Mode", "OutboxWrite",
-           "Store", "as_store_error", "backup", "iso", "parse_iso"]
+__all__ = ["VERDICTS", "AlertBatch", "BackupReport", "DigestState", "MatchFilter", "Mode",
+           "OutboxWrite", "Store", "as_store_error", "backup", "iso", "parse_iso"]

@@ -355,3 +355,36 @@ def m013_truncated(db: Database) -> None:
     cut before the end of its article no longer loses it silently."""
     db.execute("ALTER TABLE articles ADD COLUMN truncated TEXT")
     db.execute("CREATE INDEX articles_truncated ON articles(feed_id) WHERE truncated IS NOT NULL")
+
+
+@migrations()
+def m014_web_verdicts_rule_history(db: Database) -> None:
+    """The desk's web pages (``watchdesk.web``): what the analysts decided and what they
+    changed.
+
+    ``verdicts``: one analyst's judgement of one article under one rule (``relevant`` or
+    ``off_topic``); a later verdict of the same person replaces theirs. No foreign key to
+    ``articles``: a verdict outlives the article's pruning (it is the desk's record).
+    ``rule_history``: each rule file saved from the browser, with the text it replaced and
+    the unified diff, so that any earlier version can be restored."""
+    _script(db, """
+        CREATE TABLE verdicts (
+            article_id INTEGER NOT NULL,
+            rule_id TEXT NOT NULL,
+            verdict TEXT NOT NULL CHECK (verdict IN ('relevant', 'off_topic')),
+            who TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, rule_id, who)
+        ) WITHOUT ROWID;
+        CREATE INDEX verdicts_rule ON verdicts(rule_id);
+        CREATE TABLE rule_history (
+            id INTEGER PRIMARY KEY,
+            file TEXT NOT NULL,             -- path relative to the rules folder
+            who TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            diff TEXT NOT NULL,             -- unified diff, previous -> saved
+            previous TEXT NOT NULL,         -- the whole text that was replaced ('' if new)
+            saved_hash TEXT NOT NULL        -- sha256 of the text written
+        );
+        CREATE INDEX rule_history_file ON rule_history(file, created_at)
+        """)
