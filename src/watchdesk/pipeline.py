@@ -311,7 +311,8 @@ class Pipeline:
         w.lang = ex.lang
         w.title = w.title or (ex.title or "")
         w.body, w.extraction = ex.body, "page"
-        w.body_site, w.body_key = host_of(page.url), walls.body_key(ex.body)
+        if walls.repeatable(ex.body, e.title or ""):   # else: one article under two URLs
+            w.body_site, w.body_key = host_of(page.url), walls.body_key(ex.body)
         return w
 
     def _repeated_bodies(self, feed: FeedState, writes: Sequence[ArticleWrite]) -> None:

@@ -19,6 +19,7 @@ from long_page import LAST, long_page
 
 from watchdesk.config.settings import Settings
 from watchdesk.demo.server import FixtureServer
+from watchdesk.extract import walls
 from watchdesk.store import Store
 
 from conftest import NOT_LIBYA, article_page, paths, rfi_paragraphs, rss, watchdesk, write_feeds
@@ -206,3 +207,25 @@ def test_a_long_page_keeps_its_articles_end_and_a_cut_is_counted(tmp_path: Path)
     assert matched == {"long"}   # its only Haftar is its last paragraph's
     listed = json.loads(watchdesk("feeds", *paths(s), "--json").stdout)
     assert listed[0]["truncated"] == 1 and listed[0]["walls"] == 0
+
+
+def test_one_article_under_two_addresses_of_its_site_keeps_its_text(tmp_path: Path) -> None:
+    """A full article a site serves under two URLs (moved, republished, a query string) is
+    the same article twice, not a wall: a repeated text counts only when it does not tell
+    its entry's title, as a wall's, the same under every headline, does not."""
+    title = "Libye : une délégation militaire russe à Benghazi"
+    page = article_page(title, rfi_paragraphs())
+    assert not walls.repeatable(" ".join(rfi_paragraphs()), title)
+    assert walls.repeatable(UNKNOWN_WALL, title)
+    items = [{**item, "title": title} for item in (OIL, WAGNER)]
+    with FixtureServer() as srv:
+        srv.set("/rss.xml", rss([dated(items[0], 30), dated(items[1], 20)]))
+        srv.set("/eco/petrole-libyen", page, content_type=HTML)
+        srv.set("/afrique/wagner-kidal", page, content_type=HTML)
+        s = setup(tmp_path, srv)
+        poll(s)
+
+    rows = articles(s)
+    for guid in ("oil", "wagner"):
+        assert rows[guid]["extraction"] == "page" and rows[guid]["wall"] is None
+        assert "Benghazi" in str(rows[guid]["body"])

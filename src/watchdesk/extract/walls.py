@@ -28,7 +28,10 @@ Three kinds of evidence, from the cheapest to the most general:
    an article's. That needs what was seen before, so the pipeline decides it with the
    store's table of body keys per site (``page_bodies``); it is the safety net for a wall
    whose markup and wording are not known here, and it catches one only from its second
-   URL on (the first is then demoted too, see ``store.walls``).
+   URL on (the first is then demoted too, see ``store.walls``). Only a text that does not
+   tell its entry's title counts (``repeatable``): a wall's text is the same whatever the
+   headline, while an article that a site serves under two addresses (moved, republished,
+   another port or query string) carries the words of its own title, and is kept.
 """
 
 from __future__ import annotations
@@ -187,6 +190,7 @@ _REACH = 60              # characters around a key in which its phrase is looked
 CONSENT_DENSITY = 0.08   # share of a consent wall's words that are consent vocabulary
 TEASER_WORDS = 250       # a paywall's teaser is shorter than this; an article is longer
 EMPTY_WORDS = 40         # consent markup over a page with fewer words: nothing but the banner
+TITLE_TOLD = 0.5          # share of a title's words in a text that tells that title
 _WORD = re.compile(r"\w+")
 
 
@@ -281,6 +285,20 @@ def body_key(body: str) -> str:
     spacing aside, numbers ignored (« nos 842 partenaires » on one page, 843 on the next)."""
     norm = _DIGITS.sub("0", " ".join(body.lower().split()))
     return hashlib.blake2b(norm.encode(), digest_size=12).hexdigest()
+
+
+_TITLE_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def repeatable(body: str, title: str) -> bool:
+    """Whether a page text may be a wall when a second URL of its site carries it: not when
+    it tells its entry's title (``TITLE_TOLD`` of the title's words of four letters or
+    more are in it), which a wall, the same under every headline, does not."""
+    words = set(_TITLE_WORD.findall(title.lower()))
+    if len(words) < 2:
+        return True   # nothing to tell by
+    text = set(_TITLE_WORD.findall(body.lower()))
+    return len(words & text) < TITLE_TOLD * len(words)
 
 
 def repeated(keys: list[tuple[str, str, str]], seen: dict[tuple[str, str], str]) -> set[int]:
