@@ -1,0 +1,170 @@
+"""Name keys: one script-independent key per word, so حفتر, Хафтаром and Hafter meet.
+
+A key is the word's *consonant skeleton* written in letter classes. It is computed the same
+way in the three scripts, on the folded word (:func:`watchdesk.rules.text.fold`: no case, no
+accents, no Arabic short vowels, ``ى`` is ``ي`` and ``ة`` is ``ه``):
+
+1. vowels are dropped, and with them what the scripts write or omit unevenly: Latin
+   a e i o u y w, Arabic alef, waw, yeh, hamza forms and ain, Cyrillic а е и о у ы э ю я й ь ъ;
+2. each consonant becomes its class (table below); a doubled letter (``ss``, ``дд``) is one;
+3. per script, what a name gains in running text is taken off first: Russian case endings
+   (``Хафтаром`` → ``Хафтар``, as an extra key), the Arabic article ``ال`` and a final
+   ``ه``/``ة``, a Latin final ``h`` after a vowel (``Misratah``).
+
+======  =====================================  =================  =================
+class   Latin                                  Arabic             Cyrillic
+======  =====================================  =================  =================
+B       b p                                    ب پ                б п
+F       f v ph                                 ف ڤ                ф в
+M N L R m n l r                                م ن ل ر            м н л р
+T       t d th dh                              ت ط د ض ث ذ        т д
+S       s z c(e/i) sh ch ts tz x(=ks) sch      س ش ص ز ظ ژ        с з ш щ ч ц
+G       g gh j dj dzh zh sch                   ج غ گ              г ж дж
+K       k q c ck kh h x(=ks)                   ق ك خ ح ه          к х
+======  =====================================  =================  =================
+
+Some letters are read two ways; a word then has up to :data:`MAX_KEYS` keys, and two
+words are the same name when their key sets meet (:func:`name_keys`). The ambiguous ones:
+Latin ``sch`` (S or G: German writes both ш and ж so), Cyrillic ``в`` (F, or nothing: Russian
+writes Arabic و as в, ``Марван``), Russian case endings (with and without).
+:func:`name_key` is the first of them, the one to use as a single identifier.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..rules.text import fold, script_of
+
+__all__ = ["MAX_KEYS", "MIN_KEY", "name_key", "name_keys", "script_of"]
+
+MIN_KEY = 2  # a key of fewer classes says too little to be a name
+MAX_KEYS = 16
+
+# -- Latin: longest graphemes first; "" drops the letters
+_LATIN_GRAPHEMES: dict[str, tuple[str, ...]] = {
+    "tsch": ("S",), "dzh": ("G",), "sch": ("S", "G"), "tch": ("S",),
+    "sh": ("S",), "ch": ("S", "K"), "zh": ("G",), "kh": ("K",), "gh": ("G", ""),
+    "dj": ("G",), "th": ("T",), "dh": ("T",), "ph": ("F",), "ts": ("TS", "S"),
+    "tz": ("TS", "S"), "ck": ("K",), "w": ("", "F"),
+    "ce": ("S",), "ci": ("S",), "cy": ("S",), "x": ("KS",),
+    "b": ("B",), "p": ("B",), "f": ("F",), "v": ("F",), "m": ("M",), "n": ("N",),
+    "l": ("L",), "r": ("R",), "t": ("T",), "d": ("T",), "s": ("S",), "z": ("S",),
+    "c": ("K",), "k": ("K",), "q": ("K",), "h": ("K",), "g": ("G",), "j": ("G", "", "K"),
+}
+_VOWELS = frozenset("aeiouy")
+_LATIN_RE = re.compile("|".join(sorted((re.escape(g) for g in _LATIN_GRAPHEMES),
+                                       key=len, reverse=True)) + "|.")
+
+_ARABIC_CLASSES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys("بپ", ("B",)), **dict.fromkeys("فڤ", ("F",)), "م": ("M",), "ن": ("N",),
+    "ل": ("L",), "ر": ("R",), **dict.fromkeys("تطدضذ", ("T",)), "ث": ("T", "S"),
+    **dict.fromkeys("سشصزظژ", ("S",)), **dict.fromkeys("جغگ", ("G",)),
+    **dict.fromkeys("قكخحهک", ("K",)),
+}
+
+_CYRILLIC_CLASSES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys("бп", ("B",)), "ф": ("F",), "в": ("F", ""), "ц": ("S", "TS"),
+    "м": ("M",), "н": ("N",), "л": ("L",), "р": ("R",), **dict.fromkeys("тд", ("T",)),
+    **dict.fromkeys("сзшщч", ("S",)), "г": ("G", "K"), "ж": ("G",),
+    **dict.fromkeys("кх", ("K",)),
+}
+# Russian case endings that hold a consonant (vowel endings vanish with the vowels), longest
+# first: instrumental, genitive/prepositional plural, adjectival forms.
+_RU_ENDINGS = ("ами", "ями", "ого", "его", "ому", "ему", "ом", "ем", "ым", "им", "ой", "ей",
+               "ам", "ям", "ах", "ях", "ых", "их")
+
+
+def _expand(pieces: list[tuple[str, ...]]) -> list[str]:
+    """Every key the piece alternatives spell (at most MAX_KEYS, the first choices first)."""
+    keys = [""]
+    for alts in pieces:
+        keys = [k + a for k in keys for a in alts][:MAX_KEYS]
+    return keys
+
+
+def _latin(word: str) -> list[tuple[str, ...]]:
+    if len(word) > 3 and word.endswith("h") and word[-2] in "aeiouy":
+        word = word[:-1]
+    pieces: list[tuple[str, ...]] = []
+    graphemes = _LATIN_RE.findall(word)
+    prev = ""
+    for i, g in enumerate(graphemes):
+        if g == prev:  # a doubled letter is one
+            continue
+        alts = _LATIN_GRAPHEMES.get(g)
+        if g == "h" and i > 0 and prev in _VOWELS:
+            # after a vowel: a consonant (Ahmed, Mohammed) or a mute letter (John, Sarah)
+            nxt = graphemes[i + 1] if i + 1 < len(graphemes) else ""
+            alts = ("K",) if nxt in _VOWELS else ("K", "")
+        prev = g
+        if alts is not None:
+            pieces.append(alts)
+    return pieces
+
+
+def _arabic(word: str) -> list[tuple[str, ...]]:
+    word = word.replace("تش", "ش")
+    if len(word) > 2 and word.endswith("ه"):
+        word = word[:-1]
+    pieces: list[tuple[str, ...]] = []
+    prev = ""
+    for ch in word:
+        c = _ARABIC_CLASSES.get(ch)
+        if c is not None and ch != prev:
+            pieces.append(c)
+        prev = ch
+    return pieces
+
+
+def _cyrillic(word: str) -> list[tuple[str, ...]]:
+    word = word.replace("дж", "ж").replace("дз", "ж")
+    pieces: list[tuple[str, ...]] = []
+    prev = ""
+    for ch in word:
+        alts = _CYRILLIC_CLASSES.get(ch)
+        if alts is not None and ch != prev:
+            pieces.append(alts)
+        prev = ch
+    return pieces
+
+
+def _skeletons(word: str) -> list[str]:
+    script = script_of(word)
+    if script == "latin":
+        if not word.isalpha():
+            return []
+        return _expand(_latin(word))
+    if script == "arabic":
+        keys = _expand(_arabic(word))
+        if word.startswith("ال") and len(word) >= 5:  # the article, or Al- of Albert
+            keys = _expand(_arabic(word[2:])) + keys
+        return keys
+    if script == "cyrillic":
+        keys = _expand(_cyrillic(word))
+        for end in _RU_ENDINGS:
+            if word.endswith(end) and len(word) - len(end) >= 3:
+                return _expand(_cyrillic(word[: -len(end)])) + keys
+        return keys
+    return []
+
+
+@lru_cache(maxsize=1 << 17)
+def name_keys(word: str) -> frozenset[str]:
+    """Every key of one word (any script, folded or not); empty when it can be no name key
+    (another script, digits, or fewer than :data:`MIN_KEY` consonant classes)."""
+    w = fold(word)
+    return frozenset(k for k in _skeletons(w) if len(k) >= MIN_KEY)
+
+
+@lru_cache(maxsize=1 << 17)
+def name_key(word: str) -> str | None:
+    """The key of one word token in Latin, Arabic or Cyrillic script, the same for its
+    spellings in the three (``Haftar``, ``حفتر``, ``Хафтар`` → ``KFTR``); None when the word
+    cannot be a name key (too short, digits, another script)."""
+    w = fold(word)
+    for k in _skeletons(w):
+        if len(k) >= MIN_KEY:
+            return k
+    return None
