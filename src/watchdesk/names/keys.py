@@ -37,10 +37,12 @@ from functools import lru_cache
 
 from ..rules.text import fold, script_of
 
-__all__ = ["MAX_KEYS", "MIN_KEY", "name_key", "name_keys", "script_of"]
+__all__ = ["MAX_KEYS", "MIN_KEY", "Piece", "is_vowel", "name_key", "name_keys", "readings"]
 
 MIN_KEY = 2  # a key of fewer classes says too little to be a name
 MAX_KEYS = 16
+
+Piece = tuple[str, ...]  # the readings of one letter: classes, "" (dropped), or vowels
 
 # -- Latin: longest graphemes first; "" drops the letters
 _LATIN_GRAPHEMES: dict[str, tuple[str, ...]] = {
@@ -56,7 +58,9 @@ _LATIN_GRAPHEMES: dict[str, tuple[str, ...]] = {
 _VOWELS = frozenset("aeiouy")
 _LATIN_RE = re.compile("|".join(sorted((re.escape(g) for g in _LATIN_GRAPHEMES),
                                        key=len, reverse=True)) + "|.")
-
+# vowels, for the scorer (keys drop them): a piece "*" + the letters of a run of vowels
+_LATIN_VOWELS: dict[str, Piece] = {v: ("*" + v,) for v in "aeiouy"}
+_ARABIC_VOWELS: dict[str, Piece] = {v: ("*" + v,) for v in "اويعء"}
 _ARABIC_CLASSES: dict[str, tuple[str, ...]] = {
     **dict.fromkeys("بپ", ("B",)), **dict.fromkeys("فڤ", ("F",)), "م": ("M",), "ن": ("N",),
     "ل": ("L",), "ر": ("R",), **dict.fromkeys("تطدضذ", ("T",)), "ث": ("T", "S"),
@@ -64,90 +68,116 @@ _ARABIC_CLASSES: dict[str, tuple[str, ...]] = {
     **dict.fromkeys("قكخحهک", ("K",)),
 }
 
+_CYRILLIC_VOWELS: dict[str, Piece] = {v: ("*" + v,) for v in "аеиоуыэюяй"}
 _CYRILLIC_CLASSES: dict[str, tuple[str, ...]] = {
     **dict.fromkeys("бп", ("B",)), "ф": ("F",), "в": ("F", ""), "ц": ("S", "TS"),
     "м": ("M",), "н": ("N",), "л": ("L",), "р": ("R",), **dict.fromkeys("тд", ("T",)),
-    **dict.fromkeys("сзшщч", ("S",)), "г": ("G", "K"), "ж": ("G",),
+    **dict.fromkeys("сзшщч", ("S",)), "г": ("G", "K"), "ж": ("G",), "ѕ": ("S", "G"),
     **dict.fromkeys("кх", ("K",)),
 }
-# Russian case endings that hold a consonant (vowel endings vanish with the vowels), longest
-# first: instrumental, genitive/prepositional plural, adjectival forms.
+# Russian case endings, longest first (those of a vowel only vanish from keys anyway).
 _RU_ENDINGS = ("ами", "ями", "ого", "его", "ому", "ему", "ом", "ем", "ым", "им", "ой", "ей",
-               "ам", "ям", "ах", "ях", "ых", "их")
+               "ам", "ям", "ах", "ях", "ых", "их", "а", "я", "у", "ю", "е", "ы", "и")
 
 
-def _expand(pieces: list[tuple[str, ...]]) -> list[str]:
-    """Every key the piece alternatives spell (at most MAX_KEYS, the first choices first)."""
+def is_vowel(piece: Piece) -> bool:
+    """Whether the piece is a run of vowels (else a consonant's classes)."""
+    return piece[0][:1] == "*"
+
+
+def _expand(pieces: list[Piece]) -> list[str]:
+    """Every key the consonant pieces spell (at most MAX_KEYS, the first choices first)."""
+    cons = [p for p in pieces if not is_vowel(p)]
+    if pieces and is_vowel(pieces[0]):
+        cons.insert(0, ("_",))
+    elif cons and "" in cons[0]:
+        cons[0] = tuple(a or "_" for a in cons[0])
     keys = [""]
-    for alts in pieces:
+    for alts in cons:
         keys = [k + a for k in keys for a in alts][:MAX_KEYS]
     return keys
 
 
-def _latin(word: str) -> list[tuple[str, ...]]:
+def _add(pieces: list[Piece], piece: Piece) -> None:
+    """Append a piece; a vowel after a vowel makes one vowel (ou, ия)."""
+    if pieces and is_vowel(piece) and is_vowel(pieces[-1]):
+        pieces[-1] = (pieces[-1][0] + piece[0][1:],)
+    else:
+        pieces.append(piece)
+
+
+def latin_pieces(word: str) -> list[Piece]:
+    """The pieces of a folded Latin word."""
     if len(word) > 3 and word.endswith("h") and word[-2] in "aeiouy":
         word = word[:-1]
-    pieces: list[tuple[str, ...]] = []
+    pieces: list[Piece] = []
     graphemes = _LATIN_RE.findall(word)
     prev = ""
     for i, g in enumerate(graphemes):
         if g == prev:  # a doubled letter is one
             continue
-        alts = _LATIN_GRAPHEMES.get(g)
+        alts = _LATIN_GRAPHEMES.get(g) or _LATIN_VOWELS.get(g)
         if g == "h" and i > 0 and prev in _VOWELS:
             # after a vowel: a consonant (Ahmed, Mohammed) or a mute letter (John, Sarah)
             nxt = graphemes[i + 1] if i + 1 < len(graphemes) else ""
             alts = ("K",) if nxt in _VOWELS else ("K", "")
         prev = g
         if alts is not None:
-            pieces.append(alts)
+            _add(pieces, alts)
     return pieces
 
 
-def _arabic(word: str) -> list[tuple[str, ...]]:
+def arabic_pieces(word: str) -> list[Piece]:
+    """The pieces of a folded Arabic word."""
     word = word.replace("تش", "ش")
     if len(word) > 2 and word.endswith("ه"):
-        word = word[:-1]
-    pieces: list[tuple[str, ...]] = []
+        word = word[:-1] + "ء"  # teh marbuta (and a final h): a vowel of its own
+    pieces: list[Piece] = []
     prev = ""
     for ch in word:
-        c = _ARABIC_CLASSES.get(ch)
-        if c is not None and ch != prev:
-            pieces.append(c)
-        prev = ch
-    return pieces
-
-
-def _cyrillic(word: str) -> list[tuple[str, ...]]:
-    word = word.replace("дж", "ж").replace("дз", "ж")
-    pieces: list[tuple[str, ...]] = []
-    prev = ""
-    for ch in word:
-        alts = _CYRILLIC_CLASSES.get(ch)
+        alts = _ARABIC_CLASSES.get(ch) or _ARABIC_VOWELS.get(ch)
         if alts is not None and ch != prev:
-            pieces.append(alts)
+            _add(pieces, alts)
         prev = ch
     return pieces
+
+
+def cyrillic_pieces(word: str) -> list[Piece]:
+    """The pieces of a folded Cyrillic word."""
+    word = word.replace("дж", "ж").replace("дз", "ѕ")  # ѕ: Japanese z and j
+    pieces: list[Piece] = []
+    prev = ""
+    for ch in word:
+        alts = _CYRILLIC_CLASSES.get(ch) or _CYRILLIC_VOWELS.get(ch)
+        if alts is not None and ch != prev:
+            _add(pieces, alts)
+        prev = ch
+    return pieces
+
+
+def readings(word: str) -> list[list[Piece]]:
+    """The pieces of every reading of a folded word: as written, and without what running
+    text adds to a name (a Russian case ending, the Arabic article), that reading first."""
+    script = script_of(word)
+    if script == "latin":
+        return [latin_pieces(word)] if word.isalpha() else []
+    if script == "arabic":
+        out = [arabic_pieces(word)]
+        if word.startswith("ال") and len(word) >= 5:  # the article, or Al- of Albert
+            out.insert(0, arabic_pieces(word[2:]))
+        return out
+    if script == "cyrillic":
+        out = [cyrillic_pieces(word)]
+        for end in _RU_ENDINGS:
+            if word.endswith(end) and len(word) - len(end) >= 3:
+                out.insert(0, cyrillic_pieces(word[: -len(end)]))
+                break
+        return out
+    return []
 
 
 def _skeletons(word: str) -> list[str]:
-    script = script_of(word)
-    if script == "latin":
-        if not word.isalpha():
-            return []
-        return _expand(_latin(word))
-    if script == "arabic":
-        keys = _expand(_arabic(word))
-        if word.startswith("ال") and len(word) >= 5:  # the article, or Al- of Albert
-            keys = _expand(_arabic(word[2:])) + keys
-        return keys
-    if script == "cyrillic":
-        keys = _expand(_cyrillic(word))
-        for end in _RU_ENDINGS:
-            if word.endswith(end) and len(word) - len(end) >= 3:
-                return _expand(_cyrillic(word[: -len(end)])) + keys
-        return keys
-    return []
+    return [k for r in readings(word) for k in _expand(r)]
 
 
 @lru_cache(maxsize=1 << 17)
@@ -155,7 +185,7 @@ def name_keys(word: str) -> frozenset[str]:
     """Every key of one word (any script, folded or not); empty when it can be no name key
     (another script, digits, or fewer than :data:`MIN_KEY` consonant classes)."""
     w = fold(word)
-    return frozenset(k for k in _skeletons(w) if len(k) >= MIN_KEY)
+    return frozenset(k for k in _skeletons(w) if len(k.lstrip("_")) >= MIN_KEY)
 
 
 @lru_cache(maxsize=1 << 17)
@@ -165,6 +195,6 @@ def name_key(word: str) -> str | None:
     cannot be a name key (too short, digits, another script)."""
     w = fold(word)
     for k in _skeletons(w):
-        if len(k) >= MIN_KEY:
+        if len(k.lstrip("_")) >= MIN_KEY:
             return k
     return None

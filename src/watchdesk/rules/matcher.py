@@ -33,6 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from .. import names  # its keys fold words with .text: imported as a module (a cycle)
 from .build import Builder, Built
 from .language import primary
 from .model import Document, Match, Rule
@@ -99,6 +100,8 @@ class RuleSet:
         self._latin_stems = False
         self._case_atoms: dict[str, int] = {}
         self._case: dict[str, list[tuple[str, int]]] = {}
+        self._name_atoms: dict[str, int] = {}
+        self._names: dict[str, list[tuple[str, int]]] = {}  # name key -> (query word, atom)
         # per mode: chunks with terms or not one position; chunks of one position, no term
         self._tables: dict[str, tuple[dict[str, ChunkHits], set[str]]] = {}
         self._postings: dict[int, list[tuple[int, int]]] = {}
@@ -123,6 +126,13 @@ class RuleSet:
         return self._natoms - 1
 
     def _atom(self, term: Term) -> int:
+        if term.name:
+            a = self._name_atoms.get(term.text)
+            if a is None:
+                a = self._name_atoms[term.text] = self._new_atom()
+                for key in names.name_keys(term.text):
+                    self._names.setdefault(key, []).append((term.text, a))
+            return a
         if term.stem:
             keys = frozenset(term_keys(term.text))
             a = self._stem_atoms.get(keys)
@@ -203,6 +213,9 @@ class RuleSet:
             if case and text in case:
                 cased = cased or cased_tokens(chunk)
                 hits.extend((a, s, e) for form, a in case[text] if form == cased[k])
+            if self._names:
+                for a in self._name_hits(chunk, k, text):
+                    hits.append((a, s, e))
         cache, plain = self.tables(mode)
         if info.npos == 1 and not hits:
             plain.add(chunk)
@@ -211,6 +224,19 @@ class RuleSet:
             hits = list(dict.fromkeys(hits))
         result = cache[chunk] = (info.npos, tuple(hits), tuple({a for a, _, _ in hits}))
         return result
+
+    def _name_hits(self, chunk: str, k: int, text: str) -> set[int]:
+        """The ``name:`` atoms token ``k`` (``text``) of ``chunk`` is a spelling of."""
+        exact = self._name_atoms.get(text)
+        found = set() if exact is None else {exact}
+        keys = names.name_keys(text)
+        if not keys:
+            return found
+        candidates = {(w, a) for key in keys for w, a in self._names.get(key, ())}
+        if not candidates or not names.may_be_name(text, _written(chunk, k)):
+            return found
+        found.update(a for w, a in candidates if names.same_name(w, text))
+        return found
 
     # -- matching
     def _scan(self, doc: Document, feed_name: str | None, feed_tags: Iterable[str]) -> Scan:
@@ -310,6 +336,12 @@ class RuleSet:
             if by_field.get(bit):
                 snippets[name] = make_snippet(d.texts[bit], by_field[bit])
         return Match(c.rule.id, c.rule.priority, terms, snippets)
+
+
+def _written(chunk: str, k: int) -> str | None:
+    """Token ``k`` of ``chunk`` as written, capitals kept (None for a joined form or an
+    Arabic reading, which are read without capitals)."""
+    return cased_tokens(chunk)[k]
 
 
 def _terms(built: Built, d: Scan) -> tuple[str, ...]:
