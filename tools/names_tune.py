@@ -31,13 +31,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from watchdesk.names import keys, score, table  # noqa: E402
-from watchdesk.rules.text import fold  # noqa: E402
+from watchdesk.names import keys, score, table
+from watchdesk.rules.text import fold
 
 CAP = 1.0
 SHORT = 0.1
+MUTE_E = 0.2
 EXTRA = 0.5
-SCALE = 0.3
+SCALE = 0.5
 MIN_COUNT = 3
 SCRIPTS = {"arabic": "ar", "russian": "ru"}
 FIXED = {"silent": 0.05, "unknown": 0.5, "same_script": 0.3}
@@ -68,7 +69,7 @@ def best_ops(en: str, target: str, lang: str) -> list[str]:
     best: tuple[float, list[str]] = (99.0, [])
     for a in keys.readings(fold(en)):
         for b in keys.readings(fold(target)):
-            d = score._table(a, "la", b, lang)[-1][-1]
+            d = score.pieces_distance(a, "la", b, lang)
             if d < best[0]:
                 best = (d, score.pair_ops(a, "la", b, lang))
     return best[1]
@@ -78,26 +79,29 @@ def learn(pairs: dict[str, list[tuple[str, str]]]) -> dict[str, float]:
     counts: collections.Counter[str] = collections.Counter()
     for lang, rows in pairs.items():
         for en, target in rows:
-            counts.update(best_ops(en, target, lang))
+            counts.update(op for op in best_ops(en, target, lang) if "||" not in f"|{op}|")
+    # a correspondence is weighed against the commonest one of the same letters, wherever
+    # they stand ("i$|ar", a final i left out in Arabic, against "i|ي")
     by_latin: dict[str, int] = collections.defaultdict(int)
     by_other: dict[str, int] = collections.defaultdict(int)
     for k, n in counts.items():
-        x, y = k.split("|")
-        if x in ("la",):
-            continue
-        by_latin[f"{x}|{_lang_of(y)}"] = max(by_latin[f"{x}|{_lang_of(y)}"], n)
+        x, y = (part.rstrip("$") for part in k.split("|"))
+        if x != "la":
+            by_latin[f"{x}|{_lang_of(y)}"] = max(by_latin[f"{x}|{_lang_of(y)}"], n)
         if y not in SCRIPTS.values():
             by_other[y] = max(by_other[y], n)
     out: dict[str, float] = {}
     for k, n in counts.items():
         if n < MIN_COUNT:
             continue
-        x, y = k.split("|")
-        top = by_other.get(y, n) if x == "la" else by_latin[f"{x}|{_lang_of(y)}"]
+        x, y = (part.rstrip("$") for part in k.split("|"))
+        top = by_other[y] if x == "la" else by_latin[f"{x}|{_lang_of(y)}"]
         out[k] = round(min(CAP, SCALE * math.log(top / n)), 3)
-        if y in ("ar", "ru") and not x.endswith("$"):
+        if k in ("e$|ar", "e$|ru"):  # a mute final e (Sirte: Сирт, سرت; Clarke: Кларк)
+            out[k] = min(out[k], MUTE_E)
+        if y in ("ar", "ru") and not k.split("|")[0].endswith("$"):
             out[k] = min(out[k], SHORT if y == "ar" else EXTRA)
-        if y == "ar" and not x.endswith("$"):
+        if y == "ar" and not k.split("|")[0].endswith("$"):
             # Arabic writes no short vowel: the pairs (western names, their vowels written
             # long in Arabic) do not show it, Arabic names in Latin letters do (Haftar, حفتر)
             out[k] = min(out[k], SHORT)

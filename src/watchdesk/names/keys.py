@@ -37,23 +37,25 @@ from functools import lru_cache
 
 from ..rules.text import fold, script_of
 
-__all__ = ["MAX_KEYS", "MIN_KEY", "Piece", "is_vowel", "name_key", "name_keys", "readings"]
+__all__ = ["ANY_VOWEL", "MAX_KEYS", "MIN_KEY", "Piece", "is_vowel", "name_key", "name_keys",
+           "readings"]
 
 MIN_KEY = 2  # a key of fewer classes says too little to be a name
 MAX_KEYS = 16
 
 Piece = tuple[str, ...]  # the readings of one letter: classes, "" (dropped), or vowels
+ANY_VOWEL: Piece = ("*",)  # a vowel of any sound, or none
 
 # -- Latin: longest graphemes first; "" drops the letters
-_LATIN_GRAPHEMES: dict[str, tuple[str, ...]] = {
-    "tsch": ("S",), "dzh": ("G",), "sch": ("S", "G"), "tch": ("S",),
-    "sh": ("S",), "ch": ("S", "K"), "zh": ("G",), "kh": ("K",), "gh": ("G", ""),
-    "dj": ("G",), "th": ("T",), "dh": ("T",), "ph": ("F",), "ts": ("TS", "S"),
-    "tz": ("TS", "S"), "ck": ("K",), "w": ("", "F"),
+_LATIN_GRAPHEMES: dict[str, Piece] = {
+    "tsch": ("C",), "dzh": ("J",), "sch": ("W", "J"), "tch": ("C",),
+    "sh": ("W",), "ch": ("C", "W", "X", "K"), "zh": ("J",), "kh": ("X",), "gh": ("G", ""),
+    "dj": ("J",), "th": ("T", "S"), "dh": ("D", "Z"), "ph": ("F",), "ts": ("TS", "S"),
+    "tz": ("TS",), "ck": ("K",), "w": ("", "F"),
     "ce": ("S",), "ci": ("S",), "cy": ("S",), "x": ("KS",),
-    "b": ("B",), "p": ("B",), "f": ("F",), "v": ("F",), "m": ("M",), "n": ("N",),
-    "l": ("L",), "r": ("R",), "t": ("T",), "d": ("T",), "s": ("S",), "z": ("S",),
-    "c": ("K",), "k": ("K",), "q": ("K",), "h": ("K",), "g": ("G",), "j": ("G", "", "K"),
+    "b": ("B",), "p": ("P",), "f": ("F",), "v": ("F",), "m": ("M",), "n": ("N",),
+    "l": ("L",), "r": ("R",), "t": ("T",), "d": ("D",), "s": ("S",), "z": ("Z",),
+    "c": ("K",), "k": ("K",), "q": ("K",), "h": ("H",), "g": ("G",), "j": ("J", "", "X"),
 }
 _VOWELS = frozenset("aeiouy")
 _LATIN_RE = re.compile("|".join(sorted((re.escape(g) for g in _LATIN_GRAPHEMES),
@@ -61,19 +63,20 @@ _LATIN_RE = re.compile("|".join(sorted((re.escape(g) for g in _LATIN_GRAPHEMES),
 # vowels, for the scorer (keys drop them): a piece "*" + the letters of a run of vowels
 _LATIN_VOWELS: dict[str, Piece] = {v: ("*" + v,) for v in "aeiouy"}
 _ARABIC_VOWELS: dict[str, Piece] = {v: ("*" + v,) for v in "اويعء"}
-_ARABIC_CLASSES: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys("بپ", ("B",)), **dict.fromkeys("فڤ", ("F",)), "م": ("M",), "ن": ("N",),
-    "ل": ("L",), "ر": ("R",), **dict.fromkeys("تطدضذ", ("T",)), "ث": ("T", "S"),
-    **dict.fromkeys("سشصزظژ", ("S",)), **dict.fromkeys("جغگ", ("G",)),
-    **dict.fromkeys("قكخحهک", ("K",)),
+_ARABIC_CLASSES: dict[str, Piece] = {
+    "ب": ("B", "P"), "پ": ("P",), "ف": ("F",), "ڤ": ("F",), "م": ("M",), "ن": ("N",),
+    "ل": ("L",), "ر": ("R",), "ت": ("T",), "ط": ("T",), "د": ("D",), "ض": ("D",),
+    "ث": ("T", "S"), "ذ": ("D", "Z"), "ظ": ("Z", "D"), "س": ("S",), "ص": ("S",), "ز": ("Z",),
+    "ش": ("W",), "چ": ("C",), "ژ": ("J",), "ج": ("J", "G"), "غ": ("G",), "گ": ("G",),
+    "ق": ("K", "G"), "ك": ("K",), "ک": ("K",), "خ": ("X",), "ح": ("H",), "ه": ("H",),
 }
 
 _CYRILLIC_VOWELS: dict[str, Piece] = {v: ("*" + v,) for v in "аеиоуыэюяй"}
-_CYRILLIC_CLASSES: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys("бп", ("B",)), "ф": ("F",), "в": ("F", ""), "ц": ("S", "TS"),
-    "м": ("M",), "н": ("N",), "л": ("L",), "р": ("R",), **dict.fromkeys("тд", ("T",)),
-    **dict.fromkeys("сзшщч", ("S",)), "г": ("G", "K"), "ж": ("G",), "ѕ": ("S", "G"),
-    **dict.fromkeys("кх", ("K",)),
+_CYRILLIC_CLASSES: dict[str, Piece] = {
+    "б": ("B",), "п": ("P",), "ф": ("F",), "в": ("F", ""), "м": ("M",), "н": ("N",),
+    "л": ("L",), "р": ("R",), "т": ("T",), "д": ("D",), "с": ("S", "W"), "з": ("Z",),
+    "ш": ("W",), "щ": ("W",), "ч": ("C",), "ц": ("TS", "S"), "ж": ("J",), "ѕ": ("Z", "J"),
+    "г": ("G", "H"), "к": ("K",), "х": ("X", "H"),
 }
 # Russian case endings, longest first (those of a vowel only vanish from keys anyway).
 _RU_ENDINGS = ("ами", "ями", "ого", "его", "ому", "ему", "ом", "ем", "ым", "им", "ой", "ей",
@@ -108,8 +111,6 @@ def _add(pieces: list[Piece], piece: Piece) -> None:
 
 def latin_pieces(word: str) -> list[Piece]:
     """The pieces of a folded Latin word."""
-    if len(word) > 3 and word.endswith("h") and word[-2] in "aeiouy":
-        word = word[:-1]
     pieces: list[Piece] = []
     graphemes = _LATIN_RE.findall(word)
     prev = ""
@@ -117,10 +118,13 @@ def latin_pieces(word: str) -> list[Piece]:
         if g == prev:  # a doubled letter is one
             continue
         alts = _LATIN_GRAPHEMES.get(g) or _LATIN_VOWELS.get(g)
-        if g == "h" and i > 0 and prev in _VOWELS:
-            # after a vowel: a consonant (Ahmed, Mohammed) or a mute letter (John, Sarah)
-            nxt = graphemes[i + 1] if i + 1 < len(graphemes) else ""
-            alts = ("K",) if nxt in _VOWELS else ("K", "")
+        nxt = graphemes[i + 1] if i + 1 < len(graphemes) else ""
+        if g == "h" and i > 0 and prev in _VOWELS and nxt not in _VOWELS:
+            alts = ("H", "")  # a consonant (Ahmed) or a mute letter (John, Sarah)
+        elif g in ("s", "z") and i > 0:
+            alts = (g.upper(), "Z" if g == "s" else "S")  # Rose, Jones: Джонс, جونز; Gómez
+        elif g == "g" and nxt[:1] in ("e", "i", "y"):
+            alts = ("G", "J")  # George, Giuseppe
         prev = g
         if alts is not None:
             _add(pieces, alts)
@@ -129,7 +133,7 @@ def latin_pieces(word: str) -> list[Piece]:
 
 def arabic_pieces(word: str) -> list[Piece]:
     """The pieces of a folded Arabic word."""
-    word = word.replace("تش", "ش")
+    word = word.replace("تش", "چ")
     if len(word) > 2 and word.endswith("ه"):
         word = word[:-1] + "ء"  # teh marbuta (and a final h): a vowel of its own
     pieces: list[Piece] = []
@@ -170,7 +174,10 @@ def readings(word: str) -> list[list[Piece]]:
         out = [cyrillic_pieces(word)]
         for end in _RU_ENDINGS:
             if word.endswith(end) and len(word) - len(end) >= 3:
-                out.insert(0, cyrillic_pieces(word[: -len(end)]))
+                stem = cyrillic_pieces(word[: -len(end)])
+                # the ending replaced the name's own final vowel, if it had one (Мисраты:
+                # Мисрата): any vowel, or none, for free
+                out.insert(0, stem if is_vowel(stem[-1]) else [*stem, ANY_VOWEL])
                 break
         return out
     return []

@@ -28,7 +28,7 @@ from ..rules.text import fold, script_of
 from .keys import Piece, is_vowel, readings
 from .table import COSTS, VOWELS
 
-__all__ = ["distance", "pair_ops", "same_name", "vowel_key"]
+__all__ = ["distance", "pair_ops", "pieces_distance", "same_name", "vowel_key"]
 
 _BIG = 9.0
 _SCRIPT = {"latin": "la", "arabic": "ar", "cyrillic": "ru"}
@@ -43,6 +43,8 @@ def vowel_key(a: str, b: str, sa: str, sb: str) -> str:
 
 def _left_cost(run: str, final: bool, mine: str, other: str) -> float:
     """A vowel run with nothing in front of it."""
+    if not run:
+        return 0.0  # ANY_VOWEL
     end = "$" if final else ""
     if mine == "la":
         return VOWELS.get(f"{run}{end}|{other}", COSTS["unknown"])
@@ -53,10 +55,10 @@ def _left_cost(run: str, final: bool, mine: str, other: str) -> float:
 
 # What each vowel letter may sound like: two runs whose sounds meet cost nothing.
 _SOUNDS = {
-    **{c: {c} for c in "aiu"}, "e": {"a", "i"}, "o": {"u", "a"}, "y": {"i", "y"},
-    "ا": {"a"}, "و": {"u", "w"}, "ي": {"i", "y"}, "ع": {"a", "i", "u"}, "ء": {"a", "i", "u"},
-    "а": {"a"}, "я": {"a", "y"}, "о": {"u", "a"}, "е": {"a", "i", "y"}, "э": {"a", "i"},
-    "и": {"i"}, "ы": {"i"}, "й": {"i", "y"}, "у": {"u"}, "ю": {"u", "y"},
+    **{c: {c} for c in "aeiou"}, "y": {"i", "y"},
+    "ا": {"a"}, "و": {"o", "u", "w"}, "ي": {"i", "e", "y"}, "ع": set("aeiou"), "ء": {"a"},
+    "а": {"a"}, "я": {"a", "y"}, "о": {"o"}, "е": {"e", "y"}, "э": {"e"}, "и": {"i"},
+    "ы": {"i"}, "й": {"i", "y"}, "у": {"u"}, "ю": {"u", "y"},
 }
 
 
@@ -66,7 +68,7 @@ def _sounds(run: str) -> frozenset[str]:
 
 
 def _sub_cost(x: str, y: str, sx: str, sy: str) -> float:
-    if x == y:
+    if x == y or not x or not y:  # not x: ANY_VOWEL
         return 0.0
     if _sounds(x) & _sounds(y):
         return 0.0 if sx != sy else COSTS["same_script"]
@@ -107,11 +109,16 @@ def _table(a: list[Piece], sa: str, b: list[Piece], sb: str) -> list[list[float]
     return d
 
 
+def pieces_distance(a: list[Piece], sa: str, b: list[Piece], sb: str) -> float:
+    """The distance between two readings (scripts ``la``, ``ar``, ``ru``)."""
+    return _table(a, sa, b, sb)[-1][-1]
+
+
 def pair_ops(a: list[Piece], sa: str, b: list[Piece], sb: str) -> list[str]:
     """The vowel correspondences of the best alignment of ``a`` and ``b``, as table keys
     (for learning the table: ``tools/names_tune.py``)."""
     d = _table(a, sa, b, sb)
-    la, lb = _costs_left(a, sa, sb), _costs_left(b, sb, sa)
+    la = _costs_left(a, sa, sb)
     i, j, out = len(a), len(b), []
     while i or j:
         if i and j and is_vowel(a[i - 1]) == is_vowel(b[j - 1]):
@@ -147,7 +154,7 @@ def distance(x: str, y: str) -> float:
     best = _BIG
     for a in readings(fx):
         for b in readings(fy):
-            best = min(best, _table(a, sx, b, sy)[-1][-1])
+            best = min(best, pieces_distance(a, sx, b, sy))
     return best
 
 

@@ -130,8 +130,8 @@ class RuleSet:
             a = self._name_atoms.get(term.text)
             if a is None:
                 a = self._name_atoms[term.text] = self._new_atom()
-                for key in names.name_keys(term.text):
-                    self._names.setdefault(key, []).append((term.text, a))
+                for name_key in names.name_keys(term.text):
+                    self._names.setdefault(name_key, []).append((term.text, a))
             return a
         if term.stem:
             keys = frozenset(term_keys(term.text))
@@ -197,7 +197,11 @@ class RuleSet:
         hits: list[tuple[int, int, int]] = []
         exact, prefix, stems, case = self._exact, self._prefix, self._stems, self._case
         cased: tuple[str | None, ...] | None = None
+        word = ""  # the word an Arabic reading (same position, after it) comes from
+        prev = (-1, -1)
         for k, (text, s, e) in enumerate(info.tokens):
+            if (s, e) != prev:
+                word, prev = text, (s, e)
             a = exact.get(text)
             if a is not None:
                 hits.append((a, s, e))
@@ -214,7 +218,7 @@ class RuleSet:
                 cased = cased or cased_tokens(chunk)
                 hits.extend((a, s, e) for form, a in case[text] if form == cased[k])
             if self._names:
-                for a in self._name_hits(chunk, k, text):
+                for a in self._name_hits(chunk, k, text, word):
                     hits.append((a, s, e))
         cache, plain = self.tables(mode)
         if info.npos == 1 and not hits:
@@ -225,15 +229,16 @@ class RuleSet:
         result = cache[chunk] = (info.npos, tuple(hits), tuple({a for a, _, _ in hits}))
         return result
 
-    def _name_hits(self, chunk: str, k: int, text: str) -> set[int]:
-        """The ``name:`` atoms token ``k`` (``text``) of ``chunk`` is a spelling of."""
+    def _name_hits(self, chunk: str, k: int, text: str, word: str) -> set[int]:
+        """The ``name:`` atoms token ``k`` (``text``, a reading of ``word`` or the word
+        itself) of ``chunk`` is a spelling of."""
         exact = self._name_atoms.get(text)
         found = set() if exact is None else {exact}
         keys = names.name_keys(text)
         if not keys:
             return found
         candidates = {(w, a) for key in keys for w, a in self._names.get(key, ())}
-        if not candidates or not names.may_be_name(text, _written(chunk, k)):
+        if not candidates or not names.may_be_name(word, _written(chunk, k)):
             return found
         found.update(a for w, a in candidates if names.same_name(w, text))
         return found

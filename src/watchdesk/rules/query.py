@@ -69,6 +69,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .. import names  # its keys fold words with .text: imported as a module (a cycle)
 from ..errors import ConfigError, RuleSyntaxError
 from .language import normalize_lang
 from .lexer import Tok, describe, lex, lowercase_operators
@@ -89,7 +90,6 @@ from .nodes import (
     is_positional,
     leaves,
 )
-from .. import names  # its keys fold words with .text: imported as a module (a cycle)
 from .stem import term_keys
 from .text import fold_case, raw_tokens
 
