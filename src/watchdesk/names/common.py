@@ -90,14 +90,17 @@ def _common_by_key() -> dict[str, list[str]]:
     return out
 
 
-def name_warning(word: str) -> str | None:
+def name_warning(word: str, alone: bool = True) -> str | None:
     """Why ``name:word`` is a weak term, or None: no key at all (then the plain word is
     searched), a key of two consonants (short names match many other words), or a common
-    Arabic or Russian word that spells the same (never taken for the name)."""
+    Arabic or Russian word that spells the same (never taken for the name). In a phrase
+    (``alone`` false) the other words make a short name specific: only the first counts."""
     keys = name_keys(word)
     if not keys:
         return ("fewer than two consonants: too short to be recognised across scripts, "
                 "so only this spelling is searched")
+    if not alone:
+        return None
     if min(len(k.lstrip("_")) for k in keys) < 3:
         return ("only two consonants: short names meet many other words and names across "
                 "scripts; prefer a phrase with the first name (name:\"khalifa haftar\") or "

@@ -35,9 +35,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..rules.text import fold, script_of
+from ..rules.text import arabic_readings, fold, script_of
 
-__all__ = ["ANY_VOWEL", "MAX_KEYS", "MIN_KEY", "Piece", "is_vowel", "name_key", "name_keys",
+__all__ = ["ANY_VOWEL", "MAX_KEYS", "MIN_KEY", "Piece", "coarse", "is_vowel", "name_key", "name_keys",
            "readings"]
 
 MIN_KEY = 2  # a key of fewer classes says too little to be a name
@@ -166,10 +166,12 @@ def readings(word: str) -> list[list[Piece]]:
     if script == "latin":
         return [latin_pieces(word)] if word.isalpha() else []
     if script == "arabic":
-        out = [arabic_pieces(word)]
-        if word.startswith("ال") and len(word) >= 5:  # the article, or Al- of Albert
-            out.insert(0, arabic_pieces(word[2:]))
-        return out
+        forms = [word, *arabic_readings(word)]  # without proclitics (وحفتر: حفتر) too
+        forms += [f[2:] for f in forms if f.startswith("ال") and len(f) >= 5]
+        # (the article, or Al- of Albert); and و after a long a is also a consonant: زاوية
+        # is Zawiya, حوار is Hiwar
+        forms += [f.replace("او", "اڤ") for f in forms if "او" in f[1:]]
+        return [arabic_pieces(f) for f in forms]
     if script == "cyrillic":
         out = [cyrillic_pieces(word)]
         for end in _RU_ENDINGS:
@@ -195,13 +197,27 @@ def name_keys(word: str) -> frozenset[str]:
     return frozenset(k for k in _skeletons(w) if len(k.lstrip("_")) >= MIN_KEY)
 
 
+# name_key's coarser classes: letters one script tells apart and another does not (Russian х
+# is h and kh, Arabic ج is j and g...) are one, so that one identifier serves all spellings.
+_COARSE = str.maketrans({"H": "K", "X": "K", "J": "G", "W": "S", "C": "S", "Z": "S",
+                         "D": "T", "P": "B"})
+
+
+def coarse(key: str) -> str:
+    """A key in :func:`name_key`'s coarser classes."""
+    return key.translate(_COARSE)
+
+
 @lru_cache(maxsize=1 << 17)
 def name_key(word: str) -> str | None:
     """The key of one word token in Latin, Arabic or Cyrillic script, the same for its
     spellings in the three (``Haftar``, ``حفتر``, ``Хафтар`` → ``KFTR``); None when the word
-    cannot be a name key (too short, digits, another script)."""
+    cannot be a name key (too short, digits, another script). It is the first of
+    :func:`name_keys` in coarser classes (h, kh and k one; j and g; s, z, sh and ch; t and d;
+    b and p): one identifier for grouping; to tell whether two words are one name, compare
+    their :func:`name_keys` and :func:`~.score.same_name`."""
     w = fold(word)
     for k in _skeletons(w):
         if len(k.lstrip("_")) >= MIN_KEY:
-            return k
+            return coarse(k)
     return None

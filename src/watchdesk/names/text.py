@@ -2,15 +2,15 @@
 
 Latin and Cyrillic write names with a capital: only capitalised words count (``Мир`` may be
 a name, ``мир`` is "peace"). Arabic has no capitals: every word counts except the common
-words of :data:`~.common.ARABIC_COMMON`, each read with and without its proclitics
-(:func:`watchdesk.rules.text.arabic_readings`: ``وحفتر`` is also ``حفتر``).
+words (:func:`~.common.may_be_name`), each read with and without its proclitics
+(``وحفتر`` is also ``حفتر``).
 """
 
 from __future__ import annotations
 
-from ..rules.text import RAW_TOKEN_RE, arabic_readings, fold, script_of
-from .common import ARABIC_COMMON
-from .keys import name_keys
+from ..rules.text import RAW_TOKEN_RE, fold, script_of
+from .common import may_be_name
+from .keys import coarse, name_keys
 
 __all__ = ["text_name_keys"]
 
@@ -25,16 +25,11 @@ def _words(text: str) -> list[str]:
 
 def text_name_keys(text: str) -> set[str]:
     """The name keys of the name-like words of ``text``: capitalised Latin and Cyrillic
-    words, and Arabic words that are not common words (with and without proclitics)."""
+    words, and Arabic words that are not common words (with and without proclitics). Keys
+    are in :func:`~.keys.name_key`'s classes, every reading of each word: a word's
+    ``name_key`` is among them."""
     out: set[str] = set()
     for word in _words(text):
-        script = script_of(word)
-        if script in ("latin", "cyrillic"):
-            if word[0].isupper():
-                out |= name_keys(word)
-        elif script == "arabic":
-            f = fold(word)
-            for w in (f, *arabic_readings(f)):
-                if w not in ARABIC_COMMON:
-                    out |= name_keys(w)
+        if script_of(word) in ("latin", "cyrillic", "arabic") and may_be_name(fold(word), word):
+            out |= {coarse(k) for k in name_keys(word)}
     return out

@@ -340,7 +340,22 @@ class RuleSet:
         for name, bit in FIELD_BITS:
             if by_field.get(bit):
                 snippets[name] = make_snippet(d.texts[bit], by_field[bit])
-        return Match(c.rule.id, c.rule.priority, terms, snippets)
+        return Match(c.rule.id, c.rule.priority, terms, snippets, _spellings(c.query, d, hits))
+
+
+def _spellings(built: Built, d: Scan, hits: list[tuple[int, int, int, int]]
+               ) -> dict[str, tuple[str, ...]]:
+    """The words each ``name:`` term of a match found, as the document writes them."""
+    found: dict[str, dict[str, None]] = {}
+    for idx, b, s, e in sorted(hits, key=lambda h: (h[1], h[2])):
+        label = built.labels.get(idx, "")
+        if b and label.startswith("name:"):
+            words = found.setdefault(label, {})
+            if len(words) < 5:
+                bit = d.lead_bit if b == LEAD else b
+                start, end = d.char_span(b, s, e)
+                words[d.texts[bit][start:end]] = None
+    return {label: tuple(words) for label, words in found.items()}
 
 
 def _written(chunk: str, k: int) -> str | None:

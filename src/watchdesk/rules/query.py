@@ -341,9 +341,9 @@ class _Parser:
         return leaf
 
     def _term(self, part: str, raw: str, prefix: bool = False, stem: bool = False,
-              offset: int = 0) -> Term:
+              offset: int = 0, alone: bool = True) -> Term:
         if self.name:
-            reason = names.name_warning(part)
+            reason = names.name_warning(part, alone)
             if reason:
                 self._note(offset, f"name:{raw}: {reason}")
             return Term(part, name=True)  # without a key: this spelling only
@@ -384,7 +384,8 @@ class _Parser:
         if prefix and len(parts[-1][0]) < 2:
             raise self.error(tok.offset, f"prefix {word!r} is too short: give at least two "
                                          "letters before '*'")
-        seq = [self._term(p, raw, offset=tok.offset) for p, raw in parts]
+        seq = [self._term(p, raw, offset=tok.offset, alone=len(parts) == 1)
+               for p, raw in parts]
         seq[-1] = Term(parts[-1][0], True) if prefix else seq[-1]
         phrase = self._leaf(self._label(word), seq, fields)
         if len(rts) == 1 and rts[0].joined is not None and not (self.stem or self.case):
@@ -397,6 +398,7 @@ class _Parser:
     def _phrase(self, tok: Tok, fields: int) -> Node:
         content = tok.text
         seq: list[Term] = []
+        alone = sum(len(rt.parts) for rt in raw_tokens(content)) == 1
         for rt in raw_tokens(content):
             star = rt.end < len(content) and content[rt.end] == "*"
             tilde = rt.start > 0 and content[rt.start - 1] == "~"
@@ -407,7 +409,7 @@ class _Parser:
             for k, (p, (a, b)) in enumerate(zip(rt.parts, rt.spans, strict=True)):
                 last = k == len(rt.parts) - 1
                 seq.append(self._term(p, content[a:b], prefix=star and last, stem=tilde,
-                                      offset=tok.offset))
+                                      offset=tok.offset, alone=alone))
         if not seq:
             raise self.error(tok.offset, "empty phrase: put words between the quotes")
         written = " ".join(content.split())
