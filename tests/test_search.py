@@ -34,6 +34,8 @@ from conftest import DATA, paths, watchdesk
     ("ليبيا OR libye", None),        # Arabic is folded differently by FTS: no narrowing
     ("NOT wagner", None),
     ("russie", None),                # 'ss' could be a folded ß, which FTS keeps whole
+    ("name:haftar", None),           # names: their spellings in the vocabulary
+    ("name:haftar AND wagner", '"wagner"'),
 ])
 def test_fts_prefilter_is_a_safe_superset(query: str, fts: str | None) -> None:
     assert fts_prefilter(compile_query(query)) == fts
@@ -46,7 +48,10 @@ QUERIES = ["haftar", "benghazi AND russe*", "délégation", "\"vice-ministre\"",
            "\"armée nationale libyenne\"", "wagner NOT NEAR/5 kaolack",
            "ATLEAST/2 libyen*", "lead:benghazi", "case:ANL", "lang:fr AND haftar",
            "feed:afrique AND kaolack", "tag:x OR haftar", "russie NOT feed:autre",
-           "site:127.0.0.1 AND haftar", "~семья OR haftar"]
+           "site:127.0.0.1 AND haftar", "~семья OR haftar",
+           # names: spellings through the FTS vocabulary, in NEAR and phrases
+           "name:haftar", "name:evkourov NEAR/3 name:iounous", 'name:"khalifa haftar"',
+           "name:benghazi AND NOT name:kaolack"]
 
 
 def test_search_with_index_equals_search_without(polled: Settings) -> None:

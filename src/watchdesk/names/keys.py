@@ -37,8 +37,8 @@ from functools import lru_cache
 
 from ..rules.text import arabic_readings, fold, script_of
 
-__all__ = ["ANY_VOWEL", "MAX_KEYS", "MIN_KEY", "Piece", "coarse", "is_vowel", "name_key", "name_keys",
-           "readings"]
+__all__ = ["ANY_VOWEL", "MAX_KEYS", "MIN_KEY", "Piece", "coarse", "initials", "is_vowel",
+           "name_key", "name_keys", "readings"]
 
 MIN_KEY = 2  # a key of fewer classes says too little to be a name
 MAX_KEYS = 16
@@ -183,6 +183,33 @@ def readings(word: str) -> list[list[Piece]]:
                 break
         return out
     return []
+
+
+def _class_letters() -> dict[str, str]:
+    """For each class (and "_", a dropped first letter), the letters a word of any script
+    may start with when its key starts with that class."""
+    out: dict[str, set[str]] = {}
+    tables: list[dict[str, Piece]] = [_LATIN_GRAPHEMES, _ARABIC_CLASSES, _CYRILLIC_CLASSES]
+    for table in tables:
+        for letters, alts in table.items():
+            for a in alts:
+                out.setdefault(a[:1] or "_", set()).add(letters[0])
+    for vowels in (_LATIN_VOWELS, _ARABIC_VOWELS, _CYRILLIC_VOWELS):
+        out.setdefault("_", set()).update(vowels)
+    out["_"].update("أإآؤئ")  # hamza forms of alef (folded away, but indexed as written)
+    out["J"].add("д")  # дж
+    out["C"].add("т")  # تش is C; Latin tsch, tch
+    out["Z"].add("д")  # дз
+    return {k: "".join(sorted(v)) for k, v in out.items()}
+
+
+_CLASS_LETTERS = _class_letters()
+
+
+def initials(word: str) -> str:
+    """The letters (lower case, any script) a spelling of the name ``word`` may start with,
+    before any proclitic: for looking a name up in an index of words by first letter."""
+    return "".join(sorted({c for k in name_keys(word) for c in _CLASS_LETTERS.get(k[0], "")}))
 
 
 def _skeletons(word: str) -> list[str]:

@@ -102,6 +102,7 @@ class RuleSet:
         self._case: dict[str, list[tuple[str, int]]] = {}
         self._name_atoms: dict[str, int] = {}
         self._names: dict[str, list[tuple[str, int]]] = {}  # name key -> (query word, atom)
+        self._spelled: dict[str, tuple[int, ...]] = {}  # document word -> name atoms it spells
         # per mode: chunks with terms or not one position; chunks of one position, no term
         self._tables: dict[str, tuple[dict[str, ChunkHits], set[str]]] = {}
         self._postings: dict[int, list[tuple[int, int]]] = {}
@@ -234,13 +235,14 @@ class RuleSet:
         itself) of ``chunk`` is a spelling of."""
         exact = self._name_atoms.get(text)
         found = set() if exact is None else {exact}
-        keys = names.name_keys(text)
-        if not keys:
-            return found
-        candidates = {(w, a) for key in keys for w, a in self._names.get(key, ())}
-        if not candidates or not names.may_be_name(word, _written(chunk, k)):
-            return found
-        found.update(a for w, a in candidates if names.same_name(w, text))
+        spelled = self._spelled.get(text)
+        if spelled is None:
+            candidates = {(w, a) for key in names.name_keys(text)
+                          for w, a in self._names.get(key, ())}
+            spelled = self._spelled[text] = tuple(
+                a for w, a in candidates if names.same_name(w, text))
+        if spelled and names.may_be_name(word, _written(chunk, k)):
+            found.update(spelled)
         return found
 
     # -- matching
@@ -249,6 +251,7 @@ class RuleSet:
             for c, p in self._tables.values():
                 c.clear()
                 p.clear()
+            self._spelled.clear()
         return Scan(self, doc, feed_name, feed_tags)
 
     def match(self, doc: Document, feed_name: str | None = None,
