@@ -18,7 +18,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..rules.text import arabic_readings, fold, script_of
-from .keys import name_keys
+from .keys import name_key, name_keys
 from .score import same_name
 
 __all__ = ["ARABIC_COMMON", "RUSSIAN_COMMON", "may_be_name", "name_warning"]
@@ -114,7 +114,7 @@ def name_warning(word: str, alone: bool = True) -> str | None:
                 "so only this spelling is searched")
     if not alone:
         return None
-    if min(len(k.lstrip("_")) for k in keys) < 3:
+    if len((name_key(word) or "").lstrip("_")) < 3:  # its consonants as written
         return ("only two consonants: short names meet many other words and names across "
                 "scripts; prefer a phrase with the first name (name:\"khalifa haftar\") or "
                 "NEAR another term")

@@ -49,7 +49,7 @@ ANY_VOWEL: Piece = ("*",)  # a vowel of any sound, or none
 # -- Latin: longest graphemes first; "" drops the letters
 _LATIN_GRAPHEMES: dict[str, Piece] = {
     "tsch": ("C",), "dzh": ("J",), "sch": ("W", "J"), "tch": ("C",),
-    "sh": ("W",), "ch": ("C", "W", "X", "K"), "zh": ("J",), "kh": ("X",), "gh": ("G", ""),
+    "sh": ("W",), "ch": ("C", "W", "X", "K"), "zh": ("J",), "kh": ("X",), "gh": ("G",),
     "dj": ("J",), "th": ("T", "S"), "dh": ("D", "Z"), "ph": ("F",), "ts": ("TS", "S"),
     "tz": ("TS",), "ck": ("K",), "w": ("", "F"),
     "ce": ("S",), "ci": ("S",), "cy": ("S",), "x": ("KS",),
