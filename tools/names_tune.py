@@ -153,7 +153,7 @@ def main() -> None:
     ap.add_argument("--data", type=Path, required=True)
     ap.add_argument("--out", type=Path,
                     default=Path(__file__).resolve().parents[1] / "src/watchdesk/names/names.json")
-    ap.add_argument("--confusions", type=float, default=0.1)
+    ap.add_argument("--confusions", type=float, default=0.03)
     ap.add_argument("--sample", type=int, default=30000)
     args = ap.parse_args()
     rnd = random.Random(1)
