@@ -46,6 +46,8 @@ def _left_cost(run: str, final: bool, mine: str, other: str) -> float:
     if not run:
         return 0.0  # ANY_VOWEL
     end = "$" if final else ""
+    if mine == other == "la":  # Prigojine, Prigozhin
+        return COSTS["silent"] if final and run == "e" else COSTS["same_script"]
     if mine == "la":
         return VOWELS.get(f"{run}{end}|{other}", COSTS["unknown"])
     if other == "la":
@@ -67,11 +69,24 @@ def _sounds(run: str) -> frozenset[str]:
     return frozenset(s for c in run for s in _SOUNDS.get(c, ()))
 
 
+# Latin spellings of one vowel in English, French and German transliterations
+_LATIN_SAME = {"ou": "u", "oo": "u", "ye": "e", "ie": "i", "ee": "i", "y": "i", "ya": "ia",
+               "yo": "io", "yu": "iu", "oe": "o", "ae": "a", "ue": "u", "ai": "ei", "ay": "ei"}
+
+
+def _latin_same(run: str) -> str:
+    return _LATIN_SAME.get(run, run)
+
+
 def _sub_cost(x: str, y: str, sx: str, sy: str) -> float:
     if x == y or not x or not y:  # not x: ANY_VOWEL
         return 0.0
+    if sx == sy == "la" and _latin_same(x) == _latin_same(y):
+        return 0.0
+    if sx == sy:
+        return COSTS["same_script"]
     if _sounds(x) & _sounds(y):
-        return 0.0 if sx != sy else COSTS["same_script"]
+        return 0.0
     if sx != sy and (sx == "la" or sy == "la"):
         return VOWELS.get(vowel_key(x, y, sx, sy), COSTS["unknown"])
     return COSTS["unknown"]
