@@ -115,3 +115,18 @@ def test_rules_test_shows_what_an_edit_gains_and_loses(polled: Settings) -> None
     assert "  + Sénégal : les pluies arrivent tôt" in r.stdout
     assert "  - Libye : une délégation militaire russe à Benghazi" in r.stdout
     assert "russie-libye: changed" not in r.stdout
+
+
+def test_rules_test_shows_the_spellings_a_name_found(settings: Settings, tmp_path: Path) -> None:
+    text = tmp_path / "ria.txt"
+    text.write_text("Хафтар в Москве\n\nМаршал Халифа Хафтар встретился в Бенгази с "
+                    "Евкуровым; ранее делегация обсудила с Хафтаром поставки.\n",
+                    encoding="utf-8")
+    r = watchdesk("rules", "test", "--query", "name:haftar AND name:yevkurov", "--file",
+                  str(text), *paths(settings))
+    assert r.returncode == 0, r.stderr
+    assert "terms: name:haftar (Хафтар, Хафтаром), name:yevkurov (Евкуровым)" in r.stdout
+    weak = watchdesk("rules", "test", "--query", "name:safar", "--file", str(text),
+                     *paths(settings))
+    assert weak.returncode == 0
+    assert "query:1:6: warning: name:safar: spelled like the common word(s) سفر" in weak.stderr

@@ -73,9 +73,12 @@ def _compile_cli(text: str, label: str, settings: Settings) -> Query:
 
     lists, broken = load_lists(settings.rules)
     try:
-        return compile_query(text, path=label, lists=lists, broken_lists=broken)
+        q = compile_query(text, path=label, lists=lists, broken_lists=broken)
     except ConfigError as e:
         raise click.ClickException(with_caret(e, text)) from e
+    for w in q.warnings:  # valid, but likely not what was meant (a weak name: …)
+        click.echo(str(w), err=True)
+    return q
 
 
 def _with_spellings(m: Any) -> list[str]:
