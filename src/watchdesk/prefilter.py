@@ -99,10 +99,20 @@ def _name_fts(term: Term, vocab: Vocabulary | None) -> str | None:
     an Arabic proclitic, or the article) may start with."""
     if vocab is None:
         return None
-    firsts = initials(term.text) + _ARABIC_CLITICS
-    firsts += "".join(_FIRST.get(c, "") for c in firsts)
-    words = {w for f in dict.fromkeys(firsts) for w in vocab.starting_with(f)
-             if _name_matches(term, w)}
+    inits = initials(term.text)
+    inits += "".join(_FIRST.get(c, "") for c in inits)
+    clitics = "".join(c for c in _ARABIC_CLITICS + _FIRST["ا"] if c not in inits)
+    shortest, longest = len(term.text) // 2, 2 * len(term.text) + 5  # endings, proclitics
+    words = set()
+    for f in dict.fromkeys(inits + clitics):
+        after_clitic = f not in inits  # the name can only start after a proclitic
+        for w in vocab.starting_with(f):
+            if not shortest <= len(w) <= longest:
+                continue
+            if after_clitic and not any(c in inits for c in w[1:5]):
+                continue
+            if _name_matches(term, w):
+                words.add(w)
     if _FTS_SAFE.match(term.text):
         words.add(term.text)
     if len(words) > MAX_WORDS:
