@@ -121,6 +121,8 @@ def latin_pieces(word: str) -> list[Piece]:
         nxt = graphemes[i + 1] if i + 1 < len(graphemes) else ""
         if g == "h" and i > 0 and prev in _VOWELS and nxt not in _VOWELS:
             alts = ("H", "")  # a consonant (Ahmed) or a mute letter (John, Sarah)
+        elif g == "w" and prev in _VOWELS and nxt not in _VOWELS:
+            alts = ("*w",)  # aw, ow: a diphthong (Tawfiq توفيق, Marwan مروان)
         elif g in ("s", "z") and i > 0:
             alts = (g.upper(), "Z" if g == "s" else "S")  # Rose, Jones: Джонс, جونز; Gómez
         elif g == "g" and nxt[:1] in ("e", "i", "y"):

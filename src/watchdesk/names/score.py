@@ -57,7 +57,7 @@ def _left_cost(run: str, final: bool, mine: str, other: str) -> float:
 
 # What each vowel letter may sound like: two runs whose sounds meet cost nothing.
 _SOUNDS = {
-    **{c: {c} for c in "aeiou"}, "y": {"i", "y"},
+    **{c: {c} for c in "aeiou"}, "y": {"i", "y"}, "w": {"u", "w"},
     "ا": {"a"}, "و": {"o", "u", "w"}, "ي": {"i", "e", "y"}, "ع": set("aeiou"), "ء": {"a", "e"},
     "а": {"a"}, "я": {"a", "y"}, "о": {"o"}, "е": {"e", "y"}, "э": {"e"}, "и": {"i"},
     "ы": {"i"}, "й": {"i", "y"}, "у": {"u"}, "ю": {"u", "y"},

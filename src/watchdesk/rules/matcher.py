@@ -197,6 +197,7 @@ class RuleSet:
         info = analyse_chunk(chunk)
         hits: list[tuple[int, int, int]] = []
         exact, prefix, stems, case = self._exact, self._prefix, self._stems, self._case
+        name_atoms = self._name_atoms
         cased: tuple[str | None, ...] | None = None
         word = ""  # the word an Arabic reading (same position, after it) comes from
         prev = (-1, -1)
@@ -218,9 +219,13 @@ class RuleSet:
             if case and text in case:
                 cased = cased or cased_tokens(chunk)
                 hits.extend((a, s, e) for form, a in case[text] if form == cased[k])
-            if self._names:
-                for a in self._name_hits(chunk, k, text, word):
-                    hits.append((a, s, e))
+            if name_atoms:
+                spelled = self._spelled.get(text)
+                if spelled is None:
+                    spelled = self._spell(text)
+                if spelled or text in name_atoms:
+                    hits.extend((a, s, e) for a in self._name_hits(chunk, k, text, word,
+                                                                     spelled))
         cache, plain = self.tables(mode)
         if info.npos == 1 and not hits:
             plain.add(chunk)
@@ -230,17 +235,22 @@ class RuleSet:
         result = cache[chunk] = (info.npos, tuple(hits), tuple({a for a, _, _ in hits}))
         return result
 
-    def _name_hits(self, chunk: str, k: int, text: str, word: str) -> set[int]:
+    def _spell(self, text: str) -> tuple[int, ...]:
+        """The ``name:`` atoms a document word spells (remembered; capitals and common words
+        aside)."""
+        candidates = {(w, a) for key in names.name_keys(text)
+                      for w, a in self._names.get(key, ())}
+        spelled = self._spelled[text] = tuple(
+            a for w, a in candidates if names.same_name(w, text))
+        return spelled
+
+    def _name_hits(self, chunk: str, k: int, text: str, word: str,
+                   spelled: tuple[int, ...]) -> set[int]:
         """The ``name:`` atoms token ``k`` (``text``, a reading of ``word`` or the word
-        itself) of ``chunk`` is a spelling of."""
+        itself) of ``chunk`` is a spelling of: the query word itself, or a word that spells
+        it and may be a name there."""
         exact = self._name_atoms.get(text)
         found = set() if exact is None else {exact}
-        spelled = self._spelled.get(text)
-        if spelled is None:
-            candidates = {(w, a) for key in names.name_keys(text)
-                          for w, a in self._names.get(key, ())}
-            spelled = self._spelled[text] = tuple(
-                a for w, a in candidates if names.same_name(w, text))
         if spelled and names.may_be_name(word, _written(chunk, k)):
             found.update(spelled)
         return found
