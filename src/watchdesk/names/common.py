@@ -89,9 +89,18 @@ def may_be_name(folded: str, written: str | None) -> bool:
 @lru_cache(maxsize=1 << 14)
 def _arabic_name_like(word: str) -> bool:
     """An Arabic word that is no common word, with or without its proclitics (وزارة is
-    "ministry", not و + a name زارة)."""
-    return word not in ARABIC_COMMON and not any(
-        r in ARABIC_COMMON for r in arabic_readings(word))
+    "ministry", not و + a name زارة), nor an adjective made from one (شرقي "eastern",
+    شرقية, from شرق: the nisba and feminine endings ي, ية, ة)."""
+    for w in (word, *arabic_readings(word)):
+        if w in ARABIC_COMMON:
+            return False
+        for end in _ENDINGS:
+            if w.endswith(end) and len(w) - len(end) >= 3 and w[:-len(end)] in ARABIC_COMMON:
+                return False
+    return True
+
+
+_ENDINGS = ("يه", "ي", "ه")  # folded: ية is يه, ة is ه
 
 
 @lru_cache(maxsize=4096)
