@@ -14,6 +14,10 @@ Terms
                          language (:mod:`.stem`). ``~`` also goes before a phrase or a group.
     ``case:GUN``         with these capitals only ("GUN", not "gun" or "Gun"); accents are
                          still folded. Also before a phrase or a group.
+    ``name:haftar``      the name in every script: its Latin spellings (Hafter, Heftar),
+                         Arabic (حفتر, وحفتر) and Cyrillic with case endings (Хафтаром);
+                         ``name:"khalifa haftar"`` is a phrase of names. See
+                         :mod:`watchdesk.names` and docs/rules.md.
     ``"africa corps"``   phrase: these words, consecutive, in this order. « … » and “ … ” work
                          too. A ``*`` right after a word inside a phrase makes it a prefix
                          (``"armée* libyenne"``), a ``~`` right before it a word form.
