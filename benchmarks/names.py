@@ -136,6 +136,16 @@ def load_people(data: Path, per_script: int, rnd: random.Random) -> list[Name]:
     for script in ("arabic", "russian"):
         for en, target, _ in read_pairs(data, script):
             spellings[en].add(target)
+    # the spellings of a name: its own, and those of the English tokens the data writes
+    # alike in some script (dmitrii and dmitry share дмитрий: دميتري is also dmitrii's)
+    writers: dict[str, set[str]] = defaultdict(set)
+    for en, forms in spellings.items():
+        for f in forms:
+            writers[f].add(en)
+
+    def every_spelling(en: str) -> frozenset[str]:
+        return frozenset(f for g in spellings[en] for other in writers[g]
+                         for f in spellings[other])
     for script, lang in (("arabic", "ar"), ("russian", "ru")):
         best: dict[str, tuple[int, str]] = {}
         seen: Counter[str] = Counter()
@@ -150,7 +160,7 @@ def load_people(data: Path, per_script: int, rnd: random.Random) -> list[Name]:
         for en in rnd.sample(pool, min(per_script, len(pool))):
             form = best[en][1]
             out.append(Name(en, "person", {lang: form[:1].upper() + form[1:]},
-                            frozenset(spellings[en])))
+                            every_spelling(en)))
     return out
 
 
@@ -209,7 +219,8 @@ def make_pages(names: list[Name], rnd: random.Random) -> list[Page]:
 
 def in_filler(name: Name, page: Page) -> bool:
     """Whether ``name`` really is in the page's real sentence: one of its spellings in the
-    data (any slice, either language), inflected or with a proclitic."""
+    data (any slice, either language, or of a token the data writes alike), inflected or
+    with a proclitic."""
     words = [t.text for t in tokenize(page.body)]
     for form in name.all_forms:
         f = fold(form)
