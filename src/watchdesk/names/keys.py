@@ -4,30 +4,37 @@ A key is the word's *consonant skeleton* written in letter classes. It is comput
 way in the three scripts, on the folded word (:func:`watchdesk.rules.text.fold`: no case, no
 accents, no Arabic short vowels, ``ى`` is ``ي`` and ``ة`` is ``ه``):
 
-1. vowels are dropped, and with them what the scripts write or omit unevenly: Latin
-   a e i o u y w, Arabic alef, waw, yeh, hamza forms and ain, Cyrillic а е и о у ы э ю я й ь ъ;
-2. each consonant becomes its class (table below); a doubled letter (``ss``, ``дд``) is one;
-3. per script, what a name gains in running text is taken off first: Russian case endings
-   (``Хафтаром`` → ``Хафтар``, as an extra key), the Arabic article ``ال`` and a final
-   ``ه``/``ة``, a Latin final ``h`` after a vowel (``Misratah``).
+1. the word is cut into *pieces* (:func:`readings`): a consonant's classes (table below), or a
+   run of vowels (``*ou``, ``*ا``; Latin a e i o u y, Arabic alef, waw, yeh, ain and a final
+   ة, Cyrillic а е и о у ы э ю я й); a doubled letter (``ss``, ``дд``) is one piece;
+2. the key keeps the consonant classes and drops the vowels, which Arabic does not write
+   when they are short; a word that starts with a vowel is marked ``_`` (``_SM`` Asim is not
+   ``SM`` Sami);
+3. what a name gains in running text gives extra readings: without a Russian case ending
+   (``Хафтаром`` → ``Хафтар``), without Arabic proclitics and the article (``وحفتر`` →
+   ``حفتر``), و after alef as a consonant (``زاوية``, Zawiya).
 
-======  =====================================  =================  =================
-class   Latin                                  Arabic             Cyrillic
-======  =====================================  =================  =================
-B       b p                                    ب پ                б п
-F       f v ph                                 ف ڤ                ф в
-M N L R m n l r                                م ن ل ر            м н л р
-T       t d th dh                              ت ط د ض ث ذ        т д
-S       s z c(e/i) sh ch ts tz x(=ks) sch      س ش ص ز ظ ژ        с з ш щ ч ц
-G       g gh j dj dzh zh sch                   ج غ گ              г ж дж
-K       k q c ck kh h x(=ks)                   ق ك خ ح ه          к х
-======  =====================================  =================  =================
+=====  ================================  ==============  ============
+class  Latin                             Arabic          Cyrillic
+=====  ================================  ==============  ============
+B P    b; p                              ب (also P); پ   б; п
+F      f v ph, w (or nothing)            ف ڤ             ф, в (or nothing)
+M N L  m n l r                           م ن ل ر         м н л р
+R
+T D    t, th (or S); d, dh (or Z)        ت ط; د ض, ذ     т; д
+S Z    s c(e/i) ts (S; s later: or Z);   س ص, ث; ز ظ     с (or W); з
+       z
+W C    sh, sch (or J); ch tch tsch      ش; تش چ         ш щ; ч
+J G    j (or nothing, or X) zh dj dzh;   ج (or G); غ گ   ж дж; г (or H)
+       g gh (g before e/i: or J)
+K H X  k q c ck; h; kh                   ق ك (ق or G);   к; х (X or H)
+                                         ح ه; خ
+=====  ================================  ==============  ============
 
-Some letters are read two ways; a word then has up to :data:`MAX_KEYS` keys, and two
-words are the same name when their key sets meet (:func:`name_keys`). The ambiguous ones:
-Latin ``sch`` (S or G: German writes both ш and ж so), Cyrillic ``в`` (F, or nothing: Russian
-writes Arabic و as в, ``Марван``), Russian case endings (with and without).
-:func:`name_key` is the first of them, the one to use as a single identifier.
+Some letters are read two ways; a word then has up to :data:`MAX_KEYS` keys (:func:`name_keys`),
+and two words *may* be the same name when their key sets meet; the scorer (:mod:`.score`)
+decides on the whole word. :func:`name_key` is one key in coarser classes, the same for all
+spellings, to use as a single identifier.
 """
 
 from __future__ import annotations

@@ -253,7 +253,7 @@ class _Parser:
                                      f"found {describe(tok)}")
 
     def _modified(self, tok: Tok, fields: int) -> Node:
-        """``case:`` or ``~`` before a word, phrase, group or list."""
+        """``case:``, ``name:`` or ``~`` before a word, phrase, group or list."""
         self._next()
         what = "~" if tok.kind == "~" else tok.text + ":"
         if self.stem or self.case or self.name:
