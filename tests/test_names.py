@@ -94,3 +94,12 @@ def test_keys_never_fail(word: str) -> None:
     assert name_key(word) in {coarse(k) for k in keys} | {None}
     for k in keys:
         assert len(k.lstrip("_")) >= 2
+
+
+@given(st.text(alphabet="абвгдежзийклмнопрстуфхцчшщъыьэюяАХЁё-", max_size=12),
+       st.text(alphabet="ابتثجحخدذرزسشصضطظعغفقكلمنهويىةءأإآؤئ", max_size=12))
+def test_any_cyrillic_or_arabic_word_has_keys_and_a_distance(ru: str, ar: str) -> None:
+    for word in (ru, ar):
+        keys = name_keys(word)
+        assert all(len(k.lstrip("_")) >= 2 for k in keys)
+    assert distance(ru, ar) >= 0 and distance("haftar", ru) >= 0

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import stopwordsiso
+
 from ..rules.text import arabic_readings, fold, script_of
 from .keys import name_key, name_keys
 from .score import same_name
@@ -68,7 +70,10 @@ _RUSSIAN = """
 любовь слава победа роза лев орел гора море река поле лес дом дома путь пути день дня ночь
 новости сегодня вчера завтра после перед между против через около также однако
 """
-ARABIC_COMMON = frozenset(fold(w) for w in _ARABIC.split())
+# ... and the Arabic stop words of stopwords-iso (MIT; the stopwordsiso package): function
+# words (مثل "like", هما "they two") whose consonants are those of many short names
+ARABIC_COMMON = frozenset(fold(w) for w in (*_ARABIC.split(), *stopwordsiso.stopwords("ar"))
+                          if w.strip())
 RUSSIAN_COMMON = frozenset(fold(w) for w in _RUSSIAN.split())
 _COMMON = ARABIC_COMMON | RUSSIAN_COMMON
 

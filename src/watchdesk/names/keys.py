@@ -163,7 +163,7 @@ def cyrillic_pieces(word: str) -> list[Piece]:
     for ch in word:
         alts = _CYRILLIC_CLASSES.get(ch) or _CYRILLIC_VOWELS.get(ch)
         if alts is not None and ch != prev:
-            _add(pieces, alts)
+            _add(pieces, alts if pieces or ch != "в" else ("F",))  # Вагнер is no Агнер
         prev = ch
     return pieces
 
@@ -188,7 +188,8 @@ def readings(word: str) -> list[list[Piece]]:
                 stem = cyrillic_pieces(word[: -len(end)])
                 # the ending replaced the name's own final vowel, if it had one (Мисраты:
                 # Мисрата): any vowel, or none, for free
-                out.insert(0, stem if is_vowel(stem[-1]) else [*stem, ANY_VOWEL])
+                if stem:
+                    out.insert(0, stem if is_vowel(stem[-1]) else [*stem, ANY_VOWEL])
                 break
         return out
     return []
