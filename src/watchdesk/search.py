@@ -206,6 +206,7 @@ def hit_json(hit: Hit) -> dict[str, object]:
         "feed": t.feed, "published_at": t.published_at, "fetched_at": t.when,
         "lang": t.doc.lang,
         "matches": [{"rule_id": m.rule_id, "terms": list(m.terms),
+                     "spellings": {t: list(w) for t, w in m.spellings.items()},
                      "snippets": {f: s.as_json() for f, s in m.snippets.items()}}
                     for m in hit.matches],
     }

@@ -78,9 +78,14 @@ def _compile_cli(text: str, label: str, settings: Settings) -> Query:
     except RuleSyntaxError as e:
         shown = "\nError: ".join(with_caret(x, text) for x in (e, *e.also))
         raise click.ClickException(shown) from e
-    for w in q.warnings:  # the same warnings as `check` (lower-case near, or, and, not)
+    for w in q.warnings:  # as `check` says them: lower-case near/or/and/not, a weak name: …
         click.echo(with_caret(w, text), err=True)
     return q
+
+
+def _with_spellings(m: Any) -> list[str]:
+    """The terms of a match, each ``name:`` term followed by the spellings it found."""
+    return [f"{t} ({', '.join(m.spellings[t])})" if t in m.spellings else t for t in m.terms]
 
 
 def _print_hits(hits: list[Any], as_json: bool, empty: str, settings: Settings) -> None:
@@ -106,7 +111,7 @@ def _print_hits(hits: list[Any], as_json: bool, empty: str, settings: Settings) 
         for m in h.matches:
             rule = "" if m.rule_id == "query" else f"[{m.rule_id}] "
             if m.terms:  # a query of NOT terms only matches with none
-                click.echo(f"  {rule}terms: {', '.join(m.terms)}")
+                click.echo(f"  {rule}terms: {', '.join(_with_spellings(m))}")
             elif rule:
                 click.echo(f"  {rule.strip()}")
             for fname, snip in m.snippets.items():
