@@ -132,7 +132,8 @@ def _group(store: Store, article_id: int, name: str, now: str) -> int:
     a = ARTICLES[name]
     with store.transaction() as c:
         return store._group(c, [(article_id, epoch(a["time"]) or 0.0,
-                                 events.terms_of(a["title"], a["lead"]))], now)[article_id]
+                                 events.terms_of(a["title"], a["lead"]),
+                                 a.get("lang", ""))], now)[article_id]
 
 
 def test_the_index_follows_what_another_process_grouped(tmp_path: Path) -> None:
@@ -156,7 +157,7 @@ def test_a_rolled_back_grouping_is_forgotten(tmp_path: Path) -> None:
         try:
             with store.transaction() as c:
                 store._group(c, [(1, epoch(a["time"]) or 0.0,
-                                  events.terms_of(a["title"], a["lead"]))], now)
+                                  events.terms_of(a["title"], a["lead"]), "fr")], now)
                 raise RuntimeError("the feed's transaction fails after grouping")
         except RuntimeError:
             pass
@@ -190,7 +191,8 @@ def test_the_upgrade_regroups_what_is_stored(tmp_path: Path) -> None:
                   " NOT NULL, sig TEXT NOT NULL, created_at TEXT NOT NULL)")
         c.execute("CREATE TABLE story_bands (band INTEGER NOT NULL, article_id INTEGER NOT NULL)")
         c.execute("DELETE FROM _sqlite_migrations WHERE name IN"       # as 0.1 before m006
-                  " ('m006_one_permutation_story_signatures', 'm007_events')")
+                  " ('m006_one_permutation_story_signatures', 'm007_events',"
+                  "  'm010_events_across_languages')")
         c.execute("INSERT INTO feeds(name, url, config_url, interval_s, created_at) VALUES"
                   " ('f', 'http://127.0.0.1/f', 'http://127.0.0.1/f', 600, '2025-01-01T00:00:00Z')")
         names = ["rfi-delegation", "france24-delegation", "rfi-saddam", "jeuneafrique-saddam",

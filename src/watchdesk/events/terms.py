@@ -17,6 +17,10 @@ words of the body, else of the summary), each reduced to a comparable form:
    precision 0.95: 0.710 against 0.704; no stemming: 0.676), without guessing the language;
 4. one-letter words (the French elided ``l``, ``d``) are dropped, numbers are kept.
 
+5. the *keys* of title and lead are added (``keys``: names in a script-independent form,
+   numbers, days and months), each once per title (``TITLE_WEIGHT``) and once per lead (1):
+   what reports of one event in other languages share.
+
 Weights: a term counts ``TITLE_WEIGHT`` in the title, 1 in the lead, and ``NAME_WEIGHT``
 when capitalised in the middle of a sentence of the lead (a name: Haftar, Benghazi,
 Evkourov; titles are skipped, English ones capitalise every word).
@@ -35,6 +39,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from ..rules.text import fold
+from .keys import keys_of
 
 LEAD_WORDS = 60
 PREFIX = 6
@@ -91,15 +96,21 @@ def terms_of(title: str | None, body: str | None, summary: str | None = None) ->
             out[t] = out.get(t, 0.0) + TITLE_WEIGHT
     words = 0
     sentence_start = True
+    lead: list[str] = []
     for chunk in (body or summary or "").split():
         terms, capital, ends = _chunk(chunk)
         weight = NAME_WEIGHT if capital and not sentence_start else 1.0
         for t in terms:
             out[t] = out.get(t, 0.0) + weight
+        lead.append(chunk)
         sentence_start = ends
         words += len(terms) or 1
         if words >= LEAD_WORDS:
             break
+    for k in keys_of(title or ""):
+        out[k] = out.get(k, 0.0) + TITLE_WEIGHT
+    for k in keys_of(" ".join(lead)):
+        out[k] = out.get(k, 0.0) + 1.0
     return out
 
 

@@ -117,6 +117,8 @@ def queue_alerts(store: Store, settings: Settings, now: datetime,
     for e in events:
         if key := key_of(e.rule):
             groups.setdefault(key, _Batch()).events.append(e)
+    reports = store.event_reports([int(r["story_id"]) for r in rows]
+                                  + [e.story for e in events])   # their languages, links
     busy = store.recent_alert_recipients(iso(now - timedelta(minutes=settings.alert_every)))
     batches: list[AlertBatch] = []
     carried = _Batch()
@@ -128,9 +130,10 @@ def queue_alerts(store: Store, settings: Settings, now: datetime,
         busy.update(key)
         carried.add(group)
         if key != ("webhook",):
-            batches.append(_message("alert", group, settings, now, titles, key))
+            batches.append(_message("alert", group, settings, now, titles, key, reports))
     if settings.webhook_url and (carried.rows or carried.events):
-        batches.append(_message("webhook", carried, settings, now, titles, ("webhook",)))
+        batches.append(_message("webhook", carried, settings, now, titles, ("webhook",),
+                                reports))
     if not batches:
         return []
     out = store.queue_alert_rows(batches, iso(now))
@@ -142,8 +145,9 @@ def queue_alerts(store: Store, settings: Settings, now: datetime,
 
 
 def _message(kind: str, batch: _Batch, settings: Settings, now: datetime,
-             titles: Mapping[str, str] | None, to: tuple[str, ...]) -> AlertBatch:
-    d = _compose(batch, settings, now, titles, () if kind == "webhook" else to)
+             titles: Mapping[str, str] | None, to: tuple[str, ...],
+             reports: Sequence[Any] = ()) -> AlertBatch:
+    d = _compose(batch, settings, now, titles, () if kind == "webhook" else to, reports)
     rendered = render(d, settings.digest_lang)
     ids = sorted(int(x["id"]) for x in batch.rows)
     events = sorted((e.rule, e.story, len(e.broke.feeds)) for e in batch.events)
@@ -159,7 +163,8 @@ def _message(kind: str, batch: _Batch, settings: Settings, now: datetime,
 
 
 def _compose(batch: _Batch, settings: Settings, now: datetime,
-             titles: Mapping[str, str] | None, to: Sequence[str]) -> Digest:
+             titles: Mapping[str, str] | None, to: Sequence[str],
+             reports: Sequence[Any] = ()) -> Digest:
     rows = {int(r["id"]): r for r in batch.rows}
     for e in batch.events:
         for r in e.rows:
@@ -170,4 +175,4 @@ def _compose(batch: _Batch, settings: Settings, now: datetime,
            for e in batch.events}
     return compose(ordered, kind="alert", now=now, window_start=first or now, window_end=now,
                    timezone=settings.timezone, titles=titles, rules_dir=str(settings.rules),
-                   recipients=to, breaking=why)
+                   recipients=to, breaking=why, reports=reports, lang=settings.digest_lang)

@@ -102,7 +102,7 @@ def _compose_digest(store: Store, settings: Settings, now: datetime,
                 timezone=settings.timezone, titles=titles, health=store.feed_health(now),
                 rules_dir=str(settings.rules), recipients=settings.mail_to,
                 reports=store.event_reports(int(r["story_id"]) for r in rows),
-                daily=store.daily_matches(end))
+                daily=store.daily_matches(end), lang=settings.digest_lang)
     return d, start, end, hw
 
 

@@ -289,3 +289,16 @@ def m009_feed_interval_explicit_and_schedule_reason(db: Database) -> None:
         ALTER TABLE feeds ADD COLUMN next_poll_reason TEXT;
         """
     )
+
+
+@migrations()
+def m010_events_across_languages(db: Database) -> None:
+    """Event grouping across languages and over a day of reports (see ``events``): the
+    language of each grouped article (``event_docs.lang``, its primary subtag, '' unknown),
+    and every stored matched article grouped again with the new method, since its terms now
+    hold names, numbers and days (``store.events.regroup_all``: event alerts already sent
+    follow their articles, so none is sent twice)."""
+    from .events import regroup_all
+
+    db.execute("ALTER TABLE event_docs ADD COLUMN lang TEXT NOT NULL DEFAULT ''")
+    regroup_all(db.conn)
