@@ -224,3 +224,70 @@ def test_the_upgrade_regroups_what_is_stored(tmp_path: Path) -> None:
         assert _group(store, 100, "lemonde-delegation", "2025-02-21T20:00:00Z") == 1
     finally:
         store.close()
+
+
+def test_a_story_a_digest_or_an_alert_showed_no_longer_merges(tmp_path: Path) -> None:
+    store = Store(tmp_path / "w.db")
+    try:
+        now = "2025-02-20T20:00:00Z"
+        for n, name in enumerate(["rfi-delegation", "rfi-saddam", "herald-oil"], start=1):
+            _group(store, n, name, now)
+        with store.transaction() as c:
+            c.execute("INSERT INTO feeds(name, url, config_url, interval_s, created_at) VALUES"
+                      " ('f', 'http://127.0.0.1/f', 'http://127.0.0.1/f', 600, ?)", (now,))
+            for n in (1, 2, 3):
+                c.execute("INSERT INTO articles(id, feed_id, guid, url, canonical_url, title,"
+                          " fetched_at, extraction, content_hash, story_id) VALUES"
+                          " (?, 1, ?, ?, ?, 't', ?, 'page', 'h', ?)", (n, n, n, n, now, n))
+                c.execute("INSERT INTO matches(article_id, rule_id, priority, terms, snippet,"
+                          " snippets, created_at) VALUES (?, 'r', 'digest', '[]', '', '{}', ?)",
+                          (n, now))
+            is_open = store._open_stories(c)
+            assert is_open(1) and is_open(2) and is_open(3)
+            # a digest saw the first match; an alert carried the third article's
+            store.set_meta("digest.match_hw", "1", c)
+            c.execute("UPDATE matches SET alert_outbox_id = 7 WHERE article_id = 3")
+            is_open = store._open_stories(c)
+            assert not is_open(1) and is_open(2) and not is_open(3)
+            c.execute("INSERT INTO event_alerts(rule_id, story_id, outbox_id, sources,"
+                      " created_at) VALUES ('r', 2, 8, 3, ?)", (now,))
+            assert not store._open_stories(c)(2)              # a breaking-story alert
+    finally:
+        store.close()
+
+
+def test_the_upgrade_to_languages_regroups_and_keeps_sent_alerts(tmp_path: Path) -> None:
+    # A database grouped by the previous method: each article its own story, a breaking
+    # alert sent for one of them; m010 regroups, and the alert follows its articles.
+    db = tmp_path / "old.db"
+    store = Store(db)
+    names = ["rfi-delegation", "france24-delegation", "rfi-saddam", "jeuneafrique-saddam"]
+    with store.transaction() as c:
+        c.execute("DELETE FROM _sqlite_migrations WHERE name = 'm010_events_across_languages'")
+        c.execute("ALTER TABLE event_docs DROP COLUMN lang")
+        c.execute("INSERT INTO feeds(name, url, config_url, interval_s, created_at) VALUES"
+                  " ('f', 'http://127.0.0.1/f', 'http://127.0.0.1/f', 600, '2025-01-01T00:00:00Z')")
+        for n, name in enumerate(names, start=1):
+            a = ARTICLES[name]
+            c.execute("INSERT INTO articles(id, feed_id, guid, url, canonical_url, title, body,"
+                      " lang, published_at, fetched_at, extraction, content_hash, story_id)"
+                      " VALUES (?, 1, ?, ?, ?, ?, ?, 'fr', ?, ?, 'page', 'h', ?)",
+                      (n, name, f"u{n}", f"u{n}", a["title"], a["lead"], a["time"], a["time"], n))
+            c.execute("INSERT INTO matches(article_id, rule_id, priority, terms, snippet,"
+                      " snippets, created_at) VALUES (?, 'haftar', 'digest', '[]', '', '{}',"
+                      " ?)", (n, a["time"]))
+        c.execute("INSERT INTO event_alerts(rule_id, story_id, outbox_id, sources, created_at)"
+                  " VALUES ('haftar', 2, 1, 3, '2025-02-20T12:00:00Z')")
+    store.close()
+
+    store = Store(db)
+    try:
+        st = {r["guid"]: r["story_id"] for r in store.query("SELECT guid, story_id FROM articles")}
+        assert st["rfi-delegation"] == st["france24-delegation"] == 1
+        assert st["rfi-saddam"] == st["jeuneafrique-saddam"] == 3
+        alerts = {(r[0], r[1]) for r in store.query("SELECT rule_id, story_id FROM event_alerts")}
+        assert ("haftar", 1) in alerts                      # the event it announced, regrouped
+        assert ("haftar", 3) not in alerts
+        assert {r[0] for r in store.query("SELECT lang FROM event_docs")} == {"fr"}
+    finally:
+        store.close()

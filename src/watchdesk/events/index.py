@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 import sys
 from array import array
 from collections.abc import Callable, Iterable, Mapping
@@ -66,7 +67,7 @@ DAY_BONUS, DAY_CONFLICT = 0.03, 0.06
 PRIOR_DOCS = 20
 MIN_TERMS = 10
 SEED_TERMS = 8
-SEED_KEYS = 4
+SEED_KEYS = 8
 CANDIDATES = 24
 STORY_MEMBERS = 30          # a story's most recent members compared with a new article
 REFRESH = 0.05
@@ -74,6 +75,7 @@ COLD_DOCS, COLD_EXTRA = 50, 0.08   # a nearly empty index asks for more (see ``t
 SEED_MAX_DF, SEED_MAX_SHARE = 100, 0.02   # a seed term held by more articles is skipped
 
 _NONE: frozenset[str] = frozenset()
+_YEAR = re.compile(r"#(?:19|20)\d\d")
 
 
 def event_time(published_at: str | None, fetched_at: str) -> float:
@@ -104,8 +106,9 @@ def decay(dt: float) -> float:
 
 
 def _facts(keys: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
-    """The numbers and the days among an article's terms."""
-    nums = frozenset(k for k in keys if k.startswith(NUMBER))
+    """The numbers (but years, which every report of a year shares) and the days among an
+    article's keys."""
+    nums = frozenset(k for k in keys if k.startswith(NUMBER) and not _YEAR.fullmatch(k))
     days = frozenset(k for k in keys if k.startswith(DAY))
     return nums or _NONE, days or _NONE
 

@@ -123,8 +123,8 @@ def keys_of(text: str) -> set[str]:
     """Every key of ``text``: names, numbers, dates."""
     if not text:
         return set()
-    folded = fold(text)
     out = {NAME + k for k in text_name_keys(text)}
+    folded = fold(text)
     out |= numbers(folded)
     out |= dates(_WORD.findall(folded))
     return out
