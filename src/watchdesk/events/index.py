@@ -64,7 +64,7 @@ from datetime import datetime
 from .keys import DAY, NUMBER, is_key
 from .terms import FUNCTION_WORDS, Terms
 
-THRESHOLD = 0.32
+THRESHOLD = 0.31
 GRACE = 12 * 3600.0         # seconds within which time does not matter
 DECAY = 18 * 3600.0         # then similarity decays as exp(-(dt - GRACE) / DECAY)
 HORIZON = GRACE + DECAY * math.log(1 / THRESHOLD)   # beyond it nothing can link (~33 h)
@@ -78,6 +78,8 @@ SEED_KEYS = 8
 CANDIDATES = 24
 RECIPROCAL_BONUS, RECIPROCAL_FLOOR = 0.08, 0.10
 STORY_MEMBERS = 30          # a story's most recent members compared with a new article
+SETTLE_MEMBERS = 8          # ... whose candidates a merge is looked for among
+NEAR = 0.75                 # a story this close to a batch's article is settled again
 REFRESH = 0.05
 COLD_DOCS, COLD_EXTRA = 50, 0.08   # a nearly empty index asks for more (see ``threshold_now``)
 SEED_MAX_DF, SEED_MAX_SHARE = 100, 0.02   # a seed term held by more articles is skipped
@@ -145,6 +147,7 @@ class Doc:
     story: int
     keys: tuple[str, ...]       # its terms, words and keys (interned: one copy of each)
     ltf: array[float]           # 1 + ln(tf) of each, in the same order (8 bytes a term)
+    words: int                  # how many of them are words (first), the rest keys
     lang: str = ""              # its language ('' unknown)
     nums: frozenset[str] = _NONE
     days: frozenset[str] = _NONE
@@ -225,14 +228,10 @@ class EventIndex:
         articles) was added since, not on every use (that was most of the cost)."""
         if doc.seen < 0 or self._added - doc.seen > max(20, REFRESH * len(self.docs)):
             ldf = self._ldf
-            whole = keys = 0.0
-            for t, x in zip(doc.keys, doc.ltf, strict=True):
-                w = (x * (big - ldf.get(t, 0.0))) ** 2
-                if is_key(t):
-                    keys += w
-                else:
-                    whole += w
-            doc.norm, doc.knorm = math.sqrt(whole), math.sqrt(keys)
+            squares = [(x * (big - ldf.get(t, 0.0))) ** 2
+                       for t, x in zip(doc.keys, doc.ltf, strict=True)]
+            doc.norm = math.sqrt(sum(squares[:doc.words]))
+            doc.knorm = math.sqrt(sum(squares[doc.words:]))
             doc.seen = self._added
         return doc.norm, doc.knorm
 
@@ -276,20 +275,21 @@ class EventIndex:
         if not p.norm:
             return 0.0
         dot = kdot = 0.0
-        u, uk = p.u, p.uk
-        for t, y in zip(doc.keys, doc.ltf, strict=True):
-            x = u.get(t)
+        u, keys, ltf, split = p.u, doc.keys, doc.ltf, doc.words
+        for i in range(split):
+            x = u.get(keys[i])
             if x is not None:
-                dot += x * y
-            else:
-                x = uk.get(t)
-                if x is not None:
-                    kdot += x * y
+                dot += x * ltf[i]
         n, kn = self._norms(doc, big)
         if not n:
             return 0.0
         s = dot / (p.norm * n)
-        if p.lang != doc.lang and kn and p.knorm:
+        if p.lang != doc.lang and kn and p.knorm:   # keys only across languages
+            uk = p.uk
+            for i in range(split, len(keys)):
+                x = uk.get(keys[i])
+                if x is not None:
+                    kdot += x * ltf[i]
             s = max(s, KEY_WEIGHT * kdot / _key_norm(p.lang, p.knorm, doc.lang, kn))
         if s > 0.0:
             s += _agreement(p.nums, doc.nums, NUMBER_BONUS, NUMBER_CONFLICT)
@@ -388,10 +388,11 @@ class EventIndex:
         merged: dict[int, int] = {}
         threshold = self.threshold_now()
         heap: list[tuple[float, int, int]] = []
+        seen: dict[int, tuple[Probe, dict[int, float]]] = {}   # an article's candidates
 
         def push(story: int) -> None:
             if story in self.stories and is_open(story):
-                best = self._closest(story, is_open)
+                best = self._closest(story, is_open, seen)
                 if best is not None and best[0] >= threshold:
                     heapq.heappush(heap, (-best[0], story, best[1]))
 
@@ -401,9 +402,8 @@ class EventIndex:
         for d in doc_ids:
             if d in self.docs:
                 near.add(self.docs[d].story)
-                near.update(self.docs[c].story for c, x in
-                            self._candidates(self._stored_probe(d), skip=d).items()
-                            if x >= threshold / 2)
+                near.update(self.docs[c].story for c, x in self._near_of(d, seen)[1].items()
+                            if x >= threshold * NEAR)
         for story in sorted(near):
             push(story)
         while heap:
@@ -419,11 +419,21 @@ class EventIndex:
             push(survivor)
         return merged
 
-    def _closest(self, story: int, is_open: Callable[[int], bool]) -> tuple[float, int] | None:
+    def _near_of(self, d: int, seen: dict[int, tuple[Probe, dict[int, float]]],
+                 ) -> tuple[Probe, dict[int, float]]:
+        """A stored article as a probe, and its candidates (once per ``settle``)."""
+        if d not in seen:
+            p = self._stored_probe(d)
+            seen[d] = (p, self._candidates(p, skip=d))
+        return seen[d]
+
+    def _closest(self, story: int, is_open: Callable[[int], bool],
+                 seen: dict[int, tuple[Probe, dict[int, float]]],
+                 ) -> tuple[float, int] | None:
         """The open story most similar to ``story`` on average, with that average."""
-        members = self.stories[story][-STORY_MEMBERS:]
-        probes = {m: self._stored_probe(m) for m in members}
-        scored = {m: self._candidates(p, skip=m) for m, p in probes.items()}
+        members = self.stories[story][-SETTLE_MEMBERS:]
+        probes = {m: self._near_of(m, seen)[0] for m in members}
+        scored = {m: self._near_of(m, seen)[1] for m in members}
         threshold = self.threshold_now()
         others = {self.docs[d].story for s in scored.values() for d, x in s.items()
                   if x >= threshold} - {story}
@@ -453,11 +463,13 @@ class EventIndex:
         time), which ``prune`` goes by."""
         if doc_id in self.docs:
             self.remove(doc_id)
-        keys = tuple(sys.intern(t) for t in terms)
-        nums, days = _facts(t for t in keys if is_key(t))
+        words = [t for t in terms if not is_key(t)]
+        marks = [t for t in terms if is_key(t)]
+        keys = tuple(sys.intern(t) for t in (*words, *marks))
+        nums, days = _facts(marks)
         self.docs[doc_id] = Doc(at, story, keys,
-                                array("d", (1.0 + math.log(tf) for tf in terms.values())),
-                                lang, nums, days, at if kept is None else kept)
+                                array("d", (1.0 + math.log(terms[t]) for t in keys)),
+                                len(words), lang, nums, days, at if kept is None else kept)
         self._added += 1
         members = self.stories.setdefault(story, [])
         members.append(doc_id)
