@@ -49,6 +49,11 @@ QUERIES = [
     "روسيا AND بنغازي",
     "~россия",
     "feed:feed3 AND ~russe",
+    # names: every spelling, in Latin, Arabic and Cyrillic (through the FTS vocabulary)
+    "name:haftar NEAR/5 name:benghazi",
+    'name:"khalifa haftar"',
+    "name:prigozhin OR name:yevkurov OR name:haftar",
+    "name:benghazi AND lang:ar",
 ]
 
 ARABIC = ["وصل وفد عسكري روسي إلى بنغازي بدعوة من المشير خليفة حفتر", "ليبيا وروسيا",

@@ -106,7 +106,7 @@ def test_search_benchmark_runs(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=170, env=_env())
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)
-    assert result["articles"] == 300 and len(result["queries"]) == 11
+    assert result["articles"] == 300 and len(result["queries"]) == 15
     for q in result["queries"]:
         assert q["hits"] <= q["candidates"] <= 300
         assert q["search_cmd_s"] > 0 and q["rules_test_cmd_s"] > 0
@@ -135,3 +135,22 @@ def test_event_grouping_benchmark_runs(tmp_path: Path) -> None:
         assert 0 <= result["pairwise_p"] <= 1 and 0 <= result["bcubed_f1"] <= 1
     assert r["cost"]["docs"] == 300 and r["cost"]["index_ms_cpu"] > 0
     assert "baseline single link" in proc.stdout and "target:" in proc.stdout
+
+
+@pytest.mark.timeout(120)
+def test_names_benchmark_runs(tmp_path: Path) -> None:
+    # The real benchmark takes NETransliteration-COLING2018's data (not in the repository);
+    # here a few name pairs written for the tests, in the same format.
+    out = tmp_path / "names.json"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "names.py"), "--data",
+         str(ROOT / "tests" / "data" / "names"), "--people", "5", "--rules", "40",
+         "--json", str(out)],
+        capture_output=True, text=True, timeout=110, env=_env())
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(out.read_text(encoding="utf-8"))
+    quality, cost = result["quality"], result["cost"]
+    assert set(quality["recall_by"]) == {"ar-person", "ar-place", "ru-person", "ru-place"}
+    assert quality["pages"] == sum(quality["pages_by"].values()) > 500
+    assert 0.5 < quality["recall"] <= 1 and 0.5 < quality["precision"] <= 1
+    assert cost["rules"] == 40 and cost["name_us_per_page"] > 0 and cost["ratio"] > 0

@@ -34,6 +34,8 @@ from conftest import DATA, paths, watchdesk
     ("ليبيا OR libye", None),        # Arabic is folded differently by FTS: no narrowing
     ("NOT wagner", None),
     ("russie", None),                # 'ss' could be a folded ß, which FTS keeps whole
+    ("name:haftar", None),           # names: their spellings in the vocabulary
+    ("name:haftar AND wagner", '"wagner"'),
 ])
 def test_fts_prefilter_is_a_safe_superset(query: str, fts: str | None) -> None:
     assert fts_prefilter(compile_query(query)) == fts
@@ -46,7 +48,10 @@ QUERIES = ["haftar", "benghazi AND russe*", "délégation", "\"vice-ministre\"",
            "\"armée nationale libyenne\"", "wagner NOT NEAR/5 kaolack",
            "ATLEAST/2 libyen*", "lead:benghazi", "case:ANL", "lang:fr AND haftar",
            "feed:afrique AND kaolack", "tag:x OR haftar", "russie NOT feed:autre",
-           "site:127.0.0.1 AND haftar", "~семья OR haftar"]
+           "site:127.0.0.1 AND haftar", "~семья OR haftar",
+           # names: spellings through the FTS vocabulary, in NEAR and phrases
+           "name:haftar", "name:evkourov NEAR/3 name:iounous", 'name:"khalifa haftar"',
+           "name:benghazi AND NOT name:kaolack"]
 
 
 def test_search_with_index_equals_search_without(polled: Settings) -> None:
@@ -110,3 +115,18 @@ def test_rules_test_shows_what_an_edit_gains_and_loses(polled: Settings) -> None
     assert "  + Sénégal : les pluies arrivent tôt" in r.stdout
     assert "  - Libye : une délégation militaire russe à Benghazi" in r.stdout
     assert "russie-libye: changed" not in r.stdout
+
+
+def test_rules_test_shows_the_spellings_a_name_found(settings: Settings, tmp_path: Path) -> None:
+    text = tmp_path / "ria.txt"
+    text.write_text("Хафтар в Москве\n\nМаршал Халифа Хафтар встретился в Бенгази с "
+                    "Евкуровым; ранее делегация обсудила с Хафтаром поставки.\n",
+                    encoding="utf-8")
+    r = watchdesk("rules", "test", "--query", "name:haftar AND name:yevkurov", "--file",
+                  str(text), *paths(settings))
+    assert r.returncode == 0, r.stderr
+    assert "terms: name:haftar (Хафтар, Хафтаром), name:yevkurov (Евкуровым)" in r.stdout
+    weak = watchdesk("rules", "test", "--query", "name:safar", "--file", str(text),
+                     *paths(settings))
+    assert weak.returncode == 0
+    assert "query:1:6: warning: name:safar: spelled like the common word(s) سفر" in weak.stderr

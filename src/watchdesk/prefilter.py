@@ -12,6 +12,9 @@ decides on the candidates, so results are exactly what the daemon would have mat
   Every other term — word forms ``~délégation``, Arabic words with proclitics, Cyrillic, words
   folding can change (``ss``/``ß``, ``oe``/``œ``) — is looked up in the index's vocabulary
   (``fts5vocab``): the indexed words our folding and tokenising make match the term, OR-ed.
+  A name ``name:haftar`` is looked up there too, under every first letter one of its
+  spellings may have in any script (:func:`watchdesk.names.keys.initials`, plus the Arabic
+  proclitics): the indexed words that spell it (Haftar, حفتر, وحفتر, Хафтаром…).
 - Filters: ``lang:``, ``feed:``, ``tag:``, ``site:`` among the query's top-level AND terms (and
   ``NOT feed:``) become SQL conditions on the article and its feed; an article whose language
   was never recorded is kept (the matcher detects it).
@@ -24,6 +27,8 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from . import names
+from .names.keys import initials
 from .rules.nodes import And, AtLeast, Leaf, Meta, Near, Node, Not, NotNear, Or, Term
 from .rules.stem import stem_keys, term_keys
 from .rules.text import analyse_chunk
@@ -78,8 +83,49 @@ def _matches(term: Term, word: str) -> bool:
     return False
 
 
+def _name_matches(term: Term, word: str) -> bool:
+    """Does an indexed word hold a spelling of the name ``term`` (ignoring capitals and
+    common words: a superset)?"""
+    keys = names.name_keys(term.text)
+    for text, _, _ in analyse_chunk(word).tokens:
+        if text == term.text or (keys & names.name_keys(text)
+                                 and names.same_name(term.text, text)):
+            return True
+    return False
+
+
+def _name_fts(term: Term, vocab: Vocabulary | None) -> str | None:
+    """The indexed words that spell the name, looked up under every letter a spelling (or
+    an Arabic proclitic, or the article) may start with."""
+    if vocab is None:
+        return None
+    inits = initials(term.text)
+    inits += "".join(_FIRST.get(c, "") for c in inits)
+    clitics = "".join(c for c in _ARABIC_CLITICS + _FIRST["ا"] if c not in inits)
+    shortest, longest = len(term.text) // 2, 2 * len(term.text) + 5  # endings, proclitics
+    words = set()
+    for f in dict.fromkeys(inits + clitics):
+        after_clitic = f not in inits  # the name can only start after a proclitic
+        for w in vocab.starting_with(f):
+            if not shortest <= len(w) <= longest:
+                continue
+            if after_clitic and not any(c in inits for c in w[1:5]):
+                continue
+            if _name_matches(term, w):
+                words.add(w)
+    if _FTS_SAFE.match(term.text):
+        words.add(term.text)
+    if len(words) > MAX_WORDS:
+        return None
+    if not words:
+        return NOTHING
+    return "(" + " OR ".join('"' + w.replace('"', '""') + '"' for w in sorted(words)) + ")"
+
+
 def _term_fts(term: Term, vocab: Vocabulary | None) -> str | None:
     t = term.text
+    if term.name:
+        return _name_fts(term, vocab)
     if not term.stem and _FTS_SAFE.match(t) and not _LIGATURE.search(t):
         return f'"{t}"' + (" *" if term.prefix else "")
     if vocab is None or not t:
@@ -102,7 +148,7 @@ MAX_NEAR_GROUPS = 16
 def _simple(term: Term) -> str | None:
     """The FTS phrase of a term FTS5 indexes as we do (usable inside NEAR), else None."""
     t = term.text
-    if term.stem or not _FTS_SAFE.match(t) or _LIGATURE.search(t):
+    if term.stem or term.name or not _FTS_SAFE.match(t) or _LIGATURE.search(t):
         return None
     return f'"{t}"' + (" *" if term.prefix else "")
 

@@ -199,6 +199,7 @@ def hit_json(hit: Hit) -> dict[str, object]:
         "title": t.doc.title, "label": t.label, "url": t.url, "article_id": t.article_id,
         "feed": t.feed, "fetched_at": t.when,
         "matches": [{"rule_id": m.rule_id, "terms": list(m.terms),
+                     "spellings": {t: list(w) for t, w in m.spellings.items()},
                      "snippets": {f: s.as_json() for f, s in m.snippets.items()}}
                     for m in hit.matches],
     }

@@ -53,9 +53,9 @@ def test_rfi_article_raises_the_russia_libya_alert(defaults: RuleSet) -> None:
     assert set(found) == {"libye", "haftar", "wagner", "russie-libye"}
     alert = found["russie-libye"]
     assert alert.priority == "alert"
-    assert {"russe", "libye", "benghazi"} <= set(alert.terms)
+    assert {"russe", "libye", "name:benghazi"} <= set(alert.terms)
     assert "Benghazi" in alert.snippets["title"].highlighted()
-    assert {"haftar", "armée nationale libyenne"} <= set(found["haftar"].terms)
+    assert {"name:haftar", "armée nationale libyenne"} <= set(found["haftar"].terms)
     assert "wagner" in found["wagner"].terms
 
 

@@ -73,9 +73,17 @@ def _compile_cli(text: str, label: str, settings: Settings) -> Query:
 
     lists, broken = load_lists(settings.rules)
     try:
-        return compile_query(text, path=label, lists=lists, broken_lists=broken)
+        q = compile_query(text, path=label, lists=lists, broken_lists=broken)
     except ConfigError as e:
         raise click.ClickException(with_caret(e, text)) from e
+    for w in q.warnings:  # valid, but likely not what was meant (a weak name: …)
+        click.echo(str(w), err=True)
+    return q
+
+
+def _with_spellings(m: Any) -> list[str]:
+    """The terms of a match, each ``name:`` term followed by the spellings it found."""
+    return [f"{t} ({', '.join(m.spellings[t])})" if t in m.spellings else t for t in m.terms]
 
 
 def _print_hits(hits: list[Any], as_json: bool, empty: str) -> None:
@@ -96,7 +104,7 @@ def _print_hits(hits: list[Any], as_json: bool, empty: str) -> None:
             click.echo(f"  {t.url}")
         for m in h.matches:
             rule = "" if m.rule_id == "query" else f"[{m.rule_id}] "
-            click.echo(f"  {rule}terms: {', '.join(m.terms)}")
+            click.echo(f"  {rule}terms: {', '.join(_with_spellings(m))}")
             for fname, snip in m.snippets.items():
                 text = snip.highlighted(on, off).replace("\n", " ")
                 click.echo(f"    {fname}: {text}")

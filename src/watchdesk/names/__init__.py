@@ -1,8 +1,20 @@
-"""Names across scripts: keys that make حفتر, Хафтаром and Hafter one name (see :mod:`.keys`)."""
+"""Names across scripts: one spelling finds حفتر, Хафтаром and Hafter.
+
+- :mod:`.keys`: a script-independent key per word (consonant classes), for look-ups;
+- :mod:`.score`: whether two words with a key in common are the same name (their vowels,
+  with costs learned from name pairs, :mod:`.table`);
+- :mod:`.common`: ordinary words never taken for names, and the lint of ``name:`` terms;
+- :mod:`.text`: the name keys of a whole text.
+
+The rule language's ``name:`` operator (:mod:`watchdesk.rules`) uses the first three.
+"""
 
 from __future__ import annotations
 
+from .common import may_be_name, name_warning
 from .keys import MIN_KEY, name_key, name_keys
+from .score import distance, same_name
 from .text import text_name_keys
 
-__all__ = ["MIN_KEY", "name_key", "name_keys", "text_name_keys"]
+__all__ = ["MIN_KEY", "distance", "may_be_name", "name_key", "name_keys", "name_warning",
+           "same_name", "text_name_keys"]

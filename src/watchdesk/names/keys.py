@@ -4,30 +4,37 @@ A key is the word's *consonant skeleton* written in letter classes. It is comput
 way in the three scripts, on the folded word (:func:`watchdesk.rules.text.fold`: no case, no
 accents, no Arabic short vowels, ``ى`` is ``ي`` and ``ة`` is ``ه``):
 
-1. vowels are dropped, and with them what the scripts write or omit unevenly: Latin
-   a e i o u y w, Arabic alef, waw, yeh, hamza forms and ain, Cyrillic а е и о у ы э ю я й ь ъ;
-2. each consonant becomes its class (table below); a doubled letter (``ss``, ``дд``) is one;
-3. per script, what a name gains in running text is taken off first: Russian case endings
-   (``Хафтаром`` → ``Хафтар``, as an extra key), the Arabic article ``ال`` and a final
-   ``ه``/``ة``, a Latin final ``h`` after a vowel (``Misratah``).
+1. the word is cut into *pieces* (:func:`readings`): a consonant's classes (table below), or a
+   run of vowels (``*ou``, ``*ا``; Latin a e i o u y, Arabic alef, waw, yeh, ain and a final
+   ة, Cyrillic а е и о у ы э ю я й); a doubled letter (``ss``, ``дд``) is one piece;
+2. the key keeps the consonant classes and drops the vowels, which Arabic does not write
+   when they are short; a word that starts with a vowel is marked ``_`` (``_SM`` Asim is not
+   ``SM`` Sami);
+3. what a name gains in running text gives extra readings: without a Russian case ending
+   (``Хафтаром`` → ``Хафтар``), without Arabic proclitics and the article (``وحفتر`` →
+   ``حفتر``), و after alef as a consonant (``زاوية``, Zawiya).
 
-======  =====================================  =================  =================
-class   Latin                                  Arabic             Cyrillic
-======  =====================================  =================  =================
-B       b p                                    ب پ                б п
-F       f v ph                                 ف ڤ                ф в
-M N L R m n l r                                م ن ل ر            м н л р
-T       t d th dh                              ت ط د ض ث ذ        т д
-S       s z c(e/i) sh ch ts tz x(=ks) sch      س ش ص ز ظ ژ        с з ш щ ч ц
-G       g gh j dj dzh zh sch                   ج غ گ              г ж дж
-K       k q c ck kh h x(=ks)                   ق ك خ ح ه          к х
-======  =====================================  =================  =================
+=====  ================================  ==============  ============
+class  Latin                             Arabic          Cyrillic
+=====  ================================  ==============  ============
+B P    b; p                              ب (also P); پ   б; п
+F      f v ph, w (or nothing)            ف ڤ             ф, в (or nothing)
+M N L  m n l r                           م ن ل ر         м н л р
+R
+T D    t, th (or S); d, dh (or Z)        ت ط; د ض, ذ     т; д
+S Z    s c(e/i) ts (S; s later: or Z);   س ص, ث; ز ظ     с (or W); з
+       z
+W C    sh, sch (or J); ch tch tsch      ش; تش چ         ш щ; ч
+J G    j (or nothing, or X) zh dj dzh;   ج (or G); غ گ   ж дж; г (or H)
+       g gh (g before e/i: or J)
+K H X  k q c ck; h; kh                   ق ك (ق or G);   к; х (X or H)
+                                         ح ه; خ
+=====  ================================  ==============  ============
 
-Some letters are read two ways; a word then has up to :data:`MAX_KEYS` keys, and two
-words are the same name when their key sets meet (:func:`name_keys`). The ambiguous ones:
-Latin ``sch`` (S or G: German writes both ш and ж so), Cyrillic ``в`` (F, or nothing: Russian
-writes Arabic و as в, ``Марван``), Russian case endings (with and without).
-:func:`name_key` is the first of them, the one to use as a single identifier.
+Some letters are read two ways; a word then has up to :data:`MAX_KEYS` keys (:func:`name_keys`),
+and two words *may* be the same name when their key sets meet; the scorer (:mod:`.score`)
+decides on the whole word. :func:`name_key` is one key in coarser classes, the same for all
+spellings, to use as a single identifier.
 """
 
 from __future__ import annotations
@@ -35,119 +42,188 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..rules.text import fold, script_of
+from ..rules.text import arabic_readings, fold, script_of
 
-__all__ = ["MAX_KEYS", "MIN_KEY", "name_key", "name_keys", "script_of"]
+__all__ = ["ANY_VOWEL", "MAX_KEYS", "MIN_KEY", "Piece", "coarse", "initials", "is_vowel",
+           "name_key", "name_keys", "readings"]
 
 MIN_KEY = 2  # a key of fewer classes says too little to be a name
 MAX_KEYS = 16
 
+Piece = tuple[str, ...]  # the readings of one letter: classes, "" (dropped), or vowels
+ANY_VOWEL: Piece = ("*",)  # a vowel of any sound, or none
+
 # -- Latin: longest graphemes first; "" drops the letters
-_LATIN_GRAPHEMES: dict[str, tuple[str, ...]] = {
-    "tsch": ("S",), "dzh": ("G",), "sch": ("S", "G"), "tch": ("S",),
-    "sh": ("S",), "ch": ("S", "K"), "zh": ("G",), "kh": ("K",), "gh": ("G", ""),
-    "dj": ("G",), "th": ("T",), "dh": ("T",), "ph": ("F",), "ts": ("TS", "S"),
-    "tz": ("TS", "S"), "ck": ("K",), "w": ("", "F"),
+_LATIN_GRAPHEMES: dict[str, Piece] = {
+    "tsch": ("C",), "dzh": ("J",), "sch": ("W", "J"), "tch": ("C",),
+    "sh": ("W",), "ch": ("C", "W", "X", "K"), "zh": ("J",), "kh": ("X",), "gh": ("G",),
+    "dj": ("J",), "th": ("T", "S"), "dh": ("D", "Z"), "ph": ("F",), "ts": ("TS", "S"),
+    "tz": ("TS",), "ck": ("K",), "w": ("", "F"),
     "ce": ("S",), "ci": ("S",), "cy": ("S",), "x": ("KS",),
-    "b": ("B",), "p": ("B",), "f": ("F",), "v": ("F",), "m": ("M",), "n": ("N",),
-    "l": ("L",), "r": ("R",), "t": ("T",), "d": ("T",), "s": ("S",), "z": ("S",),
-    "c": ("K",), "k": ("K",), "q": ("K",), "h": ("K",), "g": ("G",), "j": ("G", "", "K"),
+    "b": ("B",), "p": ("P",), "f": ("F",), "v": ("F",), "m": ("M",), "n": ("N",),
+    "l": ("L",), "r": ("R",), "t": ("T",), "d": ("D",), "s": ("S",), "z": ("Z",),
+    "c": ("K",), "k": ("K",), "q": ("K",), "h": ("H",), "g": ("G",), "j": ("J", "", "X"),
 }
 _VOWELS = frozenset("aeiouy")
 _LATIN_RE = re.compile("|".join(sorted((re.escape(g) for g in _LATIN_GRAPHEMES),
                                        key=len, reverse=True)) + "|.")
-
-_ARABIC_CLASSES: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys("بپ", ("B",)), **dict.fromkeys("فڤ", ("F",)), "م": ("M",), "ن": ("N",),
-    "ل": ("L",), "ر": ("R",), **dict.fromkeys("تطدضذ", ("T",)), "ث": ("T", "S"),
-    **dict.fromkeys("سشصزظژ", ("S",)), **dict.fromkeys("جغگ", ("G",)),
-    **dict.fromkeys("قكخحهک", ("K",)),
+# vowels, for the scorer (keys drop them): a piece "*" + the letters of a run of vowels
+_LATIN_VOWELS: dict[str, Piece] = {v: ("*" + v,) for v in "aeiouy"}
+_ARABIC_VOWELS: dict[str, Piece] = {v: ("*" + v,) for v in "اويعء"}
+_ARABIC_CLASSES: dict[str, Piece] = {
+    "ب": ("B", "P"), "پ": ("P",), "ف": ("F",), "ڤ": ("F",), "م": ("M",), "ن": ("N",),
+    "ل": ("L",), "ر": ("R",), "ت": ("T",), "ط": ("T",), "د": ("D",), "ض": ("D",),
+    "ث": ("T", "S"), "ذ": ("D", "Z"), "ظ": ("Z", "D"), "س": ("S",), "ص": ("S",), "ز": ("Z",),
+    "ش": ("W",), "چ": ("C",), "ژ": ("J",), "ج": ("J", "G"), "غ": ("G",), "گ": ("G",),
+    "ق": ("K", "G"), "ك": ("K",), "ک": ("K",), "خ": ("X",), "ح": ("H",), "ه": ("H",),
 }
 
-_CYRILLIC_CLASSES: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys("бп", ("B",)), "ф": ("F",), "в": ("F", ""), "ц": ("S", "TS"),
-    "м": ("M",), "н": ("N",), "л": ("L",), "р": ("R",), **dict.fromkeys("тд", ("T",)),
-    **dict.fromkeys("сзшщч", ("S",)), "г": ("G", "K"), "ж": ("G",),
-    **dict.fromkeys("кх", ("K",)),
+_CYRILLIC_VOWELS: dict[str, Piece] = {v: ("*" + v,) for v in "аеиоуыэюяй"}
+_CYRILLIC_CLASSES: dict[str, Piece] = {
+    "б": ("B",), "п": ("P",), "ф": ("F",), "в": ("F", ""), "м": ("M",), "н": ("N",),
+    "л": ("L",), "р": ("R",), "т": ("T",), "д": ("D",), "с": ("S", "W"), "з": ("Z",),
+    "ш": ("W",), "щ": ("W",), "ч": ("C",), "ц": ("TS", "S"), "ж": ("J",), "ѕ": ("Z", "J"),
+    "г": ("G", "H"), "к": ("K",), "х": ("X", "H"),
 }
-# Russian case endings that hold a consonant (vowel endings vanish with the vowels), longest
-# first: instrumental, genitive/prepositional plural, adjectival forms.
+# Russian case endings, longest first (those of a vowel only vanish from keys anyway).
 _RU_ENDINGS = ("ами", "ями", "ого", "его", "ому", "ему", "ом", "ем", "ым", "им", "ой", "ей",
-               "ам", "ям", "ах", "ях", "ых", "их")
+               "ам", "ям", "ах", "ях", "ых", "их", "а", "я", "у", "ю", "е", "ы", "и")
 
 
-def _expand(pieces: list[tuple[str, ...]]) -> list[str]:
-    """Every key the piece alternatives spell (at most MAX_KEYS, the first choices first)."""
+def is_vowel(piece: Piece) -> bool:
+    """Whether the piece is a run of vowels (else a consonant's classes)."""
+    return piece[0][:1] == "*"
+
+
+def _expand(pieces: list[Piece]) -> list[str]:
+    """Every key the consonant pieces spell (at most MAX_KEYS, the first choices first)."""
+    cons = [p for p in pieces if not is_vowel(p)]
+    if pieces and is_vowel(pieces[0]):
+        cons.insert(0, ("_",))
+    elif cons and "" in cons[0]:
+        cons[0] = tuple(a or "_" for a in cons[0])
     keys = [""]
-    for alts in pieces:
+    for alts in cons:
         keys = [k + a for k in keys for a in alts][:MAX_KEYS]
     return keys
 
 
-def _latin(word: str) -> list[tuple[str, ...]]:
-    if len(word) > 3 and word.endswith("h") and word[-2] in "aeiouy":
-        word = word[:-1]
-    pieces: list[tuple[str, ...]] = []
+def _add(pieces: list[Piece], piece: Piece) -> None:
+    """Append a piece; a vowel after a vowel makes one vowel (ou, ия)."""
+    if pieces and is_vowel(piece) and is_vowel(pieces[-1]):
+        pieces[-1] = (pieces[-1][0] + piece[0][1:],)
+    else:
+        pieces.append(piece)
+
+
+def latin_pieces(word: str) -> list[Piece]:
+    """The pieces of a folded Latin word."""
+    pieces: list[Piece] = []
     graphemes = _LATIN_RE.findall(word)
     prev = ""
     for i, g in enumerate(graphemes):
         if g == prev:  # a doubled letter is one
             continue
-        alts = _LATIN_GRAPHEMES.get(g)
-        if g == "h" and i > 0 and prev in _VOWELS:
-            # after a vowel: a consonant (Ahmed, Mohammed) or a mute letter (John, Sarah)
-            nxt = graphemes[i + 1] if i + 1 < len(graphemes) else ""
-            alts = ("K",) if nxt in _VOWELS else ("K", "")
+        alts = _LATIN_GRAPHEMES.get(g) or _LATIN_VOWELS.get(g)
+        nxt = graphemes[i + 1] if i + 1 < len(graphemes) else ""
+        if g == "h" and i > 0 and prev in _VOWELS and nxt not in _VOWELS:
+            alts = ("H", "")  # a consonant (Ahmed) or a mute letter (John, Sarah)
+        elif g == "w" and prev in _VOWELS and nxt not in _VOWELS:
+            alts = ("*w",)  # aw, ow: a diphthong (Tawfiq توفيق, Marwan مروان)
+        elif g in ("s", "z") and i > 0:
+            alts = (g.upper(), "Z" if g == "s" else "S")  # Rose, Jones: Джонс, جونز; Gómez
+        elif g == "g" and nxt[:1] in ("e", "i", "y"):
+            alts = ("G", "J")  # George, Giuseppe
         prev = g
         if alts is not None:
-            pieces.append(alts)
+            _add(pieces, alts)
     return pieces
 
 
-def _arabic(word: str) -> list[tuple[str, ...]]:
-    word = word.replace("تش", "ش")
+def arabic_pieces(word: str) -> list[Piece]:
+    """The pieces of a folded Arabic word."""
+    word = word.replace("تش", "چ")
     if len(word) > 2 and word.endswith("ه"):
-        word = word[:-1]
-    pieces: list[tuple[str, ...]] = []
+        word = word[:-1] + "ء"  # teh marbuta (and a final h): a vowel of its own
+    pieces: list[Piece] = []
     prev = ""
     for ch in word:
-        c = _ARABIC_CLASSES.get(ch)
-        if c is not None and ch != prev:
-            pieces.append(c)
-        prev = ch
-    return pieces
-
-
-def _cyrillic(word: str) -> list[tuple[str, ...]]:
-    word = word.replace("дж", "ж").replace("дз", "ж")
-    pieces: list[tuple[str, ...]] = []
-    prev = ""
-    for ch in word:
-        alts = _CYRILLIC_CLASSES.get(ch)
+        alts = _ARABIC_CLASSES.get(ch) or _ARABIC_VOWELS.get(ch)
         if alts is not None and ch != prev:
-            pieces.append(alts)
+            _add(pieces, alts)
         prev = ch
     return pieces
+
+
+def cyrillic_pieces(word: str) -> list[Piece]:
+    """The pieces of a folded Cyrillic word."""
+    word = word.replace("дж", "ж").replace("дз", "ѕ")  # ѕ: Japanese z and j
+    pieces: list[Piece] = []
+    prev = ""
+    for ch in word:
+        alts = _CYRILLIC_CLASSES.get(ch) or _CYRILLIC_VOWELS.get(ch)
+        if alts is not None and ch != prev:
+            _add(pieces, alts if pieces or ch != "в" else ("F",))  # Вагнер is no Агнер
+        prev = ch
+    return pieces
+
+
+def readings(word: str) -> list[list[Piece]]:
+    """The pieces of every reading of a folded word: as written, and without what running
+    text adds to a name (a Russian case ending, the Arabic article), that reading first."""
+    script = script_of(word)
+    if script == "latin":
+        return [latin_pieces(word)] if word.isalpha() else []
+    if script == "arabic":
+        forms = [word, *arabic_readings(word)]  # without proclitics (وحفتر: حفتر) too
+        forms += [f[2:] for f in forms if f.startswith("ال") and len(f) >= 5]
+        # (the article, or Al- of Albert); and و after a long a is also a consonant: زاوية
+        # is Zawiya, حوار is Hiwar
+        forms += [f.replace("او", "اڤ") for f in forms if "او" in f[1:]]
+        return [arabic_pieces(f) for f in forms]
+    if script == "cyrillic":
+        out = [cyrillic_pieces(word)]
+        for end in _RU_ENDINGS:
+            if word.endswith(end) and len(word) - len(end) >= 3:
+                stem = cyrillic_pieces(word[: -len(end)])
+                # the ending replaced the name's own final vowel, if it had one (Мисраты:
+                # Мисрата): any vowel, or none, for free
+                if stem:
+                    out.insert(0, stem if is_vowel(stem[-1]) else [*stem, ANY_VOWEL])
+                break
+        return out
+    return []
+
+
+def _class_letters() -> dict[str, str]:
+    """For each class (and "_", a dropped first letter), the letters a word of any script
+    may start with when its key starts with that class."""
+    out: dict[str, set[str]] = {}
+    tables: list[dict[str, Piece]] = [_LATIN_GRAPHEMES, _ARABIC_CLASSES, _CYRILLIC_CLASSES]
+    for table in tables:
+        for letters, alts in table.items():
+            for a in alts:
+                out.setdefault(a[:1] or "_", set()).add(letters[0])
+    for vowels in (_LATIN_VOWELS, _ARABIC_VOWELS, _CYRILLIC_VOWELS):
+        out.setdefault("_", set()).update(vowels)
+    out["_"].update("أإآؤئ")  # hamza forms of alef (folded away, but indexed as written)
+    out["J"].add("д")  # дж
+    out["C"].add("т")  # تش is C; Latin tsch, tch
+    out["Z"].add("д")  # дз
+    return {k: "".join(sorted(v)) for k, v in out.items()}
+
+
+_CLASS_LETTERS = _class_letters()
+
+
+def initials(word: str) -> str:
+    """The letters (lower case, any script) a spelling of the name ``word`` may start with,
+    before any proclitic: for looking a name up in an index of words by first letter."""
+    return "".join(sorted({c for k in name_keys(word) for c in _CLASS_LETTERS.get(k[0], "")}))
 
 
 def _skeletons(word: str) -> list[str]:
-    script = script_of(word)
-    if script == "latin":
-        if not word.isalpha():
-            return []
-        return _expand(_latin(word))
-    if script == "arabic":
-        keys = _expand(_arabic(word))
-        if word.startswith("ال") and len(word) >= 5:  # the article, or Al- of Albert
-            keys = _expand(_arabic(word[2:])) + keys
-        return keys
-    if script == "cyrillic":
-        keys = _expand(_cyrillic(word))
-        for end in _RU_ENDINGS:
-            if word.endswith(end) and len(word) - len(end) >= 3:
-                return _expand(_cyrillic(word[: -len(end)])) + keys
-        return keys
-    return []
+    return [k for r in readings(word) for k in _expand(r)]
 
 
 @lru_cache(maxsize=1 << 17)
@@ -155,16 +231,30 @@ def name_keys(word: str) -> frozenset[str]:
     """Every key of one word (any script, folded or not); empty when it can be no name key
     (another script, digits, or fewer than :data:`MIN_KEY` consonant classes)."""
     w = fold(word)
-    return frozenset(k for k in _skeletons(w) if len(k) >= MIN_KEY)
+    return frozenset(k for k in _skeletons(w) if len(k.lstrip("_")) >= MIN_KEY)
+
+
+# name_key's coarser classes: letters one script tells apart and another does not (Russian х
+# is h and kh, Arabic ج is j and g...) are one, so that one identifier serves all spellings.
+_COARSE = str.maketrans({"H": "K", "X": "K", "J": "G", "W": "S", "C": "S", "Z": "S",
+                         "D": "T", "P": "B"})
+
+
+def coarse(key: str) -> str:
+    """A key in :func:`name_key`'s coarser classes."""
+    return key.translate(_COARSE)
 
 
 @lru_cache(maxsize=1 << 17)
 def name_key(word: str) -> str | None:
     """The key of one word token in Latin, Arabic or Cyrillic script, the same for its
     spellings in the three (``Haftar``, ``حفتر``, ``Хафтар`` → ``KFTR``); None when the word
-    cannot be a name key (too short, digits, another script)."""
+    cannot be a name key (too short, digits, another script). It is the first of
+    :func:`name_keys` in coarser classes (h, kh and k one; j and g; s, z, sh and ch; t and d;
+    b and p): one identifier for grouping; to tell whether two words are one name, compare
+    their :func:`name_keys` and :func:`~.score.same_name`."""
     w = fold(word)
     for k in _skeletons(w):
-        if len(k) >= MIN_KEY:
-            return k
+        if len(k.lstrip("_")) >= MIN_KEY:
+            return coarse(k)
     return None

@@ -26,7 +26,7 @@ _BREAK = set("()") | set(QUOTES)
 _PREFIX_RE = re.compile(r"([^\W\d_]+):")
 _NUMBERED = {"NEAR": "NEAR", "ONEAR": "ONEAR", "ATLEAST": "ATLEAST"}
 _LIST_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-MODIFIERS = ("case",)
+MODIFIERS = ("case", "name")
 PREFIXES = (*FIELDS, *MODIFIERS, *META_KINDS)
 
 
@@ -99,7 +99,8 @@ def lex(text: str, error: Error) -> list[Tok]:
 
 
 def _prefixed(word: str, m: re.Match[str], i: int, toks: list[Tok], error: Error) -> int:
-    """A ``name:`` token: a field, ``case:`` or a filter (which takes the rest of the word)."""
+    """A ``prefix:`` token: a field, a modifier (``case:``, ``name:``; both of kind "case",
+    told apart by their text) or a filter (which takes the rest of the word)."""
     name = m.group(1).lower()
     if name in META_KINDS:
         value = word[m.end():]
@@ -110,8 +111,8 @@ def _prefixed(word: str, m: re.Match[str], i: int, toks: list[Tok], error: Error
         return i + len(word)
     if name not in FIELDS and name not in MODIFIERS:
         raise error(i, f"unknown field '{m.group(1)}:'; use title:, summary:, body:, lead:, "
-                       "case:, lang:, feed:, tag: or site: (quote the text to search for a "
-                       "colon)")
+                       "case:, name:, lang:, feed:, tag: or site: (quote the text to search "
+                       "for a colon)")
     toks.append(Tok("case" if name in MODIFIERS else "field", name, i))
     return i + m.end()
 

@@ -33,6 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from .. import names  # its keys fold words with .text: imported as a module (a cycle)
 from .build import Builder, Built
 from .language import primary
 from .model import Document, Match, Rule
@@ -99,6 +100,9 @@ class RuleSet:
         self._latin_stems = False
         self._case_atoms: dict[str, int] = {}
         self._case: dict[str, list[tuple[str, int]]] = {}
+        self._name_atoms: dict[str, int] = {}
+        self._names: dict[str, list[tuple[str, int]]] = {}  # name key -> (query word, atom)
+        self._spelled: dict[str, tuple[int, ...]] = {}  # document word -> name atoms it spells
         # per mode: chunks with terms or not one position; chunks of one position, no term
         self._tables: dict[str, tuple[dict[str, ChunkHits], set[str]]] = {}
         self._postings: dict[int, list[tuple[int, int]]] = {}
@@ -123,6 +127,13 @@ class RuleSet:
         return self._natoms - 1
 
     def _atom(self, term: Term) -> int:
+        if term.name:
+            a = self._name_atoms.get(term.text)
+            if a is None:
+                a = self._name_atoms[term.text] = self._new_atom()
+                for name_key in names.name_keys(term.text):
+                    self._names.setdefault(name_key, []).append((term.text, a))
+            return a
         if term.stem:
             keys = frozenset(term_keys(term.text))
             a = self._stem_atoms.get(keys)
@@ -186,8 +197,13 @@ class RuleSet:
         info = analyse_chunk(chunk)
         hits: list[tuple[int, int, int]] = []
         exact, prefix, stems, case = self._exact, self._prefix, self._stems, self._case
+        name_atoms = self._name_atoms
         cased: tuple[str | None, ...] | None = None
+        word = ""  # the word an Arabic reading (same position, after it) comes from
+        prev = (-1, -1)
         for k, (text, s, e) in enumerate(info.tokens):
+            if (s, e) != prev:
+                word, prev = text, (s, e)
             a = exact.get(text)
             if a is not None:
                 hits.append((a, s, e))
@@ -203,6 +219,13 @@ class RuleSet:
             if case and text in case:
                 cased = cased or cased_tokens(chunk)
                 hits.extend((a, s, e) for form, a in case[text] if form == cased[k])
+            if name_atoms:
+                spelled = self._spelled.get(text)
+                if spelled is None:
+                    spelled = self._spell(text)
+                if spelled or text in name_atoms:
+                    hits.extend((a, s, e) for a in self._name_hits(chunk, k, text, word,
+                                                                     spelled))
         cache, plain = self.tables(mode)
         if info.npos == 1 and not hits:
             plain.add(chunk)
@@ -212,12 +235,33 @@ class RuleSet:
         result = cache[chunk] = (info.npos, tuple(hits), tuple({a for a, _, _ in hits}))
         return result
 
+    def _spell(self, text: str) -> tuple[int, ...]:
+        """The ``name:`` atoms a document word spells (remembered; capitals and common words
+        aside)."""
+        candidates = {(w, a) for key in names.name_keys(text)
+                      for w, a in self._names.get(key, ())}
+        spelled = self._spelled[text] = tuple(
+            a for w, a in candidates if names.same_name(w, text))
+        return spelled
+
+    def _name_hits(self, chunk: str, k: int, text: str, word: str,
+                   spelled: tuple[int, ...]) -> set[int]:
+        """The ``name:`` atoms token ``k`` (``text``, a reading of ``word`` or the word
+        itself) of ``chunk`` is a spelling of: the query word itself, or a word that spells
+        it and may be a name there."""
+        exact = self._name_atoms.get(text)
+        found = set() if exact is None else {exact}
+        if spelled and names.may_be_name(word, _written(chunk, k)):
+            found.update(spelled)
+        return found
+
     # -- matching
     def _scan(self, doc: Document, feed_name: str | None, feed_tags: Iterable[str]) -> Scan:
         if sum(len(c) + len(p) for c, p in self._tables.values()) > CACHE_LIMIT:
             for c, p in self._tables.values():
                 c.clear()
                 p.clear()
+            self._spelled.clear()
         return Scan(self, doc, feed_name, feed_tags)
 
     def match(self, doc: Document, feed_name: str | None = None,
@@ -309,7 +353,28 @@ class RuleSet:
         for name, bit in FIELD_BITS:
             if by_field.get(bit):
                 snippets[name] = make_snippet(d.texts[bit], by_field[bit])
-        return Match(c.rule.id, c.rule.priority, terms, snippets)
+        return Match(c.rule.id, c.rule.priority, terms, snippets, _spellings(c.query, d, hits))
+
+
+def _spellings(built: Built, d: Scan, hits: list[tuple[int, int, int, int]]
+               ) -> dict[str, tuple[str, ...]]:
+    """The words each ``name:`` term of a match found, as the document writes them."""
+    found: dict[str, dict[str, None]] = {}
+    for idx, b, s, e in sorted(hits, key=lambda h: (h[1], h[2])):
+        label = built.labels.get(idx, "")
+        if b and label.startswith("name:"):
+            words = found.setdefault(label, {})
+            if len(words) < 5:
+                bit = d.lead_bit if b == LEAD else b
+                start, end = d.char_span(b, s, e)
+                words[d.texts[bit][start:end]] = None
+    return {label: tuple(words) for label, words in found.items()}
+
+
+def _written(chunk: str, k: int) -> str | None:
+    """Token ``k`` of ``chunk`` as written, capitals kept (None for a joined form or an
+    Arabic reading, which are read without capitals)."""
+    return cased_tokens(chunk)[k]
 
 
 def _terms(built: Built, d: Scan) -> tuple[str, ...]:

@@ -56,12 +56,15 @@ class Match:
 
     ``terms``: the query terms that matched, as written in the rule, deduplicated, in query
     order. ``snippets``: one per field that had a hit, keys among title, summary, body.
+    ``spellings``: for each ``name:`` term that matched, the words of the document it found
+    (``name:haftar`` → ``("Хафтаром", "حفتر")``), at most five, in order of appearance.
     """
 
     rule_id: str
     priority: str
     terms: tuple[str, ...]
     snippets: dict[str, Snippet] = field(default_factory=dict)
+    spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 _UNITS = {"s": 1, "m": 60, "h": 3600}

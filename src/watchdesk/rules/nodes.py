@@ -17,15 +17,19 @@ META_KINDS = ("lang", "feed", "tag", "site")
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """One folded word to look up: exactly, as a prefix, by its stem (``~``), or with its
-    capitals (``case``: the word folded without case folding, see ``text.fold_case``)."""
+    """One folded word to look up: exactly, as a prefix, by its stem (``~``), with its
+    capitals (``case``: the word folded without case folding, see ``text.fold_case``), or as
+    a name in any script (``name``: see :mod:`watchdesk.names`)."""
 
     text: str
     prefix: bool = False
     stem: bool = False
     case: str | None = None
+    name: bool = False
 
     def __str__(self) -> str:
+        if self.name:
+            return "name:" + self.text
         if self.case is not None:
             return "case:" + self.case + ("*" if self.prefix else "")
         return ("~" if self.stem else "") + self.text + ("*" if self.prefix else "")
@@ -45,8 +49,12 @@ class Leaf:
     index: int = 0
 
     def __str__(self) -> str:
-        body = " ".join(map(str, self.seq))
-        body = f'"{body}"' if len(self.seq) > 1 else body
+        if all(t.name for t in self.seq):
+            body = " ".join(t.text for t in self.seq)
+            body = "name:" + (f'"{body}"' if len(self.seq) > 1 else body)
+        else:
+            body = " ".join(map(str, self.seq))
+            body = f'"{body}"' if len(self.seq) > 1 else body
         return body if self.fields == ALL_FIELDS else f"{field_names(self.fields)}:{body}"
 
 

@@ -14,6 +14,10 @@ Terms
                          language (:mod:`.stem`). ``~`` also goes before a phrase or a group.
     ``case:GUN``         with these capitals only ("GUN", not "gun" or "Gun"); accents are
                          still folded. Also before a phrase or a group.
+    ``name:haftar``      the name in every script: its Latin spellings (Hafter, Heftar),
+                         Arabic (حفتر, وحفتر) and Cyrillic with case endings (Хафтаром);
+                         ``name:"khalifa haftar"`` is a phrase of names. See
+                         :mod:`watchdesk.names` and docs/rules.md.
     ``"africa corps"``   phrase: these words, consecutive, in this order. « … » and “ … ” work
                          too. A ``*`` right after a word inside a phrase makes it a prefix
                          (``"armée* libyenne"``), a ``~`` right before it a word form.
@@ -69,6 +73,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .. import names  # its keys fold words with .text: imported as a module (a cycle)
 from ..errors import ConfigError, RuleSyntaxError
 from .language import normalize_lang
 from .lexer import Tok, describe, lex, lowercase_operators
@@ -112,6 +117,7 @@ class _Shared:
     lists: Mapping[str, ListDef]
     broken: Mapping[str, str]
     leaf_count: int = 0
+    notes: dict[tuple[str, int, int, str], ConfigError] = field(default_factory=dict)
     expanding: list[str] = field(default_factory=list)
 
 
@@ -125,6 +131,7 @@ class _Parser:
         self.i = 0
         self.stem = False
         self.case = False
+        self.name = False
         self.subst: list[tuple[int, int, str]] = []  # @name references, for expanded()
 
     # -- parsing
@@ -246,24 +253,29 @@ class _Parser:
                                      f"found {describe(tok)}")
 
     def _modified(self, tok: Tok, fields: int) -> Node:
-        """``case:`` or ``~`` before a word, phrase, group or list."""
+        """``case:``, ``name:`` or ``~`` before a word, phrase, group or list."""
         self._next()
-        if self.stem or self.case:
+        what = "~" if tok.kind == "~" else tok.text + ":"
+        if self.stem or self.case or self.name:
+            if self.name or tok.text == "name":
+                raise self.error(tok.offset, "'name:' does not combine with '~' or 'case:': "
+                                             "a name already matches its spellings and forms")
             raise self.error(tok.offset, "'case:' and '~' do not combine: a word form has no "
                                          "capitals to compare")
         nxt = self.tok
         if nxt.kind not in ("word", "phrase", "(", "ref", "~", "case"):
-            what = "case:" if tok.kind == "case" else "~"
             raise self.error(nxt.offset, f"'{what}' goes before a word, a phrase or a "
                                          f"(group), found {describe(nxt)}")
-        if tok.kind == "case":
-            self.case = True
-        else:
+        if tok.kind == "~":
             self.stem = True
+        elif tok.text == "name":
+            self.name = True
+        else:
+            self.case = True
         try:
             return self._primary(fields, None)
         finally:
-            self.stem = self.case = False
+            self.stem = self.case = self.name = False
 
     def _meta(self, tok: Tok) -> Meta:
         value = tok.value
@@ -302,7 +314,7 @@ class _Parser:
         sh.expanding.append(name)
         try:
             sub = _Parser(ld.text, ld.path, ld.locate, sh)
-            sub.stem, sub.case = self.stem, self.case
+            sub.stem, sub.case, sub.name = self.stem, self.case, self.name
             node = sub.parse(fields)
         finally:
             sh.expanding.pop()
@@ -332,7 +344,13 @@ class _Parser:
         self.shared.leaf_count += 1
         return leaf
 
-    def _term(self, part: str, raw: str, prefix: bool = False, stem: bool = False) -> Term:
+    def _term(self, part: str, raw: str, prefix: bool = False, stem: bool = False,
+              offset: int = 0, alone: bool = True) -> Term:
+        if self.name:
+            reason = names.name_warning(part, alone)
+            if reason:
+                self._note(offset, f"name:{raw}: {reason}")
+            return Term(part, name=True)  # without a key: this spelling only
         if self.case:
             return Term(part, prefix, case=fold_case(raw))
         if (stem or self.stem) and term_keys(part):
@@ -340,7 +358,15 @@ class _Parser:
         return Term(part, prefix)
 
     def _label(self, written: str) -> str:
-        return ("case:" if self.case else "~" if self.stem else "") + written
+        return ("name:" if self.name else "case:" if self.case else "~" if self.stem
+                else "") + written
+
+    def _note(self, offset: int, message: str) -> None:
+        """A warning: the query is valid but likely not what was meant."""
+        line, col = self.where(offset)
+        key = (self.path, line, col, message)
+        self.shared.notes.setdefault(key, ConfigError(self.path, line, col,
+                                                      f"warning: {message}"))
 
     def _word(self, tok: Tok, fields: int) -> Node:
         word, prefix = tok.text, tok.text.endswith("*")
@@ -348,8 +374,8 @@ class _Parser:
         if "*" in base:
             raise self.error(tok.offset + word.index("*"),
                              f"'*' can only end a word, e.g. libyen* (found {word!r})")
-        if prefix and (self.stem or self.case):
-            what = "~" if self.stem else "case:"
+        if prefix and (self.stem or self.case or self.name):
+            what = "~" if self.stem else "case:" if self.case else "name:"
             raise self.error(tok.offset, f"'{what}' and a prefix '*' do not combine: write "
                                          f"{what}{base} or {base}*")
         rts = raw_tokens(base)
@@ -362,29 +388,37 @@ class _Parser:
         if prefix and len(parts[-1][0]) < 2:
             raise self.error(tok.offset, f"prefix {word!r} is too short: give at least two "
                                          "letters before '*'")
-        seq = [self._term(p, raw) for p, raw in parts]
+        seq = [self._term(p, raw, offset=tok.offset, alone=len(parts) == 1)
+               for p, raw in parts]
         seq[-1] = Term(parts[-1][0], True) if prefix else seq[-1]
         phrase = self._leaf(self._label(word), seq, fields)
         if len(rts) == 1 and rts[0].joined is not None and not (self.stem or self.case):
-            joined = self._leaf(self._label(word), [Term(rts[0].joined, prefix)], fields)
+            glued = rts[0].joined
+            term = Term(glued, name=True) if self.name else Term(glued, prefix)
+            joined = self._leaf(self._label(word), [term], fields)
             return Or([phrase, joined])
         return phrase
 
     def _phrase(self, tok: Tok, fields: int) -> Node:
         content = tok.text
         seq: list[Term] = []
+        alone = sum(len(rt.parts) for rt in raw_tokens(content)) == 1
         for rt in raw_tokens(content):
             star = rt.end < len(content) and content[rt.end] == "*"
             tilde = rt.start > 0 and content[rt.start - 1] == "~"
-            if (star or tilde) and self.case:
-                raise self.error(tok.offset, "'case:' takes whole words: no '*' or '~' inside")
+            if (star or tilde) and (self.case or self.name):
+                what = "case:" if self.case else "name:"
+                raise self.error(tok.offset, f"'{what}' takes whole words: no '*' or '~' "
+                                             "inside")
             for k, (p, (a, b)) in enumerate(zip(rt.parts, rt.spans, strict=True)):
                 last = k == len(rt.parts) - 1
-                seq.append(self._term(p, content[a:b], prefix=star and last, stem=tilde))
+                seq.append(self._term(p, content[a:b], prefix=star and last, stem=tilde,
+                                      offset=tok.offset, alone=alone))
         if not seq:
             raise self.error(tok.offset, "empty phrase: put words between the quotes")
         written = " ".join(content.split())
-        label = self._label(f'"{written}"' if self.stem or self.case else written)
+        quoted = self.stem or self.case or self.name
+        label = self._label(f'"{written}"' if quoted else written)
         return self._leaf(label, seq, fields)
 
 
@@ -457,5 +491,6 @@ def compile_query(text: str, *, path: str = "<query>", line: int | None = None,
     root = parser.parse()
     warnings = [ConfigError(path, *where(off), f"warning: {msg}")
                 for off, msg in lowercase_operators(parser.toks)]
+    warnings.extend(parser.shared.notes.values())
     return Query(text, root, warnings, parser.expanded())
 

@@ -1,0 +1,140 @@
+"""Ordinary words that a name key would take for names, and the lint of ``name:`` terms.
+
+A key keeps consonants only, so in Arabic, which writes no short vowels and no capitals, a
+name of three consonants is also a common word: ``name:safar`` would find سفر "journey".
+Such words are never taken for names in a document (:func:`may_be_name`), and ``check``
+says so of a ``name:`` term that spells one (:func:`name_warning`). In Latin and Cyrillic
+script a name is written with a capital: a lower-case word is never a spelling of a name
+(``мир`` "peace" is not ``Мир``), except the query word itself.
+
+The lists are written for watchdesk (function words and frequent words of news text, folded:
+``ى`` → ``ي``, ``ة`` → ``ه``, no hamza). The Arabic list was extended after a first run of
+``benchmarks/names.py``, with words that run showed (باسم, رفع, حماية…) among others
+(benchmarks/README.md gives the figures before and after).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import stopwordsiso
+
+from ..rules.text import arabic_readings, fold, script_of
+from .keys import name_key, name_keys
+from .score import same_name
+
+__all__ = ["ARABIC_COMMON", "RUSSIAN_COMMON", "may_be_name", "name_warning"]
+
+_ARABIC = """
+في من علي الي عن مع ان او ثم قد لقد كان كانت يكون تكون هذا هذه ذلك تلك التي الذي الذين
+بين بعد قبل عند حتي منذ خلال ضد حول دون غير كل بعض اي ما ماذا لماذا كيف اين متي هل لم لن لا
+ليس نحو اكثر اقل وفق وفقا حيث اذا لكن بل الا كما ايضا قال قالت يقول تقول اعلن اعلنت اكد اكدت
+اضاف اضافت عام يوم امس الماضي المقبل الحالي رئيس وزير وزاره حكومه دوله مجلس قوات جيش مدينه
+منطقه شرق غرب شمال جنوب وطني عسكري سياسي امن دولي متحده امم مصادر مصدر تقرير بيان وكاله انباء
+عدد مليون الف مليار سفر سفير مطار طريق حرب سلام نار قتل قتلي جرحي هجوم اتفاق اتفاقيه مفاوضات
+اجتماع لقاء زياره وفد رسمي شعب ناس عمل اعمال نفط غاز ماء مياه بحر ارض سماء بلد بلاد عاصمه
+ميناء سجن محكمه قاضي قانون حق حقوق خبر اخبار صحفي مؤتمر انتخابات برلمان نائب نواب حزب احزاب
+شرطه امير ملك حاكم والي شيخ قائد مقاتلين مسلحين ميليشيا كتيبه لواء فرقه سلاح اسلحه صاروخ
+طائره طائرات سفينه قارب مهاجرين لاجئين حدود معبر مساعدات انسانيه صحه مستشفي مدرسه جامعه
+اسبوع شهر سنه ساعه دقيقه صباح مساء ليل نهار اول ثاني ثالث اخر جديد قديم كبير صغير كثير قليل
+خير شر حسن جميل سعيد كريم عادل امين صالح نور سلم سالم
+باسم اسم رفع رفيع ارتفاع حمايه درع تعاون معلن اعلان خلف خلفا تسريع وزاره زياره مصري مصريه
+موانئ تبانه عبر عبره خمس الخميس جمعه سبت احد اثنين ثلاثاء اربعاء سابق لاحق حديد حديث
+حرس حراسه حزم حسم حشد حصار حصل حضر حضور حكم حكومي حل حلول حمل حمله خاص خاصه خبراء خطه خطر
+خطط خلاف دعم دعوه دفاع دفع دور دوري دول ذكر راي ربط رجال رجل رد رسم رسميا رصد رفض رقم رمز
+زعيم زمن سبب سجل سعي سعر اسعار سلطه سلطات سمح سوق سير شارك شرط شركه شكل صدر صرح صعب صفقه
+ضرب طرف اطراف طلب طرح ظروف عاد عاده عدل عرض عزز عقد علاقه علاقات عمل عمليه عنف فتح فرض
+فريق فصل فقد قاعده قام قبل قتال قدم قرار قصف قطع قطاع قوه قيادي قياده كشف كلمه لجنه لقي
+مبادره مجال محاوله مدي مرحله مركز مسار مساعد مسؤول مسؤولين مشروع مصير مطالب معركه مقتل
+مكتب منح موقف موقع نار نشر نظام نفي نقل نقطه هدف هدنه وجود وصل وضع وقف وقت ولايه يمكن
+اكد اشار افاد اوضح ذكرت اعتبر طالب دعا نفى تابع شدد اتهم كشفت بحث ناقش استقبل التقى وصف
+تعزيز تطوير تحقيق تنفيذ توقيع تسليم تشكيل تقديم تامين تحرير تدخل تصعيد تهدئه توتر
+مقر مقرات مقطع مقاطع دوريه دوريات وصلت سفراء برفقه رفقه
+رئاسه رئيسي رئيسيه وزراء قناه قنوات وسام اوسمه لبناني لبنانيه سوري سوريه عراقي عراقيه
+ليبي ليبيه روسي روسيه تركي تركيه امريكي امريكيه فرنسي فرنسيه ايراني ايرانيه عربي عربيه
+اوروبي اوروبيه افريقي افريقيه اسلامي اسلاميه دولار يورو بنك بنوك مصرف مصرفي اقتصاد اقتصادي
+انتاج تصدير استيراد ميزانيه شركات مشاريع مواطن مواطنين سكان سكاني مدني مدنيين طفل اطفال
+نساء امراه شباب طلاب عمال اسر اسره عائله عائلات ضحايا جثث مفقودين ناجين اغاثه اعمار
+فيضان فيضانات سيول سد سدود عاصفه زلزال حريق انفجار انفجارات اشتباك اشتباكات معارك
+هجمات غارات غاره مسيره مسيرات دبابه مدرعات ذخيره مقاتل جنود جندي ضابط ضباط عقيد لواء
+مشير فريق عميد رائد نقيب ملازم قائد قاده ميناء مطارات حقل حقول منشاه منشات خط خطوط انابيب
+مصفاه كهرباء وقود بنزين ديزل خبز غذاء دواء ادويه مستشفيات اطباء طبيب صحفيون اعلام اعلامي
+تلفزيون اذاعه صحيفه موقع مواقع منصه رساله رسائل هاتف اتصال اتصالات مكالمه بيانات
+اقامه اقامته حضور بحضور مسؤول المسؤولين مصادر مطلع مطلعه مقربه مقرب انتظار ايام اسابيع
+دوي سماع سمع ليله ارتفاع اسعار احتجاج احتجاجات خطه جديده محيط محيطها عنيفه مجموعه مجموعات
+مسلحه قافله قوافل مساعدات دعوه لحضور الاجتماع المقبل صباح مطار برئاسه الوزير
+"""
+_RUSSIAN = """
+мир мира миру миром мире война войны власть власти глава главы дело дела год года лет время
+страна страны город города сила силы армия армии союз союза суд суда закон правда вера надежда
+любовь слава победа роза лев орел гора море река поле лес дом дома путь пути день дня ночь
+новости сегодня вчера завтра после перед между против через около также однако
+"""
+# ... and the Arabic stop words of stopwords-iso (MIT; the stopwordsiso package): function
+# words (مثل "like", هما "they two") whose consonants are those of many short names
+ARABIC_COMMON = frozenset(fold(w) for w in (*_ARABIC.split(), *stopwordsiso.stopwords("ar"))
+                          if w.strip())
+RUSSIAN_COMMON = frozenset(fold(w) for w in _RUSSIAN.split())
+_COMMON = ARABIC_COMMON | RUSSIAN_COMMON
+
+
+def may_be_name(folded: str, written: str | None) -> bool:
+    """Whether a document word may be a spelling of a name: an Arabic word that is not a
+    common word (:data:`ARABIC_COMMON`), a Latin or Cyrillic word written with a capital
+    (``written``: the word with its capitals; None for a word read without them, such as a
+    hyphenated compound glued together, which is given the benefit of the doubt)."""
+    script = script_of(folded)
+    if script == "arabic":
+        return _arabic_name_like(folded)
+    if written is None:
+        return True
+    return written[:1].isupper()
+
+
+@lru_cache(maxsize=1 << 14)
+def _arabic_name_like(word: str) -> bool:
+    """An Arabic word that is no common word, with or without its proclitics (وزارة is
+    "ministry", not و + a name زارة), nor an adjective made from one (شرقي "eastern",
+    شرقية, from شرق: the nisba and feminine endings ي, ية, ة)."""
+    for w in (word, *arabic_readings(word)):
+        if w in ARABIC_COMMON:
+            return False
+        for end in _ENDINGS:
+            if w.endswith(end) and len(w) - len(end) >= 3 and w[:-len(end)] in ARABIC_COMMON:
+                return False
+    return True
+
+
+_ENDINGS = ("يه", "ي", "ه")  # folded: ية is يه, ة is ه
+
+
+@lru_cache(maxsize=4096)
+def _common_by_key() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for w in sorted(_COMMON):
+        for k in name_keys(w):
+            out.setdefault(k, []).append(w)
+    return out
+
+
+def name_warning(word: str, alone: bool = True) -> str | None:
+    """Why ``name:word`` is a weak term, or None: no key at all (then the plain word is
+    searched), a key of two consonants (short names match many other words), or a common
+    Arabic or Russian word that spells the same (never taken for the name). In a phrase
+    (``alone`` false) the other words make a short name specific: only the first counts."""
+    keys = name_keys(word)
+    if not keys:
+        return ("fewer than two consonants: too short to be recognised across scripts, "
+                "so only this spelling is searched")
+    if not alone:
+        return None
+    if len((name_key(word) or "").lstrip("_")) < 3:  # its consonants as written
+        return ("only two consonants: short names meet many other words and names across "
+                "scripts; prefer a phrase with the first name (name:\"khalifa haftar\") or "
+                "NEAR another term")
+    by_key = _common_by_key()
+    common = sorted({w for k in keys for w in by_key.get(k, ()) if same_name(word, w)})
+    if common:
+        return (f"spelled like the common word(s) {', '.join(common[:4])}: in that spelling "
+                "it is never taken for the name; add it as a plain word if you need it")
+    return None

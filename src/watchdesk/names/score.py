@@ -1,0 +1,178 @@
+"""Whether two words with a key in common are spellings of the same name: the vowels decide.
+
+Keys (:mod:`.keys`) keep the consonants only, so ``Sami`` and ``Sam``, or ``Kurt`` and
+``Corti``, share one. Once a key has matched, :func:`distance` compares the two words whole,
+as :func:`~.keys.readings` pieces (consonant classes and runs of vowels), with an edit
+distance:
+
+- a consonant against one of another class, or one left over, costs 1; a letter that may be
+  mute (Latin ``w``, ``h`` after a vowel, Russian ``в``) almost nothing (``silent``);
+- a run of vowels against another (``ou`` for ``у``, ``e`` for ``ي``), or left over (a short
+  vowel Arabic does not write, a Latin final vowel Arabic would write), costs what the
+  *learned table* says: minus the log of how often that correspondence occurs, relative to
+  the commonest one for the same letters, in Wikidata name pairs (English-Arabic and
+  English-Russian). What the table does not know costs ``unknown``; two vowel runs in the
+  same script cost 0 when equal, ``same_script`` otherwise (Haftar, Hafter, Heftar).
+
+A Russian word is also read without its case ending and an Arabic one without its article;
+the closest reading counts. Two words are the same name when the distance is at most
+``limit`` (:func:`same_name`). Table, costs and limit: :mod:`.table`, rebuilt by
+``tools/names_tune.py``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ..rules.text import fold, script_of
+from .keys import Piece, is_vowel, readings
+from .table import COSTS, VOWELS
+
+__all__ = ["distance", "pair_ops", "pieces_distance", "same_name", "vowel_key"]
+
+_BIG = 9.0
+_SCRIPT = {"latin": "la", "arabic": "ar", "cyrillic": "ru"}
+
+
+def vowel_key(a: str, b: str, sa: str, sb: str) -> str:
+    """The table key of vowel run ``a`` (script ``sa``, "" when left over) against ``b``:
+    always written from the Latin side, ``"a|ا"``, ``"e|"`` (with the other script and
+    ``$`` for a final run: ``"e$|ar"``)."""
+    return f"{a}|{b}" if sa == "la" else f"{b}|{a}"
+
+
+def _left_cost(run: str, final: bool, mine: str, other: str) -> float:
+    """A vowel run with nothing in front of it."""
+    if not run:
+        return 0.0  # ANY_VOWEL
+    end = "$" if final else ""
+    if mine == other == "la":  # Prigojine, Prigozhin
+        return COSTS["silent"] if final and run == "e" else COSTS["same_script"]
+    if mine == "la":
+        return VOWELS.get(f"{run}{end}|{other}", COSTS["unknown"])
+    if other == "la":
+        return VOWELS.get(f"{mine}|{run}{end}", COSTS["unknown"])
+    return COSTS["unknown"]
+
+
+# What each vowel letter may sound like: two runs whose sounds meet cost nothing.
+_SOUNDS = {
+    **{c: {c} for c in "aeiou"}, "y": {"i", "y"}, "w": {"u", "w"},
+    "ا": {"a"}, "و": {"o", "u", "w"}, "ي": {"i", "e", "y"}, "ع": set("aeiou"), "ء": {"a", "e"},
+    "а": {"a"}, "я": {"a", "y"}, "о": {"o"}, "е": {"e", "y"}, "э": {"e"}, "и": {"i"},
+    "ы": {"i"}, "й": {"i", "y"}, "у": {"u"}, "ю": {"u", "y"},
+}
+
+
+@lru_cache(maxsize=4096)
+def _sounds(run: str) -> frozenset[str]:
+    return frozenset(s for c in run for s in _SOUNDS.get(c, ()))
+
+
+# Latin spellings of one vowel in English, French and German transliterations
+_LATIN_SAME = {"ou": "u", "oo": "u", "ye": "e", "ie": "i", "ee": "i", "y": "i", "ya": "ia",
+               "yo": "io", "yu": "iu", "oe": "o", "ae": "a", "ue": "u", "ai": "ei", "ay": "ei"}
+
+
+def _latin_same(run: str) -> str:
+    return _LATIN_SAME.get(run, run)
+
+
+def _sub_cost(x: str, y: str, sx: str, sy: str) -> float:
+    if x == y or not x or not y:  # not x: ANY_VOWEL
+        return 0.0
+    if sx == sy == "la" and _latin_same(x) == _latin_same(y):
+        return 0.0
+    if sx == sy:
+        return COSTS["same_script"]
+    if _sounds(x) & _sounds(y):
+        return 0.0
+    if sx != sy and (sx == "la" or sy == "la"):
+        return VOWELS.get(vowel_key(x, y, sx, sy), COSTS["unknown"])
+    return COSTS["unknown"]
+
+
+def _costs_left(pieces: list[Piece], mine: str, other: str) -> list[float]:
+    out = []
+    for i, p in enumerate(pieces):
+        if is_vowel(p):
+            out.append(_left_cost(p[0][1:], i == len(pieces) - 1, mine, other))
+        else:
+            out.append(COSTS["silent"] if "" in p else 1.0)
+    return out
+
+
+def _table(a: list[Piece], sa: str, b: list[Piece], sb: str) -> list[list[float]]:
+    la, lb = _costs_left(a, sa, sb), _costs_left(b, sb, sa)
+    n, m = len(a), len(b)
+    d = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for j in range(1, m + 1):
+        d[0][j] = d[0][j - 1] + lb[j - 1]
+    for i in range(1, n + 1):
+        pa, va = a[i - 1], is_vowel(a[i - 1])
+        row, up = d[i], d[i - 1]
+        row[0] = up[0] + la[i - 1]
+        for j in range(1, m + 1):
+            pb = b[j - 1]
+            if va != is_vowel(pb):
+                sub = _BIG
+            elif va:
+                sub = _sub_cost(pa[0][1:], pb[0][1:], sa, sb)
+            else:
+                sub = 0.0 if set(pa) & set(pb) else 1.0
+            row[j] = min(up[j - 1] + sub, up[j] + la[i - 1], row[j - 1] + lb[j - 1])
+    return d
+
+
+def pieces_distance(a: list[Piece], sa: str, b: list[Piece], sb: str) -> float:
+    """The distance between two readings (scripts ``la``, ``ar``, ``ru``)."""
+    return _table(a, sa, b, sb)[-1][-1]
+
+
+def pair_ops(a: list[Piece], sa: str, b: list[Piece], sb: str) -> list[str]:
+    """The vowel correspondences of the best alignment of ``a`` and ``b``, as table keys
+    (for learning the table: ``tools/names_tune.py``)."""
+    d = _table(a, sa, b, sb)
+    la = _costs_left(a, sa, sb)
+    i, j, out = len(a), len(b), []
+    while i or j:
+        if i and j and is_vowel(a[i - 1]) == is_vowel(b[j - 1]):
+            pa, pb = a[i - 1], b[j - 1]
+            va = is_vowel(pa)
+            sub = (_sub_cost(pa[0][1:], pb[0][1:], sa, sb) if va
+                   else 0.0 if set(pa) & set(pb) else 1.0)
+            if abs(d[i][j] - d[i - 1][j - 1] - sub) < 1e-9:
+                if va:
+                    out.append(vowel_key(pa[0][1:], pb[0][1:], sa, sb))
+                i, j = i - 1, j - 1
+                continue
+        if i and abs(d[i][j] - d[i - 1][j] - la[i - 1]) < 1e-9:
+            if is_vowel(a[i - 1]):
+                end = "$" if i == len(a) else ""
+                out.append(f"{a[i - 1][0][1:]}{end}|{sb}" if sa == "la"
+                           else f"{sb}|{a[i - 1][0][1:]}{end}")
+            i -= 1
+            continue
+        if is_vowel(b[j - 1]):
+            end = "$" if j == len(b) else ""
+            out.append(f"{b[j - 1][0][1:]}{end}|{sa}" if sb == "la"
+                       else f"{sa}|{b[j - 1][0][1:]}{end}")
+        j -= 1
+    return out
+
+
+@lru_cache(maxsize=1 << 16)
+def distance(x: str, y: str) -> float:
+    """The least distance between the readings of two words (any scripts)."""
+    fx, fy = fold(x), fold(y)
+    sx, sy = _SCRIPT.get(script_of(fx), "xx"), _SCRIPT.get(script_of(fy), "xx")
+    best = _BIG
+    for a in readings(fx):
+        for b in readings(fy):
+            best = min(best, pieces_distance(a, sx, b, sy))
+    return best
+
+
+def same_name(x: str, y: str) -> bool:
+    """Whether the words ``x`` and ``y`` (which share a key) spell the same name."""
+    return distance(x, y) <= COSTS["limit"]

@@ -1,0 +1,105 @@
+"""watchdesk.names: keys per script, the scorer, common words, text keys (the API events-2
+uses: name_key, text_name_keys)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from watchdesk.names import (
+    distance,
+    may_be_name,
+    name_key,
+    name_keys,
+    name_warning,
+    same_name,
+    text_name_keys,
+)
+from watchdesk.names.keys import coarse
+from watchdesk.names.table import COSTS, VOWELS
+
+
+@pytest.mark.parametrize("spellings", [
+    ("Haftar", "Hafter", "Heftar", "حفتر", "وحفتر", "Хафтар", "Хафтара", "Хафтаром"),
+    ("Prigozhin", "Prigojine", "Prigoschin", "بريغوجين", "Пригожин", "Пригожина"),
+    ("Yevkurov", "Evkourov", "يفكوروف", "Евкуров", "Евкуровым"),
+    ("Benghazi", "Bengazi", "بنغازي", "Бенгази"),
+    ("Sebha", "سبها", "Себха"),
+    ("Misrata", "Misurata", "مصراتة", "Мисрата"),
+])
+def test_spellings_of_one_name_share_a_key(spellings: tuple[str, ...]) -> None:
+    common = set.intersection(*(set(name_keys(s)) for s in spellings))
+    assert common, [sorted(name_keys(s)) for s in spellings]
+    assert all(same_name(spellings[0], s) for s in spellings)
+
+
+def test_name_key_is_one_identifier_per_name() -> None:
+    assert name_key("Haftar") == name_key("حفتر") == name_key("Хафтаром") == name_key("Hafter")
+    assert name_key("Benghazi") == name_key("بنغازي") == name_key("Бенгази")
+    assert name_key("Haftar") != name_key("Benghazi")
+
+
+@pytest.mark.parametrize("word", ["Li", "a", "2023", "東京", "", "و"])
+def test_no_key_for_what_cannot_be_a_name(word: str) -> None:
+    assert name_key(word) is None and name_keys(word) == frozenset()
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Haftar", "Hiftir"), ("Sami", "Asim"), ("Haftar", "Hafez"), ("Benghazi", "Bangui"),
+])
+def test_other_names_are_told_apart(a: str, b: str) -> None:
+    assert not (name_keys(a) & name_keys(b)) or not same_name(a, b)
+
+
+def test_distance_is_zero_for_the_same_word_and_grows_with_other_vowels() -> None:
+    assert distance("Haftar", "haftar") == 0.0
+    assert distance("Haftar", "Hafter") < distance("Haftar", "Hiftir")
+
+
+def test_the_shipped_table_is_loaded() -> None:
+    assert 0 < COSTS["limit"] < 2 and len(VOWELS) > 100
+    assert VOWELS["a|ا"] == 0.0  # Latin a for Arabic alef: the commonest correspondence
+
+
+def test_common_words_and_capitals() -> None:
+    assert not may_be_name("سفر", None)          # journey
+    assert not may_be_name("وزاره", None)        # ministry, with or without its و
+    assert may_be_name("حفتر", None)
+    assert not may_be_name("мир", "мир") and may_be_name("мир", "Мир")
+    assert may_be_name("haftar", None)           # a glued compound: no capitals to read
+
+
+def test_warnings() -> None:
+    assert name_warning("haftar") is None
+    assert "two consonants" in (name_warning("sisi") or "")
+    assert "common word" in (name_warning("safar") or "")
+    assert name_warning("safar", alone=False) is None  # in a phrase
+
+
+def test_text_name_keys() -> None:
+    keys = text_name_keys("Le maréchal Khalifa Haftar a reçu le général Evkourov à Benghazi.")
+    assert {name_key("Haftar"), name_key("Evkourov"), name_key("Benghazi")} <= keys
+    assert name_key("maréchal") not in keys        # lower case: not a name
+    ar = text_name_keys("التقى المشير خليفة حفتر في بنغازي مع يفكوروف")
+    ru = text_name_keys("Хафтар встретился с Евкуровым в Бенгази")
+    assert {name_key("Haftar"), name_key("Benghazi"), name_key("Yevkurov")} <= ar & ru
+    assert not text_name_keys("في من على إلى أن عن مع")
+
+
+@given(st.text(max_size=30))
+def test_keys_never_fail(word: str) -> None:
+    keys = name_keys(word)
+    assert (name_key(word) is None) == (not keys)
+    assert name_key(word) in {coarse(k) for k in keys} | {None}
+    for k in keys:
+        assert len(k.lstrip("_")) >= 2
+
+
+@given(st.text(alphabet="абвгдежзийклмнопрстуфхцчшщъыьэюяАХЁё-", max_size=12),
+       st.text(alphabet="ابتثجحخدذرزسشصضطظعغفقكلمنهويىةءأإآؤئ", max_size=12))
+def test_any_cyrillic_or_arabic_word_has_keys_and_a_distance(ru: str, ar: str) -> None:
+    for word in (ru, ar):
+        keys = name_keys(word)
+        assert all(len(k.lstrip("_")) >= 2 for k in keys)
+    assert distance(ru, ar) >= 0 and distance("haftar", ru) >= 0
