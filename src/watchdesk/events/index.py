@@ -54,14 +54,14 @@ from __future__ import annotations
 
 import heapq
 import math
-import re
 import sys
 from array import array
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from .keys import DAY, NUMBER, is_key
+from .compare import NONE, agreement, facts, key_norm
+from .keys import is_key
 from .terms import FUNCTION_WORDS, Terms
 
 THRESHOLD = 0.31
@@ -84,8 +84,6 @@ REFRESH = 0.05
 COLD_DOCS, COLD_EXTRA = 50, 0.08   # a nearly empty index asks for more (see ``threshold_now``)
 SEED_MAX_DF, SEED_MAX_SHARE = 100, 0.02   # a seed term held by more articles is skipped
 
-_NONE: frozenset[str] = frozenset()
-_YEAR = re.compile(r"#(?:19|20)\d\d")
 
 
 def event_time(published_at: str | None, fetched_at: str) -> float:
@@ -115,32 +113,6 @@ def decay(dt: float) -> float:
     return 1.0 if dt <= GRACE else math.exp(-(dt - GRACE) / DECAY)
 
 
-def _facts(keys: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
-    """The numbers (but years, which every report of a year shares) and the days among an
-    article's keys."""
-    nums = frozenset(k for k in keys if k.startswith(NUMBER) and not _YEAR.fullmatch(k))
-    days = frozenset(k for k in keys if k.startswith(DAY))
-    return nums or _NONE, days or _NONE
-
-
-def _agreement(a: frozenset[str], b: frozenset[str], bonus: float, conflict: float) -> float:
-    if not a or not b:
-        return 0.0
-    shared = len(a & b)
-    return bonus * min(shared, 2) if shared else -conflict
-
-
-def _key_norm(lang_a: str, norm_a: float, lang_b: str, norm_b: float) -> float:
-    """What the dot product of two articles' keys is divided by: the product of their norms
-    (a cosine), except that an Arabic article's norm counts for half (a geometric mean):
-    Arabic writes no capitals, so every word of it that is not a common word gives keys
-    (``watchdesk.names``), and its norm is that of many more keys than names."""
-    if (lang_a == "ar") != (lang_b == "ar"):
-        arabic, other = (norm_a, norm_b) if lang_a == "ar" else (norm_b, norm_a)
-        return other * math.sqrt(other * arabic)
-    return norm_a * norm_b
-
-
 @dataclass(slots=True)
 class Doc:
     at: float
@@ -149,8 +121,8 @@ class Doc:
     ltf: array[float]           # 1 + ln(tf) of each, in the same order (8 bytes a term)
     words: int                  # how many of them are words (first), the rest keys
     lang: str = ""              # its language ('' unknown)
-    nums: frozenset[str] = _NONE
-    days: frozenset[str] = _NONE
+    nums: frozenset[str] = NONE
+    days: frozenset[str] = NONE
     kept: float = 0.0           # when it was added (what ``prune`` goes by)
     near: tuple[float, float] = (0.0, 0.0)   # its two best scores with others seen so far
     norm: float = 0.0           # of its TF-IDF vector, as of the ``seen``-th article added
@@ -261,7 +233,7 @@ class EventIndex:
                       reverse=True)
         seeds = held[:SEED_TERMS]
         seeds += [t for t in held if t in uk and t not in seeds][:SEED_KEYS]
-        nums, days = _facts(uk)
+        nums, days = facts(uk)
         return Probe(at, lang, u, uk, math.sqrt(wn), math.sqrt(kn), nums, days, seeds,
                      {t: v[t] for t in seeds})
 
@@ -290,10 +262,10 @@ class EventIndex:
                 x = uk.get(keys[i])
                 if x is not None:
                     kdot += x * ltf[i]
-            s = max(s, KEY_WEIGHT * kdot / _key_norm(p.lang, p.knorm, doc.lang, kn))
+            s = max(s, KEY_WEIGHT * kdot / key_norm(p.lang, p.knorm, doc.lang, kn))
         if s > 0.0:
-            s += _agreement(p.nums, doc.nums, NUMBER_BONUS, NUMBER_CONFLICT)
-            s += _agreement(p.days, doc.days, DAY_BONUS, DAY_CONFLICT)
+            s += agreement(p.nums, doc.nums, NUMBER_BONUS, NUMBER_CONFLICT)
+            s += agreement(p.days, doc.days, DAY_BONUS, DAY_CONFLICT)
         return max(0.0, s) * decay(doc.at - p.at)
 
     # -- deciding ---------------------------------------------------------------------------
@@ -466,7 +438,7 @@ class EventIndex:
         words = [t for t in terms if not is_key(t)]
         marks = [t for t in terms if is_key(t)]
         keys = tuple(sys.intern(t) for t in (*words, *marks))
-        nums, days = _facts(marks)
+        nums, days = facts(marks)
         self.docs[doc_id] = Doc(at, story, keys,
                                 array("d", (1.0 + math.log(terms[t]) for t in keys)),
                                 len(words), lang, nums, days, at if kept is None else kept)
