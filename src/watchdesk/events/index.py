@@ -80,6 +80,7 @@ RECIPROCAL_BONUS, RECIPROCAL_FLOOR = 0.08, 0.10
 STORY_MEMBERS = 30          # a story's most recent members compared with a new article
 SETTLE_MEMBERS = 8          # ... whose candidates a merge is looked for among
 NEAR = 0.75                 # a story this close to a batch's article is settled again
+FRESH = 200                 # articles whose candidates are kept for the next ``settle``
 REFRESH = 0.05
 COLD_DOCS, COLD_EXTRA = 50, 0.08   # a nearly empty index asks for more (see ``threshold_now``)
 SEED_MAX_DF, SEED_MAX_SHARE = 100, 0.02   # a seed term held by more articles is skipped
@@ -170,6 +171,9 @@ class EventIndex:
         self._live = 0
         self._added = 0
         self._near: tuple[float, float] = (0.0, 0.0)   # the last probe's two best scores
+        self._decided: tuple[Probe, dict[int, float]] | None = None
+        # the probes and candidates of the articles assigned since the last ``settle``
+        self._fresh: dict[int, tuple[Probe, dict[int, float]]] = {}
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -314,6 +318,7 @@ class EventIndex:
         if not p.norm:
             return None, 0.0
         scored = self._candidates(p)
+        self._decided = (p, scored)
         if not scored:
             return None, 0.0
         # A story's average reaches the threshold only if one of its members does.
@@ -345,10 +350,15 @@ class EventIndex:
         """Decide the story of a new article and add it; returns the story id (its own id
         when it starts one)."""
         self._near = (0.0, 0.0)
+        self._decided = None
         story, _ = self.decide(at, terms, lang)
         story = doc_id if story is None else story
         self.add(doc_id, at, terms, story, kept, lang)
         self.docs[doc_id].near = self._near
+        if self._decided is not None:   # what ``settle`` would compute again
+            self._fresh[doc_id] = self._decided
+            if len(self._fresh) > FRESH:   # a caller that never settles
+                del self._fresh[next(iter(self._fresh))]
         return story
 
     def settle(self, doc_ids: Iterable[int], is_open: Callable[[int], bool]) -> dict[int, int]:
@@ -360,7 +370,8 @@ class EventIndex:
         merged: dict[int, int] = {}
         threshold = self.threshold_now()
         heap: list[tuple[float, int, int]] = []
-        seen: dict[int, tuple[Probe, dict[int, float]]] = {}   # an article's candidates
+        # an article's probe and candidates: those of the batch as ``assign`` found them
+        seen, self._fresh = self._fresh, {}
 
         def push(story: int) -> None:
             if story in self.stories and is_open(story):
