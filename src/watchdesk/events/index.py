@@ -80,6 +80,7 @@ RECIPROCAL_BONUS, RECIPROCAL_FLOOR = 0.08, 0.10
 STORY_MEMBERS = 30          # a story's most recent members compared with a new article
 SETTLE_MEMBERS = 8          # ... whose candidates a merge is looked for among
 NEAR = 0.75                 # a story this close to a batch's article is settled again
+SETTLE_STORIES = 3          # ... among the stories its members reach most closely
 FRESH = 200                 # articles whose candidates are kept for the next ``settle``
 REFRESH = 0.05
 COLD_DOCS, COLD_EXTRA = 50, 0.08   # a nearly empty index asks for more (see ``threshold_now``)
@@ -331,13 +332,14 @@ class EventIndex:
                                      for story in hopeful)
         return (best_story if best_score >= threshold else None), best_score
 
-    def _average(self, p: Probe, stories: list[int], scored: dict[int, float]) -> float:
-        """Average time-weighted similarity to the members of ``stories`` within the
-        horizon."""
+    def _average(self, p: Probe, stories: list[int], scored: dict[int, float],
+                 members: int = STORY_MEMBERS) -> float:
+        """Average time-weighted similarity to the (latest ``members``) members of
+        ``stories`` within the horizon."""
         big = math.log(len(self.docs) + PRIOR_DOCS + 1)
         total, n = 0.0, 0
         for story in stories:
-            for m in self.stories[story][-STORY_MEMBERS:]:
+            for m in self.stories[story][-members:]:
                 doc = self.docs[m]
                 if -HORIZON <= doc.at - p.at <= HORIZON:
                     s = scored.get(m)
@@ -385,8 +387,9 @@ class EventIndex:
         for d in doc_ids:
             if d in self.docs:
                 near.add(self.docs[d].story)
-                near.update(self.docs[c].story for c, x in self._near_of(d, seen)[1].items()
-                            if x >= threshold * NEAR)
+                close = sorted(((x, c) for c, x in self._near_of(d, seen)[1].items()
+                                if x >= threshold * NEAR), reverse=True)
+                near.update(self.docs[c].story for _, c in close[:SETTLE_STORIES])
         for story in sorted(near):
             push(story)
         while heap:
@@ -418,13 +421,18 @@ class EventIndex:
         probes = {m: self._near_of(m, seen)[0] for m in members}
         scored = {m: self._near_of(m, seen)[1] for m in members}
         threshold = self.threshold_now()
-        others = {self.docs[d].story for s in scored.values() for d, x in s.items()
-                  if x >= threshold} - {story}
+        reach: dict[int, float] = {}   # the other stories its members reach, how closely
+        for s in scored.values():
+            for d, x in s.items():
+                other = self.docs[d].story
+                if x >= threshold and other != story and x > reach.get(other, 0.0):
+                    reach[other] = x
         best: tuple[float, int] | None = None
-        for other in sorted(others):
+        for other in sorted(reach, key=lambda o: (-reach[o], o))[:SETTLE_STORIES]:
             if not is_open(other):
                 continue
-            score = sum(self._average(p, [other], scored[m]) for m, p in probes.items())
+            score = sum(self._average(p, [other], scored[m], SETTLE_MEMBERS)
+                        for m, p in probes.items())
             score /= len(probes)
             if best is None or score > best[0]:
                 best = (score, other)
