@@ -114,8 +114,8 @@ def test_search_benchmark_runs(tmp_path: Path) -> None:
 
 
 def test_event_grouping_benchmark_runs(tmp_path: Path) -> None:
-    # The real benchmark takes the events file as an argument (it is not in the repository);
-    # here a tiny one made from the test articles, in the same format.
+    # The real benchmark takes the events files as arguments (they are not in the
+    # repository); here tiny ones made from the test articles, in the same formats.
     articles = json.loads((ROOT / "tests" / "data" / "events.json").read_text())["articles"]
     by_event: dict[str, list[dict[str, str]]] = {}
     for a in articles:
@@ -123,18 +123,32 @@ def test_event_grouping_benchmark_runs(tmp_path: Path) -> None:
     data = tmp_path / "events.jsonl"
     data.write_text("".join(json.dumps({"event": e, "articles": arts}) + "\n"
                             for e, arts in by_event.items()))
+    translated = json.loads((ROOT / "tests" / "data" / "events_languages.json").read_text())
+    by_story: dict[str, list[dict[str, str]]] = {}
+    for a in translated["articles"]:
+        by_story.setdefault(a["event"], []).append(
+            {"lang": a["lang"], "title": a["title"], "text": a["lead"]})
+    cross = tmp_path / "crosslingual.jsonl"
+    cross.write_text("".join(json.dumps({"event": e, "articles": arts}) + "\n"
+                             for e, arts in by_story.items()))
     out = tmp_path / "events.json"
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "events.py"), str(data), "--cost-docs",
-         "300", "--json", str(out)], capture_output=True, text=True, timeout=120,
-        env=_env())
+        [sys.executable, str(ROOT / "benchmarks" / "events.py"), str(data), "--crosslingual",
+         str(cross), "--hours", "3,10", "--baseline", "--cost-docs", "300", "--json", str(out)],
+        capture_output=True, text=True, timeout=120, env=_env())
     assert proc.returncode in (0, 1), proc.stderr
     r = json.loads(out.read_text())
-    assert r["params"]["articles"] == len(articles) and r["params"]["events"] == len(by_event)
-    for result in (r["watchdesk"], r["baseline"]["at_target_precision"]):
-        assert 0 <= result["pairwise_p"] <= 1 and 0 <= result["bcubed_f1"] <= 1
+    for spread in ("hours_3", "hours_10"):
+        run = r[spread]
+        for result in (run["watchdesk, time order"], run["watchdesk, one backlog"],
+                       run["previous method"], run["baseline"]["at_target_precision"]):
+            assert 0 <= result["pairwise_p"] <= 1 and 0 <= result["bcubed_f1"] <= 1
+        assert run["watchdesk, time order"]["events"] == len(by_event)
+    x = r["crosslingual"]["watchdesk, time order"]
+    assert 0 <= x["precision"] <= 1 and 0 <= x["cross_recall"] <= 1 and "recall_ar-en" in x
     assert r["cost"]["docs"] == 300 and r["cost"]["index_ms_cpu"] > 0
     assert "baseline single link" in proc.stdout and "target:" in proc.stdout
+    assert "across languages" in proc.stdout
 
 
 @pytest.mark.timeout(120)

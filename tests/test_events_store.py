@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
@@ -132,7 +133,8 @@ def _group(store: Store, article_id: int, name: str, now: str) -> int:
     a = ARTICLES[name]
     with store.transaction() as c:
         return store._group(c, [(article_id, epoch(a["time"]) or 0.0,
-                                 events.terms_of(a["title"], a["lead"]))], now)[article_id]
+                                 events.terms_of(a["title"], a["lead"]),
+                                 a.get("lang", ""))], now)[article_id]
 
 
 def test_the_index_follows_what_another_process_grouped(tmp_path: Path) -> None:
@@ -156,7 +158,7 @@ def test_a_rolled_back_grouping_is_forgotten(tmp_path: Path) -> None:
         try:
             with store.transaction() as c:
                 store._group(c, [(1, epoch(a["time"]) or 0.0,
-                                  events.terms_of(a["title"], a["lead"]))], now)
+                                  events.terms_of(a["title"], a["lead"]), "fr")], now)
                 raise RuntimeError("the feed's transaction fails after grouping")
         except RuntimeError:
             pass
@@ -190,7 +192,8 @@ def test_the_upgrade_regroups_what_is_stored(tmp_path: Path) -> None:
                   " NOT NULL, sig TEXT NOT NULL, created_at TEXT NOT NULL)")
         c.execute("CREATE TABLE story_bands (band INTEGER NOT NULL, article_id INTEGER NOT NULL)")
         c.execute("DELETE FROM _sqlite_migrations WHERE name IN"       # as 0.1 before m006
-                  " ('m006_one_permutation_story_signatures', 'm007_events')")
+                  " ('m006_one_permutation_story_signatures', 'm007_events',"
+                  "  'm015_events_across_languages')")
         c.execute("INSERT INTO feeds(name, url, config_url, interval_s, created_at) VALUES"
                   " ('f', 'http://127.0.0.1/f', 'http://127.0.0.1/f', 600, '2025-01-01T00:00:00Z')")
         names = ["rfi-delegation", "france24-delegation", "rfi-saddam", "jeuneafrique-saddam",
@@ -222,3 +225,124 @@ def test_the_upgrade_regroups_what_is_stored(tmp_path: Path) -> None:
         assert _group(store, 100, "lemonde-delegation", "2025-02-21T20:00:00Z") == 1
     finally:
         store.close()
+
+
+def test_a_story_a_digest_or_an_alert_showed_no_longer_merges(tmp_path: Path) -> None:
+    store = Store(tmp_path / "w.db")
+    try:
+        now = "2025-02-20T20:00:00Z"
+        for n, name in enumerate(["rfi-delegation", "rfi-saddam", "herald-oil"], start=1):
+            _group(store, n, name, now)
+        with store.transaction() as c:
+            c.execute("INSERT INTO feeds(name, url, config_url, interval_s, created_at) VALUES"
+                      " ('f', 'http://127.0.0.1/f', 'http://127.0.0.1/f', 600, ?)", (now,))
+            for n in (1, 2, 3):
+                c.execute("INSERT INTO articles(id, feed_id, guid, url, canonical_url, title,"
+                          " fetched_at, extraction, content_hash, story_id) VALUES"
+                          " (?, 1, ?, ?, ?, 't', ?, 'page', 'h', ?)", (n, n, n, n, now, n))
+                c.execute("INSERT INTO matches(article_id, rule_id, priority, terms, snippet,"
+                          " snippets, created_at) VALUES (?, 'r', 'digest', '[]', '', '{}', ?)",
+                          (n, now))
+            is_open = store._open_stories(c)
+            assert is_open(1) and is_open(2) and is_open(3)
+            # a digest saw the first match; an alert carried the third article's
+            store.set_meta("digest.match_hw", "1", c)
+            c.execute("UPDATE matches SET alert_outbox_id = 7 WHERE article_id = 3")
+            is_open = store._open_stories(c)
+            assert not is_open(1) and is_open(2) and not is_open(3)
+            c.execute("INSERT INTO event_alerts(rule_id, story_id, outbox_id, sources,"
+                      " created_at) VALUES ('r', 2, 8, 3, ?)", (now,))
+            assert not store._open_stories(c)(2)              # a breaking-story alert
+    finally:
+        store.close()
+
+
+def test_the_upgrade_to_languages_regroups_and_keeps_sent_alerts(tmp_path: Path) -> None:
+    # A database grouped by the previous method: each article its own story, a breaking
+    # alert sent for one of them; m015 regroups, and the alert follows its articles.
+    db = tmp_path / "old.db"
+    store = Store(db)
+    names = ["rfi-delegation", "france24-delegation", "rfi-saddam", "jeuneafrique-saddam"]
+    with store.transaction() as c:
+        c.execute("DELETE FROM _sqlite_migrations WHERE name = 'm015_events_across_languages'")
+        c.execute("ALTER TABLE event_docs DROP COLUMN lang")
+        c.execute("INSERT INTO feeds(name, url, config_url, interval_s, created_at) VALUES"
+                  " ('f', 'http://127.0.0.1/f', 'http://127.0.0.1/f', 600, '2025-01-01T00:00:00Z')")
+        for n, name in enumerate(names, start=1):
+            a = ARTICLES[name]
+            c.execute("INSERT INTO articles(id, feed_id, guid, url, canonical_url, title, body,"
+                      " lang, published_at, fetched_at, extraction, content_hash, story_id)"
+                      " VALUES (?, 1, ?, ?, ?, ?, ?, 'fr', ?, ?, 'page', 'h', ?)",
+                      (n, name, f"u{n}", f"u{n}", a["title"], a["lead"], a["time"], a["time"], n))
+            c.execute("INSERT INTO matches(article_id, rule_id, priority, terms, snippet,"
+                      " snippets, created_at) VALUES (?, 'haftar', 'digest', '[]', '', '{}',"
+                      " ?)", (n, a["time"]))
+        c.execute("INSERT INTO event_alerts(rule_id, story_id, outbox_id, sources, created_at)"
+                  " VALUES ('haftar', 2, 1, 3, '2025-02-20T12:00:00Z')")
+    store.close()
+
+    store = Store(db)
+    try:
+        st = {r["guid"]: r["story_id"] for r in store.query("SELECT guid, story_id FROM articles")}
+        assert st["rfi-delegation"] == st["france24-delegation"] == 1
+        assert st["rfi-saddam"] == st["jeuneafrique-saddam"] == 3
+        alerts = {(r[0], r[1]) for r in store.query("SELECT rule_id, story_id FROM event_alerts")}
+        assert ("haftar", 1) in alerts                      # the event it announced, regrouped
+        assert ("haftar", 3) not in alerts
+        assert {r[0] for r in store.query("SELECT lang FROM event_docs")} == {"fr"}
+    finally:
+        store.close()
+
+
+LANGUAGES: dict[str, dict[str, Any]] = {a["id"]: a for a in json.loads(
+    (Path(__file__).parent / "data" / "events_languages.json").read_text(
+        encoding="utf-8"))["articles"]}
+
+
+def test_one_event_in_four_languages_through_a_poll(settings: Settings,
+                                                    site: FixtureServer) -> None:
+    # Four outlets, one a language, all in one poll (their backlog); the accord two days
+    # later, in French and Arabic, with the same names, is another story.
+    for other in settings.rules.glob("*.yaml"):
+        other.unlink()
+    (settings.rules / "haftar.yaml").write_text(
+        "rules:\n  - id: haftar\n    query: haftar OR حفتر OR хафтаром OR хафтара OR tripoli\n",
+        encoding="utf-8")
+    feeds = {"en": ["en-visit", "en-floods"], "fr": ["fr-visit", "fr-accord"],
+             "ar": ["ar-visit", "ar-accord"], "ru": ["ru-visit"]}
+    for feed, ids in feeds.items():
+        items = []
+        for i in ids:
+            a = LANGUAGES[i]
+            items.append({"title": a["title"], "link": f"{{{{BASE}}}}/{feed}/{i}", "guid": i,
+                          "date": rfc822(a["time"]), "summary": a["lead"].split(". ")[0]})
+            site.set(f"/{feed}/{i}", article_page(a["title"], [a["lead"]], lang=a["lang"]))
+        site.set(f"/{feed}.xml", rss(items, title=f"outlet-{feed}"))
+    # the desk's history: 60 articles of the days before on other things, so that the index
+    # knows which words are common (a fresh one asks for more, see events.index)
+    rng = random.Random(0)
+    vocabulary = [f"mot{i}" for i in range(500)]
+    history = []
+    for n in range(60):
+        words = " ".join(rng.choice(vocabulary) for _ in range(70))
+        history.append({"title": f"Tripoli {n}", "link": f"{{{{BASE}}}}/history/{n}",
+                        "guid": f"h{n}", "date": rfc822("2023-08-19T08:00:00+00:00"),
+                        "summary": f"Tripoli {words}."})
+    site.set("/history.xml", rss(history, title="history"))
+    write_feeds(settings.feeds, [("history", site.url("/history.xml"))])
+    poll(settings)
+    write_feeds(settings.feeds, [("history", site.url("/history.xml")),
+                                 *((f, site.url(f"/{f}.xml")) for f in feeds)])
+    poll(settings)
+    st = stories(settings)
+    assert same(st, "en-visit", "fr-visit", "ar-visit", "ru-visit")
+    assert same(st, "fr-accord", "ar-accord")
+    assert st["fr-accord"] != st["fr-visit"]
+    assert st["en-floods"] not in (None, st["en-visit"])   # it names Tripoli, not Haftar
+    store = Store(settings.db)
+    try:
+        langs = {r["guid"]: r["lang"] for r in store.query(
+            "SELECT a.guid, d.lang FROM event_docs d JOIN articles a ON a.id = d.article_id")}
+    finally:
+        store.close()
+    assert langs["ar-visit"] == "ar" and langs["ru-visit"] == "ru"

@@ -164,13 +164,14 @@ class World:
 
     def article(self, feed_id: int, title: str, *, url: str | None = None,
                 published_at: str = "2026-11-26T04:00:00Z", story_id: int | None = None,
-                also_feeds: tuple[int, ...] = (), fetched_at: str | None = None) -> int:
+                also_feeds: tuple[int, ...] = (), fetched_at: str | None = None,
+                lang: str | None = None) -> int:
         with self.store.transaction() as c:
             cur = c.execute(
                 "INSERT INTO articles(feed_id, url, canonical_url, title, published_at,"
-                " fetched_at, extraction, content_hash) VALUES (?,?,?,?,?,?,?,?)",
+                " fetched_at, extraction, content_hash, lang) VALUES (?,?,?,?,?,?,?,?,?)",
                 (feed_id, url, url, title, published_at, fetched_at or published_at, "feed",
-                 title))
+                 title, lang))
             aid = int(cur.lastrowid or 0)
             c.execute("UPDATE articles SET story_id=? WHERE id=?", (story_id or aid, aid))
             for i, f in enumerate((feed_id, *also_feeds)):

@@ -1,6 +1,7 @@
-"""A realistic day for the desk: French, English and Arabic sources, a few rules, 14 events
-(two carried by several outlets, one matched by two rules, one from an earlier year found by
-a new rule), and two weeks of earlier matches for the week at a glance.
+"""A realistic day for the desk: French, English, Arabic and Russian sources, a few rules, 14
+events (two carried by several outlets, one of them in four languages, one matched by two
+rules, one from an earlier year found by a new rule), and two weeks of earlier matches for
+the week at a glance.
 
 Used by a test (size of a typical digest) and to render previews for screenshots::
 
@@ -106,25 +107,42 @@ def populate(store: Store) -> None:
             feeds[feed] = w.feed(feed, title=FEED_TITLES.get(feed))
     feeds["France 24"] = w.feed("france24-afrique", title="France 24 - Afrique")
     feeds["Al Jazeera"] = w.feed("aljazeera-ar", title="الجزيرة نت - أخبار")
+    feeds["Reuters"] = w.feed("reuters-africa", title="Reuters - Africa")
+    feeds["RIA"] = w.feed("ria-world", title="РИА Новости - В мире")
     w.feed("Libya Review", last_success_at="2026-11-21T09:00:00Z",
            last_error="HTTP 503 Service Unavailable")
     w.feed("Agence Nova", disabled_reason="410 Gone le 2026-11-20 : le flux a été supprimé")
     for feed, title, url, rule, prio, snippet, hit, hours in STORIES:
         when = NOW - timedelta(hours=hours)
         stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
-        aid = w.article(feeds[feed], title, url=url, published_at=stamp)
+        aid = w.article(feeds[feed], title, url=url, published_at=stamp,
+                        lang="ar" if feed == "Al Wasat" else "en" if feed in (
+                            "Libya Observer", "Libya Herald", "The Economist") else "fr")
         start = snippet.find(hit)
         w.match(aid, rule, when + timedelta(minutes=5), priority=prio, snippet_text=snippet,
                 spans=[[start, start + len(hit)]] if start >= 0 else [])
-    # one event carried by three outlets (story 1), an Arabic one by two (story 3), an event
+    # one event carried by six outlets in four languages (story 1; its earliest report is
+    # English, a French digest shows RFI's title), an Arabic one by two (story 3), an event
     # matching two rules (article 2), and an article of another year found by a new rule
     lemonde = w.article(feeds["Le Monde Afrique"], "Libye : Haftar à Moscou, une visite "
                         "scrutée à Washington", url="https://www.lemonde.example/haftar-moscou",
-                        published_at="2026-11-26T04:00:00Z", story_id=1)
+                        published_at="2026-11-26T04:00:00Z", story_id=1, lang="fr")
+    reuters = w.article(feeds["Reuters"], "Libya's Haftar in Moscow for talks on military "
+                        "cooperation", url="https://www.reuters.example/world/africa/haftar",
+                        published_at="2026-11-26T01:50:00Z", story_id=1, lang="en")
+    w.match(reuters, "haftar-russie", NOW - timedelta(hours=3, minutes=30), priority="alert")
+    wasat = w.article(feeds["Al Wasat"], "حفتر في موسكو لبحث التعاون العسكري مع روسيا",
+                      url="https://alwasat.example/news/libya/471250",
+                      published_at="2026-11-26T03:20:00Z", story_id=1, lang="ar")
+    w.match(wasat, "haftar-russie", NOW - timedelta(hours=2, minutes=30), priority="alert")
+    ria = w.article(feeds["RIA"], "Хафтар прибыл в Москву для переговоров о военном "
+                    "сотрудничестве", url="https://ria.example/20261126/khaftar.html",
+                    published_at="2026-11-26T03:30:00Z", story_id=1, lang="ru")
+    w.match(ria, "haftar-russie", NOW - timedelta(hours=2, minutes=20), priority="alert")
     w.match(lemonde, "haftar-russie", NOW - timedelta(hours=1), priority="alert")
     f24 = w.article(feeds["France 24"], "Le maréchal Haftar à Moscou pour parler coopération "
                     "militaire", url="https://www.france24.example/fr/afrique/haftar-moscou",
-                    published_at="2026-11-26T03:40:00Z", story_id=1)
+                    published_at="2026-11-26T03:40:00Z", story_id=1, lang="fr")
     w.match(f24, "haftar-russie", NOW - timedelta(hours=2), priority="alert")
     jazeera = w.article(feeds["Al Jazeera"], "وفد روسي رفيع في بنغازي للقاء حفتر",
                         url="https://www.aljazeera.example/news/2026/11/25/haftar",

@@ -48,14 +48,14 @@ def test_breaking_minutes() -> None:
 
 def event(world: World, feeds: list[str], minutes: list[int], *, rule: str = "russie-libye",
           title: str = "Libye : une délégation militaire russe à Benghazi",
-          start: int = 0) -> int:
+          start: int = 0, langs: list[str | None] | None = None) -> int:
     """One event reported by these feeds at these minutes after T0; returns its story id."""
     story = None
     for i, (feed, m) in enumerate(zip(feeds, minutes, strict=True)):
         at = T0 + timedelta(minutes=m)
         aid = world.article(world.feed_id(feed), f"{title} ({feed})",
                             url=f"https://{feed}.example/{start + i}", published_at=iso(at),
-                            story_id=story)
+                            story_id=story, lang=(langs or [None] * len(feeds))[i])
         story = story or aid
         world.match(aid, rule, at + timedelta(minutes=1))
     assert story is not None
@@ -172,3 +172,19 @@ def test_breaking_subject_says_so_in_english_and_the_footer_shows_no_server_path
     for body in (text, html):
         assert str(en.rules) not in body and en.rules.name + "”" not in body
     assert "The watch rules are kept on the watchdesk server" in text
+
+def test_a_breaking_alert_and_its_webhook_carry_the_languages(
+        store: Store, settings: Settings, w: World, hook: Hooked, smtp: SMTPServer) -> None:
+    s = replace(settings, webhook_url=hook.url)
+    event(w, ["rfi", "f24", "monde"], [0, 20, 40], langs=["fr", "ar", "ru"])
+    assert len(queue_alerts(store, s, T0 + timedelta(hours=1), conditions=RULE)) == 2
+    deliver(store, s, T0 + timedelta(hours=1))
+    (item,) = hook.bodies[0]["watchdesk"]["items"]
+    assert item["languages"] == ["fr", "ar", "ru"]
+    assert [(r["feed"], r["lang"], r["url"]) for r in item["reports"]] == [
+        ("F24 - Afrique", "ar", "https://f24.example/1"),
+        ("MONDE - Afrique", "ru", "https://monde.example/2")]
+    assert "3 sources" in hook.bodies[0]["text"] and "fr ar ru" in hook.bodies[0]["text"]
+    text, html = parts(smtp.messages[0].message)
+    assert "3 sources · fr ar ru" in text
+    assert 'href="https://monde.example/2"' in html

@@ -64,7 +64,10 @@ def test_digest_email_structure_headers_and_order(store: Store, settings: Settin
     text, html = parts(msg)
     # alert rule first, then by number of stories
     assert text.index("Haftar et la Russie") < text.index("petrole") < text.index("wagner")
-    assert text.count("Wagner") == 1 + 1          # one title (+ snippet), not two articles
+    # one headline (+ its snippet), the other report listed under it: one event, not two
+    assert text.count("Wagner") == 1 + 1 + 1
+    assert text.count("Wagner revient en Libye") == 1
+    assert 'href="https://lemonde.example/w"' in html
     assert "2 sources : RFI, Le Monde" in text   # one event, both outlets named
     assert "*Wagner*" in text                      # highlighted span, text part
     assert ">Wagner</span>" in html                # highlighted span, HTML part

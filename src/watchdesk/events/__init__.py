@@ -1,9 +1,11 @@
 """Event grouping (pure): which matched articles report the same event.
 
-``terms`` turns an article into weighted terms (title and lead, folded, lightly stemmed);
+``terms`` turns an article into weighted terms (title and lead, folded, lightly stemmed),
+with the language-independent *keys* of ``keys`` (names across scripts, numbers, days);
 ``index`` keeps recent matched articles and decides, for a new one, the story it joins
-(TF-IDF cosine, time decay, average link); ``breaking`` decides when an event has been
-picked up by enough outlets fast enough to alert. The store loads and saves; nothing here
+(TF-IDF cosine, keys across languages, time decay, average link), and merges the open
+stories a batch shows to be one event (``settle``); ``breaking`` decides when an event has
+been picked up by enough outlets fast enough to alert. The store loads and saves; nothing here
 touches the database, the network or the clock.
 """
 

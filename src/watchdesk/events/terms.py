@@ -17,6 +17,13 @@ words of the body, else of the summary), each reduced to a comparable form:
    precision 0.95: 0.710 against 0.704; no stemming: 0.676), without guessing the language;
 4. one-letter words (the French elided ``l``, ``d``) are dropped, numbers are kept.
 
+5. the *keys* of title and text are added (``keys``: names in a script-independent form,
+   numbers, days and months), each once per title (``TITLE_WEIGHT``) and once per text (1:
+   the lead and the rest of its first ``KEY_WORDS`` words): what reports of one event in
+   other languages share. Names and figures are few in a lead: a translation of a whole
+   report shares more of them further down (cross-language recall on the development set,
+   0.66 with the keys of the lead only, 0.82 with those of 300 words).
+
 Weights: a term counts ``TITLE_WEIGHT`` in the title, 1 in the lead, and ``NAME_WEIGHT``
 when capitalised in the middle of a sentence of the lead (a name: Haftar, Benghazi,
 Evkourov; titles are skipped, English ones capitalise every word).
@@ -35,8 +42,10 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from ..rules.text import fold
+from .keys import keys_of
 
 LEAD_WORDS = 60
+KEY_WORDS = 300
 PREFIX = 6
 TITLE_WEIGHT = 2.0
 NAME_WEIGHT = 1.5
@@ -91,7 +100,9 @@ def terms_of(title: str | None, body: str | None, summary: str | None = None) ->
             out[t] = out.get(t, 0.0) + TITLE_WEIGHT
     words = 0
     sentence_start = True
-    for chunk in (body or summary or "").split():
+    chunks = (body or summary or "").split()
+    n = -1
+    for n, chunk in enumerate(chunks):  # noqa: B007 (n: where the lead ends)
         terms, capital, ends = _chunk(chunk)
         weight = NAME_WEIGHT if capital and not sentence_start else 1.0
         for t in terms:
@@ -100,6 +111,13 @@ def terms_of(title: str | None, body: str | None, summary: str | None = None) ->
         words += len(terms) or 1
         if words >= LEAD_WORDS:
             break
+    for k in keys_of(title or ""):
+        out[k] = out.get(k, 0.0) + TITLE_WEIGHT
+    lead = keys_of(" ".join(chunks[:n + 1]))
+    for k in lead:
+        out[k] = out.get(k, 0.0) + 1.0
+    for k in keys_of(" ".join(chunks[n + 1:KEY_WORDS])) - lead:
+        out[k] = out.get(k, 0.0) + 1.0
     return out
 
 

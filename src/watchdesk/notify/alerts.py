@@ -129,6 +129,8 @@ def queue_alerts(store: Store, settings: Settings, now: datetime,
     for e in events:
         if key := key_of(e.rule):
             groups.setdefault(key, _Batch()).events.append(e)
+    reports = store.event_reports([int(r["story_id"]) for r in rows]
+                                  + [e.story for e in events])   # their languages, links
     busy = store.recent_alert_recipients(iso(now - timedelta(minutes=settings.alert_every)))
     batches: list[AlertBatch] = []
     carried = _Batch()
@@ -141,11 +143,12 @@ def queue_alerts(store: Store, settings: Settings, now: datetime,
         carried.add(group)
         emails = tuple(a for a in key if not a.startswith("notify:") and a != "webhook")
         if emails:
-            batches.append(_message("alert", group, settings, now, titles, emails))
+            batches.append(_message("alert", group, settings, now, titles, emails, reports))
         batches += _chat_messages(group, settings, now, titles,
-                                  [a for a in key if a.startswith("notify:")])
+                                  [a for a in key if a.startswith("notify:")], reports)
     if settings.webhook_url and (carried.rows or carried.events):
-        batches.append(_message("webhook", carried, settings, now, titles, ("webhook",)))
+        batches.append(_message("webhook", carried, settings, now, titles, ("webhook",),
+                                reports))
     if not batches:
         return []
     out = store.queue_alert_rows(batches, iso(now))
@@ -157,8 +160,9 @@ def queue_alerts(store: Store, settings: Settings, now: datetime,
 
 
 def _message(kind: str, batch: _Batch, settings: Settings, now: datetime,
-             titles: Mapping[str, str] | None, to: tuple[str, ...]) -> AlertBatch:
-    d = _compose(batch, settings, now, titles, () if kind == "webhook" else to)
+             titles: Mapping[str, str] | None, to: tuple[str, ...],
+             reports: Sequence[Any] = ()) -> AlertBatch:
+    d = _compose(batch, settings, now, titles, () if kind == "webhook" else to, reports)
     rendered = render(d, settings.digest_lang)
     ids = sorted(int(x["id"]) for x in batch.rows)
     events = sorted((e.rule, e.story, len(e.broke.feeds)) for e in batch.events)
@@ -174,11 +178,12 @@ def _message(kind: str, batch: _Batch, settings: Settings, now: datetime,
 
 
 def _chat_messages(batch: _Batch, settings: Settings, now: datetime,
-                   titles: Mapping[str, str] | None, to: Sequence[str]) -> list[AlertBatch]:
+                   titles: Mapping[str, str] | None, to: Sequence[str],
+                   reports: Sequence[Any] = ()) -> list[AlertBatch]:
     """One short message per chat target (``notify:<name>``): an outbox row each."""
     if not to:
         return []
-    d = _compose(batch, settings, now, titles, ())
+    d = _compose(batch, settings, now, titles, (), reports)
     title, body = chat.message(d, render(d, settings.digest_lang).subject, settings.web_url)
     ids = sorted(int(x["id"]) for x in batch.rows)
     events = sorted((e.rule, e.story, len(e.broke.feeds)) for e in batch.events)
@@ -194,7 +199,8 @@ def _chat_messages(batch: _Batch, settings: Settings, now: datetime,
 
 
 def _compose(batch: _Batch, settings: Settings, now: datetime,
-             titles: Mapping[str, str] | None, to: Sequence[str]) -> Digest:
+             titles: Mapping[str, str] | None, to: Sequence[str],
+             reports: Sequence[Any] = ()) -> Digest:
     rows = {int(r["id"]): r for r in batch.rows}
     for e in batch.events:
         for r in e.rows:
@@ -205,4 +211,4 @@ def _compose(batch: _Batch, settings: Settings, now: datetime,
            for e in batch.events}
     return compose(ordered, kind="alert", now=now, window_start=first or now, window_end=now,
                    timezone=settings.timezone, titles=titles, recipients=to, breaking=why,
-                   web_url=settings.web_url)
+                   reports=reports, lang=settings.digest_lang, web_url=settings.web_url)

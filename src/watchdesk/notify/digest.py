@@ -8,7 +8,11 @@ templates do that in the reader's language). The rules of composition:
    rule it matched as a small label, and "N sources: …" naming the feeds that carried it
    (their titles, not their slugs; all its reports, also those of earlier digests).
 2. Its headline is the **earliest** report's (publication time, else fetch time; the first
-   outlet to carry it, usually the most complete wire), with its link and snippet.
+   outlet to carry it, usually the most complete wire), with its link and snippet; but when
+   one of its reports is in the digest's language, the earliest of those (a French digest
+   shows the French title of an event reported in four languages). Under it, its other
+   reports, each linked, with outlet and language, and the languages of all its reports
+   ("4 sources · fr en ar ru").
 3. Rules are ordered: ``alert`` priority first, then by number of events matched (most
    first), then by title. Each event goes under the first of its rules in that order (the
    most urgent); a rule whose events all went under others has no section, its label shows
@@ -44,7 +48,7 @@ from .clean import (
 )
 from .glance import Glance, glance
 
-__all__ = ["Breaking", "Digest", "FeedIssue", "Item", "Label", "RuleGroup", "Segment",
+__all__ = ["Breaking", "Digest", "FeedIssue", "Item", "Label", "Report", "RuleGroup", "Segment",
            "clean_text", "compose", "feed_issues", "group_matches", "is_rtl", "safe_url",
            "segments"]
 
@@ -67,6 +71,17 @@ class Breaking:
 
 
 @dataclass(frozen=True)
+class Report:
+    """One report of an event: an article, by the feed that carried it first."""
+
+    article_id: int
+    title: str
+    url: str | None
+    feed: str
+    lang: str                    # primary subtag ('' unknown)
+
+
+@dataclass(frozen=True)
 class Item:
     """One event, under one rule."""
 
@@ -84,6 +99,8 @@ class Item:
     terms: tuple[str, ...]
     backfill: bool = False       # found by checking a new rule against older articles
     breaking: Breaking | None = None
+    langs: tuple[str, ...] = ()  # the languages of its reports, the headline's first
+    reports: tuple[Report, ...] = ()   # its other reports, oldest first
 
     @property
     def rtl(self) -> bool:
@@ -163,6 +180,21 @@ def _feed(r: Mapping[str, Any]) -> str:
     return clean_text(r.get("feed_title") or r.get("feed_name"), 120)
 
 
+def _lang(r: Mapping[str, Any]) -> str:
+    return str(r.get("lang") or "").split("-")[0].split("_")[0].strip().lower()[:8]
+
+
+def _reports(rows: Sequence[Mapping[str, Any]], reports: Sequence[Mapping[str, Any]],
+             ) -> list[Mapping[str, Any]]:
+    """Every article of the event once (its match rows first, then the other reports), by
+    time."""
+    seen: dict[int, Mapping[str, Any]] = {}
+    for r in [*rows, *reports]:
+        if r.get("article_id") is not None:
+            seen.setdefault(int(r["article_id"]), r)
+    return sorted(seen.values(), key=lambda r: (_when(r), int(r["article_id"])))
+
+
 def _event_keys(rows: Sequence[Mapping[str, Any]]) -> dict[int, int]:
     """article_id -> event key: articles sharing story_id or URL share a key (union-find)."""
     parent: dict[int, int] = {}
@@ -212,10 +244,14 @@ def _sources(rows: Sequence[Mapping[str, Any]], reports: Sequence[Mapping[str, A
 
 def _item(rows: Sequence[Mapping[str, Any]], reports: Sequence[Mapping[str, Any]],
           labels: tuple[Label, ...], tz: ZoneInfo,
-          breaking: Breaking | None = None) -> Item:
-    """One event from its match rows (maybe several articles and rules)."""
+          breaking: Breaking | None = None, lang: str | None = None) -> Item:
+    """One event from its match rows (maybe several articles and rules); its headline in
+    ``lang`` when one of its reports is."""
     ordered = sorted(rows, key=lambda r: (_when(r), int(r["article_id"])))
-    rep = ordered[0]
+    everything = _reports(ordered, reports)
+    rep = next((r for r in ordered if lang and _lang(r) == lang), ordered[0])
+    if lang and _lang(rep) != lang:   # a report of another digest: its title and link
+        rep = next((r for r in everything if _lang(r) == lang), rep)
     title = clean_text(rep.get("title"))
     snips = _snippets(rep)
     title_snip = snips.get("title")
@@ -240,6 +276,12 @@ def _item(rows: Sequence[Mapping[str, Any]], reports: Sequence[Mapping[str, Any]
             if t not in terms:
                 terms.append(t)
     latest = max(_when(r) for r in ordered)
+    if rep not in ordered:   # its snippet is in another language than its title
+        snippet = ()
+    langs = [_lang(rep), *(_lang(r) for r in everything)]
+    others = tuple(Report(int(r["article_id"]), clean_text(r.get("title"), TITLE_MAX),
+                          safe_url(r.get("url")), _feed(r), _lang(r))
+                   for r in everything if int(r["article_id"]) != int(rep["article_id"]))
     return Item(
         article_id=int(rep["article_id"]), story_id=int(rep.get("story_id") or
                                                         rep["article_id"]),
@@ -248,6 +290,7 @@ def _item(rows: Sequence[Mapping[str, Any]], reports: Sequence[Mapping[str, Any]
         when=parse_time(rep.get("published_at") or rep.get("fetched_at"), tz),
         latest=parse_time(latest, tz), snippet=snippet, terms=tuple(terms),
         backfill=all(bool(r.get("backfill")) for r in rows), breaking=breaking,
+        langs=tuple(x for x in dict.fromkeys(langs) if x), reports=others,
     )
 
 
@@ -256,7 +299,7 @@ def _item(rows: Sequence[Mapping[str, Any]], reports: Sequence[Mapping[str, Any]
 def group_matches(rows: Iterable[Any], *, titles: Mapping[str, str], tz: ZoneInfo,
                   reports: Iterable[Any] = (),
                   breaking: Mapping[tuple[str, int], Breaking] | None = None,
-                  max_items: int = 25, max_total: int = 80,
+                  max_items: int = 25, max_total: int = 80, lang: str | None = None,
                   ) -> tuple[tuple[RuleGroup, ...], int, int]:
     """Match rows -> (rule groups, number of events, number of rules matched). Each event
     once, under the most urgent of its rules (see the module docstring)."""
@@ -295,7 +338,8 @@ def group_matches(rows: Iterable[Any], *, titles: Mapping[str, str], tz: ZoneInf
         labels = tuple(Label(r, title_of(r), priority[r]) for r in rules)
         why = next((b for r in rules if (b := (breaking or {}).get(
             (r, int(event_rows[0].get("story_id") or event_rows[0]["article_id"]))))), None)
-        placed[rules[0]].append(_item(event_rows, reports_of.get(key, []), labels, tz, why))
+        placed[rules[0]].append(_item(event_rows, reports_of.get(key, []), labels, tz, why,
+                                      lang))
     groups: list[RuleGroup] = []
     budget = max_total
     for rule in order:
@@ -334,19 +378,21 @@ def compose(rows: Iterable[Any], *, kind: str = "digest", now: datetime,
             recipients: Sequence[str] = (),
             reports: Iterable[Any] = (), daily: Mapping[str, Sequence[int]] | None = None,
             breaking: Mapping[tuple[str, int], Breaking] | None = None,
-            max_items: int = 25, max_total: int = 80, web_url: str = "") -> Digest:
+            max_items: int = 25, max_total: int = 80, web_url: str = "",
+            lang: str | None = None) -> Digest:
     """The digest (or alert) for these match rows. ``now`` and the window are aware
     datetimes; they are shown in ``timezone``. ``reports``: every report of the events
     (``Store.event_reports``), for their sources; ``daily``: matches per rule and day
     (``Store.daily_matches``), for the week at a glance; ``breaking``: (rule, story) -> why
     an alert says the event is breaking; ``web_url``: where the desk's web pages are
-    reached (each event then links to ``web_url/events/<story id>``)."""
+    reached (each event then links to ``web_url/events/<story id>``); ``lang``: the digest's
+    language, which an event's headline is in when one of its reports is."""
     tz = ZoneInfo(timezone)
     rows = [dict(r) for r in rows]
     titles = titles or {}
     groups, n_events, n_rules = group_matches(
         rows, titles=titles, tz=tz, reports=reports, breaking=breaking, max_items=max_items,
-        max_total=max_total)
+        max_total=max_total, lang=lang)
     local_now = now.astimezone(tz)
     week = (glance(daily, titles, [g.rule_id for g in groups], window_end.astimezone(tz))
             if daily is not None else ())

@@ -111,7 +111,8 @@ def _compose_digest(store: Store, settings: Settings, now: datetime,
                 timezone=settings.timezone, titles=titles, health=store.feed_health(now),
                 recipients=settings.mail_to,
                 reports=store.event_reports(int(r["story_id"]) for r in rows),
-                daily=store.daily_matches(end), web_url=settings.web_url)
+                daily=store.daily_matches(end), web_url=settings.web_url,
+                lang=settings.digest_lang)
     return d, start, end, hw
 
 

@@ -22,19 +22,24 @@ TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
 def payload(d: Digest, subject: str) -> dict[str, Any]:
     """The JSON body for an alert: a short markdown ``text`` and the items, one per event
-    (its story id, its sources, every rule it matched, and why it is breaking if it is)."""
+    (its story id, its sources and their languages, its other reports, every rule it
+    matched, and why it is breaking if it is)."""
     lines = [f"*{_md(subject)}*"]
     items = []
     for g in d.groups:
         for it in g.items:
             title = _md(it.title or "(sans titre)")
             where = _md(", ".join(it.sources[:4]) + (f" +{it.n_sources - 4}"
-                                                      if it.n_sources > 4 else ""))
+                                                      if it.n_sources > 4 else "")
+                        + (f" · {' '.join(it.langs)}" if len(it.langs) > 1 else ""))
             lines.append(f"• <{it.url}|{title}> — {where}" if it.url else f"• {title} — {where}")
             items.append({
                 "rule_id": g.rule_id, "rule": g.title, "priority": g.priority,
                 "title": it.title, "url": it.url, "feed": it.feed,
                 "story_id": it.story_id, "sources": list(it.sources),
+                "languages": list(it.langs),
+                "reports": [{"title": r.title, "url": r.url, "feed": r.feed, "lang": r.lang}
+                            for r in it.reports],
                 "also_in": list(it.sources[1:]),   # (0.1's name for the other sources)
                 "rules": [label.rule_id for label in it.labels],
                 "breaking": ({"sources": it.breaking.sources, "minutes": it.breaking.minutes}

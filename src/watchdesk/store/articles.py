@@ -9,6 +9,7 @@ from typing import TypeVar
 from .. import events
 from ..models import ArticleWrite, MatchRecord, PollResult
 from .base import StoreBase, dumps
+from .events import Grouping, language
 from .feeds import FeedsMixin
 from .walls import WallsMixin
 
@@ -53,7 +54,7 @@ class ArticlesMixin(WallsMixin, FeedsMixin, StoreBase):
         article another feed stored first in the same cycle becomes a link)."""
         ids: list[int] = []
         with self.transaction() as c:
-            grouping: list[tuple[int, float, events.Terms]] = []
+            grouping: list[Grouping] = []
             self._check_bodies(c, writes, now)   # a body another URL of the site carried
             for w in writes:
                 ids.append(self._write_article(c, result.feed_id, w, now, grouping))
@@ -67,7 +68,7 @@ class ArticlesMixin(WallsMixin, FeedsMixin, StoreBase):
         return ids
 
     def _write_article(self, c: sqlite3.Connection, feed_id: int, w: ArticleWrite,
-                       now: str, grouping: list[tuple[int, float, events.Terms]]) -> int:
+                       now: str, grouping: list[Grouping]) -> int:
         if w.action == "link":
             assert w.article_id is not None
             c.execute(
@@ -108,7 +109,7 @@ class ArticlesMixin(WallsMixin, FeedsMixin, StoreBase):
             article_id = int(cur.lastrowid or 0)
             if w.event_terms is not None:  # it matched a rule (see Pipeline._article)
                 grouping.append((article_id, events.event_time(w.published_at, now),
-                                 w.event_terms))
+                                 w.event_terms, language(w.lang)))
             c.execute(
                 "INSERT INTO entries(feed_id, identity, article_id, entry_hash, first_seen_at)"
                 " VALUES (?,?,?,?,?)", (feed_id, w.identity, article_id, w.entry_hash, now))

@@ -10,6 +10,12 @@ index in step with the database:
   it. Which articles can share a story is decided by their own times (publication, else
   fetch); ``KEEP`` only bounds what is kept, by when it was grouped, so that a backfill
   (7 days back) finds the events of its articles;
+- stories *merge* (``EventIndex.settle``, after each batch) only while neither has been
+  shown: no match of theirs was in a digest (match id up to the last digest's high-water
+  mark) or an alert (``alert_outbox_id``), and no breaking-story alert names them
+  (``event_alerts``). A shown story keeps its id and its articles, and may still gain new
+  reports; the older id survives a merge, so a story a digest is composing as it happens
+  keeps its id too;
 - the index lives in this process, built on first use. Every transaction that changes
   ``event_docs`` bumps ``meta.events.rev``; a transaction that finds another value than the
   one its index was built or last written at (another process grouped articles meanwhile:
@@ -21,12 +27,13 @@ index in step with the database:
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from .. import events
 from ..events import EventIndex, Terms
 from .base import StoreBase, iso, parse_iso
+from .outbox import DIGEST_HW_KEY
 
 KEEP = timedelta(days=8)   # backfill looks 7 days back: its articles find their events
 REV_KEY = "events.rev"
@@ -34,6 +41,15 @@ REV_KEY = "events.rev"
 
 def iso_of(t: float) -> str:
     return iso(datetime.fromtimestamp(t, UTC))
+
+
+def language(lang: str | None) -> str:
+    """An article's language as grouping compares it: its primary subtag (``fr-FR`` is
+    ``fr``), '' when unknown."""
+    return (lang or "").split("-")[0].split("_")[0].strip().lower()
+
+
+Grouping = tuple[int, float, Terms, str]   # article id, time, terms, language
 
 
 def _cutoff(now: str) -> float:
@@ -57,12 +73,12 @@ class EventsMixin(StoreBase):
         cutoff = _cutoff(now)
         if self._events is None or rev != self._events_rev:
             index = EventIndex()
-            for article_id, story_id, at, terms, created in c.execute(
-                    "SELECT article_id, story_id, at, terms, created_at FROM event_docs"
+            for article_id, story_id, at, terms, created, lang in c.execute(
+                    "SELECT article_id, story_id, at, terms, created_at, lang FROM event_docs"
                     " WHERE created_at >= ? ORDER BY created_at, article_id",
                     (iso_of(cutoff),)):
                 index.add(article_id, events.event_time(at, at), events.loads(terms), story_id,
-                          events.epoch(created))
+                          events.epoch(created), lang)
             self._events, self._events_rev = index, rev
         self._events.prune(cutoff)
         return self._events
@@ -74,24 +90,45 @@ class EventsMixin(StoreBase):
         self.set_meta(REV_KEY, rev, c)
         self._events_rev = rev
 
-    def _group(self, c: sqlite3.Connection, items: Sequence[tuple[int, float, Terms]],
+    def _group(self, c: sqlite3.Connection, items: Sequence[Grouping],
                now: str) -> dict[int, int]:
-        """Give each newly matched article ``(id, time, terms)`` its story, in time order
-        (the index decides). Returns article id -> story id."""
+        """Give each newly matched article ``(id, time, terms, language)`` its story, in
+        time order (the index decides), then merge the open stories the batch shows to be
+        one event. Returns article id -> story id."""
         if not items:
             return {}
         index = self._event_index(c, now)
         kept = events.epoch(now)
         out: dict[int, int] = {}
-        for at, article_id, terms in sorted((at, a, t) for a, at, t in items):
-            out[article_id] = index.assign(article_id, at, terms, kept)
+        for at, article_id, terms, lang in sorted((at, a, t, g) for a, at, t, g in items):
+            out[article_id] = index.assign(article_id, at, terms, kept, lang)
             c.execute("INSERT OR REPLACE INTO event_docs(article_id, story_id, at, terms,"
-                      " created_at) VALUES (?,?,?,?,?)",
-                      (article_id, out[article_id], iso_of(at), events.dumps(terms), now))
+                      " created_at, lang) VALUES (?,?,?,?,?,?)",
+                      (article_id, out[article_id], iso_of(at), events.dumps(terms), now, lang))
         c.executemany("UPDATE articles SET story_id = ? WHERE id = ?",
                       [(s, a) for a, s in out.items()])
+        merged = index.settle(out, self._open_stories(c))
+        for gone, survivor in merged.items():
+            c.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (survivor, gone))
+            c.execute("UPDATE event_docs SET story_id = ? WHERE story_id = ?", (survivor, gone))
         self._events_written(c, now)
-        return out
+        return {a: merged.get(s, s) for a, s in out.items()}
+
+    def _open_stories(self, c: sqlite3.Connection) -> Callable[[int], bool]:
+        """Whether a story may still merge: nothing of it was shown (see the module)."""
+        row = c.execute("SELECT value FROM meta WHERE key = ?", (DIGEST_HW_KEY,)).fetchone()
+        hw = int(row[0]) if row else 0
+        known: dict[int, bool] = {}
+
+        def is_open(story: int) -> bool:
+            if story not in known:
+                known[story] = not c.execute(
+                    "SELECT EXISTS(SELECT 1 FROM event_alerts WHERE story_id = :s)"
+                    " OR EXISTS(SELECT 1 FROM articles a JOIN matches m ON m.article_id = a.id"
+                    " WHERE a.story_id = :s AND (m.id <= :hw OR m.alert_outbox_id IS NOT NULL))",
+                    {"s": story, "hw": hw}).fetchone()[0]
+            return known[story]
+        return is_open
 
     def _regroup_updated(self, c: sqlite3.Connection, article_id: int, terms: Terms,
                          now: str) -> bool:
@@ -111,13 +148,63 @@ class EventsMixin(StoreBase):
                          now: str) -> None:
         """Articles stored before any rule matched them have no story: once one does
         (backfill, or an update), they are grouped as if new, at their own time."""
-        items: list[tuple[int, float, Terms]] = []
+        items: list[Grouping] = []
         for i in range(0, len(article_ids), 500):
             chunk = article_ids[i:i + 500]
-            for article_id, title, body, summary, published, fetched in c.execute(
-                    f"SELECT id, title, body, summary, published_at, fetched_at FROM articles"
-                    f" WHERE id IN ({','.join('?' * len(chunk))}) AND story_id IS NULL",
-                    chunk):
+            for article_id, title, body, summary, published, fetched, lang in c.execute(
+                    f"SELECT id, title, body, summary, published_at, fetched_at, lang"
+                    f" FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
+                    f" AND story_id IS NULL", chunk):
                 items.append((article_id, events.event_time(published, fetched),
-                              events.terms_of(title, body, summary)))
+                              events.terms_of(title, body, summary), language(lang)))
         self._group(c, items, now)
+
+
+def regroup_all(c: sqlite3.Connection, batch: int = 20) -> int:
+    """Group every stored matched article again (a migration: the method changed), in time
+    order, in batches of ``batch`` settled as the store settles a feed's poll; ``event_docs``
+    is refilled with those grouped in the last ``KEEP`` (as if grouped when fetched). Every
+    story is open here: a regrouping may join what earlier digests showed apart. A
+    breaking-story alert already sent is carried to every new story holding an article of
+    its old one, so that no event alerts twice. Returns the number of articles grouped."""
+    rows = c.execute(
+        "SELECT id, title, body, summary, published_at, fetched_at, lang, story_id"
+        " FROM articles a WHERE EXISTS (SELECT 1 FROM matches m WHERE m.article_id = a.id)"
+    ).fetchall()
+    old = {int(r[0]): r[7] for r in rows}
+    timed = sorted((events.event_time(published, fetched), article_id, title, body, summary,
+                    fetched, lang) for article_id, title, body, summary, published, fetched, lang,
+                   _ in rows)
+    c.execute("DELETE FROM event_docs")
+    c.execute("UPDATE articles SET story_id = NULL")
+    if not timed:
+        return 0
+    keep_from = max(events.event_time(r[5], r[5]) for r in rows) - KEEP.total_seconds()
+    index = EventIndex()
+    story: dict[int, int] = {}
+    docs: list[tuple[int, float, str, str, str]] = []
+    for i in range(0, len(timed), batch):
+        chunk = timed[i:i + batch]
+        index.prune(chunk[0][0] - events.index.HORIZON)   # (in time order: older cannot link)
+        for at, article_id, title, body, summary, fetched, lang in chunk:
+            terms = events.terms_of(title, body, summary)
+            story[article_id] = index.assign(article_id, at, terms, at, language(lang))
+            if (events.epoch(fetched) or 0.0) >= keep_from:
+                docs.append((article_id, at, events.dumps(terms), fetched, language(lang)))
+        merged = index.settle([r[1] for r in chunk], lambda s: True)
+        if merged:
+            story = {a: merged.get(s, s) for a, s in story.items()}
+    c.executemany("UPDATE articles SET story_id = ? WHERE id = ?",
+                  [(s, a) for a, s in story.items()])
+    c.executemany("INSERT INTO event_docs(article_id, story_id, at, terms, created_at, lang)"
+                  " VALUES (?,?,?,?,?,?)",
+                  [(a, story[a], iso_of(at), terms, fetched, lang)
+                   for a, at, terms, fetched, lang in docs])
+    for rule, old_story, outbox_id, sources, created in c.execute(
+            "SELECT rule_id, story_id, outbox_id, sources, created_at FROM event_alerts"
+    ).fetchall():
+        for new in {story[a] for a, s in old.items() if s == old_story}:
+            c.execute("INSERT OR IGNORE INTO event_alerts(rule_id, story_id, outbox_id, sources,"
+                      " created_at) VALUES (?,?,?,?,?)", (rule, new, outbox_id, sources, created))
+    c.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, '1')", (REV_KEY,))
+    return len(story)

@@ -31,7 +31,7 @@ DIGEST_BASELINE_KEY = "digest.baseline"
 _MATCH_SELECT = """
 SELECT m.id, m.article_id, m.rule_id, m.priority, m.terms, m.snippet, m.snippets, m.backfill,
        m.created_at, m.alert_outbox_id,
-       a.title, a.url, a.canonical_url, a.published_at, a.fetched_at,
+       a.title, a.url, a.canonical_url, a.published_at, a.fetched_at, a.lang,
        coalesce(a.story_id, a.id) AS story_id,
        f.name AS feed_name, coalesce(f.title, f.name) AS feed_title,
        (SELECT json_group_array(f2.name) FROM entries e JOIN feeds f2 ON f2.id = e.feed_id
@@ -121,16 +121,18 @@ class OutboxMixin(StoreBase):
             {"hw": hw, "end": window_end, "start": window_start, "prev_hw": prev_hw})
 
     def event_reports(self, story_ids: Iterable[int]) -> list[sqlite3.Row]:
-        """Every report of these events: (story_id, feed_title, published_at, fetched_at),
-        one per article and feed that carried it (the same URL from two feeds is two
-        reports), whenever it came: a digest names all the sources of an event."""
+        """Every report of these events: (story_id, feed_title, published_at, fetched_at,
+        article_id, title, url, lang), one per article and feed that carried it (the same
+        URL from two feeds is two reports), whenever it came: a digest names all the sources
+        and lists all the reports of an event."""
         ids = sorted(set(story_ids))
         out: list[sqlite3.Row] = []
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             out += self.query(
                 "SELECT a.story_id, f.name AS feed_name, coalesce(f.title, f.name) AS feed_title,"
-                " a.published_at, a.fetched_at FROM articles a"
+                " a.published_at, a.fetched_at, a.id AS article_id, a.title, a.url, a.lang"
+                " FROM articles a"
                 " JOIN entries e ON e.article_id = a.id"
                 " JOIN feeds f ON f.id = e.feed_id"
                 f" WHERE a.story_id IN ({','.join('?' * len(chunk))})", chunk)

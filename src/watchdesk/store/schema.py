@@ -388,3 +388,16 @@ def m014_web_verdicts_rule_history(db: Database) -> None:
         );
         CREATE INDEX rule_history_file ON rule_history(file, created_at)
         """)
+
+
+@migrations()
+def m015_events_across_languages(db: Database) -> None:
+    """Event grouping across languages and over a day of reports (see ``events``): the
+    language of each grouped article (``event_docs.lang``, its primary subtag, '' unknown),
+    and every stored matched article grouped again with the new method, since its terms now
+    hold names, numbers and days (``store.events.regroup_all``: event alerts already sent
+    follow their articles, so none is sent twice)."""
+    from .events import regroup_all
+
+    db.execute("ALTER TABLE event_docs ADD COLUMN lang TEXT NOT NULL DEFAULT ''")
+    regroup_all(db.conn)
