@@ -289,3 +289,26 @@ def m009_feed_interval_explicit_and_schedule_reason(db: Database) -> None:
         ALTER TABLE feeds ADD COLUMN next_poll_reason TEXT;
         """
     )
+
+
+@migrations()
+def m010_retention(db: Database) -> None:
+    """Retention (see ``retention``): ``articles.pruned_at`` marks an article whose body and
+    summary were dropped (its row, headline, link and entries stay, so it is never stored
+    again as new); ``db_sizes`` keeps one size sample per day, for `watchdesk status`'s
+    growth per day.
+
+    Space comes back to the file system with ``auto_vacuum=INCREMENTAL``, which a new
+    database gets when it is created (``StoreBase._prepare``); an existing one switches only
+    with a VACUUM, which cannot run inside a migration and rewrites the whole file, so it is
+    left to the operator (docs/ops.md, "Retention"). Without it, freed pages are reused by
+    new articles: the file stops growing, it does not shrink."""
+    _script(db, """
+        ALTER TABLE articles ADD COLUMN pruned_at TEXT;
+        CREATE TABLE db_sizes (
+            day TEXT PRIMARY KEY,           -- UTC date of the sample
+            at TEXT NOT NULL,               -- when it was taken
+            bytes INTEGER NOT NULL,         -- file size (pages x page size)
+            free_bytes INTEGER NOT NULL     -- of which free pages, reused before the file grows
+        )
+        """)
