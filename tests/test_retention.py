@@ -121,7 +121,7 @@ def test_prunes_old_unmatched_bodies_keeps_matched_and_recent(tmp_path: Path) ->
         store.close()
 
 
-def test_prune_stops_when_a_poll_starts(tmp_path: Path) -> None:
+def test_prune_waits_while_a_poll_runs(tmp_path: Path) -> None:
     db = tmp_path / "w.db"
     now = datetime(2026, 12, 6, tzinfo=UTC)
     fill(db, 600, at=now - timedelta(days=120), body_repeat=1)
@@ -130,11 +130,23 @@ def test_prune_stops_when_a_poll_starts(tmp_path: Path) -> None:
 
     def busy() -> bool:
         calls.append(1)
-        return len(calls) > 2   # a poll starts after two transactions
+        return 2 < len(calls) < 6   # a poll runs after two transactions, for a while
     try:
         cut = retention.cutoffs(replace(Settings(), keep_unmatched=90), now)
-        report = asyncio.run(retention.prune(store, cut, now, batch=100, busy=busy))
-        assert (report.articles, report.finished) == (200, False)
+        report = asyncio.run(retention.prune(store, cut, now, batch=100, busy=busy,
+                                             pause=0.01))
+        assert (report.articles, report.finished) == (600, True)   # waited, then went on
+        assert len(calls) > 6
+        store.conn.execute("UPDATE meta SET value = '0' WHERE key LIKE 'retention.%'")
+        store.conn.execute("UPDATE articles SET pruned_at = NULL, body = 'x'")
+        calls.clear()
+
+        def long_poll() -> bool:   # starts after two transactions and outlasts the budget
+            calls.append(1)
+            return len(calls) > 2
+        report = asyncio.run(retention.prune(store, cut, now, batch=100, pause=0.01,
+                                             busy=long_poll, budget=0.3))
+        assert (report.articles, report.finished) == (200, False)  # the poll outlasted it
         report = asyncio.run(retention.prune(store, cut, now, batch=100))   # goes on
         assert (report.articles, report.finished) == (400, True)
     finally:

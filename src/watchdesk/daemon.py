@@ -13,7 +13,7 @@ Jobs (APScheduler 3, ``AsyncIOScheduler``):
   (``notify.outbox.notify_tick``);
 - ``retention``: every ``RETENTION_SECONDS``, between polls, drop the bodies that
   ``WATCHDESK_KEEP_UNMATCHED`` / ``WATCHDESK_KEEP_MATCHED`` no longer keep, in small
-  transactions on this loop that stop as soon as a poll starts (``retention.prune``);
+  transactions on this loop, none while a poll runs (``retention.prune``);
 - ``watchdog``: at half of ``WATCHDOG_USEC``, tell systemd we are alive, but only if the
   database answers, from the scheduler's own loop, so a hung loop gets restarted.
 
@@ -108,8 +108,8 @@ class Daemon:
         self.wd.reload_rules()
 
     async def prune(self) -> None:
-        """Retention, between polls: never while a cycle runs, and it stops when one starts."""
-        if self.cycle_task is not None or self.stop_event.is_set():
+        """Retention, between polls: no transaction starts while a cycle runs."""
+        if self.stop_event.is_set():
             return
         now = datetime.now(UTC)
         report = await retention.prune(

@@ -16,8 +16,9 @@ A pruned article keeps its row, headline, link, entries and matches (see
 ``store.retention``): the same entry polled again is recognised and never stored as new.
 
 The job (``prune``) runs on the daemon's event loop between polls: one small transaction
-at a time (``BATCH`` rows), yielding to the loop after each, and it stops as soon as
-``busy()`` says a poll has started (the next run goes on from where it stopped). Then it
+at a time (``BATCH`` rows), yielding to the loop after each; while ``busy()`` says a poll
+is running it starts no transaction and waits for the poll's end (a poll waits for one
+batch at most); after ``BUDGET`` seconds it stops, and the next run goes on from there. Then it
 gives free pages back in steps of ``VACUUM_PAGES`` (new databases are created with
 ``auto_vacuum=INCREMENTAL``), and records the day's size sample for `watchdesk status`.
 """
@@ -36,6 +37,7 @@ from .store import Store, iso
 BATCH = 500             # rows per transaction
 VACUUM_PAGES = 256      # pages (1 MB at 4 KB pages) given back per step
 BUDGET = 20.0           # seconds of pruning per run at most; the next run goes on
+PAUSE = 0.25            # seconds between looks while a poll runs
 
 
 @dataclass(frozen=True)
@@ -65,9 +67,11 @@ class Report:
 
 async def prune(store: Store, cut: Cutoffs, now: datetime, *,
                 busy: Callable[[], bool] = lambda: False, batch: int = BATCH,
-                vacuum_pages: int = VACUUM_PAGES, budget: float = BUDGET) -> Report:
+                vacuum_pages: int = VACUUM_PAGES, budget: float = BUDGET,
+                pause: float = PAUSE) -> Report:
     """Prune what ``cut`` says, a transaction at a time, yielding to the event loop after
-    each and stopping as soon as ``busy()`` is true or ``budget`` seconds have passed."""
+    each; while ``busy()`` (a poll is running) it waits, ``pause`` seconds at a time; it
+    stops when ``budget`` seconds have passed (the next run goes on)."""
     report = Report()
     stamp = iso(now)
     deadline = time.monotonic() + budget
@@ -105,7 +109,11 @@ async def prune(store: Store, cut: Cutoffs, now: datetime, *,
     for step in steps:
         done = False
         while not done:
-            if busy() or time.monotonic() > deadline:
+            while busy():                   # a poll is running: wait for its end
+                if time.monotonic() > deadline:
+                    return report
+                await asyncio.sleep(pause)
+            if time.monotonic() > deadline:
                 return report
             _, done = step()
             report.transactions += 1

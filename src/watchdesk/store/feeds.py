@@ -139,7 +139,7 @@ class FeedsMixin(StoreBase):
         """One row per configured feed for ``watchdesk feeds``."""
         return self.query(
             """
-            SELECT f.*, (SELECT count(*) FROM entries e WHERE e.feed_id = f.id) AS articles,
+            SELECT f.*, f.entry_count AS articles,
                    (SELECT count(*) FROM fetches x WHERE x.feed_id = f.id
                       AND x.error IS NOT NULL) AS errors
             FROM feeds f WHERE f.in_config = 1 ORDER BY f.name
