@@ -161,8 +161,8 @@ def measure(name: str, argv: list[str], e: dict[str, str], repeat: int,
          "cpu_s": round(statistics.median(x["cpu_s"] for x in runs), 3)}
     target = TARGETS.get(name)
     ok = "" if target is None else ("  ok" if r["wall_s"] < target else f"  OVER {target} s")
-    print(f"  {name:<22} {' '.join(argv)[:60]:<60} {r['wall_s']:7.3f} s  "
-          f"{r['rss_mb']:6.1f} MB{ok}")
+    print(f"  {name:<20} {' '.join(argv)[:50]:<50} {r['wall_s']:7.3f} s "
+          f"(CPU {r['cpu_s']:6.3f} s) {r['rss_mb']:6.1f} MB{ok}")
     return r
 
 

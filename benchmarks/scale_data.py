@@ -10,7 +10,8 @@ grouped into stories by the store's event grouping, as in a poll.
 
 Time: ``days`` days (365) up to now; each day the feeds are polled ``polls`` times (24), each
 poll writing its new articles, their entries and matches, the feed's state and a row of
-the fetch log (a poll without news is a 304). One transaction per day, through
+the fetch log (a poll without news is a 304); the daily digest was last sent a day before
+the end (what ``digest --preview`` then covers). One transaction per day, through
 ``Store.transaction`` and the methods ``save_poll`` itself calls (``_write_article``,
 ``_group``, ``_record_poll``), so the rows, indexes and full-text index are what the daemon
 would have written.
@@ -126,6 +127,8 @@ def build(db: Path, *, articles: int, feeds: int = 300, days: int = 365, polls: 
                             bytes=20000 if writes else 0, ms=rng.randint(40, 400),
                             new=len(writes), next_poll_at=iso(at + timedelta(hours=1))))
                     store._group(c, grouping, now)
+            if day == days - 2:   # the daily digest went out a day ago
+                _digest_sent(store, iso(start + timedelta(days=day + 1)))
             if day % 30 == 29 or day == days - 1:
                 progress(f"  day {day + 1}/{days}: {written:,} articles, "
                          f"{time.perf_counter() - t0:.0f} s")
@@ -133,6 +136,14 @@ def build(db: Path, *, articles: int, feeds: int = 300, days: int = 365, polls: 
         store.close()
     return {"articles": written, "seconds": round(time.perf_counter() - t0, 1),
             "cpu_s": round(time.process_time() - c0, 1)}
+
+
+def _digest_sent(store: Store, at: str) -> None:
+    """Record a digest as sent at ``at`` (its window ends there), as the daemon does."""
+    hw = store.query("SELECT coalesce(max(id), 0) FROM matches WHERE created_at <= ?", (at,))
+    state = store.digest_state()
+    store.queue_digest_row(None, expect_end=state.window_end, window_end=at,
+                           match_hw=int(hw[0][0]), now=at)
 
 
 def _article(rng: random.Random, pool: list[str], f: int, i: int, now: str,
