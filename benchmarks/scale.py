@@ -145,7 +145,8 @@ def timed(argv: list[str], e: dict[str, str], *, until_ready: bool = False,
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = wall or time.perf_counter() - t0
     code = proc.returncode
-    if code not in (0, 1) and not until_ready:   # status: 1 = WARNING is an answer
+    answers = (0, 1, 2) if argv[:1] == ["status"] else (0,)  # status: its levels
+    if code not in answers and not until_ready:
         print(f"  ! watchdesk {' '.join(argv)} exited {code}: {err.decode()[-400:]}")
     return {"wall_s": wall, "cpu_s": ru.ru_utime + ru.ru_stime, "rss_mb": ru.ru_maxrss / 1024,
             "exit": code}

@@ -82,7 +82,7 @@ def _body(rng: random.Random, pool: list[str]) -> str:
 def feed_configs(feeds: int) -> list[FeedConfig]:
     """The archive's feeds (their URLs answer nowhere: port 9 of 127.0.0.1)."""
     return [FeedConfig(f"site-{f:04d}", f"http://127.0.0.1:9/f/{f}.xml", ("bench",),
-                       interval=3600) for f in range(feeds)]
+                       interval=3600, interval_explicit=True) for f in range(feeds)]
 
 
 def build(db: Path, *, articles: int, feeds: int = 300, days: int = 365, polls: int = 24,
@@ -125,7 +125,8 @@ def build(db: Path, *, articles: int, feeds: int = 300, days: int = 365, polls: 
                             feed_ids[f], f"site-{f:04d}", now,
                             status=200 if writes else 304, not_modified=not writes,
                             bytes=20000 if writes else 0, ms=rng.randint(40, 400),
-                            new=len(writes), next_poll_at=iso(at + timedelta(hours=1))))
+                            new=len(writes),   # (what stays is the last poll's: due
+                            next_poll_at=iso(end + timedelta(hours=1))))   # after the end)
                     store._group(c, grouping, now)
             if day == days - 2:   # the daily digest went out a day ago
                 _digest_sent(store, iso(start + timedelta(days=day + 1)))
