@@ -168,3 +168,30 @@ def test_names_benchmark_runs(tmp_path: Path) -> None:
     assert quality["pages"] == sum(quality["pages_by"].values()) > 500
     assert 0.5 < quality["recall"] <= 1 and 0.5 < quality["precision"] <= 1
     assert cost["rules"] == 40 and cost["name_us_per_page"] > 0 and cost["ratio"] > 0
+
+
+
+@pytest.mark.timeout(400)
+def test_scale_benchmark_builds_and_runs(tmp_path: Path) -> None:
+    db = tmp_path / "year.db"
+    build = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "scale.py"), "build", str(db),
+         "--articles", "400", "--days", "10", "--feeds", "6", "--polls", "2"],
+        capture_output=True, text=True, timeout=200, env=_env())
+    assert build.returncode == 0, build.stdout + build.stderr
+    assert "MB per 1,000 articles" in build.stdout
+    out = tmp_path / "scale.json"
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "scale.py"), "run", str(db), "--repeat",
+         "1", "--poll-feeds", "2", "--poll-entries", "3", "--json", str(out)],
+        capture_output=True, text=True, timeout=190, env=_env())
+    assert run.returncode == 0, run.stdout + run.stderr
+    r = json.loads(out.read_text())
+    assert r["articles"] == 400 and r["mb_per_1000"] > 0
+    names = {c["command"] for c in r["commands"]}
+    assert {"search", "rules test --query", "digest --preview", "status", "alerts --since 24h",
+            "feeds", "run (READY)"} <= names
+    assert all(c["wall_s"] > 0 and c["rss_mb"] > 0 for c in r["commands"])
+    assert "!" not in run.stdout          # no command failed
+    assert r["poll"]["empty"]["new"] == 6 and r["poll"]["archive"]["new"] == 6
+    assert r["poll"]["ratio"] > 0

@@ -11,6 +11,9 @@ Jobs (APScheduler 3, ``AsyncIOScheduler``):
   digest if its time has come (or was missed while we were down), batch urgent alerts and
   breaking stories (``alert_when``), and deliver what the outbox holds
   (``notify.outbox.notify_tick``);
+- ``retention``: every ``RETENTION_SECONDS``, between polls, drop the bodies that
+  ``WATCHDESK_KEEP_UNMATCHED`` / ``WATCHDESK_KEEP_MATCHED`` no longer keep, in small
+  transactions on this loop, none while a poll runs (``retention.prune``);
 - ``watchdog``: at half of ``WATCHDOG_USEC``, tell systemd we are alive, but only if the
   database answers, from the scheduler's own loop, so a hung loop gets restarted.
 
@@ -40,12 +43,12 @@ import functools
 import logging
 import signal
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from . import eventloop, running, signals
+from . import eventloop, retention, running, signals
 from .app import Watchdesk
 from .config.settings import Settings
 from .errors import WatchdeskError
@@ -66,6 +69,8 @@ log = logging.getLogger("watchdesk.daemon")
 STOP_GRACE = 8.0
 RULES_CHECK_SECONDS = 2.0
 NOTIFY_SECONDS = 60.0
+RETENTION_SECONDS = 60.0    # a run with nothing to do reads one row
+RETENTION_FIRST = 5.0       # seconds after start: the first poll goes first
 
 
 class Daemon:
@@ -138,6 +143,19 @@ class Daemon:
     async def notify_job(self) -> None:
         # blocking (SMTP): in a thread, awaited here so that a stop waits for it
         await asyncio.to_thread(self.notify)
+
+    async def prune(self) -> None:
+        """Retention, between polls: no transaction starts while a cycle runs."""
+        if self.stop_event.is_set():
+            return
+        now = datetime.now(UTC)
+        report = await retention.prune(
+            self.wd.store, retention.cutoffs(self.settings, now), now,
+            busy=lambda: self.cycle_task is not None or self.stop_event.is_set())
+        if report.articles or report.fetches or report.pages:
+            log.info("retention pruned=%d fetches=%d pages_freed=%d transactions=%d%s",
+                     report.articles, report.fetches, report.pages, report.transactions,
+                     "" if report.finished else " (more next time)")
 
     def notify(self) -> None:
         """Digest, alerts, delivery. Blocking (SMTP): runs in a worker thread."""
@@ -223,10 +241,10 @@ class Daemon:
     # main --------------------------------------------------------------------------------
 
     def _add(self, scheduler: AsyncIOScheduler, fn: Callable[[], Awaitable[None]],
-             seconds: float, job_id: str) -> None:
+             seconds: float, job_id: str, first: datetime | None = None) -> None:
         scheduler.add_job(self._job(fn), "interval", seconds=seconds, id=job_id,
                           max_instances=1, coalesce=True, misfire_grace_time=None,
-                          next_run_time=datetime.now(UTC))
+                          next_run_time=first or datetime.now(UTC))
 
     async def run(self) -> int:
         loop = asyncio.get_running_loop()
@@ -271,6 +289,8 @@ class Daemon:
         scheduler = self.scheduler = AsyncIOScheduler(event_loop=loop, timezone=UTC)
         self._add(scheduler, self.poll_due, self.settings.tick, "poll")
         self._add(scheduler, self.check_rules, RULES_CHECK_SECONDS, "rules")
+        self._add(scheduler, self.prune, RETENTION_SECONDS, "retention",
+                  datetime.now(UTC) + timedelta(seconds=RETENTION_FIRST))
         if self.notifier.watchdog_seconds:
             self._add(scheduler, self.watchdog, self.notifier.watchdog_seconds / 2, "watchdog")
         self._add(scheduler, self.notify_job, NOTIFY_SECONDS, "notify")

@@ -37,7 +37,7 @@ daemon sends its digest, and names the settings where the caller's differ.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum
 from pathlib import Path
@@ -90,8 +90,12 @@ class Facts:
     settings_differ: Sequence[str] = ()            # the caller's settings that differ from it
     rules_stored: Sequence[str] = ()               # broken files running their stored version
     rules_lost: Sequence[str] = ()                 # broken files with no good version stored
-
     walls: Sequence[tuple[str, int]] = ()          # (feed, article pages that hit a wall)
+    db_bytes: int = 0                              # the database file
+    db_free_bytes: int = 0                         # free pages inside it
+    db_growth_per_day: float | None = None         # used bytes per day (daily samples)
+    db_growth_days: float = 0.0                    # measured over that many days
+    db_auto_vacuum: str = "none"                   # none | full | incremental
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,7 @@ class Health:
             digest = (f.next_digest_at.strftime("%Y-%m-%d %H:%M %Z")
                       if f.next_digest_at else f"none ({f.digest_note})")
             lines.append(f"  next digest:  {digest}")
+            lines.append(f"  database:     {_size(f)}")
             if f.daemon_pid is not None:
                 lines.append(f"  daemon:       running, PID {f.daemon_pid}, since "
                              f"{_when(f.daemon_since, f.now)}" + (
@@ -251,6 +256,7 @@ def read_facts(settings: Settings, now: datetime | None = None, *,
         rows = store.health_rows()
         daemon = running(store)
         stored = {p: at for p, (_, at) in stored_rule_files(store).items()}
+        size = store.size_info()
     except Exception as e:
         err = as_store_error(e, str(settings.db))
         if err is None:
@@ -258,7 +264,10 @@ def read_facts(settings: Settings, now: datetime | None = None, *,
         raise err from e
     finally:
         store.close()
-    return _facts(rows, settings, now, check_config, daemon, stored)
+    return replace(_facts(rows, settings, now, check_config, daemon, stored),
+                   db_bytes=size.bytes, db_free_bytes=size.free_bytes,
+                   db_growth_per_day=size.growth_per_day, db_growth_days=size.over_days,
+                   db_auto_vacuum=size.auto_vacuum)
 
 
 def _problem(row: dict[str, Any], why: str) -> FeedProblem:
@@ -341,6 +350,26 @@ def age(delta: timedelta) -> str:
         if secs >= n:
             return f"{secs // n}{unit}"
     return f"{secs}s"
+
+
+def _bytes(n: float) -> str:
+    for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("kB", 1 << 10)):
+        if abs(n) >= size:
+            return f"{n / size:.1f} {unit}"
+    return f"{n:.0f} B"
+
+
+def _size(f: Facts) -> str:
+    """``1.2 GB (30.0 MB free), +12.0 MB/day over 7d`` (retention: docs/ops.md)."""
+    text = f"{_bytes(f.db_bytes)} ({_bytes(f.db_free_bytes)} free)"
+    if f.db_growth_per_day is None:
+        text += ", growth per day not measured yet (the daemon samples it daily)"
+    else:
+        text += (f", {'+' if f.db_growth_per_day >= 0 else '-'}"
+                 f"{_bytes(abs(f.db_growth_per_day))}/day over {f.db_growth_days:.0f}d")
+    if f.db_auto_vacuum != "incremental":
+        text += "; freed space is reused, not returned (docs/ops.md, Retention)"
+    return text
 
 
 def _when(dt: datetime | None, now: datetime) -> str:

@@ -56,6 +56,20 @@ def _list(v: str) -> tuple[str, ...]:
     return tuple(x.strip() for x in v.replace(";", ",").split(",") if x.strip())
 
 
+def _keep(v: str) -> int | None:
+    """A retention period in days: ``90d``, ``12w``, ``1y`` (365 days), a bare number of
+    days, or ``forever``/``never`` (None: never pruned)."""
+    text = v.strip().lower()
+    if text in ("forever", "never", "always", ""):
+        return None
+    units = {"d": 1, "w": 7, "y": 365}
+    n, unit = (text[:-1], text[-1]) if text[-1:] in units else (text, "d")
+    if not n.isdigit() or int(n) < 1:
+        raise ValueError(f"{v!r}: expected a number of days such as 90d, 12w or 1y, or "
+                         "forever")
+    return int(n) * units[unit]
+
+
 def _networks(v: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     return tuple(ipaddress.ip_network(x, strict=False) for x in _list(v))
 
@@ -123,6 +137,9 @@ class Settings:
     # scheduling
     tick: float = 15.0                    # how often the daemon looks for due feeds
     backfill_days: int = 7
+    # retention (see ``retention``): days kept; None = forever
+    keep_unmatched: int | None = 90       # bodies of articles no rule matched
+    keep_matched: int | None = None       # bodies of matched articles
     # mail
     smtp_host: str = "localhost"
     smtp_port: int = 0                    # 0 = by security: 25, 587 (starttls) or 465 (tls)
@@ -170,7 +187,7 @@ _PARSERS: dict[str, Any] = {
     "max_page_bytes": int, "max_redirects": int, "max_entries": int,
     "allow_networks": _networks, "user_agent": str,
     "workers": int, "extract_timeout": float, "extract_memory_mb": int,
-    "tick": float, "backfill_days": int,
+    "tick": float, "backfill_days": int, "keep_unmatched": _keep, "keep_matched": _keep,
     "smtp_host": str, "smtp_port": int, "smtp_security": str, "smtp_ca_file": str,
     "smtp_user": str,
     "smtp_password": Secret, "mail_from": str, "mail_to": _list, "digest_time": str,
@@ -213,6 +230,13 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
     if s.smtp_security not in ("none", "starttls", "tls"):
         raise ConfigError("WATCHDESK_SMTP_SECURITY", None, None,
                           "must be one of: none, starttls, tls")
+    for name in ("keep_unmatched", "keep_matched"):
+        days = getattr(s, name)
+        if days is not None and days < s.backfill_days:
+            raise ConfigError(env_name(name), None, None,
+                              f"keeps {days} day(s), less than WATCHDESK_BACKFILL_DAYS "
+                              f"({s.backfill_days}): new rules are checked against that "
+                              "many days of articles, which must still have their bodies")
     return s
 
 

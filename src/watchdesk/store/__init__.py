@@ -1,11 +1,11 @@
 """Storage: the only package that talks to SQLite.
 
 ``Store`` is assembled from one mixin per domain (feeds, articles and matches, outbox, health,
-exports, reading for people: ``alerts`` and ``show``, and the desk's web pages: ``desk``,
-verdicts and rule history), on top of ``StoreBase`` which opens the file (``opening``:
-create, write or read-only), in WAL mode, and applies migrations. Every write that belongs
-together happens in one ``transaction()``: a feed's articles, their matches, the feed's new
-state and its fetch log are committed at once, or not at all.
+exports, retention, reading for people: ``alerts`` and ``show``, and the desk's web pages:
+``desk``, verdicts and rule history), on top of ``StoreBase`` which opens the file
+(``opening``: create, write or read-only), in WAL mode, and applies migrations. Every write
+that belongs together happens in one ``transaction()``: a feed's articles, their matches, the
+feed's new state and its fetch log are committed at once, or not at all.
 """
 
 from __future__ import annotations
@@ -19,11 +19,13 @@ from .health import HealthMixin
 from .opening import Mode, as_store_error
 from .outbox import AlertBatch, DigestState, OutboxMixin, OutboxWrite
 from .reading import MatchFilter, ReadingMixin
+from .retention import RetentionMixin, SizeInfo
 
 
-class Store(DeskMixin, ExportsMixin, HealthMixin, OutboxMixin, ArticlesMixin, ReadingMixin):
+class Store(DeskMixin, ExportsMixin, HealthMixin, OutboxMixin, RetentionMixin, ArticlesMixin,
+            ReadingMixin):
     """The watchdesk database."""
 
 
 __all__ = ["VERDICTS", "AlertBatch", "BackupReport", "DigestState", "MatchFilter", "Mode",
-           "OutboxWrite", "Store", "as_store_error", "backup", "iso", "parse_iso"]
+           "OutboxWrite", "SizeInfo", "Store", "as_store_error", "backup", "iso", "parse_iso"]

@@ -139,6 +139,10 @@ class StoreBase:
             raise opening.database_error(self.path, e) from e
 
     def _prepare(self) -> None:
+        if self.db.execute("PRAGMA page_count").fetchone()[0] == 0:
+            # A new file: pages freed by retention go back to the file system in small
+            # steps (``retention``); only an empty database can switch without a VACUUM.
+            self.db.execute("PRAGMA auto_vacuum=INCREMENTAL")
         self.db.execute("PRAGMA journal_mode=WAL")
         # NORMAL is durable across application crashes in WAL mode (only an OS crash can
         # lose the last transactions, never corrupt the file).

@@ -148,7 +148,7 @@ class FeedsMixin(StoreBase):
         """One row per configured feed for ``watchdesk feeds``."""
         return self.query(
             """
-            SELECT f.*, (SELECT count(*) FROM entries e WHERE e.feed_id = f.id) AS articles,
+            SELECT f.*, f.entry_count AS articles,
                    (SELECT count(*) FROM fetches x WHERE x.feed_id = f.id
                       AND x.error IS NOT NULL) AS errors,
                    (SELECT count(*) FROM articles a WHERE a.feed_id = f.id

@@ -52,7 +52,8 @@ class HealthMixin(WallsMixin):
         return HealthRows(
             feeds_total=counts[0], feeds_active=counts[1], feeds_off=counts[2],
             last_success_at=counts[3], most_overdue_at=counts[4],
-            last_cycle_at=one("SELECT max(started_at) FROM fetches"),
+            # = max(fetches.started_at), from the feeds rather than the fetch log's rows
+            last_cycle_at=one("SELECT max(last_polled_at) FROM feeds"),
             failing=failing, disabled=disabled,
             outbox_pending=outbox.get("pending", 0), outbox_failed=outbox.get("failed", 0),
             oldest_undelivered_at=one("SELECT min(created_at) FROM outbox"

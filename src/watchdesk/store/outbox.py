@@ -22,11 +22,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from .base import StoreBase, dumps, iso
+from .base import StoreBase, dumps, iso, parse_iso
 
 DIGEST_END_KEY = "digest.window_end"
 DIGEST_HW_KEY = "digest.match_hw"
 DIGEST_BASELINE_KEY = "digest.baseline"
+
+
+def _days_before(end: str, days: int) -> str:
+    """``end`` (ISO, UTC) minus ``days`` days, one more for safety: a lower bound for
+    ``fetched_at`` that lets SQLite read its index's range, not every older row."""
+    when = parse_iso(end)
+    assert when is not None
+    return iso(when - timedelta(days=days + 1))
+
 
 _MATCH_SELECT = """
 SELECT m.id, m.article_id, m.rule_id, m.priority, m.terms, m.snippet, m.snippets, m.backfill,
@@ -145,8 +154,9 @@ class OutboxMixin(StoreBase):
         for rule, ago, n in self.conn.execute(
                 "SELECT m.rule_id, CAST((julianday(:end) - julianday(a.fetched_at)) AS INTEGER),"
                 " count(*) FROM matches m JOIN articles a ON a.id = m.article_id"
-                " WHERE a.fetched_at <= :end AND julianday(:end) - julianday(a.fetched_at) < :days"
-                " GROUP BY 1, 2", {"end": end, "days": days}):
+                " WHERE a.fetched_at <= :end AND a.fetched_at >= :since"   # (the index's range)
+                " AND julianday(:end) - julianday(a.fetched_at) < :days"
+                " GROUP BY 1, 2", {"end": end, "days": days, "since": _days_before(end, days)}):
             out.setdefault(rule, [0] * days)[days - 1 - int(ago)] = int(n)
         return out
 

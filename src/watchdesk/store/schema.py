@@ -401,3 +401,45 @@ def m015_events_across_languages(db: Database) -> None:
 
     db.execute("ALTER TABLE event_docs ADD COLUMN lang TEXT NOT NULL DEFAULT ''")
     regroup_all(db.conn)
+
+
+@migrations()
+def m016_retention(db: Database) -> None:
+    """Retention (see ``retention``): ``articles.pruned_at`` marks an article whose body and
+    summary were dropped (its row, headline, link and entries stay, so it is never stored
+    again as new); ``db_sizes`` keeps one size sample per day, for `watchdesk status`'s
+    growth per day.
+
+    Space comes back to the file system with ``auto_vacuum=INCREMENTAL``, which a new
+    database gets when it is created (``StoreBase._prepare``); an existing one switches only
+    with a VACUUM, which cannot run inside a migration and rewrites the whole file, so it is
+    left to the operator (docs/ops.md, "Retention"). Without it, freed pages are reused by
+    new articles: the file stops growing, it does not shrink."""
+    _script(db, """
+        ALTER TABLE articles ADD COLUMN pruned_at TEXT;
+        CREATE TABLE db_sizes (
+            day TEXT PRIMARY KEY,           -- UTC date of the sample
+            at TEXT NOT NULL,               -- when it was taken
+            bytes INTEGER NOT NULL,         -- file size (pages x page size)
+            free_bytes INTEGER NOT NULL     -- of which free pages, reused before the file grows
+        )
+        """)
+
+
+@migrations()
+def m017_archive_counts(db: Database) -> None:
+    """What `watchdesk feeds` and `status` read stays cheap with a year of archive (a million
+    articles, millions of fetch-log rows): each feed's number of entries is kept in
+    ``feeds.entry_count`` by triggers (counting them read the whole ``entries`` table), and the
+    failed fetches have an index of their own (counting them read every fetch row)."""
+    for stmt in (
+        "ALTER TABLE feeds ADD COLUMN entry_count INTEGER NOT NULL DEFAULT 0",
+        "UPDATE feeds SET entry_count ="
+        " (SELECT count(*) FROM entries e WHERE e.feed_id = feeds.id)",
+        "CREATE TRIGGER entries_count_ai AFTER INSERT ON entries BEGIN"
+        " UPDATE feeds SET entry_count = entry_count + 1 WHERE id = new.feed_id; END",
+        "CREATE TRIGGER entries_count_ad AFTER DELETE ON entries BEGIN"
+        " UPDATE feeds SET entry_count = entry_count - 1 WHERE id = old.feed_id; END",
+        "CREATE INDEX fetches_failed ON fetches(feed_id) WHERE error IS NOT NULL",
+    ):
+        db.execute(stmt)
