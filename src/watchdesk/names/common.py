@@ -10,12 +10,16 @@ script a name is written with a capital: a lower-case word is never a spelling o
 The lists are written for watchdesk (function words and frequent words of news text, folded:
 ``ى`` → ``ي``, ``ة`` → ``ه``, no hamza). The Arabic list was extended after a first run of
 ``benchmarks/names.py``, with words that run showed (باسم, رفع, حماية…) among others
-(benchmarks/README.md gives the figures before and after).
+(benchmarks/README.md gives the figures before and after); to it are added the Arabic stop
+words of stopwords-iso and the most frequent Arabic word forms of wordfreq that are not
+spellings of names (``common_ar.txt``, built by ``tools/names_common.py``: a general list,
+not one fitted to the benchmark).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib.resources import files
 
 import stopwordsiso
 
@@ -72,10 +76,17 @@ _RUSSIAN = """
 """
 # ... and the Arabic stop words of stopwords-iso (MIT; the stopwordsiso package): function
 # words (مثل "like", هما "they two") whose consonants are those of many short names
-ARABIC_COMMON = frozenset(fold(w) for w in (*_ARABIC.split(), *stopwordsiso.stopwords("ar"))
-                          if w.strip())
+# ... and the most frequent Arabic word forms that are not names, from wordfreq (CC-BY-SA 4.0;
+# common_ar.txt and its licence beside this file, rebuilt by tools/names_common.py)
+# (``check`` warns only about the two lists above: a name spelled like one of these frequent
+# forms, بسرعة "quickly" for Basra, usually has another spelling, البصرة, that is found)
+_FREQUENT = [w for w in files(__package__).joinpath("common_ar.txt").read_text("utf-8").split("\n")
+             if w and not w.startswith("#")]
+_LISTED = frozenset(fold(w) for w in (*_ARABIC.split(), *stopwordsiso.stopwords("ar"))
+                    if w.strip())
+ARABIC_COMMON = _LISTED | frozenset(fold(w) for w in _FREQUENT)
 RUSSIAN_COMMON = frozenset(fold(w) for w in _RUSSIAN.split())
-_COMMON = ARABIC_COMMON | RUSSIAN_COMMON
+_COMMON = _LISTED | RUSSIAN_COMMON
 
 
 def may_be_name(folded: str, written: str | None) -> bool:
