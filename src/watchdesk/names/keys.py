@@ -58,8 +58,8 @@ _LATIN_GRAPHEMES: dict[str, Piece] = {
     "tsch": ("C",), "dzh": ("J",), "sch": ("W", "J"), "tch": ("C",),
     "sh": ("W",), "ch": ("C", "W", "X", "K"), "zh": ("J",), "kh": ("X",), "gh": ("G",),
     "dj": ("J",), "th": ("T", "S"), "dh": ("D", "Z"), "ph": ("F",), "ts": ("TS", "S"),
-    "tz": ("TS",), "ck": ("K",), "w": ("", "F"),
-    "ce": ("S",), "ci": ("S",), "cy": ("S",), "x": ("KS",),
+    "tz": ("TS",), "ck": ("K",), "w": ("", "F"), "cz": ("C",),
+    "ce": ("S", "C"), "ci": ("S", "C"), "cy": ("S",), "x": ("KS",),
     "b": ("B",), "p": ("P",), "f": ("F",), "v": ("F",), "m": ("M",), "n": ("N",),
     "l": ("L",), "r": ("R",), "t": ("T",), "d": ("D",), "s": ("S",), "z": ("Z",),
     "c": ("K",), "k": ("K",), "q": ("K",), "h": ("H",), "g": ("G",), "j": ("J", "", "X"),
@@ -134,10 +134,34 @@ def latin_pieces(word: str) -> list[Piece]:
             alts = (g.upper(), "Z" if g == "s" else "S")  # Rose, Jones: Джонс, جونز; Gómez
         elif g == "g" and nxt[:1] in ("e", "i", "y"):
             alts = ("G", "J")  # George, Giuseppe
+        elif g == "c" and not nxt and prev in _VOWELS:
+            alts = ("K", "C")  # Slavic -ić, -ič (folded: -ic): Бартолович
+        elif g == "s" and i == 0 and nxt in ("t", "p"):
+            alts = ("S", "W")  # German st, sp: Steinhoff, Штайнхофф
+        elif g in ("ch", "sh") and nxt == "i":
+            alts = (*(alts or ()), "T" if g == "ch" else "S")  # Japanese chi ти, shi си
         prev = g
+        if alts == ("KS",):  # x: two letters elsewhere (Декстер, دكستر)
+            _add(pieces, ("K",))
+            alts = ("S",)
         if alts is not None:
             _add(pieces, alts)
     return pieces
+
+
+def latin_forms(word: str) -> list[str]:
+    """A folded Latin word, and without the endings other scripts leave out of a name: Latin
+    -us (Albertus, Альберт), a final s after a consonant (Baltic Eduards, Эдуард), French
+    mute t, d, s, x after a vowel or r (Gaspard, Гаспар; Chabot, Шабо)."""
+    out = [word]
+    if len(word) >= 5:
+        if word.endswith("us"):
+            out.append(word[:-2])
+        elif word[-1] == "s" and word[-2] not in _VOWELS:
+            out.append(word[:-1])
+        if word[-1] in "tdsx" and (word[-2] in _VOWELS or word[-2] == "r"):
+            out.append(word[:-1])
+    return out
 
 
 def arabic_pieces(word: str) -> list[Piece]:
@@ -173,7 +197,7 @@ def readings(word: str) -> list[list[Piece]]:
     text adds to a name (a Russian case ending, the Arabic article), that reading first."""
     script = script_of(word)
     if script == "latin":
-        return [latin_pieces(word)] if word.isalpha() else []
+        return [latin_pieces(w) for w in latin_forms(word)] if word.isalpha() else []
     if script == "arabic":
         forms = [word, *arabic_readings(word)]  # without proclitics (وحفتر: حفتر) too
         forms += [f[2:] for f in forms if f.startswith("ال") and len(f) >= 5]

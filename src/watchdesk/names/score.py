@@ -78,6 +78,17 @@ def _latin_same(run: str) -> str:
     return _LATIN_SAME.get(run, run)
 
 
+_GLIDES = frozenset("iyйиيى")
+
+
+def _glide_lost(x: str, y: str, sx: str, sy: str) -> bool:
+    """Whether a Latin diphthong (a vowel and i or y: Saydam, Haig) stands against a run
+    without that glide (Саддам, صدام): their sounds meet, but only half of the Latin run."""
+    lat, other = (x, y) if sx == "la" else (y, x) if sy == "la" else ("", "")
+    return (len(lat) == 2 and lat[0] in "aeou" and lat[1] in "iy"
+            and not (_GLIDES & set(other)))
+
+
 def _sub_cost(x: str, y: str, sx: str, sy: str) -> float:
     if x == y or not x or not y:  # not x: ANY_VOWEL
         return 0.0
@@ -85,7 +96,7 @@ def _sub_cost(x: str, y: str, sx: str, sy: str) -> float:
         return 0.0
     if sx == sy:
         return COSTS["same_script"]
-    if _sounds(x) & _sounds(y):
+    if _sounds(x) & _sounds(y) and not _glide_lost(x, y, sx, sy):
         return 0.0
     if sx != sy and (sx == "la" or sy == "la"):
         return VOWELS.get(vowel_key(x, y, sx, sy), COSTS["unknown"])
