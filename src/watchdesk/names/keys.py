@@ -146,6 +146,8 @@ def latin_pieces(word: str) -> list[Piece]:
             alts = ("S",)
         if alts is not None:
             _add(pieces, alts)
+        if g in ("ce", "ci", "cy"):  # the vowel is read too (Винченцо, Cecil)
+            _add(pieces, _LATIN_VOWELS[g[1]])
     return pieces
 
 
