@@ -7,7 +7,10 @@ frequent Arabic word forms of wordfreq (Robyn Speer, https://github.com/rspeer/w
 data CC-BY-SA 4.0, see ``src/watchdesk/names/COMMON-AR-LICENSE.md``), folded, *without* the
 forms that are names: a form that is, or without its proclitics or article is, the Arabic
 spelling of a name in the *tuning* part of the NETransliteration-COLING2018 Wikidata pairs
-(CC0; the benchmark's held-out fifth, :func:`names_tune.held_out`, is never read).
+(CC0; the benchmark's held-out fifth, :func:`names_tune.held_out`, is never read), and
+without the forms that behave as proper nouns in wordfreq's counts (:func:`proper`): a
+common noun or adjective is frequent with the article too (سرعة, السرعة), a place or a name
+is not (بغداد; البغداد is rare).
 
 wordfreq is needed only here, not by watchdesk::
 
@@ -40,8 +43,28 @@ HEADER = """\
 """
 
 
+MARGIN = 1.3  # the article form this much rarer (Zipf, ~20 times) makes a proper noun
+
+
+def _zipf(word: str) -> float:
+    return float(wordfreq.zipf_frequency(word, "ar"))
+
+
+def proper(word: str) -> bool:
+    """Whether a frequent form, as written and without its proclitics, is never frequent with
+    (or, when it has it, without) the article: a proper noun, not a common word. Verbs,
+    which take no article either, are kept out of the list with the names."""
+    for form in (word, *arabic_readings(word)):
+        if form.startswith("ال"):
+            if _zipf(form) > 0 and _zipf(form[2:]) >= _zipf(form) - MARGIN:
+                return False
+        elif _zipf(form) >= 1.5 and _zipf("ال" + form) >= _zipf(form) - MARGIN:
+            return False
+    return True
+
+
 def build(data: Path, top: int) -> tuple[list[str], int]:
-    """The kept forms, and how many were left out as names."""
+    """The kept forms, and how many were left out as names or proper nouns."""
     names = {fold(t) for en, t, _ in read_pairs(data, "arabic") if not held_out(en)}
     kept: set[str] = set()
     as_name = 0
@@ -49,7 +72,7 @@ def build(data: Path, top: int) -> tuple[list[str], int]:
         f = fold(w)
         if script_of(f) != "arabic" or not f.isalpha():
             continue
-        if f in names or any(r in names for r in arabic_readings(f)):
+        if f in names or any(r in names for r in arabic_readings(f)) or proper(w):
             as_name += 1
         else:
             kept.add(f)

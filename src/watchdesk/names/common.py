@@ -106,17 +106,23 @@ def may_be_name(folded: str, written: str | None) -> bool:
 def _arabic_name_like(word: str) -> bool:
     """An Arabic word that is no common word, with or without its proclitics (وزارة is
     "ministry", not و + a name زارة), nor an adjective made from one (شرقي "eastern",
-    شرقية, from شرق: the nisba and feminine endings ي, ية, ة)."""
+    شرقية, from شرق: the nisba and feminine endings ي, ية, ة), nor the plural of a word in
+    ة (وزارات, from وزارة)."""
     for w in (word, *arabic_readings(word)):
         if w in ARABIC_COMMON:
             return False
-        for end in _ENDINGS:
-            if w.endswith(end) and len(w) - len(end) >= 3 and w[:-len(end)] in ARABIC_COMMON:
+        for end, add in _ENDINGS:
+            stem = w[:-len(end)]
+            if w.endswith(end) and len(stem) >= 3 and (stem in ARABIC_COMMON
+                                                       or stem + add in ARABIC_COMMON):
                 return False
     return True
 
 
-_ENDINGS = ("يه", "ي", "ه")  # folded: ية is يه, ة is ه
+# adjective (nisba, feminine) and plural or verb endings, and what the stem may end with
+# instead (folded: ية is يه, ة is ه): وزارات is وزارة's plural (not ون, وا: Cameron
+# كاميرون, Benoit بينوا)
+_ENDINGS = (("يه", ""), ("ي", ""), ("ه", ""), ("ات", "ه"))
 
 
 @lru_cache(maxsize=4096)

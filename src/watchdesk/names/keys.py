@@ -153,15 +153,13 @@ def latin_pieces(word: str) -> list[Piece]:
 
 def latin_forms(word: str) -> list[str]:
     """A folded Latin word, and without the endings other scripts leave out of a name: Latin
-    -us (Albertus, Альберт), a final s after a consonant (Baltic Eduards, Эдуард), French
-    mute t, d, s, x after a vowel or r (Gaspard, Гаспар; Chabot, Шабо)."""
+    -us (Albertus, Альберт), French mute t, d, x after a vowel or r (Gaspard, Гаспар; Chabot,
+    Шабо). (A final s stays: Russian and Arabic write it in Edwards, Эдвардс, إدواردز.)"""
     out = [word]
     if len(word) >= 5:
         if word.endswith("us"):
             out.append(word[:-2])
-        elif word[-1] == "s" and word[-2] not in _VOWELS:
-            out.append(word[:-1])
-        if word[-1] in "tdsx" and (word[-2] in _VOWELS or word[-2] == "r"):
+        elif word[-1] in "tdx" and (word[-2] in _VOWELS or word[-2] == "r"):
             out.append(word[:-1])
     return out
 
