@@ -137,6 +137,7 @@ def test_the_frequent_word_list_ships_with_its_licence() -> None:
     ("navalny", "Навальный Навального Навальному Навальным Навальном"),
     ("zakharova", "Захарова Захаровой Захарову"),
     ("kosinskaya", "Косинская Косинской Косинскую"),
+    ("niamey", "Ниамей Ниамея Ниамею Ниамеем Ниамее"),           # й before the ending
 ])
 def test_a_russian_surname_in_every_case(latin: str, forms: str) -> None:
     for form in forms.split():

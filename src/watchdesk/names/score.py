@@ -78,7 +78,7 @@ def _latin_same(run: str) -> str:
     return _LATIN_SAME.get(run, run)
 
 
-_GLIDES = frozenset("iyйиيى")
+_GLIDES = frozenset("iyйиеёюяيى")  # and the Cyrillic vowels that are y + a vowel
 
 
 def _glide_lost(x: str, y: str, sx: str, sy: str) -> bool:
