@@ -10,7 +10,7 @@ spelling of a name in the *tuning* part of the NETransliteration-COLING2018 Wiki
 (CC0; the benchmark's held-out fifth, :func:`names_tune.held_out`, is never read), and
 without the forms that behave as proper nouns in wordfreq's counts (:func:`proper`): a
 common noun or adjective is frequent with the article too (سرعة, السرعة), a place or a name
-is not (بغداد; البغداد is rare).
+is not (بغداد; البغداد is rare) but is after ب (ببغداد), unlike verbs and adverbs.
 
 wordfreq is needed only here, not by watchdesk::
 
@@ -44,6 +44,7 @@ HEADER = """\
 
 
 MARGIN = 1.3  # the article form this much rarer (Zipf, ~20 times) makes a proper noun
+AFTER = 2.0  # ... if the form after ب, و or ل is at most this much rarer (100 times)
 
 
 def _zipf(word: str) -> float:
@@ -51,16 +52,23 @@ def _zipf(word: str) -> float:
 
 
 def proper(word: str) -> bool:
-    """Whether a frequent form, as written and without its proclitics, is never frequent with
-    (or, when it has it, without) the article: a proper noun, not a common word. Verbs,
-    which take no article either, are kept out of the list with the names."""
+    """Whether a frequent form behaves as a proper noun in wordfreq's counts: with the
+    article, its bare form is rare (الموصل, موصل); without it, it is rare with the article
+    and common after the preposition ب "in, with" and the conjunctions (ببغداد, وبغداد),
+    as the names of places and people are, and neither verbs (يقول) nor adverbs (تماما) —
+    which never take the article either — usually are. Also as read without proclitics."""
     for form in (word, *arabic_readings(word)):
+        z = _zipf(form)
         if form.startswith("ال"):
-            if _zipf(form) > 0 and _zipf(form[2:]) >= _zipf(form) - MARGIN:
+            if z > 0 and _zipf(form[2:]) >= z - MARGIN:
                 return False
-        elif _zipf(form) >= 1.5 and _zipf("ال" + form) >= _zipf(form) - MARGIN:
+        elif z >= 1.5 and _zipf("ال" + form) >= z - MARGIN:
             return False
-    return True
+    if word.startswith("ال"):
+        return True
+    z = _zipf(word)
+    after = {p: _zipf(p + word) for p in "بول"}
+    return after["ب"] >= z - AFTER - 0.5 and max(after.values()) >= z - AFTER
 
 
 def build(data: Path, top: int) -> tuple[list[str], int]:
