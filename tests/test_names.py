@@ -157,3 +157,14 @@ def test_latin_spellings_other_scripts_write_otherwise(latin: str, other: str) -
 def test_a_diphthong_is_not_a_single_vowel() -> None:
     assert not same_name("Saydam", "Саддам") and same_name("Saddam", "Саддам")
     assert same_name("Zaid", "زيد") and same_name("Haig", "Хейг")
+
+
+def test_two_shared_consonants_need_close_vowels() -> None:
+    # Borja and برية "wild" share B-R only (ة is read as a vowel): not close enough
+    assert not same_name("borja", "برية") and not same_name("marat", "للمرة")
+    assert same_name("Sebha", "سبها") and same_name("Zawiya", "الزاوية")
+
+
+def test_a_frequent_word_with_the_article_is_another_word() -> None:
+    assert not may_be_name("زاويه", None) and may_be_name("الزاويه", None)  # corner; Zawiya
+    assert not may_be_name("وبسرعه", None) and not may_be_name("السرعه", None)

@@ -107,16 +107,25 @@ def _arabic_name_like(word: str) -> bool:
     """An Arabic word that is no common word, with or without its proclitics (وزارة is
     "ministry", not و + a name زارة), nor an adjective made from one (شرقي "eastern",
     شرقية, from شرق: the nisba and feminine endings ي, ية, ة), nor the plural of a word in
-    ة (وزارات, from وزارة)."""
+    ة (وزارات, from وزارة). A form of the frequency list counts as written and under a
+    proclitic (وبسرعة), not once the article is taken off: الزاوية is the town Zawiya even
+    though زاوية "corner" is a frequent word (the frequency list has the forms with the
+    article it saw: الحرب)."""
     for w in (word, *arabic_readings(word)):
-        if w in ARABIC_COMMON:
+        lists = _LISTED if _article_taken(word, w) else ARABIC_COMMON
+        if w in lists:
             return False
         for end, add in _ENDINGS:
             stem = w[:-len(end)]
-            if w.endswith(end) and len(stem) >= 3 and (stem in ARABIC_COMMON
-                                                       or stem + add in ARABIC_COMMON):
+            if w.endswith(end) and len(stem) >= 3 and (stem in lists or stem + add in lists):
                 return False
     return True
+
+
+def _article_taken(word: str, reading: str) -> bool:
+    """Whether ``reading`` is ``word`` without its article (ال, or لل after ل)."""
+    prefix = word[: len(word) - len(reading)]
+    return bool(prefix) and word.endswith(reading) and prefix.endswith(("ال", "لل"))
 
 
 # adjective (nisba, feminine) and plural or verb endings, and what the stem may end with

@@ -153,13 +153,13 @@ def latin_pieces(word: str) -> list[Piece]:
 
 def latin_forms(word: str) -> list[str]:
     """A folded Latin word, and without the endings other scripts leave out of a name: Latin
-    -us (Albertus, Альберт), French mute t, d, x after a vowel or r (Gaspard, Гаспар; Chabot,
-    Шабо). (A final s stays: Russian and Arabic write it in Edwards, Эдвардс, إدواردز.)"""
+    -us (Albertus, Альберт), French mute t, d, x after e, o or r (Gaspard, Гаспар; Chabot,
+    Шабо; not after a: Marat, Rabat). (A final s stays: Russian and Arabic write it in Edwards, Эдвардс, إدواردز.)"""
     out = [word]
     if len(word) >= 5:
         if word.endswith("us"):
             out.append(word[:-2])
-        elif word[-1] in "tdx" and (word[-2] in _VOWELS or word[-2] == "r"):
+        elif word[-1] in "tdx" and word[-2] in "eor":
             out.append(word[:-1])
     return out
 

@@ -184,6 +184,22 @@ def distance(x: str, y: str) -> float:
     return best
 
 
+SHORT_KEY_LIMIT = 0.1  # the limit when the words share only a key of two consonants
+
+
 def same_name(x: str, y: str) -> bool:
-    """Whether the words ``x`` and ``y`` (which share a key) spell the same name."""
-    return distance(x, y) <= COSTS["limit"]
+    """Whether the words ``x`` and ``y`` (which share a key) spell the same name. When the
+    keys they share have two consonants only (a letter dropped as mute, ة read as a vowel:
+    Borja and برية "wild", Tjaša and تسعى), two consonants say little: the vowels must
+    agree closely (:data:`SHORT_KEY_LIMIT`)."""
+    d = distance(x, y)
+    if d > COSTS["limit"]:
+        return False
+    return d <= SHORT_KEY_LIMIT or _long_shared_key(x, y)
+
+
+@lru_cache(maxsize=1 << 16)
+def _long_shared_key(x: str, y: str) -> bool:
+    from .keys import name_keys  # (keys imports nothing from here; kept local for clarity)
+
+    return any(len(k.lstrip("_")) > 2 for k in name_keys(x) & name_keys(y))
