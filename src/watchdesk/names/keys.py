@@ -154,7 +154,8 @@ def latin_pieces(word: str) -> list[Piece]:
 def latin_forms(word: str) -> list[str]:
     """A folded Latin word, and without the endings other scripts leave out of a name: Latin
     -us (Albertus, Альберт), French mute t, d, x after e, o or r (Gaspard, Гаспар; Chabot,
-    Шабо; not after a: Marat, Rabat). (A final s stays: Russian and Arabic write it in Edwards, Эдвардс, إدواردز.)"""
+    Шабо; not after a: Marat, Rabat). A final s stays: Russian and Arabic write it (Edwards,
+    Эдвардс, إدواردز)."""
     out = [word]
     if len(word) >= 5:
         if word.endswith("us"):
