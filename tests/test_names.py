@@ -162,6 +162,7 @@ def test_a_diphthong_is_not_a_single_vowel() -> None:
 def test_two_shared_consonants_need_close_vowels() -> None:
     # Borja and برية "wild" share B-R only (ة is read as a vowel): not close enough
     assert not same_name("borja", "برية") and not same_name("marat", "للمرة")
+    assert not same_name("nicolaus", "نيكولا")
     assert same_name("Sebha", "سبها") and same_name("Zawiya", "الزاوية")
 
 
