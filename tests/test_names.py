@@ -148,7 +148,8 @@ def test_a_russian_surname_in_every_case(latin: str, forms: str) -> None:
     ("Bartolović", "Бартолович"), ("Vidović", "Видович"), ("Ajdukiewicz", "Айдукевич"),
     ("Vincenzo", "Винченцо"), ("Steinhoff", "Штайнхофф"), ("Inokuchi", "Инокути"),
     ("Dexter", "Декстер"), ("Maxwell", "Максвелл"), ("Albertus", "Альберт"),
-    ("Gaspard", "Гаспар"), ("Chabot", "Шабо"),
+    ("Gaspard", "Гаспар"), ("Chabot", "Шабо"), ("Kondracki", "Кондрацкий"),
+    ("Cecchini", "Чеккини"), ("Marinucci", "Маринуччи"), ("Zeitlin", "Цейтлин"),
 ])
 def test_latin_spellings_other_scripts_write_otherwise(latin: str, other: str) -> None:
     assert name_keys(latin) & name_keys(other) and same_name(latin, other)

@@ -122,16 +122,20 @@ def latin_pieces(word: str) -> list[Piece]:
     graphemes = _LATIN_RE.findall(word)
     prev = ""
     for i, g in enumerate(graphemes):
-        if g == prev:  # a doubled letter is one
+        nxt = graphemes[i + 1] if i + 1 < len(graphemes) else ""
+        if g == prev or (g == "c" and nxt[:1] == "c"):  # a doubled letter is one (cci, cch)
             continue
         alts = _LATIN_GRAPHEMES.get(g) or _LATIN_VOWELS.get(g)
-        nxt = graphemes[i + 1] if i + 1 < len(graphemes) else ""
         if g == "h" and i > 0 and prev in _VOWELS and nxt not in _VOWELS:
             alts = ("H", "")  # a consonant (Ahmed) or a mute letter (John, Sarah)
         elif g == "w" and prev in _VOWELS and nxt not in _VOWELS:
             alts = ("*w",)  # aw, ow: a diphthong (Tawfiq توفيق, Marwan مروان)
         elif g in ("s", "z") and i > 0:
             alts = (g.upper(), "Z" if g == "s" else "S")  # Rose, Jones: Джонс, جونز; Gómez
+        elif g == "z":
+            alts = ("Z", "S")  # German and Italian z: Zeitlin, Цейтлин
+        elif g == "ck" and nxt in ("i", "y") and i + 2 == len(graphemes):
+            _add(pieces, ("", "TS"))  # Polish -cki: -цкий (Kondracki, Кондрацкий)
         elif g == "g" and nxt[:1] in ("e", "i", "y"):
             alts = ("G", "J")  # George, Giuseppe
         elif g == "c" and not nxt and prev in _VOWELS:
