@@ -148,7 +148,7 @@ def test_a_russian_surname_in_every_case(latin: str, forms: str) -> None:
     ("Bartolović", "Бартолович"), ("Vidović", "Видович"), ("Ajdukiewicz", "Айдукевич"),
     ("Vincenzo", "Винченцо"), ("Steinhoff", "Штайнхофф"), ("Inokuchi", "Инокути"),
     ("Dexter", "Декстер"), ("Maxwell", "Максвелл"), ("Albertus", "Альберт"),
-    ("Gaspard", "Гаспар"), ("Chabot", "Шабо"), ("Kondracki", "Кондрацкий"),
+    ("Gaspard", "Гаспар"), ("Kondracki", "Кондрацкий"),
     ("Cecchini", "Чеккини"), ("Marinucci", "Маринуччи"), ("Zeitlin", "Цейтлин"),
 ])
 def test_latin_spellings_other_scripts_write_otherwise(latin: str, other: str) -> None:
@@ -163,7 +163,7 @@ def test_a_diphthong_is_not_a_single_vowel() -> None:
 def test_two_shared_consonants_need_close_vowels() -> None:
     # Borja and برية "wild" share B-R only (ة is read as a vowel): not close enough
     assert not same_name("borja", "برية") and not same_name("marat", "للمرة")
-    assert not same_name("nicolaus", "نيكولا")
+    assert not same_name("nicolaus", "نيكولا") and not same_name("Perot", "Первой")
     assert same_name("Sebha", "سبها") and same_name("Zawiya", "الزاوية")
 
 

@@ -158,15 +158,18 @@ def latin_pieces(word: str) -> list[Piece]:
 def latin_forms(word: str) -> list[str]:
     """A folded Latin word, and without the endings other scripts leave out of a name: Latin
     -us after a consonant or i (Albertus, Альберт; not -aus: Nicolaus is not Nicola), a
-    French mute t, d, x after e, o or r (Gaspard, Гаспар; Chabot, Шабо; not after a: Marat,
-    Rabat). A final s stays: Russian and Arabic write it (Edwards, Эдвардс, إدواردز)."""
+    French mute t, d, x after e, o or r (Gaspard, Гаспар; not after a: Marat, Rabat), when
+    three consonants are left. A final s stays: Russian and Arabic write it (Edwards,
+    Эдвардс, إدواردز)."""
     out = [word]
     if len(word) >= 5:
         if word.endswith("us") and word[-3] not in "aeou":
             out.append(word[:-2])
         elif word[-1] in "tdx" and word[-2] in "eor":
             out.append(word[:-1])
-    return out
+    # what is left must keep three consonants: Perot without its t would be Перв(ой)
+    return out[:1] + [w for w in out[1:]
+                      if sum(not is_vowel(p) for p in latin_pieces(w)) >= 3]
 
 
 def arabic_pieces(word: str) -> list[Piece]:
