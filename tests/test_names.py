@@ -103,3 +103,70 @@ def test_any_cyrillic_or_arabic_word_has_keys_and_a_distance(ru: str, ar: str) -
         keys = name_keys(word)
         assert all(len(k.lstrip("_")) >= 2 for k in keys)
     assert distance(ru, ar) >= 0 and distance("haftar", ru) >= 0
+
+
+def test_frequent_arabic_words_are_never_names() -> None:
+    from watchdesk.rules import Document, compile_query
+
+    # بسرعة "quickly" spells Basra's consonants (ب س ر + a vowel); it is one of wordfreq's
+    # most frequent Arabic forms (common_ar.txt), so it is not taken for the name
+    assert same_name("basra", "بسرعة") and not may_be_name("بسرعه", None)
+    rule = compile_query("name:basra")
+    assert rule.matches(Document("", "", "غادر الوفد المدينة بسرعة بعد الاجتماع")) is None
+    assert rule.matches(Document("", "", "وصل الوفد إلى البصرة صباح اليوم")) is not None
+    assert name_warning("basra") is None  # its own spelling, البصرة, is found
+    # names are kept out of the list: frequent as they are, they stay names
+    assert all(may_be_name(w, None) for w in ("محمد", "بوتين", "حفتر", "بنغازي", "بغداد", "دمشق"))
+
+
+def test_the_frequent_word_list_ships_with_its_licence() -> None:
+    from importlib.resources import files
+
+    here = files("watchdesk.names")
+    words = [w for w in here.joinpath("common_ar.txt").read_text("utf-8").splitlines()
+             if w and not w.startswith("#")]
+    assert len(words) > 2000 and words == sorted(set(words))
+    assert "Attribution-ShareAlike 4.0" in here.joinpath("COMMON-AR-LICENSE.md").read_text("utf-8")
+
+
+@pytest.mark.parametrize(("latin", "forms"), [
+    ("zelensky", "Зеленский Зеленского Зеленскому Зеленским Зеленском"),
+    ("lavrov", "Лавров Лаврова Лаврову Лавровым Лаврове"),
+    ("medvedev", "Медведев Медведева Медведеву Медведевым Медведеве"),
+    ("putin", "Путин Путина Путину Путиным Путине"),
+    ("navalny", "Навальный Навального Навальному Навальным Навальном"),
+    ("zakharova", "Захарова Захаровой Захарову"),
+    ("kosinskaya", "Косинская Косинской Косинскую"),
+    ("niamey", "Ниамей Ниамея Ниамею Ниамеем Ниамее"),           # й before the ending
+])
+def test_a_russian_surname_in_every_case(latin: str, forms: str) -> None:
+    for form in forms.split():
+        assert name_keys(latin) & name_keys(form) and same_name(latin, form), form
+
+
+@pytest.mark.parametrize(("latin", "other"), [
+    ("Bartolović", "Бартолович"), ("Vidović", "Видович"), ("Ajdukiewicz", "Айдукевич"),
+    ("Vincenzo", "Винченцо"), ("Steinhoff", "Штайнхофф"), ("Inokuchi", "Инокути"),
+    ("Dexter", "Декстер"), ("Maxwell", "Максвелл"), ("Albertus", "Альберт"),
+    ("Gaspard", "Гаспар"), ("Kondracki", "Кондрацкий"),
+    ("Cecchini", "Чеккини"), ("Marinucci", "Маринуччи"), ("Zeitlin", "Цейтлин"),
+])
+def test_latin_spellings_other_scripts_write_otherwise(latin: str, other: str) -> None:
+    assert name_keys(latin) & name_keys(other) and same_name(latin, other)
+
+
+def test_a_diphthong_is_not_a_single_vowel() -> None:
+    assert not same_name("Saydam", "Саддам") and same_name("Saddam", "Саддам")
+    assert same_name("Zaid", "زيد") and same_name("Haig", "Хейг")
+
+
+def test_two_shared_consonants_need_close_vowels() -> None:
+    # Borja and برية "wild" share B-R only (ة is read as a vowel): not close enough
+    assert not same_name("borja", "برية") and not same_name("marat", "للمرة")
+    assert not same_name("nicolaus", "نيكولا") and not same_name("Perot", "Первой")
+    assert same_name("Sebha", "سبها") and same_name("Zawiya", "الزاوية")
+
+
+def test_a_frequent_word_with_the_article_is_another_word() -> None:
+    assert not may_be_name("زاويه", None) and may_be_name("الزاويه", None)  # corner; Zawiya
+    assert not may_be_name("وبسرعه", None) and not may_be_name("السرعه", None)

@@ -10,12 +10,16 @@ script a name is written with a capital: a lower-case word is never a spelling o
 The lists are written for watchdesk (function words and frequent words of news text, folded:
 ``ى`` → ``ي``, ``ة`` → ``ه``, no hamza). The Arabic list was extended after a first run of
 ``benchmarks/names.py``, with words that run showed (باسم, رفع, حماية…) among others
-(benchmarks/README.md gives the figures before and after).
+(benchmarks/README.md gives the figures before and after); to it are added the Arabic stop
+words of stopwords-iso and the most frequent Arabic word forms of wordfreq that are not
+spellings of names (``common_ar.txt``, built by ``tools/names_common.py``: a general list,
+not one fitted to the benchmark).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib.resources import files
 
 import stopwordsiso
 
@@ -72,10 +76,17 @@ _RUSSIAN = """
 """
 # ... and the Arabic stop words of stopwords-iso (MIT; the stopwordsiso package): function
 # words (مثل "like", هما "they two") whose consonants are those of many short names
-ARABIC_COMMON = frozenset(fold(w) for w in (*_ARABIC.split(), *stopwordsiso.stopwords("ar"))
-                          if w.strip())
+# ... and the most frequent Arabic word forms that are not names, from wordfreq (CC-BY-SA 4.0;
+# common_ar.txt and its licence beside this file, rebuilt by tools/names_common.py)
+# (``check`` warns only about the two lists above: a name spelled like one of these frequent
+# forms, بسرعة "quickly" for Basra, usually has another spelling, البصرة, that is found)
+_FREQUENT = [w for w in files(__package__).joinpath("common_ar.txt").read_text("utf-8").split("\n")
+             if w and not w.startswith("#")]
+_LISTED = frozenset(fold(w) for w in (*_ARABIC.split(), *stopwordsiso.stopwords("ar"))
+                    if w.strip())
+ARABIC_COMMON = _LISTED | frozenset(fold(w) for w in _FREQUENT)
 RUSSIAN_COMMON = frozenset(fold(w) for w in _RUSSIAN.split())
-_COMMON = ARABIC_COMMON | RUSSIAN_COMMON
+_COMMON = _LISTED | RUSSIAN_COMMON
 
 
 def may_be_name(folded: str, written: str | None) -> bool:
@@ -95,17 +106,32 @@ def may_be_name(folded: str, written: str | None) -> bool:
 def _arabic_name_like(word: str) -> bool:
     """An Arabic word that is no common word, with or without its proclitics (وزارة is
     "ministry", not و + a name زارة), nor an adjective made from one (شرقي "eastern",
-    شرقية, from شرق: the nisba and feminine endings ي, ية, ة)."""
+    شرقية, from شرق: the nisba and feminine endings ي, ية, ة), nor the plural of a word in
+    ة (وزارات, from وزارة). A form of the frequency list counts as written and under a
+    proclitic (وبسرعة), not once the article is taken off: الزاوية is the town Zawiya even
+    though زاوية "corner" is a frequent word (the frequency list has the forms with the
+    article it saw: الحرب)."""
     for w in (word, *arabic_readings(word)):
-        if w in ARABIC_COMMON:
+        lists = _LISTED if _article_taken(word, w) else ARABIC_COMMON
+        if w in lists:
             return False
-        for end in _ENDINGS:
-            if w.endswith(end) and len(w) - len(end) >= 3 and w[:-len(end)] in ARABIC_COMMON:
+        for end, add in _ENDINGS:
+            stem = w[:-len(end)]
+            if w.endswith(end) and len(stem) >= 3 and (stem in lists or stem + add in lists):
                 return False
     return True
 
 
-_ENDINGS = ("يه", "ي", "ه")  # folded: ية is يه, ة is ه
+def _article_taken(word: str, reading: str) -> bool:
+    """Whether ``reading`` is ``word`` without its article (ال, or لل after ل)."""
+    prefix = word[: len(word) - len(reading)]
+    return bool(prefix) and word.endswith(reading) and prefix.endswith(("ال", "لل"))
+
+
+# adjective (nisba, feminine) and plural or verb endings, and what the stem may end with
+# instead (folded: ية is يه, ة is ه): وزارات is وزارة's plural (not ون, وا: Cameron
+# كاميرون, Benoit بينوا)
+_ENDINGS = (("يه", ""), ("ي", ""), ("ه", ""), ("ات", "ه"))
 
 
 @lru_cache(maxsize=4096)

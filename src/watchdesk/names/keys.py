@@ -58,8 +58,8 @@ _LATIN_GRAPHEMES: dict[str, Piece] = {
     "tsch": ("C",), "dzh": ("J",), "sch": ("W", "J"), "tch": ("C",),
     "sh": ("W",), "ch": ("C", "W", "X", "K"), "zh": ("J",), "kh": ("X",), "gh": ("G",),
     "dj": ("J",), "th": ("T", "S"), "dh": ("D", "Z"), "ph": ("F",), "ts": ("TS", "S"),
-    "tz": ("TS",), "ck": ("K",), "w": ("", "F"),
-    "ce": ("S",), "ci": ("S",), "cy": ("S",), "x": ("KS",),
+    "tz": ("TS",), "ck": ("K",), "w": ("", "F"), "cz": ("C",),
+    "ce": ("S", "C"), "ci": ("S", "C"), "cy": ("S",), "x": ("KS",),
     "b": ("B",), "p": ("P",), "f": ("F",), "v": ("F",), "m": ("M",), "n": ("N",),
     "l": ("L",), "r": ("R",), "t": ("T",), "d": ("D",), "s": ("S",), "z": ("Z",),
     "c": ("K",), "k": ("K",), "q": ("K",), "h": ("H",), "g": ("G",), "j": ("J", "", "X"),
@@ -122,22 +122,54 @@ def latin_pieces(word: str) -> list[Piece]:
     graphemes = _LATIN_RE.findall(word)
     prev = ""
     for i, g in enumerate(graphemes):
-        if g == prev:  # a doubled letter is one
+        nxt = graphemes[i + 1] if i + 1 < len(graphemes) else ""
+        if g == prev or (g == "c" and nxt[:1] == "c"):  # a doubled letter is one (cci, cch)
             continue
         alts = _LATIN_GRAPHEMES.get(g) or _LATIN_VOWELS.get(g)
-        nxt = graphemes[i + 1] if i + 1 < len(graphemes) else ""
         if g == "h" and i > 0 and prev in _VOWELS and nxt not in _VOWELS:
             alts = ("H", "")  # a consonant (Ahmed) or a mute letter (John, Sarah)
         elif g == "w" and prev in _VOWELS and nxt not in _VOWELS:
             alts = ("*w",)  # aw, ow: a diphthong (Tawfiq توفيق, Marwan مروان)
         elif g in ("s", "z") and i > 0:
             alts = (g.upper(), "Z" if g == "s" else "S")  # Rose, Jones: Джонс, جونز; Gómez
+        elif g == "z":
+            alts = ("Z", "S")  # German and Italian z: Zeitlin, Цейтлин
+        elif g == "ck" and nxt in ("i", "y") and i + 2 == len(graphemes):
+            _add(pieces, ("", "TS"))  # Polish -cki: -цкий (Kondracki, Кондрацкий)
         elif g == "g" and nxt[:1] in ("e", "i", "y"):
             alts = ("G", "J")  # George, Giuseppe
+        elif g == "c" and not nxt and prev in _VOWELS:
+            alts = ("K", "C")  # Slavic -ić, -ič (folded: -ic): Бартолович
+        elif g == "s" and i == 0 and nxt in ("t", "p"):
+            alts = ("S", "W")  # German st, sp: Steinhoff, Штайнхофф
+        elif g in ("ch", "sh") and nxt == "i":
+            alts = (*(alts or ()), "T" if g == "ch" else "S")  # Japanese chi ти, shi си
         prev = g
+        if alts == ("KS",):  # x: two letters elsewhere (Декстер, دكستر)
+            _add(pieces, ("K",))
+            alts = ("S",)
         if alts is not None:
             _add(pieces, alts)
+        if g in ("ce", "ci", "cy"):  # the vowel is read too (Винченцо, Cecil)
+            _add(pieces, _LATIN_VOWELS[g[1]])
     return pieces
+
+
+def latin_forms(word: str) -> list[str]:
+    """A folded Latin word, and without the endings other scripts leave out of a name: Latin
+    -us after a consonant or i (Albertus, Альберт; not -aus: Nicolaus is not Nicola), a
+    French mute t, d, x after e, o or r (Gaspard, Гаспар; not after a: Marat, Rabat), when
+    three consonants are left. A final s stays: Russian and Arabic write it (Edwards,
+    Эдвардс, إدواردز)."""
+    out = [word]
+    if len(word) >= 5:
+        if word.endswith("us") and word[-3] not in "aeou":
+            out.append(word[:-2])
+        elif word[-1] in "tdx" and word[-2] in "eor":
+            out.append(word[:-1])
+    # what is left must keep three consonants: Perot without its t would be Перв(ой)
+    return out[:1] + [w for w in out[1:]
+                      if sum(not is_vowel(p) for p in latin_pieces(w)) >= 3]
 
 
 def arabic_pieces(word: str) -> list[Piece]:
@@ -173,7 +205,7 @@ def readings(word: str) -> list[list[Piece]]:
     text adds to a name (a Russian case ending, the Arabic article), that reading first."""
     script = script_of(word)
     if script == "latin":
-        return [latin_pieces(word)] if word.isalpha() else []
+        return [latin_pieces(w) for w in latin_forms(word)] if word.isalpha() else []
     if script == "arabic":
         forms = [word, *arabic_readings(word)]  # without proclitics (وحفتر: حفتر) too
         forms += [f[2:] for f in forms if f.startswith("ال") and len(f) >= 5]

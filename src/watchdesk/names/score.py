@@ -78,6 +78,17 @@ def _latin_same(run: str) -> str:
     return _LATIN_SAME.get(run, run)
 
 
+_GLIDES = frozenset("iyйиеёюяيى")  # and the Cyrillic vowels that are y + a vowel
+
+
+def _glide_lost(x: str, y: str, sx: str, sy: str) -> bool:
+    """Whether a Latin diphthong (a vowel and i or y: Saydam, Haig) stands against a run
+    without that glide (Саддам, صدام): their sounds meet, but only half of the Latin run."""
+    lat, other = (x, y) if sx == "la" else (y, x) if sy == "la" else ("", "")
+    return (len(lat) == 2 and lat[0] in "aeou" and lat[1] in "iy"
+            and not (_GLIDES & set(other)))
+
+
 def _sub_cost(x: str, y: str, sx: str, sy: str) -> float:
     if x == y or not x or not y:  # not x: ANY_VOWEL
         return 0.0
@@ -85,7 +96,7 @@ def _sub_cost(x: str, y: str, sx: str, sy: str) -> float:
         return 0.0
     if sx == sy:
         return COSTS["same_script"]
-    if _sounds(x) & _sounds(y):
+    if _sounds(x) & _sounds(y) and not _glide_lost(x, y, sx, sy):
         return 0.0
     if sx != sy and (sx == "la" or sy == "la"):
         return VOWELS.get(vowel_key(x, y, sx, sy), COSTS["unknown"])
@@ -173,6 +184,22 @@ def distance(x: str, y: str) -> float:
     return best
 
 
+SHORT_KEY_LIMIT = 0.1  # the limit when the words share only a key of two consonants
+
+
 def same_name(x: str, y: str) -> bool:
-    """Whether the words ``x`` and ``y`` (which share a key) spell the same name."""
-    return distance(x, y) <= COSTS["limit"]
+    """Whether the words ``x`` and ``y`` (which share a key) spell the same name. When the
+    keys they share have two consonants only (a letter dropped as mute, ة read as a vowel:
+    Borja and برية "wild", Tjaša and تسعى), two consonants say little: the vowels must
+    agree closely (:data:`SHORT_KEY_LIMIT`)."""
+    d = distance(x, y)
+    if d > COSTS["limit"]:
+        return False
+    return d <= SHORT_KEY_LIMIT or _long_shared_key(x, y)
+
+
+@lru_cache(maxsize=1 << 16)
+def _long_shared_key(x: str, y: str) -> bool:
+    from .keys import name_keys  # (keys imports nothing from here; kept local for clarity)
+
+    return any(len(k.lstrip("_")) > 2 for k in name_keys(x) & name_keys(y))

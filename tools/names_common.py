@@ -1,0 +1,103 @@
+"""Rebuild ``src/watchdesk/names/common_ar.txt``: the frequent Arabic words that are not names.
+
+In Arabic, which writes no capitals and no short vowels, a name of three consonants is
+spelled like many ordinary words; a word of this list is never taken for a name in a
+document (:func:`watchdesk.names.common.may_be_name`). The list is the ``--top`` most
+frequent Arabic word forms of wordfreq (Robyn Speer, https://github.com/rspeer/wordfreq; its
+data CC-BY-SA 4.0, see ``src/watchdesk/names/COMMON-AR-LICENSE.md``), folded, *without* the
+forms that are names: a form that is, or without its proclitics or article is, the Arabic
+spelling of a name in the *tuning* part of the NETransliteration-COLING2018 Wikidata pairs
+(CC0; the benchmark's held-out fifth, :func:`names_tune.held_out`, is never read), and
+without the forms that behave as proper nouns in wordfreq's counts (:func:`proper`): a
+common noun or adjective is frequent with the article too (سرعة, السرعة), a place or a name
+is not (بغداد; البغداد is rare) but is after ب (ببغداد), unlike verbs and adverbs.
+
+wordfreq is needed only here, not by watchdesk::
+
+    pip install wordfreq==3.1.1
+    PYTHONPATH=src python tools/names_common.py --data PATH/TO/NETransliteration-COLING2018
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tools"))
+
+import wordfreq  # noqa: E402
+from names_tune import held_out, read_pairs  # noqa: E402
+
+from watchdesk.rules.text import arabic_readings, fold, script_of  # noqa: E402
+
+OUT = ROOT / "src" / "watchdesk" / "names" / "common_ar.txt"
+TOP = 5000
+HEADER = """\
+# The most frequent Arabic word forms that are not names, folded, one a line.
+# Derived from wordfreq 3.1.1 (https://github.com/rspeer/wordfreq), whose data is licensed
+# CC-BY-SA 4.0: see COMMON-AR-LICENSE.md beside this file. Rebuilt by
+# tools/names_common.py --top {top}; do not edit by hand.
+"""
+
+
+MARGIN = 1.3  # the article form this much rarer (Zipf, ~20 times) makes a proper noun
+AFTER = 2.0  # ... if the form after ب, و or ل is at most this much rarer (100 times)
+
+
+def _zipf(word: str) -> float:
+    return float(wordfreq.zipf_frequency(word, "ar"))
+
+
+def proper(word: str) -> bool:
+    """Whether a frequent form behaves as a proper noun in wordfreq's counts: with the
+    article, its bare form is rare (الموصل, موصل); without it, it is rare with the article
+    and common after the preposition ب "in, with" and the conjunctions (ببغداد, وبغداد),
+    as the names of places and people are, and neither verbs (يقول) nor adverbs (تماما) —
+    which never take the article either — usually are. Also as read without proclitics."""
+    for form in (word, *arabic_readings(word)):
+        z = _zipf(form)
+        if form.startswith("ال"):
+            if z > 0 and _zipf(form[2:]) >= z - MARGIN:
+                return False
+        elif z >= 1.5 and _zipf("ال" + form) >= z - MARGIN:
+            return False
+    if word.startswith("ال"):
+        return True
+    z = _zipf(word)
+    after = {p: _zipf(p + word) for p in "بول"}
+    return after["ب"] >= z - AFTER - 0.5 and max(after.values()) >= z - AFTER
+
+
+def build(data: Path, top: int) -> tuple[list[str], int]:
+    """The kept forms, and how many were left out as names or proper nouns."""
+    names = {fold(t) for en, t, _ in read_pairs(data, "arabic") if not held_out(en)}
+    kept: set[str] = set()
+    as_name = 0
+    for w in wordfreq.top_n_list("ar", top):
+        f = fold(w)
+        if script_of(f) != "arabic" or not f.isalpha():
+            continue
+        if f in names or any(r in names for r in arabic_readings(f)) or proper(w):
+            as_name += 1
+        else:
+            kept.add(f)
+    return sorted(kept), as_name
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    ap.add_argument("--data", type=Path, required=True,
+                    help="NETransliteration-COLING2018 checkout or bare git directory")
+    ap.add_argument("--top", type=int, default=TOP, help="Arabic word forms read")
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args()
+    words, as_name = build(args.data, args.top)
+    args.out.write_text(HEADER.format(top=args.top) + "\n".join(words) + "\n", encoding="utf-8")
+    print(f"{len(words)} words kept, {as_name} left out as names -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()
