@@ -265,7 +265,6 @@ class Daemon:
             finally:
                 if self.scheduler is not None and self.scheduler.running:
                     self.scheduler.shutdown(wait=False)
-
                 if self.web is not None:
                     await self.web.stop()
                 if self.metrics is not None:
