@@ -83,3 +83,10 @@ def test_the_digest_covers_what_the_check_reads(settings: Settings, tmp_path: Pa
     Path(settings.feeds).write_text(Path(settings.feeds).read_text() + "# note\n")
     assert config_digest(settings.feeds, settings.rules, None) != first     # feeds.yaml
     assert config_digest(tmp_path / "missing.yaml", settings.rules, None) is None
+
+
+def test_the_digest_reads_the_files_the_loader_reads() -> None:
+    from watchdesk.config import known_good
+    from watchdesk.rules.loader import SUFFIXES
+
+    assert known_good._RULE_SUFFIXES == SUFFIXES
