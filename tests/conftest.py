@@ -97,6 +97,16 @@ def site() -> Iterator[FixtureServer]:
         yield srv
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _known_good_markers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The markers of a configuration found good (config.known_good, under $XDG_CACHE_HOME)
+    go to a folder of the session, not to the user's ~/.cache."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+    yield
+    mp.undo()
+
+
 @pytest.fixture
 def rules_dir(tmp_path: Path) -> Path:
     d = tmp_path / "rules"

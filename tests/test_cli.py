@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -12,7 +14,7 @@ from watchdesk.cli import cli
 from watchdesk.config.settings import Settings
 from watchdesk.demo.server import FixtureServer, status
 
-from conftest import paths, watchdesk, write_feeds
+from conftest import cli_env, paths, watchdesk, write_feeds
 
 
 def test_poll_twice_second_run_stores_nothing_and_gets_304(settings: Settings,
@@ -111,11 +113,35 @@ def test_alerts_lists_recent_matches(settings: Settings) -> None:
 
 def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
     out = []
-    for name, cmd in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # (the root group imports its modules on demand)
+        cmd = group.get_command(ctx, name)
+        assert cmd is not None
         out.append((prefix + name, cmd))
         if isinstance(cmd, click.Group):
             out += _commands(cmd, prefix + name + " ")
     return out
+
+
+def test_each_command_runs_with_the_modules_its_table_names() -> None:
+    """`cli.lazy` (command -> modules imported to run it) names every command and, for each,
+    the modules that define it and all its sub-commands."""
+    assert cli.lazy is not None
+    every = dict(_commands(cli))
+    assert {n for n in every if " " not in n} == set(cli.lazy)
+    for name, command in every.items():
+        assert command.callback is not None
+        module = command.callback.__module__.removeprefix("watchdesk.cli.")
+        assert module in cli.lazy[name.split(" ")[0]], (name, module)
+
+
+def test_a_command_imports_only_its_own_modules() -> None:
+    code = ("import sys; from watchdesk.cli import cli; import click; "
+            "cli.main(['status', '--help'], standalone_mode=False); "
+            "print(sorted(m for m in sys.modules if m.startswith('watchdesk.cli.')))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       env=cli_env(), timeout=120, check=True)
+    assert r.stdout.strip().splitlines()[-1] == "['watchdesk.cli._common', 'watchdesk.cli.ops']"
 
 
 @pytest.mark.parametrize(("name", "command"), _commands(cli))

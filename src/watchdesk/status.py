@@ -328,11 +328,10 @@ def config_errors(settings: Settings) -> list[str]:
 
 
 def _config_errors(settings: Settings) -> list[ConfigError]:
-    from .config.feeds import check_config
+    from .config.known_good import config_errors as checked
     from .notify.schedule import digest_clock
 
-    errors: list[ConfigError] = check_config(settings.feeds, settings.rules,
-                                             settings.target_names).errors
+    errors: list[ConfigError] = checked(settings.feeds, settings.rules, settings.target_names)
     try:
         digest_clock(settings)
     except ConfigError as e:

@@ -9,8 +9,18 @@ command shares.
 
 from __future__ import annotations
 
-from . import chat, desk, exports, notify, ops, rules, show, sources  # noqa: F401 (importing them registers their commands)
 from ._common import cli
+
+# Importing a module registers its commands; a command runs with its own modules only
+# (WatchdeskGroup.lazy). tests/test_cli.py checks this table against the modules.
+cli.lazy = {
+    "run": ("ops",), "poll": ("ops",), "feeds": ("ops", "sources"), "status": ("ops",),
+    "backup": ("ops",), "demo": ("ops",),
+    "check": ("rules",), "search": ("rules",), "rules": ("rules",),
+    "alerts": ("notify",), "digest": ("notify",), "outbox": ("notify",),
+    "show": ("show",), "notify": ("chat",), "export": ("exports",), "feeds-out": ("exports",),
+    "web": ("desk",), "verdicts": ("desk",),
+}
 
 __all__ = ["cli", "main"]
 

@@ -31,7 +31,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 
 from .. import __version__, logs
-from ..config.feeds import check_config
 from ..config.settings import Settings, from_env
 from ..errors import ConfigError, WatchdeskError
 from ..status import age
@@ -279,6 +278,33 @@ class WatchdeskGroup(click.Group):
     usage errors take one line (``OneLineUsageError``)."""
 
     group_class = type  # sub-groups (`watchdesk rules`) are WatchdeskGroups too
+    # command name -> the modules (of watchdesk.cli) that define it and its sub-commands:
+    # only those are imported to run it (`status` does not load the rule compiler, the
+    # fetcher or the web desk); a name not listed, the help and a usage error load them all
+    lazy: dict[str, tuple[str, ...]] | None = None
+    _all_loaded = False
+
+    def _load(self, modules: Sequence[str]) -> None:
+        import importlib
+
+        for m in modules:
+            importlib.import_module(f"watchdesk.cli.{m}")
+
+    def _load_all(self) -> None:
+        if not self._all_loaded:
+            self._load(sorted({m for ms in (self.lazy or {}).values() for m in ms}))
+            self._all_loaded = True
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load_all()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if self.lazy and cmd_name in self.lazy:
+            self._load(self.lazy[cmd_name])
+        else:
+            self._load_all()
+        return super().get_command(ctx, cmd_name)
 
     def make_context(self, info_name: str | None, args: list[str],
                      parent: click.Context | None = None, **extra: Any) -> click.Context:
@@ -341,7 +367,9 @@ def _progress(total: int, label: str) -> Callable[[int | None], None]:
 
 
 def _config_errors(settings: Settings) -> list[ConfigError]:
-    return check_config(settings.feeds, settings.rules, settings.target_names).errors
+    from ..config.known_good import config_errors
+
+    return config_errors(settings.feeds, settings.rules, settings.target_names)
 
 
 

@@ -51,12 +51,34 @@ index, candidates), ``scan`` (reading one document), ``tree`` (evaluating compil
 (a rule's own examples), ``source`` (positions in YAML), ``loader`` (YAML files, RuleBook).
 """
 
-from .loader import RuleBook, load_lists, load_rule_file, load_rules, parse_rule_file
-from .matcher import RuleSet
-from .model import Document, Match, Rule, Snippet
-from .query import Query, compile_query
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .loader import RuleBook, load_lists, load_rule_file, load_rules, parse_rule_file
+    from .matcher import RuleSet
+    from .model import Document, Match, Rule, Snippet
+    from .query import Query, compile_query
 
 __all__ = [
     "Document", "Match", "Query", "Rule", "RuleBook", "RuleSet", "Snippet", "compile_query",
     "load_lists", "load_rule_file", "load_rules", "parse_rule_file",
 ]
+
+# Imported on first use (PEP 562): a module that needs only ``rules.text`` (the store, via
+# the event keys) does not load the compiler, the loader and jsonschema with it: that is a
+# third of the start of every command (`status`, `feeds`, `alerts`).
+_WHERE = {"RuleBook": "loader", "load_lists": "loader", "load_rule_file": "loader",
+          "load_rules": "loader", "parse_rule_file": "loader", "RuleSet": "matcher",
+          "Document": "model", "Match": "model", "Rule": "model", "Snippet": "model",
+          "Query": "query", "compile_query": "query"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    globals()[name] = value
+    return value
