@@ -30,7 +30,7 @@ from .. import __version__
 from ..errors import ConfigError
 
 # the code whose verdict is cached: a change to it (an editable install) is another digest
-_CODE_DIRS = ("config", "rules", "schemas")
+_CODE_DIRS = ("config", "rules", "names", "schemas")   # names: `name:` terms and examples
 _RULE_SUFFIXES = (".yaml", ".yml")  # as rules.loader.SUFFIXES (not imported: that is the cost)
 
 
