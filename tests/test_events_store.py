@@ -279,6 +279,15 @@ def test_the_upgrade_to_languages_regroups_and_keeps_sent_alerts(tmp_path: Path)
                       " ?)", (n, a["time"]))
         c.execute("INSERT INTO event_alerts(rule_id, story_id, outbox_id, sources, created_at)"
                   " VALUES ('haftar', 2, 1, 3, '2025-02-20T12:00:00Z')")
+        # fetched two months before the newest: beyond the regrouped month, it keeps its story
+        c.execute("INSERT INTO articles(id, feed_id, guid, url, canonical_url, title, body,"
+                  " lang, published_at, fetched_at, extraction, content_hash, story_id)"
+                  " VALUES (9, 1, 'older', 'u9', 'u9', ?, ?, 'fr', ?, ?, 'page', 'h', 77)",
+                  (ARTICLES["rfi-delegation"]["title"], ARTICLES["rfi-delegation"]["lead"],
+                   "2024-12-01T10:00:00Z", "2024-12-01T10:00:00Z"))
+        c.execute("INSERT INTO matches(article_id, rule_id, priority, terms, snippet,"
+                  " snippets, created_at) VALUES (9, 'haftar', 'digest', '[]', '', '{}',"
+                  " '2024-12-01T10:00:00Z')")
     store.close()
 
     store = Store(db)
@@ -286,6 +295,7 @@ def test_the_upgrade_to_languages_regroups_and_keeps_sent_alerts(tmp_path: Path)
         st = {r["guid"]: r["story_id"] for r in store.query("SELECT guid, story_id FROM articles")}
         assert st["rfi-delegation"] == st["france24-delegation"] == 1
         assert st["rfi-saddam"] == st["jeuneafrique-saddam"] == 3
+        assert st["older"] == 77
         alerts = {(r[0], r[1]) for r in store.query("SELECT rule_id, story_id FROM event_alerts")}
         assert ("haftar", 1) in alerts                      # the event it announced, regrouped
         assert ("haftar", 3) not in alerts

@@ -36,6 +36,7 @@ from .base import StoreBase, iso, parse_iso
 from .outbox import DIGEST_HW_KEY
 
 KEEP = timedelta(days=8)   # backfill looks 7 days back: its articles find their events
+REGROUP = timedelta(days=30)   # a migration regroups the archive's last month (see regroup_all)
 REV_KEY = "events.rev"
 
 
@@ -160,23 +161,30 @@ class EventsMixin(StoreBase):
         self._group(c, items, now)
 
 
-def regroup_all(c: sqlite3.Connection, batch: int = 20) -> int:
-    """Group every stored matched article again (a migration: the method changed), in time
-    order, in batches of ``batch`` settled as the store settles a feed's poll; ``event_docs``
-    is refilled with those grouped in the last ``KEEP`` (as if grouped when fetched). Every
-    story is open here: a regrouping may join what earlier digests showed apart. A
-    breaking-story alert already sent is carried to every new story holding an article of
-    its old one, so that no event alerts twice. Returns the number of articles grouped."""
+def regroup_all(c: sqlite3.Connection, batch: int = 20, window: timedelta = REGROUP) -> int:
+    """Group the stored matched articles of the archive's last ``window`` again (a
+    migration: the method changed), in time order, in batches of ``batch`` settled as the
+    store settles a feed's poll; ``event_docs`` is refilled with those grouped in the last
+    ``KEEP`` (as if grouped when fetched). Every story is open here: a regrouping may join
+    what earlier digests showed apart. A breaking-story alert already sent is carried to
+    every new story holding an article of its old one, so that no event alerts twice.
+    Older articles keep their stories: the digests, alerts and web pages show the last
+    weeks, and regrouping a year of archive (at ~1-7 ms an article, with every body read)
+    would hold the daemon's start past systemd's start timeout. Returns the number of
+    articles grouped."""
+    newest = c.execute("SELECT max(fetched_at) FROM articles").fetchone()[0]
+    since = iso_of((events.epoch(newest) or 0.0) - window.total_seconds()) if newest else ""
     rows = c.execute(
         "SELECT id, title, body, summary, published_at, fetched_at, lang, story_id"
-        " FROM articles a WHERE EXISTS (SELECT 1 FROM matches m WHERE m.article_id = a.id)"
+        " FROM articles a WHERE fetched_at >= ?"
+        " AND EXISTS (SELECT 1 FROM matches m WHERE m.article_id = a.id)", (since,)
     ).fetchall()
     old = {int(r[0]): r[7] for r in rows}
     timed = sorted((events.event_time(published, fetched), article_id, title, body, summary,
                     fetched, lang) for article_id, title, body, summary, published, fetched, lang,
                    _ in rows)
     c.execute("DELETE FROM event_docs")
-    c.execute("UPDATE articles SET story_id = NULL")
+    c.execute("UPDATE articles SET story_id = NULL WHERE fetched_at >= ?", (since,))
     if not timed:
         return 0
     keep_from = max(events.event_time(r[5], r[5]) for r in rows) - KEEP.total_seconds()
