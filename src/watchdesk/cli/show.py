@@ -29,7 +29,7 @@ EXTRACTION = {
 }
 # the columns printed by name; any other (newer) column is printed after them as it is
 _SHOWN = {"id", "title", "url", "canonical_url", "feed_id", "feed_name", "feed_title",
-          "feed_site", "feeds", "lang", "published_at", "fetched_at", "updated_at",
+          "feed_site", "feed_tags", "feeds", "lang", "published_at", "fetched_at", "updated_at",
           "extraction", "story_id", "author", "summary", "body", "guid", "content_hash"}
 
 

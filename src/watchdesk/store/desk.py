@@ -34,10 +34,6 @@ class DeskMixin(StoreBase):
         return self.query(_MATCH_SELECT + " WHERE coalesce(a.story_id, a.id) = ?"
                           " ORDER BY a.id, m.rule_id", (story_id,))
 
-    def desk_article(self, article_id: int) -> sqlite3.Row | None:
-        rows = self.query(_ARTICLE + " WHERE a.id = ?", (article_id,))
-        return rows[0] if rows else None
-
     def articles_by_id(self, ids: Iterable[int]) -> list[sqlite3.Row]:
         wanted = sorted(set(ids))
         out: list[sqlite3.Row] = []

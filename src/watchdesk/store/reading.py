@@ -53,10 +53,12 @@ class ReadingMixin(StoreBase):
         return {r[0] for r in self.conn.execute("SELECT name FROM feeds")}
 
     def article(self, article_id: int) -> dict[str, Any] | None:
-        """One stored article, every column, with its first feed's name and title and the
-        names of all the feeds that carried it (``feeds``); None when there is none."""
+        """One stored article, every column, with its first feed's name, title, site and tags
+        and the names of all the feeds that carried it (``feeds``); None when there is none.
+        What `watchdesk show` and the web's article page read."""
         row = self.conn.execute(
-            "SELECT a.*, f.name AS feed_name, f.title AS feed_title, f.site_url AS feed_site"
+            "SELECT a.*, f.name AS feed_name, f.title AS feed_title, f.site_url AS feed_site,"
+            " f.tags AS feed_tags"
             " FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?",
             (article_id,)).fetchone()
         if row is None:

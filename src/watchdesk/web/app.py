@@ -81,7 +81,7 @@ class Desk(EditorRoutes):
         def go() -> str | None:
             store = self.store(write=True)
             try:
-                if store.desk_article(article_id) is None:
+                if store.article(article_id) is None:
                     return "no such article"
                 if rule_id not in {r["rule_id"] for r in store.article_match_rows(article_id)}:
                     return f"rule {rule_id} did not match this article"

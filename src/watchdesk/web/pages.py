@@ -135,7 +135,7 @@ class ArticleView:
 
 def article(store: Store, s: Settings, article_id: int, ruleset: RuleSet,
             titles: Mapping[str, str], who: str) -> ArticleView | None:
-    row = store.desk_article(article_id)
+    row = store.article(article_id)
     if row is None:
         return None
     tz = ZoneInfo(s.timezone)
@@ -146,7 +146,7 @@ def article(store: Store, s: Settings, article_id: int, ruleset: RuleSet,
     hits = grouped[0] if grouped else None
     doc = Document(row["title"], row["summary"], row["body"], row["lang"], row["url"])
     why: dict[str, Verdict] = {}
-    tags = tuple(json.loads(row["tags"] or "[]"))
+    tags = tuple(json.loads(row["feed_tags"] or "[]"))
     for h in hits.hits if hits else ():
         rule = ruleset.get(h.rule_id)
         if rule is not None and rule.enabled:
