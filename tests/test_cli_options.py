@@ -10,8 +10,8 @@ import click
 import pytest
 
 from watchdesk.cli import cli
-from watchdesk.cli._common import parse_since
 from watchdesk.config.settings import Settings
+from watchdesk.durations import parse_since
 
 from conftest import cli_env, paths, watchdesk
 

@@ -18,7 +18,6 @@ Exit status, the same for every command (``status`` has its own 0-3, see its hel
 from __future__ import annotations
 
 import functools
-import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -32,6 +31,7 @@ import click
 
 from .. import __version__, logs
 from ..config.settings import Settings, from_env
+from ..durations import Since, parse_since
 from ..errors import ConfigError, WatchdeskError
 from ..status import age
 from ..store import as_store_error, iso, parse_iso
@@ -161,33 +161,6 @@ def _as_click_error(e: Exception, settings: Settings) -> click.ClickException | 
 
 # -- durations ----------------------------------------------------------------------------------
 
-_SINCE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-_SINCE = re.compile(r"\s*(\d+)\s*([smhdw])\s*", re.I)
-
-
-@dataclass(frozen=True)
-class Since:
-    """A ``--since`` value: as written, and in seconds."""
-
-    text: str
-    seconds: int
-
-    def __str__(self) -> str:
-        return self.text
-
-
-def parse_since(value: str) -> Since:
-    """``90m``, ``24h``, ``7d``, ``2w`` (also ``30s``). A number needs its unit: ``30`` is
-    refused, with the fix, rather than read as seconds or days."""
-    m = _SINCE.fullmatch(value)
-    if m:
-        return Since(value.strip(), int(m[1]) * _SINCE_UNITS[m[2].lower()])
-    if value.strip().isdigit():
-        n = value.strip()
-        raise ValueError(f"{n} needs a unit: {n}d for {n} days (or {n}h, {n}m, {n}w)")
-    raise ValueError(f"not a duration: {value!r} (write e.g. 90m, 24h, 7d, 2w)")
-
-
 class SinceType(click.ParamType):
     name = "DURATION"
 
@@ -204,10 +177,6 @@ class SinceType(click.ParamType):
 def since_option(default: str) -> Callable[..., Any]:
     return click.option("--since", type=SinceType(), default=default, show_default=True,
                         help="How far back: 90m, 24h, 7d, 2w (a number needs its unit).")
-
-
-def since_iso(value: Since) -> str:
-    return iso(datetime.now(UTC) - timedelta(seconds=value.seconds))
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ from typing import TextIO
 import click
 
 from ..config.settings import Settings
+from ..durations import Since, since_iso
 from ..store import Store
-from ._common import Since, cli, common_options, since_iso, since_option
+from ._common import cli, common_options, since_option
 from .notify import _known_rule, _titles
 
 

@@ -11,9 +11,10 @@ import click
 
 from ..config.feeds import check_config
 from ..config.settings import Settings
+from ..durations import Since, since_iso
 from ..errors import ConfigError, ExtractError, FetchError, RuleSyntaxError, StoreError
 from ..store import Store
-from ._common import Since, cli, common, highlight_marks, local_time, since_iso, since_option
+from ._common import cli, common, highlight_marks, local_time, since_option
 
 if TYPE_CHECKING:
     from ..rules import Query, Rule

@@ -19,13 +19,13 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from ..cli._common import parse_since
 from ..config.settings import Settings
+from ..durations import parse_since, since_iso
 from ..errors import StoreError
 from ..notify.clean import isolate, parse_time, safe_url
 from ..notify.glance import sparkline
 from ..rules import Rule, RuleBook, RuleSet
-from ..store import Store, iso
+from ..store import Store
 from ..store.rule_state import running_rules
 from ..urls import host_of
 from . import pages
@@ -163,8 +163,7 @@ class DeskBase:
             since = parse_since(text)
         except ValueError as e:
             raise HTTPException(400, str(e)) from e
-        from datetime import timedelta
-        return since.text, iso(datetime.now(UTC) - timedelta(seconds=since.seconds))
+        return since.text, since_iso(since)
 
     async def error(self, request: Request, exc: Exception) -> Response:
         if isinstance(exc, StoreError):    # locked, damaged, gone: say what, as the CLI does
