@@ -25,6 +25,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..rules.text import fold, script_of
+from .frequent import STRICT_LIMIT, strict
 from .keys import Piece, is_vowel, readings
 from .table import COSTS, VOWELS
 
@@ -192,6 +193,14 @@ def same_name(x: str, y: str) -> bool:
     keys they share have two consonants only (a letter dropped as mute, ة read as a vowel:
     Borja and برية "wild", Tjaša and تسعى), two consonants say little: the vowels must
     agree closely (:data:`SHORT_KEY_LIMIT`)."""
+    if not spells_alike(x, y):
+        return False
+    return not strict(fold(y)) or distance(x, y) <= STRICT_LIMIT
+
+
+def spells_alike(x: str, y: str) -> bool:
+    """Whether ``x`` and ``y`` are spelled alike across scripts, whatever ``y`` means
+    (:func:`same_name` without the frequent words' stricter limit)."""
     d = distance(x, y)
     if d > COSTS["limit"]:
         return False
