@@ -39,6 +39,7 @@ _STRICT = COMMON_AR | FREQUENT_AR
 
 @lru_cache(maxsize=1 << 16)
 def strict(folded: str) -> bool:
-    """Whether a (folded) word or reading must spell the query name exactly: it is, or
-    without its proclitics or article is, a frequent word (والتعديل)."""
-    return folded in _STRICT or any(r in _STRICT for r in arabic_readings(folded))
+    """Whether a (folded) word or reading must spell the query name exactly: it is a
+    frequent word, or one with the article under a proclitic (والتعديل: التعديل)."""
+    return folded in _STRICT or any(r in _STRICT for r in arabic_readings(folded)
+                                    if r.startswith("ال") and not folded.startswith("ال"))
