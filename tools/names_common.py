@@ -1,4 +1,4 @@
-"""Rebuild ``src/watchdesk/names/common_ar.txt``: the frequent Arabic words that are not names.
+"""Rebuild ``src/watchdesk/names/common_ar.txt`` and ``frequent_ar.txt``: frequent Arabic words.
 
 In Arabic, which writes no capitals and no short vowels, a name of three consonants is
 spelled like many ordinary words; a word of this list is never taken for a name in a
@@ -11,6 +11,10 @@ spelling of a name in the *tuning* part of the NETransliteration-COLING2018 Wiki
 without the forms that behave as proper nouns in wordfreq's counts (:func:`proper`): a
 common noun or adjective is frequent with the article too (سرعة, السرعة), a place or a name
 is not (بغداد; البغداد is rare) but is after ب (ببغداد), unlike verbs and adverbs.
+
+The ``--top`` first forms go to ``common_ar.txt`` (never names); the next ones, up to
+``--strict-top``, to ``frequent_ar.txt`` (names only when spelled with the query's vowels:
+:mod:`watchdesk.names.frequent`).
 
 wordfreq is needed only here, not by watchdesk::
 

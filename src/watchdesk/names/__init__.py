@@ -4,6 +4,8 @@
 - :mod:`.score`: whether two words with a key in common are the same name (their vowels,
   with costs learned from name pairs, :mod:`.table`);
 - :mod:`.common`: ordinary words never taken for names, and the lint of ``name:`` terms;
+- :mod:`.frequent`: the frequent Arabic words (word-frequency lists), never names or names
+  only when spelled exactly;
 - :mod:`.text`: the name keys of a whole text.
 
 The rule language's ``name:`` operator (:mod:`watchdesk.rules`) uses the first three.

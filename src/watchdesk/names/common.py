@@ -13,7 +13,8 @@ The lists are written for watchdesk (function words and frequent words of news t
 (benchmarks/README.md gives the figures before and after); to it are added the Arabic stop
 words of stopwords-iso and the most frequent Arabic word forms of wordfreq that are not
 spellings of names (``common_ar.txt``, built by ``tools/names_common.py``: a general list,
-not one fitted to the benchmark).
+not one fitted to the benchmark; the next most frequent forms are no names unless spelled
+exactly: :mod:`.frequent`).
 """
 
 from __future__ import annotations
