@@ -208,3 +208,17 @@ def test_two_shared_consonants_need_close_vowels() -> None:
 def test_a_frequent_word_with_the_article_is_another_word() -> None:
     assert not may_be_name("زاويه", None) and may_be_name("الزاويه", None)  # corner; Zawiya
     assert not may_be_name("وبسرعه", None) and not may_be_name("السرعه", None)
+
+
+def test_an_arabic_word_with_a_tanwin_is_no_name() -> None:
+    from watchdesk.names import indefinite
+    from watchdesk.rules import Document, compile_query
+
+    # قسريًا "forcibly", written with its tanwin (ًا): an indefinite word, never a name, though
+    # its consonants and vowels are Chassériau's; the same letters without it may be one
+    assert indefinite("قسريًا") and not indefinite("قسريا") and not indefinite("Haftar")
+    assert not may_be_name("قسريا", "قسريًا") and may_be_name("درعا", "درعا")
+    rule = compile_query("name:chasseriau")
+    assert rule.matches(Document("", "", "تم نقل السكان قسريًا إلى الجنوب")) is None
+    assert compile_query("name:daraa").matches(Document("", "", "في درعا اليوم")) is not None
+

@@ -28,7 +28,7 @@ from .frequent import COMMON_AR
 from .keys import name_key, name_keys
 from .score import spells_alike
 
-__all__ = ["ARABIC_COMMON", "RUSSIAN_COMMON", "may_be_name", "name_warning"]
+__all__ = ["ARABIC_COMMON", "RUSSIAN_COMMON", "indefinite", "may_be_name", "name_warning"]
 
 _ARABIC = """
 في من علي الي عن مع ان او ثم قد لقد كان كانت يكون تكون هذا هذه ذلك تلك التي الذي الذين
@@ -88,6 +88,17 @@ RUSSIAN_COMMON = frozenset(fold(w) for w in _RUSSIAN.split())
 _COMMON = _LISTED | RUSSIAN_COMMON
 
 
+_TANWIN = frozenset("\u064b\u064c\u064d")  # ً ٌ ٍ: the indefinite noun's endings
+
+
+def indefinite(raw: str) -> bool:
+    """Whether an Arabic word, as written (with its diacritics), carries a tanwin: an
+    indefinite noun or adjective (قسريًا "forcibly", فرصًا "chances"), never a name, which is
+    definite; news text writes it on adverbs and accusatives, never on the names it
+    spells (a fully vocalised text, which would, is not news)."""
+    return not _TANWIN.isdisjoint(raw)
+
+
 def may_be_name(folded: str, written: str | None) -> bool:
     """Whether a document word may be a spelling of a name: an Arabic word that is not a
     common word (:data:`ARABIC_COMMON`), a Latin or Cyrillic word written with a capital
@@ -95,7 +106,7 @@ def may_be_name(folded: str, written: str | None) -> bool:
     hyphenated compound glued together, which is given the benefit of the doubt)."""
     script = script_of(folded)
     if script == "arabic":
-        return _arabic_name_like(folded)
+        return not (written and indefinite(written)) and _arabic_name_like(folded)
     if written is None:
         return True
     return written[:1].isupper()

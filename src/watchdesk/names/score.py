@@ -29,7 +29,8 @@ from .frequent import STRICT_LIMIT, strict
 from .keys import Piece, is_vowel, readings
 from .table import COSTS, VOWELS
 
-__all__ = ["distance", "pair_ops", "pieces_distance", "same_name", "vowel_key"]
+__all__ = ["distance", "pair_ops", "pieces_distance", "same_name", "spells_alike",
+           "vowel_key"]
 
 _BIG = 9.0
 _SCRIPT = {"latin": "la", "arabic": "ar", "cyrillic": "ru"}

@@ -258,7 +258,8 @@ class RuleSet:
         it and may be a name there."""
         exact = self._name_atoms.get(text)
         found = set() if exact is None else {exact}
-        if spelled and names.may_be_name(word, _written(chunk, k)):
+        if spelled and names.may_be_name(word, _written(chunk, k)) \
+                and not names.indefinite(chunk):  # (the chunk as written: its diacritics)
             found.update(spelled)
         return found
 
