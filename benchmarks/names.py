@@ -132,7 +132,10 @@ def ar_attach(word: str, proclitic: str) -> str:
     return proclitic + word
 
 
-def load_people(data: Path, per_script: int, rnd: random.Random) -> list[Name]:
+def load_people(data: Path, per_script: int, rnd: random.Random,
+                tune: bool = False) -> list[Name]:
+    """People of the held-out fifth (of the tuning part with ``tune``: for choosing a
+    threshold without looking at the held-out names)."""
     out: list[Name] = []
     spellings: dict[str, set[str]] = defaultdict(set)
     for script in ("arabic", "russian"):
@@ -152,7 +155,7 @@ def load_people(data: Path, per_script: int, rnd: random.Random) -> list[Name]:
         best: dict[str, tuple[int, str]] = {}
         seen: Counter[str] = Counter()
         for en, target, count in read_pairs(data, script):
-            if not held_out(en):
+            if held_out(en) == tune:
                 continue
             seen[en] += count
             if count > best.get(en, (0, ""))[0]:
@@ -344,6 +347,9 @@ def main() -> None:
     ap.add_argument("--people", type=int, default=150, help="people per script")
     ap.add_argument("--rules", type=int, default=500)
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--tune", action="store_true",
+                    help="draw the people from the tuning part of the pairs instead of the "
+                         "held-out fifth (to choose a threshold; report held-out figures)")
     ap.add_argument("--show-misses", type=int, default=15,
                     help="how many misses and confusions to list")
     ap.add_argument("--json", type=Path)
@@ -352,7 +358,7 @@ def main() -> None:
                          "news in Arabic and Russian) instead of the labelled set")
     args = ap.parse_args()
     rnd = random.Random(args.seed)
-    names = load_people(args.data, args.people, rnd) + load_places()
+    names = load_people(args.data, args.people, rnd, args.tune) + load_places()
     merged: dict[str, Name] = {}
     for n in names:  # a name drawn in both scripts is one name with two spellings
         if n.latin in merged:

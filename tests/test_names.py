@@ -16,7 +16,9 @@ from watchdesk.names import (
     same_name,
     text_name_keys,
 )
+from watchdesk.names.frequent import strict
 from watchdesk.names.keys import coarse
+from watchdesk.names.score import spells_alike
 from watchdesk.names.table import COSTS, VOWELS
 
 
@@ -110,7 +112,8 @@ def test_frequent_arabic_words_are_never_names() -> None:
 
     # بسرعة "quickly" spells Basra's consonants (ب س ر + a vowel); it is one of wordfreq's
     # most frequent Arabic forms (common_ar.txt), so it is not taken for the name
-    assert same_name("basra", "بسرعة") and not may_be_name("بسرعه", None)
+    assert spells_alike("basra", "بسرعة") and not may_be_name("بسرعه", None)
+    assert not same_name("basra", "بسرعة")  # and held to an exact spelling (below)
     rule = compile_query("name:basra")
     assert rule.matches(Document("", "", "غادر الوفد المدينة بسرعة بعد الاجتماع")) is None
     assert rule.matches(Document("", "", "وصل الوفد إلى البصرة صباح اليوم")) is not None
@@ -119,13 +122,48 @@ def test_frequent_arabic_words_are_never_names() -> None:
     assert all(may_be_name(w, None) for w in ("محمد", "بوتين", "حفتر", "بنغازي", "بغداد", "دمشق"))
 
 
-def test_the_frequent_word_list_ships_with_its_licence() -> None:
+def test_next_frequent_arabic_words_are_names_only_when_spelled_exactly() -> None:
+    from watchdesk.rules import Document, compile_query
+
+    # يصدر "issues" and غرق "drowned" spell Isidore's and Greig's consonants, vowels left
+    # out as Arabic leaves them out of its own words: frequent_ar.txt, so not the names
+    assert strict("يصدر") and strict("غرق")
+    assert spells_alike("isidore", "يصدر") and not same_name("isidore", "يصدر")
+    assert spells_alike("greig", "غرق") and not same_name("greig", "غرق")
+    # ... while a frequent word that writes every vowel of the name is the name: جيرسي
+    assert strict("جيرسي") and same_name("jersey", "جيرسي")
+    rule = compile_query("name:greig")
+    assert rule.matches(Document("", "", "غرق قارب يحمل مهاجرين قبالة السواحل")) is None
+    assert rule.matches(Document("", "", "وقال غريغ إن المفاوضات ستستمر")) is not None
+    assert compile_query("name:jersey").matches(
+        Document("", "", "وصل الوفد إلى نيو جيرسي صباح اليوم")) is not None
+
+
+def test_an_arabic_word_read_without_its_article_keeps_its_strictness() -> None:
+    from watchdesk.rules import Document, compile_query
+
+    # التعديل "the amendment": تعديل is a common word; without the article it is no longer
+    # never-a-name (الزاوية is the town Zawiya, زاوية "corner" a common word) but must
+    # spell the query exactly: Tidwell's i and e are not there
+    assert spells_alike("tidwell", "التعديل") and not same_name("tidwell", "التعديل")
+    for text in ("صوت البرلمان على التعديل الجديد", "رفض النواب والتعديل المقترح"):
+        assert compile_query("name:tidwell").matches(Document("", "", text)) is None
+    # place names with the article, spelled as Arabic spells them, are still found
+    for latin, text in (("zawiya", "اشتباكات في الزاوية ليلة أمس"),
+                        ("raqqa", "وصلت قافلة إلى الرقة"), ("basra", "احتجاجات بالبصرة"),
+                        ("mosul", "عاد السكان إلى الموصل")):
+        assert compile_query(f"name:{latin}").matches(Document("", "", text)) is not None
+
+
+def test_the_frequent_word_lists_ship_with_their_licence() -> None:
     from importlib.resources import files
 
     here = files("watchdesk.names")
-    words = [w for w in here.joinpath("common_ar.txt").read_text("utf-8").splitlines()
-             if w and not w.startswith("#")]
-    assert len(words) > 2000 and words == sorted(set(words))
+    for name, least in (("common_ar.txt", 2000), ("frequent_ar.txt", 5000)):
+        words = [w for w in here.joinpath(name).read_text("utf-8").splitlines()
+                 if w and not w.startswith("#")]
+        assert len(words) > least and words == sorted(set(words))
+        assert not set(words) & {"بنغازي", "حفتر", "الرقه", "الموصل"}
     assert "Attribution-ShareAlike 4.0" in here.joinpath("COMMON-AR-LICENSE.md").read_text("utf-8")
 
 
@@ -170,3 +208,17 @@ def test_two_shared_consonants_need_close_vowels() -> None:
 def test_a_frequent_word_with_the_article_is_another_word() -> None:
     assert not may_be_name("زاويه", None) and may_be_name("الزاويه", None)  # corner; Zawiya
     assert not may_be_name("وبسرعه", None) and not may_be_name("السرعه", None)
+
+
+def test_an_arabic_word_with_a_tanwin_is_no_name() -> None:
+    from watchdesk.names import indefinite
+    from watchdesk.rules import Document, compile_query
+
+    # قسريًا "forcibly", written with its tanwin (ًا): an indefinite word, never a name, though
+    # its consonants and vowels are Chassériau's; the same letters without it may be one
+    assert indefinite("قسريًا") and not indefinite("قسريا") and not indefinite("Haftar")
+    assert not may_be_name("قسريا", "قسريًا") and may_be_name("درعا", "درعا")
+    rule = compile_query("name:chasseriau")
+    assert rule.matches(Document("", "", "تم نقل السكان قسريًا إلى الجنوب")) is None
+    assert compile_query("name:daraa").matches(Document("", "", "في درعا اليوم")) is not None
+

@@ -1,4 +1,4 @@
-"""Rebuild ``src/watchdesk/names/common_ar.txt``: the frequent Arabic words that are not names.
+"""Rebuild ``src/watchdesk/names/common_ar.txt`` and ``frequent_ar.txt``: frequent Arabic words.
 
 In Arabic, which writes no capitals and no short vowels, a name of three consonants is
 spelled like many ordinary words; a word of this list is never taken for a name in a
@@ -12,6 +12,10 @@ without the forms that behave as proper nouns in wordfreq's counts (:func:`prope
 common noun or adjective is frequent with the article too (سرعة, السرعة), a place or a name
 is not (بغداد; البغداد is rare) but is after ب (ببغداد), unlike verbs and adverbs.
 
+The ``--top`` first forms go to ``common_ar.txt`` (never names); the next ones, up to
+``--strict-top``, to ``frequent_ar.txt`` (names only when spelled with the query's vowels:
+:mod:`watchdesk.names.frequent`).
+
 wordfreq is needed only here, not by watchdesk::
 
     pip install wordfreq==3.1.1
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,16 +39,20 @@ from names_tune import held_out, read_pairs  # noqa: E402
 from watchdesk.rules.text import arabic_readings, fold, script_of  # noqa: E402
 
 OUT = ROOT / "src" / "watchdesk" / "names" / "common_ar.txt"
+STRICT_OUT = OUT.with_name("frequent_ar.txt")
 TOP = 5000
+STRICT_TOP = 20000
 HEADER = """\
-# The most frequent Arabic word forms that are not names, folded, one a line.
+# The {what} Arabic word forms that are not names, folded, one a line.
 # Derived from wordfreq 3.1.1 (https://github.com/rspeer/wordfreq), whose data is licensed
 # CC-BY-SA 4.0: see COMMON-AR-LICENSE.md beside this file. Rebuilt by
-# tools/names_common.py --top {top}; do not edit by hand.
+# tools/names_common.py {opts}; do not edit by hand.
 """
 
 
 MARGIN = 1.3  # the article form this much rarer (Zipf, ~20 times) makes a proper noun
+ART_MARGIN = 0.7  # a form with the article: its bare form this much rarer (~5 times) makes one
+MIN_PAIRS = 2  # a spelling of names seen fewer times in the pairs is no evidence (noise)
 AFTER = 2.0  # ... if the form after ب, و or ل is at most this much rarer (100 times)
 
 
@@ -51,17 +60,20 @@ def _zipf(word: str) -> float:
     return float(wordfreq.zipf_frequency(word, "ar"))
 
 
-def proper(word: str) -> bool:
+def proper(word: str, art_margin: float = ART_MARGIN) -> bool:
     """Whether a frequent form behaves as a proper noun in wordfreq's counts: with the
     article, its bare form is rare (الموصل, موصل); without it, it is rare with the article
     and common after the preposition ب "in, with" and the conjunctions (ببغداد, وبغداد),
     as the names of places and people are, and neither verbs (يقول) nor adverbs (تماما) —
     which never take the article either — usually are. Also as read without proclitics."""
-    for form in (word, *arabic_readings(word)):
+    forms = (word, *arabic_readings(word))
+    for form in forms:
         z = _zipf(form)
         if form.startswith("ال"):
-            if z > 0 and _zipf(form[2:]) >= z - MARGIN:
+            if z > 0 and _zipf(form[2:]) >= z - art_margin:
                 return False
+        elif "ال" + form in forms:
+            continue  # the word's own article: decided above (الموصل is not موصل + ال)
         elif z >= 1.5 and _zipf("ال" + form) >= z - MARGIN:
             return False
     if word.startswith("ال"):
@@ -71,32 +83,56 @@ def proper(word: str) -> bool:
     return after["ب"] >= z - AFTER - 0.5 and max(after.values()) >= z - AFTER
 
 
-def build(data: Path, top: int) -> tuple[list[str], int]:
-    """The kept forms, and how many were left out as names or proper nouns."""
-    names = {fold(t) for en, t, _ in read_pairs(data, "arabic") if not held_out(en)}
-    kept: set[str] = set()
+def build(data: Path, top: int, art_margin: float = ART_MARGIN) -> tuple[list[str], int]:
+    """The kept forms among the ``top`` most frequent, in order of frequency, and how many
+    were left out as names or proper nouns."""
+    seen: Counter[str] = Counter()
+    for en, t, count in read_pairs(data, "arabic"):
+        if not held_out(en):
+            seen[fold(t)] += count
+    names = {t for t, n in seen.items() if n >= MIN_PAIRS}  # a spelling seen once: noise
+    kept: dict[str, None] = {}
     as_name = 0
     for w in wordfreq.top_n_list("ar", top):
         f = fold(w)
-        if script_of(f) != "arabic" or not f.isalpha():
+        if script_of(f) != "arabic" or not f.isalpha() or f in kept:
             continue
-        if f in names or any(r in names for r in arabic_readings(f)) or proper(w):
+        # a name, or a name under a proclitic (وبغداد) -- unless the word is more frequent
+        # than that name alone (بديل "alternative" is not ب + ديل, Dell)
+        if f in names or any(r in names and _zipf(r) >= _zipf(w) for r in arabic_readings(f)) \
+                or proper(w, art_margin):
             as_name += 1
         else:
-            kept.add(f)
-    return sorted(kept), as_name
+            kept[f] = None
+    return list(kept), as_name
+
+
+def _write(path: Path, header: str, words: list[str]) -> None:
+    path.write_text(header + "\n".join(sorted(words)) + "\n", encoding="utf-8")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("--data", type=Path, required=True,
                     help="NETransliteration-COLING2018 checkout or bare git directory")
-    ap.add_argument("--top", type=int, default=TOP, help="Arabic word forms read")
+    ap.add_argument("--top", type=int, default=TOP,
+                    help="Arabic word forms read for common_ar.txt (never names)")
+    ap.add_argument("--strict-top", type=int, default=STRICT_TOP,
+                    help="Arabic word forms read in all; those after --top go to "
+                         "frequent_ar.txt (names only when spelled closely)")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--strict-out", type=Path, default=STRICT_OUT)
+    ap.add_argument("--art-margin", type=float, default=ART_MARGIN)
     args = ap.parse_args()
-    words, as_name = build(args.data, args.top)
-    args.out.write_text(HEADER.format(top=args.top) + "\n".join(words) + "\n", encoding="utf-8")
-    print(f"{len(words)} words kept, {as_name} left out as names -> {args.out}")
+    words, as_name = build(args.data, args.strict_top, args.art_margin)
+    first = set(wordfreq.top_n_list("ar", args.top))
+    common = [w for w in words if w in {fold(x) for x in first}]
+    frequent = [w for w in words if w not in set(common)]
+    opts = f"--top {args.top} --strict-top {args.strict_top} --art-margin {args.art_margin}"
+    _write(args.out, HEADER.format(what="most frequent", opts=opts), common)
+    _write(args.strict_out, HEADER.format(what="next most frequent", opts=opts), frequent)
+    print(f"{len(common)} + {len(frequent)} words kept, {as_name} left out as names -> "
+          f"{args.out}, {args.strict_out}")
 
 
 if __name__ == "__main__":

@@ -177,3 +177,14 @@ def test_check_warns_about_weak_names(query: str, reason: str) -> None:
 
 def test_no_warning_for_a_specific_name() -> None:
     assert compile_query('name:haftar OR name:"khalifa haftar" OR name:prigozhin').warnings == []
+
+
+def test_words_no_spelling_starts_with_are_not_keyed_but_their_readings_are() -> None:
+    # name:haftar's spellings start with h, х, г, ح, ه...: a word starting otherwise spells
+    # it only through its reading without proclitics (وحفتر: حفتر, a token of its own)
+    rs = RuleSet([Rule("h", "h", "name:haftar")])
+    for text, found in (("وقال وحفتر إن", True), ("Встреча с Хафтаром", True),
+                        ("Le maréchal Haftar", True), ("Le maréchal Kaftar", False)):
+        assert bool(rs.match(Document("", "", text))) is found, text
+    spelled = rs._spelled  # what the matcher remembered of each document word
+    assert spelled["وحفتر"] == () and spelled["حفتر"] and spelled["kaftar"] == ()

@@ -4,6 +4,8 @@
 - :mod:`.score`: whether two words with a key in common are the same name (their vowels,
   with costs learned from name pairs, :mod:`.table`);
 - :mod:`.common`: ordinary words never taken for names, and the lint of ``name:`` terms;
+- :mod:`.frequent`: the frequent Arabic words (word-frequency lists), never names or names
+  only when spelled exactly;
 - :mod:`.text`: the name keys of a whole text.
 
 The rule language's ``name:`` operator (:mod:`watchdesk.rules`) uses the first three.
@@ -11,10 +13,10 @@ The rule language's ``name:`` operator (:mod:`watchdesk.rules`) uses the first t
 
 from __future__ import annotations
 
-from .common import may_be_name, name_warning
+from .common import indefinite, may_be_name, name_warning
 from .keys import MIN_KEY, name_key, name_keys
 from .score import distance, same_name
 from .text import text_name_keys
 
-__all__ = ["MIN_KEY", "distance", "may_be_name", "name_key", "name_keys", "name_warning",
-           "same_name", "text_name_keys"]
+__all__ = ["MIN_KEY", "distance", "indefinite", "may_be_name", "name_key", "name_keys",
+           "name_warning", "same_name", "text_name_keys"]

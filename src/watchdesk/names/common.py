@@ -13,21 +13,22 @@ The lists are written for watchdesk (function words and frequent words of news t
 (benchmarks/README.md gives the figures before and after); to it are added the Arabic stop
 words of stopwords-iso and the most frequent Arabic word forms of wordfreq that are not
 spellings of names (``common_ar.txt``, built by ``tools/names_common.py``: a general list,
-not one fitted to the benchmark).
+not one fitted to the benchmark; the next most frequent forms are no names unless spelled
+exactly: :mod:`.frequent`).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib.resources import files
 
 import stopwordsiso
 
 from ..rules.text import arabic_readings, fold, script_of
+from .frequent import COMMON_AR
 from .keys import name_key, name_keys
-from .score import same_name
+from .score import spells_alike
 
-__all__ = ["ARABIC_COMMON", "RUSSIAN_COMMON", "may_be_name", "name_warning"]
+__all__ = ["ARABIC_COMMON", "RUSSIAN_COMMON", "indefinite", "may_be_name", "name_warning"]
 
 _ARABIC = """
 في من علي الي عن مع ان او ثم قد لقد كان كانت يكون تكون هذا هذه ذلك تلك التي الذي الذين
@@ -80,13 +81,22 @@ _RUSSIAN = """
 # common_ar.txt and its licence beside this file, rebuilt by tools/names_common.py)
 # (``check`` warns only about the two lists above: a name spelled like one of these frequent
 # forms, بسرعة "quickly" for Basra, usually has another spelling, البصرة, that is found)
-_FREQUENT = [w for w in files(__package__).joinpath("common_ar.txt").read_text("utf-8").split("\n")
-             if w and not w.startswith("#")]
 _LISTED = frozenset(fold(w) for w in (*_ARABIC.split(), *stopwordsiso.stopwords("ar"))
                     if w.strip())
-ARABIC_COMMON = _LISTED | frozenset(fold(w) for w in _FREQUENT)
+ARABIC_COMMON = _LISTED | COMMON_AR
 RUSSIAN_COMMON = frozenset(fold(w) for w in _RUSSIAN.split())
 _COMMON = _LISTED | RUSSIAN_COMMON
+
+
+_TANWIN = frozenset("\u064b\u064c\u064d")  # ً ٌ ٍ: the indefinite noun's endings
+
+
+def indefinite(raw: str) -> bool:
+    """Whether an Arabic word, as written (with its diacritics), carries a tanwin: an
+    indefinite noun or adjective (قسريًا "forcibly", فرصًا "chances"), never a name, which is
+    definite; news text writes it on adverbs and accusatives, never on the names it
+    spells (a fully vocalised text, which would, is not news)."""
+    return not _TANWIN.isdisjoint(raw)
 
 
 def may_be_name(folded: str, written: str | None) -> bool:
@@ -96,7 +106,7 @@ def may_be_name(folded: str, written: str | None) -> bool:
     hyphenated compound glued together, which is given the benefit of the doubt)."""
     script = script_of(folded)
     if script == "arabic":
-        return _arabic_name_like(folded)
+        return not (written and indefinite(written)) and _arabic_name_like(folded)
     if written is None:
         return True
     return written[:1].isupper()
@@ -112,12 +122,11 @@ def _arabic_name_like(word: str) -> bool:
     though زاوية "corner" is a frequent word (the frequency list has the forms with the
     article it saw: الحرب)."""
     for w in (word, *arabic_readings(word)):
-        lists = _LISTED if _article_taken(word, w) else ARABIC_COMMON
-        if w in lists:
+        if w in (_LISTED if _article_taken(word, w) else ARABIC_COMMON):
             return False
         for end, add in _ENDINGS:
             stem = w[:-len(end)]
-            if w.endswith(end) and len(stem) >= 3 and (stem in lists or stem + add in lists):
+            if w.endswith(end) and len(stem) >= 3 and (stem in _LISTED or stem + add in _LISTED):
                 return False
     return True
 
@@ -159,7 +168,7 @@ def name_warning(word: str, alone: bool = True) -> str | None:
                 "scripts; prefer a phrase with the first name (name:\"khalifa haftar\") or "
                 "NEAR another term")
     by_key = _common_by_key()
-    common = sorted({w for k in keys for w in by_key.get(k, ()) if same_name(word, w)})
+    common = sorted({w for k in keys for w in by_key.get(k, ()) if spells_alike(word, w)})
     if common:
         return (f"spelled like the common word(s) {', '.join(common[:4])}: in that spelling "
                 "it is never taken for the name; add it as a plain word if you need it")

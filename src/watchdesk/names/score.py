@@ -25,10 +25,12 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..rules.text import fold, script_of
+from .frequent import STRICT_LIMIT, strict
 from .keys import Piece, is_vowel, readings
 from .table import COSTS, VOWELS
 
-__all__ = ["distance", "pair_ops", "pieces_distance", "same_name", "vowel_key"]
+__all__ = ["distance", "pair_ops", "pieces_distance", "same_name", "spells_alike",
+           "vowel_key"]
 
 _BIG = 9.0
 _SCRIPT = {"latin": "la", "arabic": "ar", "cyrillic": "ru"}
@@ -192,6 +194,14 @@ def same_name(x: str, y: str) -> bool:
     keys they share have two consonants only (a letter dropped as mute, ة read as a vowel:
     Borja and برية "wild", Tjaša and تسعى), two consonants say little: the vowels must
     agree closely (:data:`SHORT_KEY_LIMIT`)."""
+    if not spells_alike(x, y):
+        return False
+    return not strict(fold(y)) or distance(x, y) <= STRICT_LIMIT
+
+
+def spells_alike(x: str, y: str) -> bool:
+    """Whether ``x`` and ``y`` are spelled alike across scripts, whatever ``y`` means
+    (:func:`same_name` without the frequent words' stricter limit)."""
     d = distance(x, y)
     if d > COSTS["limit"]:
         return False

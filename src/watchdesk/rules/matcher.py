@@ -103,6 +103,7 @@ class RuleSet:
         self._name_atoms: dict[str, int] = {}
         self._names: dict[str, list[tuple[str, int]]] = {}  # name key -> (query word, atom)
         self._spelled: dict[str, tuple[int, ...]] = {}  # document word -> name atoms it spells
+        self._name_initials: set[str] = set()  # letters a spelling of a name may start with
         # per mode: chunks with terms or not one position; chunks of one position, no term
         self._tables: dict[str, tuple[dict[str, ChunkHits], set[str]]] = {}
         self._postings: dict[int, list[tuple[int, int]]] = {}
@@ -131,6 +132,7 @@ class RuleSet:
             a = self._name_atoms.get(term.text)
             if a is None:
                 a = self._name_atoms[term.text] = self._new_atom()
+                self._name_initials.update(names.keys.initials(term.text))
                 for name_key in names.name_keys(term.text):
                     self._names.setdefault(name_key, []).append((term.text, a))
             return a
@@ -237,7 +239,12 @@ class RuleSet:
 
     def _spell(self, text: str) -> tuple[int, ...]:
         """The ``name:`` atoms a document word spells (remembered; capitals and common words
-        aside)."""
+        aside). A word that starts with no letter a spelling of the names may start with
+        spells none (its reading without proclitics, a token of its own, may): its keys are
+        not computed."""
+        if text[:1] not in self._name_initials:
+            self._spelled[text] = ()
+            return ()
         candidates = {(w, a) for key in names.name_keys(text)
                       for w, a in self._names.get(key, ())}
         spelled = self._spelled[text] = tuple(
@@ -251,7 +258,8 @@ class RuleSet:
         it and may be a name there."""
         exact = self._name_atoms.get(text)
         found = set() if exact is None else {exact}
-        if spelled and names.may_be_name(word, _written(chunk, k)):
+        if spelled and names.may_be_name(word, _written(chunk, k)) \
+                and not names.indefinite(chunk):  # (the chunk as written: its diacritics)
             found.update(spelled)
         return found
 
