@@ -1,0 +1,161 @@
+"""Common news words across languages (pure): a text's *concepts*.
+
+Reports of one event in French, English, Arabic and Russian share names, numbers and dates
+(``keys``), but so do two different events about the same people on the same day. What tells
+them apart is what happened: *killed*, *tués*, *قتل*, *убиты* are one concept (``kill``);
+*ceasefire*, *cessez-le-feu*, *هدنة*, *перемирие* another. This module maps the content words
+of a text to such concept ids, from a lexicon shipped with the package
+(``lexicon.txt``, written for watchdesk: see docs/design.md, "A lexicon of news words across
+languages").
+
+The lexicon, one concept per line, columns separated by ``|``::
+
+    kill | kill killed killing | tuer tué meurtre | قتل يقتل مقتل قتلى | убить убит
+
+the concept id, then space-separated word forms in English, French, Arabic and Russian (a
+column may be empty; ``#`` starts a comment line). Forms are reduced when the lexicon is
+loaded by the very function that reduces a text's words, so an inflected word meets its
+lemma:
+
+- English, French and Russian: folded (``rules.text.fold``), then the language's Snowball
+  stemmer (PyStemmer, as ``rules.stem``): ``killed``/``killing`` → ``kill``, ``министра``/
+  ``министров`` → ``министр``. Irregular forms (``won``, ``убит``, ``élu``) are listed in the
+  lexicon; the stemmer only takes off endings;
+- Arabic: folded (diacritics and tatweel gone, ``أ إ آ`` → ``ا``, ``ى`` → ``ي``, ``ة`` →
+  ``ه``), then a light stemmer (:func:`arabic_stem`: one pronoun or plural suffix, the
+  ``ت`` of a feminine noun before a pronoun). A text's word is tried as written, then
+  without its proclitics (``و ف ب ك ل ال`` and their combinations, ``rules.text
+  .arabic_readings``): ``والوزراء`` finds ``وزراء``, ``حكومتها`` finds ``حكومة``; a word
+  still not found is tried as a conjugated verb, without a person ending (``قتلت``,
+  ``قتلوا`` → ``قتل``) or a present-tense prefix (``تقتل`` → ``قتل``).
+
+Where two concepts list forms that reduce alike in one language, the first line wins.
+A word is looked up once per language and cached; a text is split on whitespace and each
+distinct chunk analysed once (cached), as ``terms`` does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+from importlib import resources
+
+from ..rules.stem import stem
+from ..rules.text import arabic_readings, fold
+
+__all__ = ["LANGUAGES", "Lexicon", "arabic_stem", "concepts", "lexicon", "reduce"]
+
+LANGUAGES = ("en", "fr", "ar", "ru")
+DATA = "lexicon.txt"
+
+Lexicon = dict[str, dict[str, str]]   # language -> reduced form -> concept id
+
+_WORD = re.compile(r"\w+")
+# Suffixes taken off an Arabic word (folded: ة is ه), longest first; one of them at most.
+_AR_PRONOUNS = ("هما", "كما", "هم", "هن", "ها", "كم", "نا")
+_AR_SUFFIXES = ("ات", "ون", "ين", "ان", "يه", "ه", "ي")
+_AR_MIN = 2   # letters that must remain
+# Tried only when a word is not found as written: verbs' person endings and present prefixes.
+_AR_VERB_ENDINGS = ("وا", "تم", "ت", "ن")
+_AR_PRESENT = ("ي", "ت", "ن", "ا")
+
+
+def arabic_stem(word: str) -> str:
+    """A folded Arabic word without one pronoun suffix, else one plural, dual or feminine
+    ending (``حكومتها`` → ``حكوم``, ``حكومه`` → ``حكوم``, ``انتخابات`` → ``انتخاب``)."""
+    for s in _AR_PRONOUNS:
+        if word.endswith(s) and len(word) - len(s) >= _AR_MIN + 1:
+            word = word[: -len(s)]
+            if word.endswith("ت") and len(word) > _AR_MIN + 1:
+                word = word[:-1]   # حكومتها: the ة of حكومة, written ت before a pronoun
+            return word
+    for s in _AR_SUFFIXES:
+        if word.endswith(s) and len(word) - len(s) >= _AR_MIN + 1:
+            return word[: -len(s)]
+    return word
+
+
+@lru_cache(maxsize=1 << 16)
+def reduce(lang: str, word: str) -> str:
+    """A folded word of ``lang`` in the form the lexicon is keyed by."""
+    if lang == "ar":
+        return arabic_stem(word)
+    return stem(lang, word)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The shipped lexicon, loaded once: per language, reduced form → concept id."""
+    text = resources.files(__package__).joinpath(DATA).read_text(encoding="utf-8")
+    return parse(text, DATA)
+
+
+def parse(text: str, source: str = "<lexicon>") -> Lexicon:
+    """Read a lexicon (the format above); a malformed line is an error naming it."""
+    out: Lexicon = {lang: {} for lang in LANGUAGES}
+    seen: set[str] = set()
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("|")
+        if len(cols) != 1 + len(LANGUAGES) or not cols[0].strip():
+            raise ValueError(f"{source}:{n}: expected a concept id and {len(LANGUAGES)} "
+                             f"columns separated by '|', got {len(cols)} columns")
+        concept = cols[0].strip()
+        if concept in seen:
+            raise ValueError(f"{source}:{n}: concept {concept!r} is defined twice")
+        seen.add(concept)
+        for lang, column in zip(LANGUAGES, cols[1:], strict=True):
+            table = out[lang]
+            for form in column.split():
+                for w in _WORD.findall(fold(form)):
+                    table.setdefault(reduce(lang, w), concept)
+    return out
+
+
+@lru_cache(maxsize=1 << 17)
+def _word(lang: str, word: str) -> str | None:
+    table = lexicon()[lang]
+    if lang != "ar":
+        return table.get(reduce(lang, word))
+    readings = (word, *arabic_readings(word))
+    for w in readings:
+        concept = table.get(w) or table.get(arabic_stem(w))
+        if concept is not None:
+            return concept
+    for w in readings:   # a verb: its person ending, else its present-tense prefix
+        for v in _ar_verb_forms(w):
+            concept = table.get(v) or table.get(arabic_stem(v))
+            if concept is not None:
+                return concept
+    return None
+
+
+def _ar_verb_forms(word: str) -> tuple[str, ...]:
+    """The stems a folded Arabic word may be a conjugated form of: without a past-tense
+    ending (``قتلت`` → ``قتل``, ``قتلوا``), else without a present-tense prefix (``تقتل``)."""
+    out = [word[: -len(s)] for s in _AR_VERB_ENDINGS
+           if word.endswith(s) and len(word) - len(s) >= _AR_MIN + 1]
+    if word[0] in _AR_PRESENT and len(word) >= 4:
+        out.append(word[1:])
+        out += [word[1: -len(s)] for s in _AR_VERB_ENDINGS
+                if word.endswith(s) and len(word) - len(s) >= _AR_MIN + 2]
+    return tuple(out)
+
+
+@lru_cache(maxsize=1 << 16)
+def _chunk(lang: str, chunk: str) -> tuple[str, ...]:
+    return tuple(c for w in _WORD.findall(fold(chunk))
+                 if not w.isdigit() and (c := _word(lang, w)) is not None)
+
+
+def concepts(text: str, lang: str) -> Counter[str]:
+    """The concept ids of the content words of ``text`` in ``lang`` (en, fr, ar or ru), with
+    how often each occurs; empty for any other language."""
+    out: Counter[str] = Counter()
+    if lang not in LANGUAGES or not text:
+        return out
+    for chunk in text.split():
+        out.update(_chunk(lang, chunk))
+    return out
