@@ -13,7 +13,9 @@ The lexicon, one concept per line, columns separated by ``|``::
     kill | kill killed killing | tuer tué meurtre | قتل يقتل مقتل قتلى | убить убит
 
 the concept id, then space-separated word forms in English, French, Arabic and Russian (a
-column may be empty; ``#`` starts a comment line). Forms are reduced when the lexicon is
+column may be empty; ``#`` starts a comment line). A form ending in ``=`` is matched as
+written only, never by its stem (Russian ``посла``, "of the ambassador", shares its stem
+``посл`` with ``после``, "after"). Forms are reduced when the lexicon is
 loaded by the very function that reduces a text's words, so an inflected word meets its
 lemma:
 
@@ -29,7 +31,9 @@ lemma:
   still not found is tried as a conjugated verb, without a person ending (``قتلت``,
   ``قتلوا`` → ``قتل``) or a present-tense prefix (``تقتل`` → ``قتل``).
 
-Where two concepts list forms that reduce alike in one language, the first line wins.
+A word is first looked up as it is listed (folded), then reduced: where two concepts list
+forms that reduce alike (French *armée* and *armes* are both ``arm``), the form as listed
+decides, and an unlisted inflection goes to the first line.
 A word is looked up once per language and cached; a text is split on whitespace and each
 distinct chunk analysed once (cached), as ``terms`` does.
 """
@@ -49,13 +53,19 @@ __all__ = ["LANGUAGES", "Lexicon", "arabic_stem", "concepts", "lexicon", "reduce
 LANGUAGES = ("en", "fr", "ar", "ru")
 DATA = "lexicon.txt"
 
-Lexicon = dict[str, dict[str, str]]   # language -> reduced form -> concept id
+# language -> key -> concept id; a key is a form as listed (after ``EXACT``) or reduced
+Lexicon = dict[str, dict[str, str]]
+EXACT = "="
+MIN_STEM = 3   # a shorter stem is no key (Russian заем → за): the listed form only
 
 _WORD = re.compile(r"\w+")
-# Suffixes taken off an Arabic word (folded: ة is ه), longest first; one of them at most.
+# Suffixes taken off an Arabic word (folded: ة is ه), one at most: a pronoun (then the ت
+# of a feminine noun before it), else a plural, dual or feminine ending; a nisba adjective
+# keeps its ي (مدني, مدنية, مدنيين are مدني; مدن "cities" is another word).
 _AR_PRONOUNS = ("هما", "كما", "هم", "هن", "ها", "كم", "نا")
-_AR_SUFFIXES = ("ات", "ون", "ين", "ان", "يه", "ه", "ي")
-_AR_MIN = 2   # letters that must remain
+_AR_ENDINGS = (("يين", "ي"), ("يون", "ي"), ("يات", "ي"), ("يه", "ي"), ("ات", ""), ("ون", ""),
+               ("ين", ""), ("ان", ""), ("ته", ""), ("ه", ""))
+_AR_MIN = 3   # letters that must remain
 # Tried only when a word is not found as written: verbs' person endings and present prefixes.
 _AR_VERB_ENDINGS = ("وا", "تم", "ت", "ن")
 _AR_PRESENT = ("ي", "ت", "ن", "ا")
@@ -63,16 +73,19 @@ _AR_PRESENT = ("ي", "ت", "ن", "ا")
 
 def arabic_stem(word: str) -> str:
     """A folded Arabic word without one pronoun suffix, else one plural, dual or feminine
-    ending (``حكومتها`` → ``حكوم``, ``حكومه`` → ``حكوم``, ``انتخابات`` → ``انتخاب``)."""
+    ending (``حكومتها``, ``حكومته`` and ``حكومه`` → ``حكوم``, ``انتخابات`` → ``انتخاب``,
+    ``مدنيين`` → ``مدني``)."""
     for s in _AR_PRONOUNS:
-        if word.endswith(s) and len(word) - len(s) >= _AR_MIN + 1:
+        if word.endswith(s) and len(word) - len(s) >= _AR_MIN:
             word = word[: -len(s)]
-            if word.endswith("ت") and len(word) > _AR_MIN + 1:
+            if word.endswith("ت") and len(word) > _AR_MIN:
                 word = word[:-1]   # حكومتها: the ة of حكومة, written ت before a pronoun
+            elif word.endswith(("او", "اي")):
+                word = word[:-1] + "ء"   # وزراؤها: the final hamza on its seat
             return word
-    for s in _AR_SUFFIXES:
-        if word.endswith(s) and len(word) - len(s) >= _AR_MIN + 1:
-            return word[: -len(s)]
+    for s, r in _AR_ENDINGS:
+        if word.endswith(s) and len(word) - len(s) + len(r) >= _AR_MIN:
+            return word[: -len(s)] + r
     return word
 
 
@@ -109,8 +122,14 @@ def parse(text: str, source: str = "<lexicon>") -> Lexicon:
         for lang, column in zip(LANGUAGES, cols[1:], strict=True):
             table = out[lang]
             for form in column.split():
-                for w in _WORD.findall(fold(form)):
-                    table.setdefault(reduce(lang, w), concept)
+                exact_only = form.endswith(EXACT)
+                form = form.removesuffix(EXACT)
+                words = _WORD.findall(fold(form))
+                if len(words) != 1 or words[0] != fold(form):
+                    raise ValueError(f"{source}:{n}: {form!r} is not one word")
+                table.setdefault(EXACT + words[0], concept)
+                if not exact_only and len(key := reduce(lang, words[0])) >= MIN_STEM:
+                    table.setdefault(key, concept)
     return out
 
 
@@ -118,16 +137,18 @@ def parse(text: str, source: str = "<lexicon>") -> Lexicon:
 def _word(lang: str, word: str) -> str | None:
     table = lexicon()[lang]
     if lang != "ar":
-        return table.get(reduce(lang, word))
+        key = reduce(lang, word)
+        return table.get(EXACT + word) or (table.get(key) if len(key) >= MIN_STEM else None)
     readings = (word, *arabic_readings(word))
     for w in readings:
-        concept = table.get(w) or table.get(arabic_stem(w))
-        if concept is not None:
+        if (concept := table.get(EXACT + w)) is not None:
+            return concept
+    for w in readings:
+        if (concept := table.get(arabic_stem(w))) is not None:
             return concept
     for w in readings:   # a verb: its person ending, else its present-tense prefix
         for v in _ar_verb_forms(w):
-            concept = table.get(v) or table.get(arabic_stem(v))
-            if concept is not None:
+            if (concept := table.get(EXACT + v) or table.get(arabic_stem(v))) is not None:
                 return concept
     return None
 
@@ -136,11 +157,11 @@ def _ar_verb_forms(word: str) -> tuple[str, ...]:
     """The stems a folded Arabic word may be a conjugated form of: without a past-tense
     ending (``قتلت`` → ``قتل``, ``قتلوا``), else without a present-tense prefix (``تقتل``)."""
     out = [word[: -len(s)] for s in _AR_VERB_ENDINGS
-           if word.endswith(s) and len(word) - len(s) >= _AR_MIN + 1]
-    if word[0] in _AR_PRESENT and len(word) >= 4:
+           if word.endswith(s) and len(word) - len(s) >= _AR_MIN]
+    if word[0] in _AR_PRESENT and len(word) > _AR_MIN:
         out.append(word[1:])
         out += [word[1: -len(s)] for s in _AR_VERB_ENDINGS
-                if word.endswith(s) and len(word) - len(s) >= _AR_MIN + 2]
+                if word.endswith(s) and len(word) - len(s) > _AR_MIN]
     return tuple(out)
 
 

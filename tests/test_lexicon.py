@@ -1,0 +1,176 @@
+"""The news lexicon (``watchdesk.events.lexicon``): one event told in four languages shares
+concepts; inflected forms find their lemma; unrelated news shares little.
+
+The sentences are written for these tests (not taken from any outlet or benchmark).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+
+import pytest
+
+from watchdesk.events import lexicon as lx
+from watchdesk.events.lexicon import arabic_stem, concepts, parse
+
+# One event, told in each language.
+CEASEFIRE = {
+    "en": "Russian troops killed three civilians in a drone attack on the city, the governor "
+          "said, hours after talks on a ceasefire failed.",
+    "fr": "Les troupes russes ont tué trois civils lors d'une attaque de drones contre la "
+          "ville, a déclaré le gouverneur, quelques heures après l'échec des négociations "
+          "sur un cessez-le-feu.",
+    "ar": "قتلت القوات الروسية ثلاثة مدنيين في هجوم بطائرات مسيرة على المدينة، بحسب "
+          "المحافظ، بعد ساعات من فشل المفاوضات بشأن الهدنة.",
+    "ru": "Российские войска убили трех мирных жителей в результате атаки беспилотников на "
+          "город, сообщил губернатор через несколько часов после провала переговоров о "
+          "перемирии.",
+}
+
+# Another event, also in each language: a football final.
+FINAL = {
+    "en": "The club won the cup final on Saturday: two goals in the second half gave the "
+          "team its first trophy in ten years, to the joy of its fans in the stadium.",
+    "fr": "Le club a remporté samedi la finale de la coupe : deux buts en seconde période ont "
+          "offert à l'équipe son premier trophée depuis dix ans, pour la joie de ses "
+          "supporters dans le stade.",
+    "ar": "فاز النادي بنهائي الكأس يوم السبت، إذ منح هدفان في الشوط الثاني الفريق أول لقب "
+          "له منذ عشر سنوات، وسط فرحة جماهيره في الملعب.",
+    "ru": "Клуб выиграл финал кубка в субботу: два гола во втором тайме принесли команде "
+          "первый трофей за десять лет, к радости болельщиков на стадионе.",
+}
+
+CORE = {"troops", "kill", "civilian", "attack", "drone", "talks", "ceasefire", "governor"}
+
+
+def overlap(a: Counter[str], b: Counter[str]) -> float:
+    """Jaccard overlap of two texts' concept sets."""
+    sa, sb = set(a), set(b)
+    return len(sa & sb) / len(sa | sb)
+
+
+@pytest.mark.parametrize("lang", lx.LANGUAGES)
+def test_one_event_has_the_same_core_concepts_in_each_language(lang: str) -> None:
+    found = set(concepts(CEASEFIRE[lang], lang))
+    assert CORE - found == set(), f"{lang}: missing {sorted(CORE - found)}"
+
+
+@pytest.mark.parametrize(("a", "b"), list(itertools.combinations(lx.LANGUAGES, 2)))
+def test_translations_overlap_and_other_news_does_not(a: str, b: str) -> None:
+    same = overlap(concepts(CEASEFIRE[a], a), concepts(CEASEFIRE[b], b))
+    same_final = overlap(concepts(FINAL[a], a), concepts(FINAL[b], b))
+    other = overlap(concepts(CEASEFIRE[a], a), concepts(FINAL[b], b))
+    other2 = overlap(concepts(FINAL[a], a), concepts(CEASEFIRE[b], b))
+    assert same >= 0.5 and same_final >= 0.4, (same, same_final)
+    assert max(other, other2) <= 0.1, (other, other2)
+
+
+def test_football_final_concepts() -> None:
+    for lang, text in FINAL.items():
+        found = set(concepts(text, lang))
+        assert {"win", "final", "cup", "goal", "team", "stadium"} <= found, (lang, found)
+
+
+@pytest.mark.parametrize("word", [
+    "министр", "министра", "министру", "министром", "министре", "министры", "министров",
+    "министрами", "министрах",
+])
+def test_russian_cases_find_the_lemma(word: str) -> None:
+    assert concepts(word, "ru") == Counter({"minister": 1})
+
+
+@pytest.mark.parametrize(("words", "concept"), [
+    ("переговоры переговоров переговорах переговорами", "talks"),
+    ("перемирие перемирия перемирии перемирием", "ceasefire"),
+    ("землетрясение землетрясения землетрясении", "earthquake"),
+    ("убит убиты убийство убийства", "kill"),
+    ("выборы выборов выборах", "election"),
+])
+def test_russian_declensions(words: str, concept: str) -> None:
+    assert concepts(words, "ru") == Counter({concept: len(words.split())})
+
+
+@pytest.mark.parametrize(("words", "concept"), [
+    # the article, conjunctions, prepositions, and their combinations
+    ("وزير الوزير والوزير للوزير بالوزير فالوزير", "minister"),
+    # broken plural, with proclitics and a pronoun suffix
+    ("وزراء الوزراء والوزراء وزراؤها", "minister"),
+    # feminine ending, written ت before a pronoun; sound plural; dual
+    ("حكومة الحكومة حكومته حكومتها الحكومات", "government"),
+    ("انتخابات الانتخابات والانتخابات بالانتخابات", "election"),
+    # nisba adjective: masculine, feminine, plurals
+    ("مدني مدنية المدنيين مدنيون", "civilian"),
+    # a verb: past with person endings, present with its prefix
+    ("قتل قتلت قتلوا يقتل تقتل", "kill"),
+    # hamza on alef, alef maqsura, diacritics and tatweel
+    ("أعلن اعلن إعلان الإعلان", "announce"),
+    ("مُفَاوَضَات المفـاوضات", "talks"),
+])
+def test_arabic_forms_find_the_lemma(words: str, concept: str) -> None:
+    assert concepts(words, "ar") == Counter({concept: len(words.split())})
+
+
+@pytest.mark.parametrize(("lang", "words", "concept"), [
+    ("en", "kill kills killed killing", "kill"),
+    ("en", "election elections electoral", "election"),
+    ("fr", "tué tués tuée tuées", "kill"),
+    ("fr", "élection élections électoral électorale", "election"),
+    ("fr", "l'armée d'Haftar", "army"),
+])
+def test_latin_inflections(lang: str, words: str, concept: str) -> None:
+    found = concepts(words, lang)
+    assert set(found) == {concept}, found
+
+
+def test_listed_form_beats_a_shared_stem() -> None:
+    """French armée and armes reduce alike; each is listed, and the listing decides."""
+    assert concepts("armée armes", "fr") == Counter({"army": 1, "weapon": 1})
+
+
+def test_arabic_stem() -> None:
+    assert arabic_stem("حكومتها") == arabic_stem("حكومه") == "حكوم"
+    assert arabic_stem("انتخابات") == "انتخاب"
+    assert arabic_stem("مدنيين") == arabic_stem("مدنيه") == "مدني"
+    assert arabic_stem("مدن") == "مدن"          # too short to lose anything
+    assert arabic_stem("ابن") == "ابن"
+
+
+def test_unknown_language_and_empty_text() -> None:
+    assert concepts(CEASEFIRE["en"], "de") == Counter()
+    assert concepts(CEASEFIRE["en"], "") == Counter()
+    assert concepts("", "en") == Counter()
+    assert concepts("the of and 2024 12", "en") == Counter()
+
+
+def test_function_words_are_not_concepts() -> None:
+    for lang, text in {"en": "the and of to in on with he she they was were",
+                       "fr": "le la les de des et en dans sur avec il elle ils était",
+                       "ar": "في من على إلى عن أن مع هذا هذه التي الذي",
+                       "ru": "в и на не с что по как это он она они был была"}.items():
+        assert concepts(text, lang) == Counter(), lang
+
+
+def test_the_shipped_lexicon_is_large_and_covers_every_language() -> None:
+    table = lx.lexicon()
+    ids = {c for t in table.values() for c in t.values()}
+    assert len(ids) >= 1500
+    for lang in lx.LANGUAGES:
+        assert len({c for c in table[lang].values()}) >= 1200, lang
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("kill | kill | tuer | قتل", "<t>:1: expected a concept id and 4 columns"),
+    ("kill | kill | tuer | قتل | убить\nkill | slay | | |", "<t>:2: concept 'kill' is defined"),
+    ("# comment\n\nkill | kill | cessez-le-feu | | ", "<t>:3: 'cessez-le-feu' is not one word"),
+])
+def test_malformed_lexicon_names_the_line(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message.replace("|", r"\|")):
+        parse(text, "<t>")
+
+
+def test_parse_small_lexicon() -> None:
+    table = parse("# c\nkill | kill slain | tuer | قتل | убить убит\n", "<t>")
+    assert table["en"]["=slain"] == "kill"
+    assert concepts("", "en") == Counter()
+    assert set(table) == set(lx.LANGUAGES)
