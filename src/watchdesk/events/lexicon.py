@@ -29,7 +29,8 @@ lemma:
   without its proclitics (``و ف ب ك ل ال`` and their combinations, ``rules.text
   .arabic_readings``): ``والوزراء`` finds ``وزراء``, ``حكومتها`` finds ``حكومة``; a word
   still not found is tried as a conjugated verb, without a person ending (``قتلت``,
-  ``قتلوا`` → ``قتل``) or a present-tense prefix (``تقتل`` → ``قتل``).
+  ``قتلوا`` → ``قتل``) or a present-tense prefix (``تقتل`` → ``قتل``), which must then
+  be a form as listed (a noun such as ``نطاق`` is not ``طاقة`` without its ``ن``).
 
 A word is first looked up as it is listed (folded), then reduced: where two concepts list
 forms that reduce alike (French *armée* and *armes* are both ``arm``), the form as listed
@@ -148,7 +149,7 @@ def _word(lang: str, word: str) -> str | None:
             return concept
     for w in readings:   # a verb: its person ending, else its present-tense prefix
         for v in _ar_verb_forms(w):
-            if (concept := table.get(EXACT + v) or table.get(arabic_stem(v))) is not None:
+            if (concept := table.get(EXACT + v)) is not None:
                 return concept
     return None
 
