@@ -27,7 +27,8 @@ lemma:
   ``ه``), then a light stemmer (:func:`arabic_stem`: one pronoun or plural suffix, the
   ``ت`` of a feminine noun before a pronoun). A text's word is tried as written, then
   without its proclitics (``و ف ب ك ل ال`` and their combinations, ``rules.text
-  .arabic_readings``): ``والوزراء`` finds ``وزراء``, ``حكومتها`` finds ``حكومة``; a word
+  .arabic_readings``): ``والوزراء`` finds ``وزراء``, ``حكومتها`` finds ``حكومة``, an
+  indefinite accusative loses its alef (``وفدا`` finds ``وفد``); a word
   still not found is tried as a conjugated verb, without a person ending (``قتلت``,
   ``قتلوا`` → ``قتل``) or a present-tense prefix (``تقتل`` → ``قتل``), which must then
   be a form as listed (a noun such as ``نطاق`` is not ``طاقة`` without its ``ن``).
@@ -147,6 +148,10 @@ def _word(lang: str, word: str) -> str | None:
     for w in readings:
         if (concept := table.get(arabic_stem(w))) is not None:
             return concept
+        if w.endswith("ا") and len(w) > _AR_MIN:   # the alef of an accusative: وفدا
+            v = w[:-1]
+            if (concept := table.get(EXACT + v) or table.get(arabic_stem(v))) is not None:
+                return concept
     for w in readings:   # a verb: its person ending, else its present-tense prefix
         for v in _ar_verb_forms(w):
             if (concept := table.get(EXACT + v)) is not None:
