@@ -69,8 +69,8 @@ _AR_ENDINGS = (("يين", "ي"), ("يون", "ي"), ("يات", "ي"), ("يه", "�
                ("ين", ""), ("ان", ""), ("ته", ""), ("ه", ""))
 _AR_MIN = 3   # letters that must remain
 # Tried only when a word is not found as written: verbs' person endings and present prefixes.
-_AR_VERB_ENDINGS = ("وا", "تم", "ت", "ن")
-_AR_PRESENT = ("ي", "ت", "ن", "ا")
+_AR_VERB_ENDINGS = ("وا", "تم", "ت")
+_AR_PRESENT = ("ي", "ت")
 
 
 def arabic_stem(word: str) -> str:
