@@ -15,17 +15,17 @@ The lexicon, one concept per line, columns separated by ``|``::
 the concept id, then space-separated word forms in English, French, Arabic and Russian (a
 column may be empty; ``#`` starts a comment line). A form ending in ``=`` is matched as
 written only, never by its stem (Russian ``посла``, "of the ambassador", shares its stem
-``посл`` with ``после``, "after"). Forms are reduced when the lexicon is
-loaded by the very function that reduces a text's words, so an inflected word meets its
-lemma:
+``посл`` with ``после``, "after"). Forms are reduced when the lexicon is loaded by the
+very function that reduces a text's words, so an inflected word meets its lemma:
 
 - English, French and Russian: folded (``rules.text.fold``), then the language's Snowball
   stemmer (PyStemmer, as ``rules.stem``): ``killed``/``killing`` → ``kill``, ``министра``/
-  ``министров`` → ``министр``. Irregular forms (``won``, ``убит``, ``élu``) are listed in the
-  lexicon; the stemmer only takes off endings;
+  ``министров`` → ``министр``; a French verb in ``-ent`` that Snowball leaves whole
+  (*annoncent*) is tried as its singular (*annonce*). Irregular forms (``won``, ``убит``,
+  ``élu``) are listed in the lexicon; the stemmer only takes off endings;
 - Arabic: folded (diacritics and tatweel gone, ``أ إ آ`` → ``ا``, ``ى`` → ``ي``, ``ة`` →
-  ``ه``), then a light stemmer (:func:`arabic_stem`: one pronoun or plural suffix, the
-  ``ت`` of a feminine noun before a pronoun). A text's word is tried as written, then
+  ``ه``), then a light stemmer (:func:`arabic_stem`: one pronoun suffix, else one plural,
+  dual or feminine ending; a nisba adjective keeps its ``ي``). A text's word is tried as written, then
   without its proclitics (``و ف ب ك ل ال`` and their combinations, ``rules.text
   .arabic_readings``): ``والوزراء`` finds ``وزراء``, ``حكومتها`` finds ``حكومة``, an
   indefinite accusative loses its alef (``وفدا`` finds ``وفد``); a word
@@ -140,7 +140,11 @@ def _word(lang: str, word: str) -> str | None:
     table = lexicon()[lang]
     if lang != "ar":
         key = reduce(lang, word)
-        return table.get(EXACT + word) or (table.get(key) if len(key) >= MIN_STEM else None)
+        concept = table.get(EXACT + word) or (table.get(key) if len(key) >= MIN_STEM else None)
+        if concept is None and lang == "fr" and word.endswith("ent") and len(word) > 6:
+            key = reduce(lang, word[:-2])   # annoncent: Snowball keeps the verb's -ent
+            concept = table.get(key) if len(key) >= MIN_STEM else None
+        return concept
     readings = (word, *arabic_readings(word))
     for w in readings:
         if (concept := table.get(EXACT + w)) is not None:
