@@ -25,8 +25,8 @@ very function that reduces a text's words, so an inflected word meets its lemma:
   ``élu``) are listed in the lexicon; the stemmer only takes off endings;
 - Arabic: folded (diacritics and tatweel gone, ``أ إ آ`` → ``ا``, ``ى`` → ``ي``, ``ة`` →
   ``ه``), then a light stemmer (:func:`arabic_stem`: one pronoun suffix, else one plural,
-  dual or feminine ending; a nisba adjective keeps its ``ي``). A text's word is tried as written, then
-  without its proclitics (``و ف ب ك ل ال`` and their combinations, ``rules.text
+  dual or feminine ending; a nisba adjective keeps its ``ي``). A text's word is tried as
+  written, then without its proclitics (``و ف ب ك ل ال`` and their combinations, ``rules.text
   .arabic_readings``): ``والوزراء`` finds ``وزراء``, ``حكومتها`` finds ``حكومة``, an
   indefinite accusative loses its alef (``وفدا`` finds ``وفد``); a word
   still not found is tried as a conjugated verb, without a person ending (``قتلت``,
