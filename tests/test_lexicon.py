@@ -159,6 +159,16 @@ def test_the_shipped_lexicon_is_large_and_covers_every_language() -> None:
         assert len({c for c in table[lang].values()}) >= 1200, lang
 
 
+def test_every_concept_has_forms_in_two_languages_at_least() -> None:
+    """A concept known in one language only could never join two languages."""
+    per_concept: dict[str, set[str]] = {}
+    for lang, table in lx.lexicon().items():
+        for concept in table.values():
+            per_concept.setdefault(concept, set()).add(lang)
+    lonely = sorted(c for c, langs in per_concept.items() if len(langs) < 2)
+    assert lonely == []
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("kill | kill | tuer | قتل", "<t>:1: expected a concept id and 4 columns"),
     ("kill | kill | tuer | قتل | убить\nkill | slay | | |", "<t>:2: concept 'kill' is defined"),
