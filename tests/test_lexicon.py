@@ -7,9 +7,12 @@ The sentences are written for these tests (not taken from any outlet or benchmar
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from watchdesk.events import lexicon as lx
 from watchdesk.events.lexicon import arabic_stem, concepts, parse
@@ -184,3 +187,26 @@ def test_parse_small_lexicon() -> None:
     assert table["en"]["=slain"] == "kill"
     assert concepts("", "en") == Counter()
     assert set(table) == set(lx.LANGUAGES)
+
+
+# Words of the four scripts, punctuation, digits, marks and joiners: feed content is hostile.
+_TEXT = st.text(
+    alphabet=st.sampled_from(
+        list("abcdeéèlmnorstu'’-.,;:!? \n\t0123456789")
+        + list("абвгдежийклмнопрстуфхцчшщыьэюя")
+        + list("ابتثجحخدذرزسشصضطظعغفقكلمنهويءأإآةى\u064b\u064e\u0640")
+    ),
+    max_size=80,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=_TEXT, b=_TEXT, lang=st.sampled_from([*lx.LANGUAGES, "de", ""]))
+def test_concepts_of_two_texts_add_up(a: str, b: str, lang: str) -> None:
+    """Concepts are counted word by word: the concepts of two texts joined by a space are
+    the sum of theirs, whatever the text holds, and at most one per word."""
+    both = concepts(a + " " + b, lang)
+    assert both == concepts(a, lang) + concepts(b, lang)
+    assert sum(both.values()) <= len(re.findall(r"\w+", a + " " + b))
+    if lang not in lx.LANGUAGES:
+        assert both == Counter()
