@@ -21,7 +21,8 @@ very function that reduces a text's words, so an inflected word meets its lemma:
 - English, French and Russian: folded (``rules.text.fold``), then the language's Snowball
   stemmer (PyStemmer, as ``rules.stem``): ``killed``/``killing`` → ``kill``, ``министра``/
   ``министров`` → ``министр``; a French verb in ``-ent`` that Snowball leaves whole
-  (*annoncent*) is tried as its singular (*annonce*). Irregular forms (``won``, ``убит``,
+  (*annoncent*) is tried as its singular (*annonce*); a Russian noun's cases are reduced
+  too when the lexicon is loaded (:func:`_ru_cases`). Irregular forms (``won``, ``убит``,
   ``élu``) are listed in the lexicon; the stemmer only takes off endings;
 - Arabic: folded (diacritics and tatweel gone, ``أ إ آ`` → ``ا``, ``ى`` → ``ي``, ``ة`` →
   ``ه``), then a light stemmer (:func:`arabic_stem`: one pronoun suffix, else one plural,
@@ -130,9 +131,31 @@ def parse(text: str, source: str = "<lexicon>") -> Lexicon:
                 if len(words) != 1 or words[0] != fold(form):
                     raise ValueError(f"{source}:{n}: {form!r} is not one word")
                 table.setdefault(EXACT + words[0], concept)
-                if not exact_only and len(key := reduce(lang, words[0])) >= MIN_STEM:
-                    table.setdefault(key, concept)
+                if exact_only:
+                    continue
+                for w in (words[0], *(_ru_cases(words[0]) if lang == "ru" else ())):
+                    if len(key := reduce(lang, w)) >= MIN_STEM:
+                        table.setdefault(key, concept)
     return out
+
+
+# Russian case endings of a noun by its last letter: Snowball does not always stem a noun and
+# its cases alike (маршал → марша, маршалом → маршал; Судан → суда, Судане → судан), so
+# the stems of a listed noun's cases are keys too.
+_RU_CASES = {"consonant": ("а", "у", "ом", "е", "ы", "ов", "ам", "ами", "ах"),
+             "а": ("ы", "е", "у", "ой", "и"), "я": ("и", "е", "ю", "ей"),
+             "ь": ("я", "ю", "ем", "е", "и", "ей"), "й": ("я", "ю", "ем", "е", "и", "ев")}
+
+
+def _ru_cases(word: str) -> tuple[str, ...]:
+    """A listed Russian noun in its other cases (for keys only: a verb or adjective gets a
+    few stems that match nothing)."""
+    last = word[-1]
+    if last in _RU_CASES:
+        return tuple(word[:-1] + e for e in _RU_CASES[last])
+    if "\u0430" <= last <= "\u044f" and last not in "аеёиоуыэюя":
+        return tuple(word + e for e in _RU_CASES["consonant"])
+    return ()
 
 
 @lru_cache(maxsize=1 << 17)
