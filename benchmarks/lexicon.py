@@ -100,7 +100,7 @@ def coverage(texts: list[tuple[str, str]], misses: int) -> dict[str, Any]:
 
 
 def clear() -> None:
-    for f in (lx._chunk, lx._word, lx.reduce):
+    for f in (lx._chunk, lx._word, lx._phrase_keys, lx.reduce):
         f.cache_clear()
 
 
@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", type=Path, help="write the figures here too")
     args = p.parse_args(argv)
     texts = repo_texts()
-    table = lx.lexicon()
+    table = lx.lexicon().words
     n_concepts = len({c for t in table.values() for c in t.values()})
     result: dict[str, Any] = {
         "concepts": n_concepts,

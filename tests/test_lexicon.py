@@ -155,7 +155,7 @@ def test_function_words_are_not_concepts() -> None:
 
 
 def test_the_shipped_lexicon_is_large_and_covers_every_language() -> None:
-    table = lx.lexicon()
+    table = lx.lexicon().words
     ids = {c for t in table.values() for c in t.values()}
     assert len(ids) >= 1500
     for lang in lx.LANGUAGES:
@@ -165,8 +165,11 @@ def test_the_shipped_lexicon_is_large_and_covers_every_language() -> None:
 def test_every_concept_has_forms_in_two_languages_at_least() -> None:
     """A concept known in one language only could never join two languages."""
     per_concept: dict[str, set[str]] = {}
-    for lang, table in lx.lexicon().items():
-        for concept in table.values():
+    table = lx.lexicon()
+    for lang in lx.LANGUAGES:
+        found = set(table.words[lang].values())
+        found |= {c for ps in table.phrases[lang].values() for _, c in ps}
+        for concept in found:
             per_concept.setdefault(concept, set()).add(lang)
     lonely = sorted(c for c, langs in per_concept.items() if len(langs) < 2)
     assert lonely == []
@@ -182,11 +185,47 @@ def test_malformed_lexicon_names_the_line(text: str, message: str) -> None:
         parse(text, "<t>")
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "The Prime Minister met the prime ministers"),
+        ("fr", "Le Premier ministre a reçu les premiers ministres"),
+        ("ar", "التقى رئيس الوزراء برئيس الوزراء"),
+        ("ru", "Премьер-министр встретился с премьер-министром"),
+    ],
+)
+def test_a_phrase_counts_as_its_concept_not_as_its_words(lang: str, text: str) -> None:
+    found = concepts(text, lang)
+    assert found["prime_minister"] >= 2, found
+    assert "minister" not in found and "first" not in found and "president" not in found
+
+
+def test_ceasefire_as_a_phrase_in_each_language() -> None:
+    texts = {"en": "They agreed a cease-fire", "fr": "Ils ont conclu un cessez-le-feu",
+             "ar": "اتفقوا على وقف إطلاق النار", "ru": "Они договорились о прекращении огня"}
+    for lang, text in texts.items():
+        assert "ceasefire" in concepts(text, lang), lang
+    assert "fire" not in concepts(texts["ar"], "ar")
+    assert "launch" not in concepts(texts["ar"], "ar")
+
+
+def test_a_number_breaks_a_phrase() -> None:
+    assert "prime_minister" not in concepts("prime 12 minister", "en")
+    assert concepts("prime 12 minister", "en")["minister"] == 1
+
+
+def test_parse_phrases() -> None:
+    table = parse("pm | prime_minister | premier_ministre | رئيس_الوزراء | премьер_министр\n")
+    assert table.phrases["en"]["prime"] == ((("minist",), "pm"),)
+    with pytest.raises(ValueError, match=r"<t>:1: 'a_' is not a phrase"):
+        parse("x | a_ | | | ", "<t>")
+
+
 def test_parse_small_lexicon() -> None:
     table = parse("# c\nkill | kill slain | tuer | قتل | убить убит\n", "<t>")
-    assert table["en"]["=slain"] == "kill"
+    assert table.words["en"]["=slain"] == "kill"
     assert concepts("", "en") == Counter()
-    assert set(table) == set(lx.LANGUAGES)
+    assert set(table.words) == set(table.phrases) == set(lx.LANGUAGES)
 
 
 # Words of the four scripts, punctuation, digits, marks and joiners: feed content is hostile.
@@ -203,9 +242,10 @@ _TEXT = st.text(
 @settings(max_examples=300, deadline=None)
 @given(a=_TEXT, b=_TEXT, lang=st.sampled_from([*lx.LANGUAGES, "de", ""]))
 def test_concepts_of_two_texts_add_up(a: str, b: str, lang: str) -> None:
-    """Concepts are counted word by word: the concepts of two texts joined by a space are
-    the sum of theirs, whatever the text holds, and at most one per word."""
-    both = concepts(a + " " + b, lang)
+    """Concepts are counted word by word: the concepts of two texts joined by a number (which
+    breaks a phrase) are the sum of theirs, whatever the text holds, and at most one per
+    word."""
+    both = concepts(a + " 7 " + b, lang)
     assert both == concepts(a, lang) + concepts(b, lang)
     assert sum(both.values()) <= len(re.findall(r"\w+", a + " " + b))
     if lang not in lx.LANGUAGES:

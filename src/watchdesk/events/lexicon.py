@@ -37,8 +37,16 @@ very function that reduces a text's words, so an inflected word meets its lemma:
 A word is first looked up as it is listed (folded), then reduced: where two concepts list
 forms that reduce alike (French *armée* and *armes* are both ``arm``), the form as listed
 decides, and an unlisted inflection goes to the first line.
+
+A form whose words are joined by ``_`` is a *phrase* (``prime_minister``,
+``Conseil_de_sécurité``, ``وقف_إطلاق_النار``, ``Совет_безопасности``): its words are
+reduced one by one (an Arabic word also without its proclitics), and where a text has them
+in a row they count as the phrase's concept, not as their own (*prime minister* is
+``prime_minister``, not ``minister``). A number between two words breaks a phrase.
+
 A word is looked up once per language and cached; a text is split on whitespace and each
-distinct chunk analysed once (cached), as ``terms`` does.
+distinct chunk analysed once (cached), as ``terms`` does; phrases are then found in one pass
+over the words.
 """
 
 from __future__ import annotations
@@ -47,18 +55,29 @@ import re
 from collections import Counter
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from ..rules.stem import stem
 from ..rules.text import arabic_readings, fold
 
-__all__ = ["LANGUAGES", "Lexicon", "arabic_stem", "concepts", "lexicon", "reduce"]
+__all__ = ["LANGUAGES", "Lexicon", "arabic_stem", "concepts", "lexicon", "parse", "reduce"]
 
 LANGUAGES = ("en", "fr", "ar", "ru")
 DATA = "lexicon.txt"
 
-# language -> key -> concept id; a key is a form as listed (after ``EXACT``) or reduced
-Lexicon = dict[str, dict[str, str]]
 EXACT = "="
+PHRASE = "_"
+Phrases = dict[str, tuple[tuple[tuple[str, ...], str], ...]]   # first key -> (rest, concept)
+
+
+class Lexicon(NamedTuple):
+    """Per language: ``words``, key → concept id (a key is a form as listed, after
+    ``EXACT``, or reduced); ``phrases``, the key of a phrase's first word → the keys of its
+    other words and its concept, longest first."""
+
+    words: dict[str, dict[str, str]]
+    phrases: dict[str, Phrases]
+
 MIN_STEM = 3   # a shorter stem is no key (Russian заем → за): the listed form only
 
 _WORD = re.compile(r"\w+")
@@ -102,14 +121,16 @@ def reduce(lang: str, word: str) -> str:
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    """The shipped lexicon, loaded once: per language, reduced form → concept id."""
+    """The shipped lexicon, loaded once."""
     text = resources.files(__package__).joinpath(DATA).read_text(encoding="utf-8")
     return parse(text, DATA)
 
 
 def parse(text: str, source: str = "<lexicon>") -> Lexicon:
     """Read a lexicon (the format above); a malformed line is an error naming it."""
-    out: Lexicon = {lang: {} for lang in LANGUAGES}
+    out: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
+    phrases: dict[str, dict[str, list[tuple[tuple[str, ...], str]]]] = {
+        lang: {} for lang in LANGUAGES}
     seen: set[str] = set()
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#"):
@@ -125,6 +146,14 @@ def parse(text: str, source: str = "<lexicon>") -> Lexicon:
         for lang, column in zip(LANGUAGES, cols[1:], strict=True):
             table = out[lang]
             for form in column.split():
+                if PHRASE in form:
+                    parts = form.split(PHRASE)
+                    keys = tuple(_phrase_key(lang, w) for w in _WORD.findall(
+                        fold(" ".join(parts))))
+                    if not all(parts) or len(keys) < 2 or not all(keys):
+                        raise ValueError(f"{source}:{n}: {form!r} is not a phrase")
+                    phrases[lang].setdefault(keys[0], []).append((keys[1:], concept))
+                    continue
                 exact_only = form.endswith(EXACT)
                 form = form.removesuffix(EXACT)
                 words = _WORD.findall(fold(form))
@@ -136,7 +165,23 @@ def parse(text: str, source: str = "<lexicon>") -> Lexicon:
                 for w in (words[0], *(_ru_cases(words[0]) if lang == "ru" else ())):
                     if len(key := reduce(lang, w)) >= MIN_STEM:
                         table.setdefault(key, concept)
-    return out
+    return Lexicon(out, {lang: {k: tuple(sorted(v, key=lambda p: -len(p[0])))
+                                for k, v in by_first.items()}
+                         for lang, by_first in phrases.items()})
+
+
+def _phrase_key(lang: str, word: str) -> str:
+    """A folded word of a phrase, as listed, in the form a text's words are compared with."""
+    return arabic_stem(word) if lang == "ar" else reduce(lang, word)
+
+
+@lru_cache(maxsize=1 << 17)
+def _phrase_keys(lang: str, word: str) -> tuple[str, ...]:
+    """The forms a folded word of a text may take in a phrase (Arabic: with and without its
+    proclitics)."""
+    if lang != "ar":
+        return (reduce(lang, word),)
+    return tuple(dict.fromkeys(arabic_stem(r) for r in (word, *arabic_readings(word))))
 
 
 # Russian case endings of a noun by its last letter: Snowball does not always stem a noun and
@@ -160,7 +205,7 @@ def _ru_cases(word: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1 << 17)
 def _word(lang: str, word: str) -> str | None:
-    table = lexicon()[lang]
+    table = lexicon().words[lang]
     if lang != "ar":
         key = reduce(lang, word)
         concept = table.get(EXACT + word) or (table.get(key) if len(key) >= MIN_STEM else None)
@@ -198,10 +243,24 @@ def _ar_verb_forms(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# A word of a text: its concept, its phrase keys, and the phrases it may start.
+Item = tuple[str | None, tuple[str, ...], tuple[tuple[tuple[str, ...], str], ...]]
+
+
 @lru_cache(maxsize=1 << 16)
-def _chunk(lang: str, chunk: str) -> tuple[str, ...]:
-    return tuple(c for w in _WORD.findall(fold(chunk))
-                 if not w.isdigit() and (c := _word(lang, w)) is not None)
+def _chunk(lang: str, chunk: str) -> tuple[Item, ...]:
+    """The words of a whitespace-free chunk (a number has no concept nor phrase key, so that
+    it breaks a phrase)."""
+    phrases = lexicon().phrases[lang]
+    out: list[Item] = []
+    for w in _WORD.findall(fold(chunk)):
+        if w.isdigit():
+            out.append((None, (), ()))
+            continue
+        keys = _phrase_keys(lang, w)
+        starts = tuple(p for k in keys for p in phrases.get(k, ()))
+        out.append((_word(lang, w), keys, starts))
+    return tuple(out)
 
 
 def concepts(text: str, lang: str) -> Counter[str]:
@@ -210,6 +269,17 @@ def concepts(text: str, lang: str) -> Counter[str]:
     out: Counter[str] = Counter()
     if lang not in LANGUAGES or not text:
         return out
-    for chunk in text.split():
-        out.update(_chunk(lang, chunk))
+    items = [item for chunk in text.split() for item in _chunk(lang, chunk)]
+    i, n = 0, len(items)
+    while i < n:
+        concept, _, starts = items[i]
+        i += 1
+        if starts:
+            for rest, phrase in starts:   # longest first
+                end = i + len(rest)
+                if end <= n and all(r in items[i + m][1] for m, r in enumerate(rest)):
+                    concept, i = phrase, end
+                    break
+        if concept is not None:
+            out[concept] += 1
     return out
