@@ -171,8 +171,13 @@ def parse(text: str, source: str = "<lexicon>") -> Lexicon:
 
 
 def _phrase_key(lang: str, word: str) -> str:
-    """A folded word of a phrase, as listed, in the form a text's words are compared with."""
-    return arabic_stem(word) if lang == "ar" else reduce(lang, word)
+    """A folded word of a phrase, as listed, in the form a text's words are compared with
+    (an Arabic one without its article or other proclitics: ``الأمم`` is ``امم``, which
+    ``للأمم`` also gives)."""
+    if lang != "ar":
+        return reduce(lang, word)
+    bare = arabic_readings(word)
+    return arabic_stem(bare[0] if bare else word)
 
 
 @lru_cache(maxsize=1 << 17)
