@@ -250,3 +250,30 @@ def test_concepts_of_two_texts_add_up(a: str, b: str, lang: str) -> None:
     assert sum(both.values()) <= len(re.findall(r"\w+", a + " " + b))
     if lang not in lx.LANGUAGES:
         assert both == Counter()
+
+
+# Two events with the same names on the same day, each told in two languages (written for
+# this test): names and dates cannot tell them apart, what happened can.
+VISIT = {
+    "fr": "Le maréchal Haftar a reçu mardi à Benghazi une délégation russe conduite par le "
+          "vice-ministre de la Défense ; les deux parties ont discuté de coopération "
+          "militaire et de formation.",
+    "ar": "استقبل المشير حفتر الثلاثاء في بنغازي وفدا روسيا برئاسة نائب وزير الدفاع، وبحث "
+          "الجانبان التعاون العسكري والتدريب.",
+}
+CLASHES = {
+    "en": "Clashes broke out on Tuesday in Benghazi between Haftar's forces and a rival "
+          "militia; hospitals said five people were killed and dozens wounded.",
+    "ru": "Во вторник в Бенгази вспыхнули столкновения между силами Хафтара и соперничающим "
+          "ополчением; в больницах сообщили о пяти погибших и десятках раненых.",
+}
+
+
+def test_same_names_different_events_share_few_concepts() -> None:
+    visit = {lang: concepts(t, lang) for lang, t in VISIT.items()}
+    clashes = {lang: concepts(t, lang) for lang, t in CLASHES.items()}
+    same_visit = overlap(visit["fr"], visit["ar"])
+    same_clashes = overlap(clashes["en"], clashes["ru"])
+    across = max(overlap(visit[a], clashes[b]) for a in visit for b in clashes)
+    assert same_visit >= 0.4 and same_clashes >= 0.4, (same_visit, same_clashes)
+    assert across <= 0.15, across
