@@ -178,10 +178,14 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     texts = repo_texts()
     table = lx.lexicon().words
-    n_concepts = len({c for t in table.values() for c in t.values()})
+    phrases = lx.lexicon().phrases
+    n_concepts = len({c for t in table.values() for c in t.values()}
+                     | {c for p in phrases.values() for ps in p.values() for _, c in ps})
     result: dict[str, Any] = {
         "concepts": n_concepts,
         "keys_per_language": {lang: len(t) for lang, t in table.items()},
+        "phrases_per_language": {lang: sum(len(ps) for ps in p.values())
+                                 for lang, p in phrases.items()},
         "load_ms": load_time(),
         "coverage": coverage(texts, args.misses),
         "speed": speed(texts),

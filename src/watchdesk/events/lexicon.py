@@ -271,10 +271,10 @@ def _chunk(lang: str, chunk: str) -> tuple[Item, ...]:
 def concepts(text: str, lang: str) -> Counter[str]:
     """The concept ids of the content words of ``text`` in ``lang`` (en, fr, ar or ru), with
     how often each occurs; empty for any other language."""
-    out: Counter[str] = Counter()
     if lang not in LANGUAGES or not text:
-        return out
+        return Counter()
     items = [item for chunk in text.split() for item in _chunk(lang, chunk)]
+    found: list[str] = []
     i, n = 0, len(items)
     while i < n:
         concept, _, starts = items[i]
@@ -286,5 +286,5 @@ def concepts(text: str, lang: str) -> Counter[str]:
                     concept, i = phrase, end
                     break
         if concept is not None:
-            out[concept] += 1
-    return out
+            found.append(concept)
+    return Counter(found)
