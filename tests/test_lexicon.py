@@ -9,7 +9,10 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -301,3 +304,31 @@ def test_the_event_fixtures_in_four_languages_are_told_apart_by_concepts() -> No
         other = [cosine(found[x], found[y]) for y in found if event[y] != event[x]]
         if same:
             assert min(same) > max(other) + 0.2, (x, same, other)
+
+
+def test_the_lexicon_benchmark_runs(tmp_path: Path) -> None:
+    """benchmarks/lexicon.py on the repository's texts, and its translation check on two
+    documents in the NTREX file's format (the sentences above)."""
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text("".join(
+        json.dumps({"event": name, "articles": [
+            {"lang": lang, "title": "", "text": text} for lang, text in doc.items()]}) + "\n"
+        for name, doc in (("ceasefire", CEASEFIRE), ("final", FINAL))), encoding="utf-8")
+    out = tmp_path / "lexicon.json"
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root / "src")}
+    proc = subprocess.run(
+        [sys.executable, str(root / "benchmarks" / "lexicon.py"), "--ntrex", str(docs),
+         "--misses", "5", "--json", str(out)],
+        capture_output=True, text=True, timeout=110, env=env)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["concepts"] >= 1500
+    for lang in lx.LANGUAGES:
+        cov = result["coverage"][lang]
+        assert cov["texts"] > 0 and 0.3 < cov["coverage"] <= 1 and len(cov["misses"]) == 5
+    assert result["speed"]["warm_ms_per_300_words"] > 0
+    pairs = result["translations"]
+    assert pairs["documents"] == 2
+    assert all(pairs[f"{a}-{b}"]["top1"] == 1.0
+               for a, b in itertools.combinations(lx.LANGUAGES, 2))
