@@ -67,6 +67,7 @@ DATA = "lexicon.txt"
 
 EXACT = "="
 PHRASE = "_"
+MIN_STEM = 3   # a shorter stem is no key (Russian заем → за): the listed form only
 Phrases = dict[str, tuple[tuple[tuple[str, ...], str], ...]]   # first key -> (rest, concept)
 
 
@@ -78,7 +79,6 @@ class Lexicon(NamedTuple):
     words: dict[str, dict[str, str]]
     phrases: dict[str, Phrases]
 
-MIN_STEM = 3   # a shorter stem is no key (Russian заем → за): the listed form only
 
 _WORD = re.compile(r"\w+")
 # Suffixes taken off an Arabic word (folded: ة is ه), one at most: a pronoun (then the ت
@@ -263,7 +263,8 @@ def _chunk(lang: str, chunk: str) -> tuple[Item, ...]:
             out.append((None, (), ()))
             continue
         keys = _phrase_keys(lang, w)
-        starts = tuple(p for k in keys for p in phrases.get(k, ()))
+        starts = tuple(sorted((p for k in keys for p in phrases.get(k, ())),
+                              key=lambda p: -len(p[0])))
         out.append((_word(lang, w), keys, starts))
     return tuple(out)
 
