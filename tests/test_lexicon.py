@@ -215,6 +215,15 @@ def test_ceasefire_as_a_phrase_in_each_language() -> None:
     assert "launch" not in concepts(texts["ar"], "ar")
 
 
+def test_an_acronym_only_in_capitals() -> None:
+    assert concepts("US troops", "en")["usa"] == 1
+    assert "usa" not in concepts("they told us", "en")
+    assert concepts("the WHO said", "en")["who"] == 1
+    assert "who" not in concepts("who said", "en")
+    table = parse("x | US | | | ", "<t>")
+    assert table.words["en"] == {lx.ACRONYM + "us": "x"}
+
+
 def test_a_number_breaks_a_phrase() -> None:
     assert "prime_minister" not in concepts("prime 12 minister", "en")
     assert concepts("prime 12 minister", "en")["minister"] == 1

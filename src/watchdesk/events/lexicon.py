@@ -15,8 +15,10 @@ The lexicon, one concept per line, columns separated by ``|``::
 the concept id, then space-separated word forms in English, French, Arabic and Russian (a
 column may be empty; ``#`` starts a comment line). A form ending in ``=`` is matched as
 written only, never by its stem (Russian ``посла``, "of the ambassador", shares its stem
-``посл`` with ``после``, "after"). Forms are reduced when the lexicon is loaded by the
-very function that reduces a text's words, so an inflected word meets its lemma:
+``посл`` with ``после``, "after"); a form in capitals is an acronym, matched only by a word
+in capitals (``US``, not the pronoun *us*; ``WHO``, not *who*). Forms are reduced when the
+lexicon is loaded by the very function that reduces a text's words, so an inflected word
+meets its lemma:
 
 - English, French and Russian: folded (``rules.text.fold``), then the language's Snowball
   stemmer (PyStemmer, as ``rules.stem``): ``killed``/``killing`` → ``kill``, ``министра``/
@@ -58,7 +60,7 @@ from importlib import resources
 from typing import NamedTuple
 
 from ..rules.stem import stem
-from ..rules.text import arabic_readings, fold
+from ..rules.text import arabic_readings, fold, fold_case
 
 __all__ = ["LANGUAGES", "Lexicon", "arabic_stem", "concepts", "lexicon", "parse", "reduce"]
 
@@ -66,6 +68,7 @@ LANGUAGES = ("en", "fr", "ar", "ru")
 DATA = "lexicon.txt"
 
 EXACT = "="
+ACRONYM = "^"
 PHRASE = "_"
 MIN_STEM = 3   # a shorter stem is no key (Russian заем → за): the listed form only
 Phrases = dict[str, tuple[tuple[tuple[str, ...], str], ...]]   # first key -> (rest, concept)
@@ -153,6 +156,9 @@ def parse(text: str, source: str = "<lexicon>") -> Lexicon:
                     if not all(parts) or len(keys) < 2 or not all(keys):
                         raise ValueError(f"{source}:{n}: {form!r} is not a phrase")
                     phrases[lang].setdefault(keys[0], []).append((keys[1:], concept))
+                    continue
+                if form.isupper() and _WORD.fullmatch(form):   # US, WHO: capitals only
+                    table.setdefault(ACRONYM + fold(form), concept)
                     continue
                 exact_only = form.endswith(EXACT)
                 form = form.removesuffix(EXACT)
@@ -256,16 +262,21 @@ Item = tuple[str | None, tuple[str, ...], tuple[tuple[tuple[str, ...], str], ...
 def _chunk(lang: str, chunk: str) -> tuple[Item, ...]:
     """The words of a whitespace-free chunk (a number has no concept nor phrase key, so that
     it breaks a phrase)."""
-    phrases = lexicon().phrases[lang]
+    table = lexicon()
+    phrases = table.phrases[lang]
     out: list[Item] = []
-    for w in _WORD.findall(fold(chunk)):
+    for raw in _WORD.findall(fold_case(chunk)):   # accents and marks gone, capitals kept
+        w = fold(raw)
         if w.isdigit():
             out.append((None, (), ()))
             continue
         keys = _phrase_keys(lang, w)
         starts = tuple(sorted((p for k in keys for p in phrases.get(k, ())),
                               key=lambda p: -len(p[0])))
-        out.append((_word(lang, w), keys, starts))
+        concept = None
+        if len(raw) > 1 and raw.isupper():
+            concept = table.words[lang].get(ACRONYM + w)
+        out.append((concept or _word(lang, w), keys, starts))
     return tuple(out)
 
 
