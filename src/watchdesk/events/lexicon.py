@@ -22,10 +22,11 @@ meets its lemma:
 
 - English, French and Russian: folded (``rules.text.fold``), then the language's Snowball
   stemmer (PyStemmer, as ``rules.stem``): ``killed``/``killing`` → ``kill``, ``министра``/
-  ``министров`` → ``министр``; a French verb in ``-ent`` that Snowball leaves whole
-  (*annoncent*) is tried as its singular (*annonce*); a Russian noun's cases are reduced
-  too when the lexicon is loaded (:func:`_ru_cases`). Irregular forms (``won``, ``убит``,
-  ``élu``) are listed in the lexicon; the stemmer only takes off endings;
+  ``министров`` → ``министр``; a French verb in ``-ent`` or participle in ``-ée(s)`` that
+  Snowball stems apart (*annoncent*, *contrôlées*) is tried as *annonce*, *contrôlé*; a
+  Russian noun's cases are reduced too when the lexicon is loaded (:func:`_ru_cases`).
+  Irregular forms (``won``, ``убит``, ``élu``) are listed in the lexicon; the stemmer only
+  takes off endings;
 - Arabic: folded (diacritics and tatweel gone, ``أ إ آ`` → ``ا``, ``ى`` → ``ي``, ``ة`` →
   ``ه``), then a light stemmer (:func:`arabic_stem`: one pronoun suffix, else one plural,
   dual or feminine ending; a nisba adjective keeps its ``ي``). A text's word is tried as
@@ -91,6 +92,9 @@ _AR_PRONOUNS = ("هما", "كما", "هم", "هن", "ها", "كم", "نا")
 _AR_ENDINGS = (("يين", "ي"), ("يون", "ي"), ("يات", "ي"), ("يه", "ي"), ("ات", ""), ("ون", ""),
                ("ين", ""), ("ان", ""), ("ته", ""), ("ه", ""))
 _AR_MIN = 3   # letters that must remain
+# French endings Snowball leaves on (folded): a verb's -ent (annoncent → annonce), a
+# feminine participle's -ée(s) (contrôlées → contrôlé); tried when a word is not found.
+_FR_ENDINGS = (("ent", 2), ("ees", 2), ("ee", 1))
 # Tried only when a word is not found as written: verbs' person endings and present prefixes.
 _AR_VERB_ENDINGS = ("وا", "تم", "ت")
 _AR_PRESENT = ("ي", "ت")
@@ -220,9 +224,12 @@ def _word(lang: str, word: str) -> str | None:
     if lang != "ar":
         key = reduce(lang, word)
         concept = table.get(EXACT + word) or (table.get(key) if len(key) >= MIN_STEM else None)
-        if concept is None and lang == "fr" and word.endswith("ent") and len(word) > 6:
-            key = reduce(lang, word[:-2])   # annoncent: Snowball keeps the verb's -ent
-            concept = table.get(key) if len(key) >= MIN_STEM else None
+        if concept is None and lang == "fr" and len(word) > 5:
+            for ending, cut in _FR_ENDINGS:   # annoncent, contrôlée: as Snowball does not
+                if word.endswith(ending):
+                    key = reduce(lang, word[:-cut])
+                    concept = table.get(key) if len(key) >= MIN_STEM else None
+                    break
         return concept
     readings = (word, *arabic_readings(word))
     for w in readings:
