@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from watchdesk.events import lexicon as lx
 from watchdesk.events.lexicon import arabic_stem, concepts, parse
+from watchdesk.rules.text import fold
 
 # One event, told in each language.
 CEASEFIRE = {
@@ -341,3 +342,17 @@ def test_the_lexicon_benchmark_runs(tmp_path: Path) -> None:
     assert pairs["documents"] == 2
     assert all(pairs[f"{a}-{b}"]["top1"] == 1.0
                for a, b in itertools.combinations(lx.LANGUAGES, 2))
+
+
+
+def test_no_phrase_starts_with_a_function_word() -> None:
+    """A phrase is looked for wherever its first word is: a function word there would make
+    every sentence look for it."""
+    function_words = {"en": "the a an of to in on at for by and",
+                      "fr": "le la les de du des à a en",
+                      "ar": "في من على إلى عن مع", "ru": "в на у с о по к и"}
+    for lang, words in function_words.items():
+        starts = lx.lexicon().phrases[lang]
+        caught = [w for w in words.split()
+                  if any(k in starts for k in lx._phrase_keys(lang, fold(w)))]
+        assert caught == [], (lang, caught)
