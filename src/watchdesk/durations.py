@@ -3,7 +3,7 @@
 
 Four places take a duration: feeds.yaml's ``interval`` (also under ``defaults:``), a rule's
 ``alert_when.within``, the CLI's ``--since`` and the web's ``?since=``. They all read it here,
-with one grammar: a whole number, then a unit among ``s`` (seconds), ``m`` (minutes), ``h``
+with one grammar: a whole number (ASCII digits), then a unit among ``s`` (seconds), ``m`` (minutes), ``h``
 (hours), ``d`` (days) and ``w`` (weeks), in either case, with spaces allowed around and
 between (``"15m"``, ``" 3 d "``, ``"2W"``). Nothing else: no fractions, no signs, no words
 (``15 min``), no combinations (``1h30m``).
@@ -35,11 +35,12 @@ __all__ = ["PATTERN", "POSITIVE_PATTERN", "UNITS", "Since", "parse_duration", "p
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 # The grammar as the schemas write it (``pattern``: no inline flags, so both cases listed);
-# POSITIVE_PATTERN also leaves out zero, for ``within`` (at least 1 s). Python's ``\d`` (the
-# schema checker runs Python's re) is any decimal digit, as ``int()`` reads them.
-PATTERN = r"^\s*\d+\s*[smhdwSMHDW]?\s*$"
-POSITIVE_PATTERN = r"^\s*0*[1-9]\d*\s*[smhdwSMHDW]?\s*$"
-_DURATION = re.compile(r"\s*(\d+)\s*([smhdw]?)\s*", re.I)
+# POSITIVE_PATTERN also leaves out zero, for ``within`` (at least 1 s). Digits are ASCII,
+# as the schemas always had them (``--since`` took any script's digits through ``\d``, an
+# accident never documented; one grammar cannot say "not zero" in seventy scripts).
+PATTERN = r"^\s*[0-9]+\s*[smhdwSMHDW]?\s*$"
+POSITIVE_PATTERN = r"^\s*0*[1-9][0-9]*\s*[smhdwSMHDW]?\s*$"
+_DURATION = re.compile(r"\s*([0-9]+)\s*([smhdw]?)\s*", re.I)
 _EXAMPLES = "90s, 15m, 2h, 1d, 2w"
 
 
