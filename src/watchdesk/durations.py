@@ -3,10 +3,10 @@
 
 Four places take a duration: feeds.yaml's ``interval`` (also under ``defaults:``), a rule's
 ``alert_when.within``, the CLI's ``--since`` and the web's ``?since=``. They all read it here,
-with one grammar: a whole number (ASCII digits), then a unit among ``s`` (seconds), ``m`` (minutes), ``h``
-(hours), ``d`` (days) and ``w`` (weeks), in either case, with spaces allowed around and
-between (``"15m"``, ``" 3 d "``, ``"2W"``). Nothing else: no fractions, no signs, no words
-(``15 min``), no combinations (``1h30m``).
+with one grammar: a whole number (ASCII digits), then a unit among ``s`` (seconds), ``m``
+(minutes), ``h`` (hours), ``d`` (days) and ``w`` (weeks), in either case, with spaces allowed
+around and between (``"15m"``, ``" 3 d "``, ``"2W"``). Nothing else: no fractions, no signs,
+no words (``15 min``), no combinations (``1h30m``).
 
 What a **bare number** means is the one difference, and each side of it is a contract:
 
