@@ -71,15 +71,6 @@ def test_the_examples_are_found() -> None:
     assert any(c.startswith("watchdesk rules test ") for c in commands), commands
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("demo") / "demo.db"
-    r = subprocess.run([sys.executable, "-m", "watchdesk", "demo", "--db", str(db), "-q"],
-                       capture_output=True, text=True, env=cli_env(), timeout=180, check=False)
-    assert r.returncode == 0, r.stderr
-    return db
-
-
 def _count(pattern: str, text: str) -> int:
     m = re.search(pattern, text)
     return int(m[1]) if m else 0

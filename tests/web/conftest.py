@@ -20,24 +20,16 @@ import pytest
 
 from watchdesk.demo.run import default_rules_dir
 
-from conftest import cli_env, watchdesk
+from conftest import cli_env
 
 URL_LINE = re.compile(r"watchdesk web: (http://\S+?)/? ")
 LOG_URL = re.compile(r"web pages at (http://\S+)")
 
 
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database filled once by `watchdesk demo --db` (15 articles, matches, events)."""
-    db = tmp_path_factory.mktemp("demo") / "demo.db"
-    r = watchdesk("demo", "--db", str(db))
-    assert r.returncode == 0, r.stderr
-    return db
-
-
 @pytest.fixture
 def desk(tmp_path: Path, demo_db: Path) -> tuple[Path, Path]:
-    """(database, rules folder) of one test: a copy of the demo database and of the default
+    """(database, rules folder) of one test: a copy of the session's demo database
+    (``demo_db``, tests/conftest.py) and of the default
     rules the demo ran (so the files are the versions the database records as running)."""
     db = tmp_path / "desk.db"
     shutil.copy(demo_db, db)

@@ -325,6 +325,35 @@ def test_a_new_rule_file_and_a_bad_name(web: Callable[..., Web], desk: tuple[Pat
     assert w.client.get("/rules/x.txt").status_code == 404
 
 
+def test_restoring_the_creation_of_a_file_removes_it(web: Callable[..., Web],
+                                                    desk: tuple[Path, Path]) -> None:
+    """A new file's first save replaced no file: its history entry's "restore" removes the
+    file (it wrote an empty file, which the folder then listed); the removal is itself in the
+    history, and restoring it brings the text back."""
+    db, rules = desk
+    w = web()
+    token = csrf_of(w.client.get("/rules/veille-sahel.yaml").text)
+    text = "rules:\n  - id: sahel\n    title: Sahel\n    query: sahel OR niger\n"
+    r = w.client.post("/rules/veille-sahel.yaml", data={"csrf": token, "base": "new",
+                                                        "text": text, "action": "save"})
+    assert r.status_code == 200, r.text
+    (entry, previous), = q(db, "SELECT id, previous FROM rule_history")
+    assert previous is None                                   # there was no file
+    assert "supprimer</button>" in r.text                     # the button says what it does
+    r = w.client.post("/rules/veille-sahel.yaml/restore", data={"csrf": token,
+                                                                "entry": str(entry)})
+    assert r.status_code == 200, r.text
+    assert not (rules / "veille-sahel.yaml").exists()
+    assert "Supprimé" in r.text and "nouveau fichier" in r.text
+    assert "veille-sahel.yaml" not in w.client.get("/rules").text
+    (removal, kept), = q(db, "SELECT id, previous FROM rule_history WHERE id != ?", entry)
+    assert kept == text                                       # nothing lost
+    r = w.client.post("/rules/veille-sahel.yaml/restore", data={"csrf": token,
+                                                                "entry": str(removal)})
+    assert r.status_code == 200, r.text
+    assert (rules / "veille-sahel.yaml").read_text() == text
+
+
 def test_hostile_feed_text_renders_as_text(web: Callable[..., Web],
                                            desk: tuple[Path, Path]) -> None:
     db = desk[0]

@@ -174,7 +174,8 @@ def _titles(settings: Settings) -> dict[str, str]:
                    "text part, and write the HTML part to FILE.html if given.")
 @click.option("--send", is_flag=True,
               help="Queue a digest now (covering everything since the last digest) and "
-                   "deliver the outbox at once.")
+                   "deliver the outbox at once; when the daemon runs on the database, it "
+                   "sends the digest instead, within a minute (never both).")
 def digest_command(settings: Settings, preview: str | None, send: bool) -> None:
     """Preview or send the daily digest email.
 
@@ -185,18 +186,28 @@ def digest_command(settings: Settings, preview: str | None, send: bool) -> None:
     if preview is not None and send:
         raise click.UsageError("use either --preview or --send, not both")
     now = datetime.now(UTC)
-    from ..notify.outbox import deliver, preview_digest, queue_digest
+    from ..notify.outbox import preview_digest, send_digest_now
 
     store = Store(settings.db, mode="write" if send else "read")
     try:
         titles = _titles(settings)
         if send:
-            outbox_id = queue_digest(store, settings, now, force=True, titles=titles)
+            done = send_digest_now(store, settings, now, titles=titles)
+            outbox_id = done.outbox_id
             if outbox_id is None:
                 raise click.ClickException(
                     "no digest queued: set WATCHDESK_MAIL_TO, or there was nothing to send "
                     "and WATCHDESK_DIGEST_SEND_EMPTY is false")
-            report = deliver(store, settings, now)
+            if done.delivery is None:   # a daemon runs on the database: it sends it
+                who = done.daemon
+                then = ("is running on this database and sends it within a minute"
+                        if who is not None and who.role == "run" else
+                        "holds the database: the daemon sends it, or `watchdesk outbox "
+                        "--retry-now` once that command is done")
+                click.echo(f"digest {outbox_id} queued for {', '.join(settings.mail_to)}: "
+                           f"{who} {then} (`watchdesk outbox` shows when)")
+                return
+            report = done.delivery
             for _, error in report.failed:
                 click.echo(f"Warning: not sent yet (will be retried): {error}", err=True)
             if outbox_id not in report.sent:

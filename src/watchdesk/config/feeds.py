@@ -6,13 +6,13 @@ reported at once (``check_feeds``), so an analyst fixes them in one go.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..durations import parse_duration
 from ..errors import ConfigError
 from ..models import FeedConfig
 from ..rules import RuleBook, RuleSet
@@ -20,19 +20,6 @@ from .yamlsource import YamlDocument, load_yaml, schema_errors
 
 MIN_INTERVAL = 60
 DEFAULT_INTERVAL = 30 * 60
-
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_duration(value: str | int) -> int:
-    """``90`` / ``"90s"`` / ``"15m"`` / ``"2h"`` / ``"1d"`` → seconds."""
-    if isinstance(value, int):
-        return value
-    m = re.fullmatch(r"\s*(\d+)\s*([smhd]?)\s*", value)
-    if not m:
-        raise ValueError(f"not a duration: {value!r} (use e.g. 90s, 15m, 2h, 1d)")
-    return int(m.group(1)) * _UNITS[m.group(2) or "s"]
-
 
 def _check_url(url: str) -> str | None:
     try:
@@ -47,7 +34,8 @@ def _check_url(url: str) -> str | None:
 
 
 def _interval(value: Any) -> tuple[int | None, str | None]:
-    """Seconds, or what is wrong with the interval."""
+    """Seconds, or what is wrong with the interval (``durations``: a bare number is
+    seconds in this file, as documented from the start)."""
     try:
         seconds = parse_duration(value)
     except ValueError as e:

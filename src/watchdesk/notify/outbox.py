@@ -38,9 +38,9 @@ from ..store.outbox import recipients_of
 from . import chat, mail, webhook
 from .alerts import ALERT_MAX_AGE, alert_conditions, queue_alerts
 
-__all__ = ["ALERT_MAX_AGE", "RetryNow", "alert_conditions", "deliver", "digest_due",
-           "notify_tick", "preview_digest", "queue_alerts", "queue_digest", "retry_now",
-           "rule_maps"]
+__all__ = ["ALERT_MAX_AGE", "DigestNow", "RetryNow", "alert_conditions", "deliver",
+           "digest_due", "notify_tick", "preview_digest", "queue_alerts", "queue_digest",
+           "retry_now", "rule_maps", "send_digest_now"]
 from .digest import Digest, compose
 from .render import Rendered, render
 from .schedule import last_digest_at
@@ -293,6 +293,53 @@ def retry_now(store: Store, settings: Settings, now: datetime, *,
             raise
         return RetryNow(made_due, daemon=holder(store.path))   # a daemon has just started
     return RetryNow(made_due, delivery=report)
+
+
+@dataclass
+class DigestNow:
+    """What ``digest --send`` did: the digest it queued (None: nothing to queue), and either
+    the daemon that will send it or what this process sent."""
+
+    outbox_id: int | None
+    daemon: Holder | None = None
+    delivery: DeliveryReport | None = None
+
+
+def send_digest_now(store: Store, settings: Settings, now: datetime, *,
+                    titles: Mapping[str, str] | None = None, send: Sender = _send_smtp,
+                    post: Poster = _post) -> DigestNow:
+    """Queue a digest now (everything since the last one) and deliver it, exactly once
+    whether or not a daemon runs on the database.
+
+    The delivery holds the database's lock (``store.lock``), as ``retry_now``'s does, so no
+    daemon delivers the same rows meanwhile (one that starts waits for it). When a daemon
+    holds the lock, the digest is only queued, which is safe beside it (the digest window
+    moves atomically: the daemon cannot queue the same digest again), and the daemon sends it
+    at its next notify tick, within a minute. Sending it here too would race the daemon's
+    own delivery of that row: both could send it before either marked it sent.
+    """
+    for _ in range(3):   # the holder may stop between the refusal and the question
+        try:
+            lock = DbLock(store.path, "digest", wait=0)
+            lock.acquire()
+        except StoreError as e:
+            if e.kind != "in_use":
+                raise
+            who = holder(store.path)
+            if who is None:
+                continue
+            return DigestNow(queue_digest(store, settings, now, force=True, titles=titles),
+                             daemon=who)
+        try:
+            outbox_id = queue_digest(store, settings, now, force=True, titles=titles)
+            if outbox_id is None:
+                return DigestNow(None)
+            return DigestNow(outbox_id, delivery=deliver(store, settings, now, send=send,
+                                                         post=post))
+        finally:
+            lock.release()
+    raise StoreError(f"{store.path} is in use and its holder could not be told: try again",
+                     path=str(store.path), kind="in_use")
 
 
 def notify_tick(store: Store, settings: Settings, now: datetime, *,

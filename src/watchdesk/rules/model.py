@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..durations import parse_duration
 from .query import Query, compile_query
 
 __all__ = ["PRIORITIES", "AlertWhen", "Document", "Match", "Priority", "Rule", "Snippet"]
@@ -67,9 +68,6 @@ class Match:
     spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-_UNITS = {"s": 1, "m": 60, "h": 3600}
-
-
 @dataclass(frozen=True, slots=True)
 class AlertWhen:
     """``alert_when: {sources: 3, within: 60m}``: one urgent alert when an event under the
@@ -84,9 +82,11 @@ class AlertWhen:
         """From the rule file's mapping, already checked against the schema."""
         if not value:
             return None
-        text = str(value.get("within", "60m"))
-        within = int(text[:-1]) * _UNITS[text[-1]] if text[-1] in _UNITS else int(text)
-        return cls(int(str(value["sources"])), within)
+        within = value.get("within", "60m")
+        if not isinstance(within, int | str):
+            raise ValueError(f"alert_when.within: not a duration: {within!r}")
+        # a bare number is seconds in a rule file, as in feeds.yaml (``durations``)
+        return cls(int(str(value["sources"])), parse_duration(within))
 
 
 @dataclass(frozen=True, eq=False)

@@ -7,7 +7,7 @@ Reads work on a read-only store (``Store(path, mode="read")``); ``add_verdict`` 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from .base import StoreBase
 from .outbox import _MATCH_SELECT
@@ -94,10 +94,15 @@ class DeskMixin(StoreBase):
         rows = self.query("SELECT * FROM rule_history WHERE id = ?", (entry_id,))
         return rows[0] if rows else None
 
-    def record_rule_save(self, file: str, who: str, now: str, diff: str, previous: str,
-                         saved_hash: str) -> int:
+    def record_rule_save(self, file: str, who: str, now: str, diff: str,
+                         previous: str | None, saved_hash: str,
+                         write: Callable[[], None] = lambda: None) -> int:
+        """Record a save of ``file`` (``previous``: the text it replaced, None when there was
+        no file) and call ``write``, which writes or removes the file, in one transaction:
+        if ``write`` raises, no entry is kept (and the file was not touched)."""
         with self.transaction() as c:
             cur = c.execute("INSERT INTO rule_history(file, who, created_at, diff, previous,"
                             " saved_hash) VALUES (?,?,?,?,?,?)",
                             (file, who, now, diff, previous, saved_hash))
+            write()
             return int(cur.lastrowid or 0)

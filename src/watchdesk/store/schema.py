@@ -443,3 +443,30 @@ def m017_archive_counts(db: Database) -> None:
         "CREATE INDEX fetches_failed ON fetches(feed_id) WHERE error IS NOT NULL",
     ):
         db.execute(stmt)
+
+
+@migrations()
+def m018_rule_history_new_files(db: Database) -> None:
+    """``rule_history.previous`` may be NULL: the save created the file, so restoring that
+    entry removes the file (it wrote an empty file, which the folder then listed). Earlier
+    entries with ``previous = ''`` were saves of new files (a saved file always ends with a
+    newline; a zero-byte file loads as no rules, as no file does), so they become NULL.
+    ``saved_hash`` of a restore that removed the file is the version of no file, ``new``.
+    SQLite cannot drop a NOT NULL constraint: the table is rebuilt, ids kept."""
+    _script(db, """
+        CREATE TABLE rule_history_m018 (
+            id INTEGER PRIMARY KEY,
+            file TEXT NOT NULL,             -- path relative to the rules folder
+            who TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            diff TEXT NOT NULL,             -- unified diff, previous -> saved
+            previous TEXT,                  -- the whole text that was replaced; NULL: no file
+            saved_hash TEXT NOT NULL        -- sha256 of the text written ('new': file removed)
+        );
+        INSERT INTO rule_history_m018(id, file, who, created_at, diff, previous, saved_hash)
+            SELECT id, file, who, created_at, diff, nullif(previous, ''), saved_hash
+            FROM rule_history;
+        DROP TABLE rule_history;
+        ALTER TABLE rule_history_m018 RENAME TO rule_history;
+        CREATE INDEX rule_history_file ON rule_history(file, created_at)
+        """)

@@ -33,7 +33,7 @@ class EditorRoutes(DeskBase):
         since, since_iso = self._since(request)
         ctx: dict[str, Any] = {"name": name, "text": current or "", "base":
                                rulefiles.version(current), "draft": None, "view": None,
-                               "conflict": None, "saved": False, "refused": False,
+                               "conflict": None, "saved": False, "removed": False, "refused": False,
                                "current": current, "since": since}
         status = 200
         if request.method == "POST":
@@ -68,19 +68,23 @@ class EditorRoutes(DeskBase):
         return self.render(request, "rule_edit.html", status, history=history,
                            rule_ids=[r.id for r in rules], **ctx)
 
-    def _save(self, name: str, text: str, base: str, user: User, ctx: dict[str, Any]) -> int:
+    def _save(self, name: str, text: str | None, base: str, user: User,
+              ctx: dict[str, Any]) -> int:
+        """Save ``text`` as the file ``name`` (None: remove it, restoring a new file's
+        entry); the status of the page to show."""
         store = self.store(write=True)
 
-        def record(previous: str, diff: str, saved_hash: str, write: Callable[[], None]) -> int:
-            with store.transaction() as c:
-                cur = c.execute("INSERT INTO rule_history(file, who, created_at, diff, previous,"
-                                " saved_hash) VALUES (?,?,?,?,?,?)",
-                                (name, user.name, iso(datetime.now(UTC)), diff, previous,
-                                 saved_hash))
-                write()
-                return int(cur.lastrowid or 0)
+        def record(previous: str | None, diff: str, saved_hash: str,
+                   write: Callable[[], None]) -> int:
+            return store.record_rule_save(name, user.name, iso(datetime.now(UTC)), diff,
+                                          previous, saved_hash, write)
         try:
             ctx["draft"] = rulefiles.save(self.settings.rules, name, text, base, record)
+            if text is None:
+                log.info("rule file removed (restored as before its creation) file=%s who=%s",
+                         name, user.name)
+                ctx.update(removed=True, base=rulefiles.version(None), current=None, text="")
+                return 200
             log.info("rule file saved file=%s who=%s", name, user.name)
             ctx.update(saved=True, base=rulefiles.version(text if text.endswith("\n")
                                                           else text + "\n"),
@@ -101,7 +105,8 @@ class EditorRoutes(DeskBase):
             store.close()
 
     async def restore(self, request: Request) -> Response:
-        """Put back the text an earlier save replaced (itself a save: recorded, checked)."""
+        """Put back the text an earlier save replaced (itself a save: recorded, checked);
+        for the save that created the file, that is no file: it is removed."""
         name = request.path_params["name"]
         form = await self.form(request)
         user: User = request.scope["user"]
@@ -115,12 +120,13 @@ class EditorRoutes(DeskBase):
         if entry is None or entry["file"] != name:
             raise HTTPException(404, "no such version")
         current = rulefiles.read(self.settings.rules, name)
+        previous: str | None = entry["previous"]
         ctx: dict[str, Any] = {"name": name, "draft": None, "view": None, "conflict": None,
-                               "saved": False, "refused": False, "since": "30d"}
-        status = await run_in_threadpool(self._save, name, entry["previous"],
+                               "saved": False, "removed": False, "refused": False,
+                               "since": "30d"}
+        status = await run_in_threadpool(self._save, name, previous,
                                          rulefiles.version(current), user, ctx)
-        ctx.setdefault("text", entry["previous"])
-        ctx["text"] = entry["previous"]
+        ctx["text"] = previous or ""
         ctx.setdefault("current", current)
         ctx.setdefault("base", rulefiles.version(current))
         return await self._editor(request, status, ctx)
@@ -149,5 +155,5 @@ class EditorRoutes(DeskBase):
         draft = await run_in_threadpool(rulefiles.check, self.settings.rules, name, text)
         return await self._editor(request, 200, {
             "name": name, "text": text, "base": str(form.get("base", "")), "draft": draft,
-            "view": None, "conflict": None, "saved": False, "refused": False,
+            "view": None, "conflict": None, "saved": False, "removed": False, "refused": False,
             "current": rulefiles.read(self.settings.rules, name), "since": "30d"})

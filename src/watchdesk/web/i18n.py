@@ -52,6 +52,9 @@ WEB: dict[str, dict[str, str]] = {
                      "l’écart sont affichés. Reprenez vos changements puis enregistrez."),
         "current_version": "Version actuelle", "history": "Historique",
         "restore": "Restaurer la version d’avant", "by": "par",
+        "restore_removes": "Restaurer l’avant : le fichier n’existait pas, le supprimer",
+        "removed": ("Supprimé : le fichier n’existait pas avant cet enregistrement. Le démon "
+                    "l’applique dans les secondes qui suivent ; l’historique le garde."),
         "add_examples": "Ajouter les avis comme exemples",
         "feeds_heading": "État des sources", "last_poll": "dernière lecture",
         "status": "état", "errors": "erreurs", "next_poll": "prochaine", "why_next": "pourquoi",
@@ -104,6 +107,9 @@ WEB: dict[str, dict[str, str]] = {
                      "Redo your changes on it, then save."),
         "current_version": "Current version", "history": "History",
         "restore": "Restore the version before", "by": "by",
+        "restore_removes": "Restore the version before: there was no file, remove it",
+        "removed": ("Removed: the file did not exist before that save. The daemon applies "
+                    "it within seconds; the history keeps it."),
         "add_examples": "Add the verdicts as examples",
         "feeds_heading": "Feed health", "last_poll": "last poll",
         "status": "status", "errors": "errors", "next_poll": "next", "why_next": "why",

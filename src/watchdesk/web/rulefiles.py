@@ -12,6 +12,8 @@ rather than the read-only ``/etc``). What a save guarantees:
   daemon's hot reload (every 2 s) sees the new file whole or not at all;
 - **nothing lost**: the text it replaces goes to ``rule_history`` (who, when, the diff) in
   the transaction that writes the file, and any entry can be restored (a restore is a save);
+  an entry of a save that created the file (``previous`` NULL) is restored by removing the
+  file, checked like a save (the folder must load without it), not by writing it empty;
 - **no silent overwrite**: the form carries the hash of the text it was opened on; if the
   file changed since (another analyst saved), the save is refused with both texts shown, the
   draft kept in the form. Saves of one folder are serialised by a lock on the folder.
@@ -136,10 +138,21 @@ def check(folder: Path, name: str, text: str) -> Draft:
     return draft
 
 
-def diff(old: str | None, new: str, name: str) -> str:
+def check_removal(folder: Path, name: str) -> Draft:
+    """The folder loaded without the file ``name`` (what removing it would give)."""
+    draft = Draft(name, "")
+    book = RuleBook(folder, without=[path_of(folder, name)])
+    draft.others = list(book.errors)
+    return draft
+
+
+def diff(old: str | None, new: str | None, name: str) -> str:
+    """Unified diff, ``None`` being no file (created, or removed by a restore)."""
     return "".join(difflib.unified_diff((old or "").splitlines(keepends=True),
-                                        new.splitlines(keepends=True),
-                                        f"{name} (before)", f"{name} (saved)"))
+                                        (new or "").splitlines(keepends=True),
+                                        f"{name} (before)",
+                                        f"{name} (saved)" if new is not None else
+                                        f"{name} (removed)"))
 
 
 @contextmanager
@@ -165,33 +178,49 @@ def _write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    dfd = os.open(path.parent, os.O_RDONLY)
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    dfd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(dfd)
     finally:
         os.close(dfd)
 
 
-# record(previous text, diff, hash of the saved text, write) stores the history entry and
-# calls write() inside the same transaction (``Store.record_rule_save``).
-Recorder = Callable[[str, str, str, Callable[[], None]], int]
+def _remove(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    _sync_folder(path.parent)
 
 
-def save(folder: Path, name: str, text: str, base: str, record: Recorder) -> Draft:
+# record(previous text or None (no file), diff, version of the saved text, write) stores
+# the history entry and calls write() inside the same transaction
+# (``Store.record_rule_save``).
+Recorder = Callable[[str | None, str, str, Callable[[], None]], int]
+
+
+def save(folder: Path, name: str, text: str | None, base: str, record: Recorder) -> Draft:
     """Write ``text`` as ``name`` if the file is still at version ``base`` and the folder
-    loads with it; raises Conflict or Refused otherwise (nothing written)."""
+    loads with it; raises Conflict or Refused otherwise (nothing written). ``text`` None
+    removes the file (restoring the entry of the save that created it), on the same terms:
+    the folder must load without it."""
     path = path_of(folder, name)
-    if not text.endswith("\n"):
+    if text is not None and not text.endswith("\n"):
         text += "\n"
     with _locked(folder):
         current = read(folder, name)
         if version(current) != base:
             raise Conflict(current)
-        draft = check(folder, name, text)
+        draft = check(folder, name, text) if text is not None else check_removal(folder, name)
         if not draft.ok:
             raise Refused(draft)
-        record(current or "", diff(current, text, name), version(text),
-               lambda: _write_atomic(path, text))
+        if text is None:
+            record(current, diff(current, None, name), version(None), lambda: _remove(path))
+        else:
+            saved = text
+            record(current, diff(current, saved, name), version(saved),
+                   lambda: _write_atomic(path, saved))
     return draft
 
 
