@@ -250,15 +250,20 @@ def _meta_sql(node: Node, out: Prefilter) -> None:
         out.params.append(m.value)
 
 
-def prefilter(roots: Sequence[Node], vocab: Vocabulary | None = None) -> Prefilter:
-    """The narrowing condition for articles matching any of ``roots`` (queries)."""
+def prefilter(roots: Sequence[Node], vocab: Vocabulary | None = None, *,
+              first_id: int | None = None) -> Prefilter:
+    """The narrowing condition for articles matching any of ``roots`` (queries).
+    ``first_id``: no article below this id is wanted; the index is asked only from there
+    (FTS5 seeks each word's list to it instead of reading it whole)."""
     out = Prefilter()
     exprs = [fts_expression(r, vocab) for r in roots]
     if exprs and all(e is not None for e in exprs):
         kept = [e for e in exprs if e and e != NOTHING]
         out.fts = _join(kept, "OR") or NOTHING
-        out.sql.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
-        out.params.append(out.fts)
+        bound = "" if first_id is None else " AND rowid >= ?"
+        out.sql.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+                       f"{bound})")
+        out.params += [out.fts] if first_id is None else [out.fts, first_id]
     if len(roots) == 1:
         root = roots[0]
         for child in (root.children if isinstance(root, And) else [root]):
