@@ -216,7 +216,7 @@ def search_stored(query: Query, targets: Iterable[Target], limit: int) -> tuple[
     return hits, more
 
 
-CHECK = 250   # candidates the matcher reads in all to count the hits beyond those listed
+CHECK = 150   # candidates the matcher reads in all to count the hits beyond those listed
 
 
 @dataclass(frozen=True)

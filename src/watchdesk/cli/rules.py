@@ -139,7 +139,7 @@ def search(settings: Settings, query: str, since: Since, limit: int, as_json: bo
     The articles fetched in the last --since are searched, the most recently fetched first;
     each hit shows its publication date (or, without one, "fetched" and when), in
     WATCHDESK_TIMEZONE, and its #ID for `watchdesk show ID`. Then how many more matched:
-    counted by reading at most 250 of the articles the full-text index kept, and beyond
+    counted by reading at most 150 of the articles the full-text index kept, and beyond
     that estimated from them (and said to be "about").
     """
     from ..search import search_counted, stored_targets
@@ -246,7 +246,7 @@ def rules_test(settings: Settings, target: Path | None, query_text: str | None, 
     rules/libye.yaml`. Exit 1 when TARGET has an error, or, for a folder (the default: the
     rules folder), when any of its files has one; the rules that load are tested all the
     same. With --query, the newest --limit hits are shown, and then how many matched in
-    all: counted as `search` counts them (by reading at most 250 of the articles the
+    all: counted as `search` counts them (by reading at most 150 of the articles the
     full-text index kept; beyond, an estimate, said to be "about").
     """
     from ..rules import RuleBook
