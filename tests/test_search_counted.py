@@ -119,3 +119,20 @@ def test_the_vocabulary_is_read_by_the_term_s_first_letters_only_where_safe() ->
     assert _lead("delegation", term_keys("delegation")) == "de"   # stems deleg: del… ł
     assert _lead("libyen", term_keys("libyen")) == ""         # i: ı
     assert _lead("россия", term_keys("россия")) == ""        # Cyrillic: the first letter
+
+
+def test_alerts_since_reads_the_range_of_the_shown_date_index(settings: Settings) -> None:
+    """`alerts --since` over a year: the range of ``articles_shown`` (migration m018), the
+    matches found by article, not every match read with its article."""
+    from watchdesk.store import MatchFilter
+    from watchdesk.store.reading import matches_sql
+
+    fill(settings.db, 4, at=datetime.now(UTC) - timedelta(hours=1))
+    store = Store(settings.db)
+    try:
+        sql, params = matches_sql(MatchFilter(since=iso(datetime.now(UTC) - timedelta(days=1))))
+        plan = " | ".join(r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql, params))
+        assert "SEARCH a USING INDEX articles_shown (<expr>>?)" in plan, plan
+        assert "SCAN m" not in plan, plan
+    finally:
+        store.close()
