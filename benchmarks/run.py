@@ -3,6 +3,7 @@
     python benchmarks/run.py                 # 1,000 feeds x 20 entries, ~6-8 minutes
     python benchmarks/run.py --quick         # ~1 minute smoke run
     python benchmarks/run.py --soak          # 50 poll cycles of one process, RSS per cycle
+    python benchmarks/run.py --soak --db YEAR.db   # the same over an archive (scale.py build)
     python benchmarks/run.py --compare benchmarks/results/old.json
     python benchmarks/run.py --compare old.json --against new.json   # no run
 
@@ -308,8 +309,9 @@ def sample_pages(seed: int, feeds: int, entries: int, n: int) -> list[tuple[int,
 
 def run_soak(work: Path, feeds: Path, rules: Path, farm: Farm, args: argparse.Namespace,
              ) -> dict[str, Any]:
-    cmd = [sys.executable, str(HERE / "soak.py"), str(feeds), str(rules),
-           str(work / "soak.db"), str(args.cycles)]
+    db = args.db.resolve() if args.db else work / "soak.db"
+    cmd = [sys.executable, str(HERE / "soak.py"), str(feeds), str(rules), str(db),
+           str(args.cycles)]
     cycles = []
     with open(work / "soak.log", "w", encoding="utf-8") as log:
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
@@ -549,6 +551,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--cycles", type=int, help="soak cycles (default 50)")
     ap.add_argument("--soak-new", type=float, default=0.01,
                     help="share of entries new in each soak cycle after the first")
+    ap.add_argument("--db", type=Path,
+                    help="with --soak: poll into this database instead of a new one, e.g. "
+                         "a year's archive from scale.py build (it is written to: use a "
+                         "copy, or run scale.py run before)")
     ap.add_argument("--gzip", action="store_true", help="farm compresses responses (gzip)")
     ap.add_argument("--corpus", choices=corpus.CORPORA, default="news",
                     help="markup of the article pages: news (structured like real news "
@@ -575,6 +581,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             setattr(args, key, value)
     if args.feeds < 1 or args.entries < 1:
         ap.error("--feeds and --entries must be at least 1")
+    if args.db is not None and (not args.soak or not args.db.is_file()):
+        ap.error("--db needs --soak and an existing database")
     return args
 
 

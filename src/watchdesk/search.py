@@ -3,6 +3,13 @@
 The same language as the watch rules, over stored articles, local files or a page fetched now.
 For stored articles the FTS5 index narrows the candidates (``fts_prefilter``), and the rule
 matcher decides, so results are exactly what the daemon would have matched.
+
+Over a large archive the candidates of a broad query are thousands (a desk's beat is often a
+tenth of what it stores), and the matcher reads each (~0.4-0.8 ms). So the candidates are
+found first as ids only (``Candidates``: newest first, their count known before any text
+is read), their text is read in small batches as they are matched, and the hits beyond those
+listed are counted by reading at most ``CHECK`` candidates in all (``search_counted``):
+beyond, their number is an estimate, and said to be one (``Beyond``).
 """
 
 from __future__ import annotations
@@ -45,17 +52,64 @@ class Hit:
     matches: list[Match] = field(default_factory=list)
 
 
+_TARGET_SQL = ("SELECT a.id, a.title, a.summary, a.body, a.url, a.lang, a.fetched_at,"
+               " a.published_at, f.name AS feed, f.tags FROM articles a"
+               " JOIN feeds f ON f.id = a.feed_id WHERE a.id IN (SELECT value FROM json_each(?))")
+BATCH = 32   # candidates whose text is read at a time
+
+
+class Candidates:
+    """Stored articles to match, newest first (fetch time, then id): their ids at once, their
+    text read ``BATCH`` at a time as the iteration reaches them, so a search that stops
+    early reads no more than it matched. ``len()`` is their number."""
+
+    def __init__(self, store: Store, ids: Sequence[int]) -> None:
+        self.store = store
+        self.ids = list(ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self) -> Iterator[Target]:
+        for i in range(0, len(self.ids), BATCH):
+            chunk = self.ids[i:i + BATCH]
+            rows = {r["id"]: r for r in self.store.conn.execute(_TARGET_SQL,
+                                                                (json.dumps(chunk),))}
+            for article_id in chunk:
+                r = rows.get(article_id)
+                if r is None:   # deleted meanwhile (retention, by the daemon)
+                    continue
+                yield Target(label=r["title"] or r["url"] or f"article {r['id']}",
+                             doc=Document(r["title"], r["summary"], r["body"], r["lang"],
+                                          r["url"]),
+                             url=r["url"], article_id=r["id"], feed=r["feed"],
+                             tags=tuple(json.loads(r["tags"])), when=r["fetched_at"],
+                             published_at=r["published_at"])
+
+
 def stored_targets(store: Store, since: str, *, query: Query | None = None,
                    rules: Sequence[Rule] | None = None, limit: int | None = None,
-                   ids: Sequence[int] | None = None) -> Iterator[Target]:
+                   ids: Sequence[int] | None = None) -> Candidates:
     """Stored articles fetched since ``since``, newest first; narrowed (see
     :mod:`watchdesk.prefilter`) to what ``query`` or any of ``rules`` may match, or to the
-    articles ``ids`` (those the analysts judged)."""
+    articles ``ids`` (those the analysts judged).
+
+    The full-text index is asked only for articles from the first one fetched since
+    ``since`` on (a rowid bound: ids grow with time, so the index reads the window's part of
+    each word's list, not a year's), and the ids are sorted without their text."""
     roots = [query.root] if query is not None else [
         r.compiled.root for r in rules or () if r.enabled and r.compiled is not None]
-    narrow = prefilter(roots, Vocabulary(store.conn)) if query is not None or rules else None
-    sql = ("SELECT a.id, a.title, a.summary, a.body, a.url, a.lang, a.fetched_at, a.published_at,"
-           " f.name AS feed, f.tags FROM articles a JOIN feeds f ON f.id = a.feed_id"
+    first_id = None
+    if query is not None or rules:
+        # min(+id): the fetch-time index's range, not a walk of the table in id order
+        row = store.conn.execute("SELECT min(+id) FROM articles WHERE fetched_at >= ?",
+                                 (since,)).fetchone()
+        if row[0] is None:
+            return Candidates(store, [])
+        first_id = int(row[0])
+    narrow = (prefilter(roots, Vocabulary(store.conn), first_id=first_id)
+              if query is not None or rules else None)
+    sql = ("SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id"
            " WHERE a.fetched_at >= ?")
     params: list[object] = [since]
     if narrow is not None:
@@ -67,12 +121,7 @@ def stored_targets(store: Store, since: str, *, query: Query | None = None,
     sql += " ORDER BY a.fetched_at DESC, a.id DESC"
     if limit:
         sql += f" LIMIT {int(limit)}"
-    for r in store.conn.execute(sql, params):
-        yield Target(label=r["title"] or r["url"] or f"article {r['id']}",
-                     doc=Document(r["title"], r["summary"], r["body"], r["lang"], r["url"]),
-                     url=r["url"], article_id=r["id"], feed=r["feed"],
-                     tags=tuple(json.loads(r["tags"])), when=r["fetched_at"],
-                     published_at=r["published_at"])
+    return Candidates(store, [r[0] for r in store.conn.execute(sql, params)])
 
 
 def count_stored(store: Store, since: str) -> int:
@@ -165,6 +214,54 @@ def search_stored(query: Query, targets: Iterable[Target], limit: int) -> tuple[
         elif query.test(t.doc, t.feed, t.tags):
             more += 1
     return hits, more
+
+
+CHECK = 150   # candidates the matcher reads in all to count the hits beyond those listed
+
+
+@dataclass(frozen=True)
+class Beyond:
+    """The hits beyond those listed. ``found`` of them among the ``checked`` candidates read
+    (``hits`` matched among those, the listed ones included); ``unchecked`` candidates
+    were not read (0: ``found`` is the exact number). ``estimate``: ``found`` plus the
+    unread candidates times the share of hits among those read."""
+
+    found: int
+    checked: int
+    hits: int
+    unchecked: int
+
+    @property
+    def exact(self) -> bool:
+        return self.unchecked == 0
+
+    @property
+    def estimate(self) -> int:
+        if self.exact or not self.checked:
+            return self.found
+        return self.found + round(self.unchecked * self.hits / self.checked)
+
+
+def search_counted(query: Query, targets: Candidates | Sequence[Target], limit: int,
+                   check: int = CHECK) -> tuple[list[Hit], Beyond]:
+    """The first ``limit`` hits among ``targets`` (matched: terms and snippets), and the
+    hits beyond: only tested, and only until ``check`` candidates were read in all (the
+    listing may read more: it goes on until it has ``limit`` hits or none are left)."""
+    hits: list[Hit] = []
+    found = checked = 0
+    unchecked = 0
+    for t in targets:
+        if len(hits) >= limit and checked >= check:
+            unchecked = max(1, len(targets) - checked)   # this one at least
+            break
+        if len(hits) < limit:
+            m = query.matches(t.doc, t.feed, t.tags)
+            if m is not None:
+                hits.append(Hit(t, [m]))
+        elif query.test(t.doc, t.feed, t.tags):
+            found += 1
+        checked += 1
+    return hits, Beyond(found, checked, len(hits) + found, unchecked)
 
 
 @dataclass

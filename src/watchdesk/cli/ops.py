@@ -10,7 +10,6 @@ from typing import Any
 
 import click
 
-from .. import eventloop
 from ..config.settings import Settings
 from ..store import Store
 from ._common import (
@@ -74,6 +73,8 @@ def poll(settings: Settings, names: tuple[str, ...]) -> None:
                 return await wd.poll(list(names) or None, on_result=lambda r: bar(1))
             finally:
                 bar(None)
+
+    from .. import eventloop  # asyncio and uvloop: only for the commands that poll
 
     report = eventloop.run(go())
     click.echo(f"polled {len(report.results)} feeds in {report.seconds:.1f}s: "

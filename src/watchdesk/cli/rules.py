@@ -18,7 +18,7 @@ from ._common import cli, common, highlight_marks, local_time, since_option
 
 if TYPE_CHECKING:
     from ..rules import Query, Rule
-    from ..search import Target
+    from ..search import Beyond, Candidates, Target
     from ..verdicts import Score
 
 
@@ -138,20 +138,35 @@ def search(settings: Settings, query: str, since: Since, limit: int, as_json: bo
 
     The articles fetched in the last --since are searched, the most recently fetched first;
     each hit shows its publication date (or, without one, "fetched" and when), in
-    WATCHDESK_TIMEZONE, and its #ID for `watchdesk show ID`.
+    WATCHDESK_TIMEZONE, and its #ID for `watchdesk show ID`. Then how many more matched:
+    counted by reading at most 150 of the articles the full-text index kept, and beyond
+    that estimated from them (and said to be "about").
     """
-    from ..search import search_stored, stored_targets
+    from ..search import search_counted, stored_targets
 
     q = _compile_cli(query, "query", settings)
     store = Store(settings.db, mode="read")
     try:
-        hits, more = search_stored(q, stored_targets(store, since_iso(since), query=q), limit)
+        hits, beyond = search_counted(q, stored_targets(store, since_iso(since), query=q),
+                                      limit)
     finally:
         store.close()
     _print_hits(hits, as_json, f"no article fetched in the last {since} matches {query!r}",
                 settings)
-    if more and not as_json:
-        click.echo(f"{more} more matched: --limit {limit + more} shows them all")
+    if as_json:
+        return
+    if beyond.exact and beyond.found:
+        click.echo(f"{beyond.found} more matched: --limit {limit + beyond.found} shows them all")
+    elif not beyond.exact:
+        click.echo(f"about {beyond.estimate} more matched ({_estimated(beyond)}): "
+                   f"--limit {limit + beyond.found} shows {beyond.found} more")
+
+
+def _estimated(beyond: Beyond) -> str:
+    """How an estimate was made, for the line that gives it."""
+    read = beyond.checked
+    return (f"an estimate: {beyond.hits} of the {read} articles read matched, "
+            f"{beyond.unchecked} more the full-text index kept were not read")
 
 
 @cli.group()
@@ -206,12 +221,15 @@ def _rules_test_store(settings: Settings, *, stored: bool) -> Store | None:
 @click.option("--file", "files", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="Match local files (HTML pages or text) instead of stored articles.")
 @click.option("--url", default=None, help="Fetch this page now and match it.")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True,
+              help="With --query: show at most this many articles (the matches beyond are "
+                   "counted).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one array).")
 @click.option("--replaces", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="TARGET is a draft of this file of the rules folder: load "
                                  "it in that file's place.")
 def rules_test(settings: Settings, target: Path | None, query_text: str | None, since: Since,
-               files: tuple[Path, ...], url: str | None, as_json: bool,
+               files: tuple[Path, ...], url: str | None, limit: int, as_json: bool,
                replaces: Path | None) -> None:
     """Run rules on stored articles, local files or a page, and show each hit.
 
@@ -227,15 +245,17 @@ def rules_test(settings: Settings, target: Path | None, query_text: str | None, 
     before saving it, write the draft elsewhere and run `rules test DRAFT --replaces
     rules/libye.yaml`. Exit 1 when TARGET has an error, or, for a folder (the default: the
     rules folder), when any of its files has one; the rules that load are tested all the
-    same.
+    same. With --query, the newest --limit hits are shown, and then how many matched in
+    all: counted as `search` counts them (by reading at most 150 of the articles the
+    full-text index kept; beyond, an estimate, said to be "about").
     """
     from ..rules import RuleBook
     from ..search import (
         compare,
         count_stored,
         file_target,
-        run_query,
         run_rules,
+        search_counted,
         stored_targets,
         url_target,
     )
@@ -258,6 +278,7 @@ def rules_test(settings: Settings, target: Path | None, query_text: str | None, 
         for w in book.warnings:
             click.echo(str(w), err=True)
     running = running_rules(store) if store is not None else {}
+    targets: list[Target] | Candidates
     if files:
         targets = [file_target(f) for f in files]
         looked_at = len(targets)
@@ -272,15 +293,23 @@ def rules_test(settings: Settings, target: Path | None, query_text: str | None, 
         wanted = rule_list + [running[r.id] for r in rule_list if r.id in running] \
             if q is None else None
         since_ts = since_iso(since)
-        targets = list(stored_targets(store, since_ts, query=q, rules=wanted))
+        targets = stored_targets(store, since_ts, query=q, rules=wanted)
         looked_at = count_stored(store, since_ts)
     if q is not None:
-        hits = run_query(q, targets)
+        hits, beyond = search_counted(q, targets, limit)
         _print_hits(hits, as_json, "no match", settings)
         if not as_json:
-            click.echo(f"\n--query: {len(hits)} match{'es' if len(hits) != 1 else ''} among "
-                       f"{looked_at} article(s)")
+            n = len(hits) + beyond.found
+            if beyond.exact:
+                shown = (f" ({len(hits)} shown: --limit {n} shows them all)"
+                         if beyond.found else "")
+                click.echo(f"\n--query: {n} match{'es' if n != 1 else ''} among "
+                           f"{looked_at} article(s){shown}")
+            else:
+                click.echo(f"\n--query: about {len(hits) + beyond.estimate} matches among "
+                           f"{looked_at} article(s) ({_estimated(beyond)}; {len(hits)} shown)")
         return
+    targets = list(targets)   # each rule, and the running version of each, go through them
     assert book is not None
     hits, counts, excluded = run_rules(rule_list, targets, respect_feeds=not (files or url))
     _print_hits(hits, as_json, f"no match among {looked_at} article(s)", settings)

@@ -12,8 +12,6 @@ from typing import Any
 
 import click
 
-from .. import eventloop
-from ..config.feeds import check_feeds
 from ..config.settings import Settings
 from ..errors import ContentError, FetchError, StoreError
 from ..models import FeedConfig
@@ -30,6 +28,8 @@ def _current(settings: Settings) -> list[FeedConfig]:
     not edited."""
     if not Path(settings.feeds).exists():
         return []
+    from ..config.feeds import check_feeds  # the rule compiler and jsonschema: not for `feeds`
+
     found, errors = check_feeds(settings.feeds)
     if errors:
         for e in errors:
@@ -169,6 +169,8 @@ def add(settings: Settings, url: str, name: str | None, tags: str, kind: str | N
         async with Fetcher(settings) as fetcher:
             return await discover(fetcher, url, max_bytes=settings.max_feed_bytes,
                                   kind=kind, select=selectors)
+
+    from .. import eventloop
 
     try:
         found = eventloop.run(find())

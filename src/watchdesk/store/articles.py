@@ -6,7 +6,6 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
-from .. import events
 from ..models import ArticleWrite, MatchRecord, PollResult
 from .base import StoreBase, dumps
 from .events import Grouping, language
@@ -69,6 +68,8 @@ class ArticlesMixin(WallsMixin, FeedsMixin, StoreBase):
 
     def _write_article(self, c: sqlite3.Connection, feed_id: int, w: ArticleWrite,
                        now: str, grouping: list[Grouping]) -> int:
+        from .. import events  # only a write groups (see store.events)
+
         if w.action == "link":
             assert w.article_id is not None
             c.execute(

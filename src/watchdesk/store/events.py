@@ -29,15 +29,20 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from .. import events
-from ..events import EventIndex, Terms
 from .base import StoreBase, iso, parse_iso
 from .outbox import DIGEST_HW_KEY
 
 KEEP = timedelta(days=8)   # backfill looks 7 days back: its articles find their events
 REGROUP = timedelta(days=30)   # a migration regroups the archive's last month (see regroup_all)
 REV_KEY = "events.rev"
+
+# The grouping code (``watchdesk.events``, and the name matching under it) is imported by the
+# functions that group, not with the store: a reading command (status, feeds, alerts,
+# search) never groups, and would spend ~50 ms importing it.
+if TYPE_CHECKING:
+    from ..events import EventIndex, Terms
 
 
 def iso_of(t: float) -> str:
@@ -50,7 +55,7 @@ def language(lang: str | None) -> str:
     return (lang or "").split("-")[0].split("_")[0].strip().lower()
 
 
-Grouping = tuple[int, float, Terms, str]   # article id, time, terms, language
+Grouping = tuple[int, float, "Terms", str]   # article id, time, terms, language
 
 
 def _cutoff(now: str) -> float:
@@ -69,6 +74,9 @@ class EventsMixin(StoreBase):
 
     def _event_index(self, c: sqlite3.Connection, now: str) -> EventIndex:
         """The index, current with the database (call inside the write transaction)."""
+        from .. import events
+        from ..events import EventIndex
+
         row = c.execute("SELECT value FROM meta WHERE key = ?", (REV_KEY,)).fetchone()
         rev = row[0] if row else None
         cutoff = _cutoff(now)
@@ -96,6 +104,8 @@ class EventsMixin(StoreBase):
         """Give each newly matched article ``(id, time, terms, language)`` its story, in
         time order (the index decides), then merge the open stories the batch shows to be
         one event. Returns article id -> story id."""
+        from .. import events
+
         if not items:
             return {}
         index = self._event_index(c, now)
@@ -135,6 +145,8 @@ class EventsMixin(StoreBase):
                          now: str) -> bool:
         """An article whose text changed keeps its story; the index learns its new terms.
         Returns False when it is not grouped yet."""
+        from .. import events
+
         row = c.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
         if row is None or row[0] is None:
             return False
@@ -149,6 +161,8 @@ class EventsMixin(StoreBase):
                          now: str) -> None:
         """Articles stored before any rule matched them have no story: once one does
         (backfill, or an update), they are grouped as if new, at their own time."""
+        from .. import events
+
         items: list[Grouping] = []
         for i in range(0, len(article_ids), 500):
             chunk = article_ids[i:i + 500]
@@ -172,6 +186,9 @@ def regroup_all(c: sqlite3.Connection, batch: int = 20, window: timedelta = REGR
     weeks, and regrouping a year of archive (at ~1-7 ms an article, with every body read)
     would hold the daemon's start past systemd's start timeout. Returns the number of
     articles grouped."""
+    from .. import events
+    from ..events import EventIndex
+
     newest = c.execute("SELECT max(fetched_at) FROM articles").fetchone()[0]
     since = iso_of((events.epoch(newest) or 0.0) - window.total_seconds()) if newest else ""
     rows = c.execute(

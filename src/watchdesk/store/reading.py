@@ -10,7 +10,9 @@ from typing import Any
 from .base import StoreBase
 
 # The date an article is shown with, and what `alerts --since/--until` read: its
-# publication date, else when it was fetched (some feeds give none).
+# publication date, else when it was fetched (some feeds give none). Indexed as written
+# (``articles_shown``, migration m019): SQLite uses an expression index only for the same
+# expression.
 SHOWN_DATE = "coalesce(a.published_at, a.fetched_at)"
 
 
@@ -25,28 +27,33 @@ class MatchFilter:
     feed: str | None = None           # one of the article's feeds, by name
 
 
+def matches_sql(f: MatchFilter) -> tuple[str, list[object]]:
+    """The query of :meth:`ReadingMixin.matches_where` and its parameters."""
+    sql = ("SELECT m.*, a.title, a.url, a.published_at, a.fetched_at, a.extraction,"
+           " a.story_id, a.lang, f.name AS feed_name FROM matches m"
+           " JOIN articles a ON a.id = m.article_id JOIN feeds f ON f.id = a.feed_id"
+           " WHERE 1")
+    params: list[object] = []
+    for cond, value in ((f" AND {SHOWN_DATE} >= ?", f.since),
+                        (f" AND {SHOWN_DATE} < ?", f.until),
+                        (" AND m.created_at >= ?", f.matched_since),
+                        (" AND m.rule_id = ?", f.rule_id)):
+        if value is not None:
+            sql += cond
+            params.append(value)
+    if f.feed is not None:
+        sql += (" AND EXISTS (SELECT 1 FROM entries e JOIN feeds fe ON fe.id = e.feed_id"
+                " WHERE e.article_id = a.id AND fe.name = ?)")
+        params.append(f.feed)
+    sql += f" ORDER BY {SHOWN_DATE} DESC, a.id DESC, m.created_at DESC, m.id DESC"
+    return sql, params
+
+
 class ReadingMixin(StoreBase):
     def matches_where(self, f: MatchFilter) -> list[sqlite3.Row]:
         """One row per (article, rule) matching ``f``: the match and its article, newest
         shown date first (then by article, then newest match)."""
-        sql = ("SELECT m.*, a.title, a.url, a.published_at, a.fetched_at, a.extraction,"
-               " a.story_id, a.lang, f.name AS feed_name FROM matches m"
-               " JOIN articles a ON a.id = m.article_id JOIN feeds f ON f.id = a.feed_id"
-               " WHERE 1")
-        params: list[object] = []
-        for cond, value in ((f" AND {SHOWN_DATE} >= ?", f.since),
-                            (f" AND {SHOWN_DATE} < ?", f.until),
-                            (" AND m.created_at >= ?", f.matched_since),
-                            (" AND m.rule_id = ?", f.rule_id)):
-            if value is not None:
-                sql += cond
-                params.append(value)
-        if f.feed is not None:
-            sql += (" AND EXISTS (SELECT 1 FROM entries e JOIN feeds fe ON fe.id = e.feed_id"
-                    " WHERE e.article_id = a.id AND fe.name = ?)")
-            params.append(f.feed)
-        sql += f" ORDER BY {SHOWN_DATE} DESC, a.id DESC, m.created_at DESC, m.id DESC"
-        return self.query(sql, params)
+        return self.query(*matches_sql(f))
 
     def feed_names(self) -> set[str]:
         """Every feed name the database knows (feeds since removed from feeds.yaml too)."""

@@ -15,9 +15,9 @@ import json
 from typing import TYPE_CHECKING
 
 from ..errors import WatchdeskError
-from ..rules import Rule
 
 if TYPE_CHECKING:
+    from ..rules import Rule
     from . import Store
 
 
@@ -34,6 +34,8 @@ def rule_definition(rule: Rule) -> str:
 
 def running_rules(store: Store) -> dict[str, Rule]:
     """The rules the daemon last ran, as recorded in the database."""
+    from ..rules import Rule  # the rule compiler: not for `status`, which reads the files
+
     out = {}
     for r in store.query("SELECT rule_id, definition FROM rule_state WHERE definition IS NOT NULL"):
         d = json.loads(r["definition"])

@@ -470,3 +470,13 @@ def m018_rule_history_new_files(db: Database) -> None:
         ALTER TABLE rule_history_m018 RENAME TO rule_history;
         CREATE INDEX rule_history_file ON rule_history(file, created_at)
         """)
+
+
+@migrations()
+def m019_shown_date(db: Database) -> None:
+    """`alerts --since` reads the date an article is shown with (its publication date, else
+    when it was fetched: ``reading.SHOWN_DATE``), an expression no index held: over a year of
+    archive it read every match and its article (0.4 s at 1,000,000 articles). An index on
+    that very expression serves the range (8 ms). Building it reads every article once
+    (18 s on a loaded 2-core machine at 1,000,000 articles)."""
+    db.execute("CREATE INDEX articles_shown ON articles(coalesce(published_at, fetched_at))")

@@ -23,7 +23,7 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import timedelta
 
-from .. import events, identity
+from .. import identity
 from ..extract.walls import repeated_reason
 from ..models import ArticleWrite
 from .base import StoreBase, iso, parse_iso
@@ -63,6 +63,8 @@ class WallsMixin(EventsMixin, StoreBase):
                 w.body, w.extraction = "", "summary" if w.summary else "none"
                 w.content_hash = identity.content_hash(w.title, w.summary)
                 if w.event_terms is not None:
+                    from .. import events
+
                     w.event_terms = events.terms_of(w.title, "", w.summary)
 
     def _demote(self, c: sqlite3.Connection, article_id: int, reason: str, now: str) -> None:
@@ -77,6 +79,8 @@ class WallsMixin(EventsMixin, StoreBase):
                   " updated_at = ? WHERE id = ?",
                   ("summary" if summary else "none", reason,
                    identity.content_hash(title, summary), now, article_id))
+        from .. import events
+
         self._regroup_updated(c, article_id, events.terms_of(title, "", summary), now)
 
     def _remember_bodies(self, c: sqlite3.Connection, writes: Sequence[ArticleWrite],
