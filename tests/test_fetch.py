@@ -215,3 +215,64 @@ def test_a_kept_alive_connection_to_an_allowed_host_serves_no_other_request(
                 await f.get(srv.url("/internal"), allowed_hosts=["other.example"])
     asyncio.run(go())
     assert srv.hits("/internal") == 0
+
+
+async def _keepalive_server(answers: dict[str, tuple[int, bytes, str]],
+                            connections: list[int]) -> asyncio.Server:
+    """A small HTTP/1.1 server that keeps every connection alive (FixtureServer closes them
+    after a custom route): ``answers[path]`` = (status, body, extra header line)."""
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append(writer.get_extra_info("peername")[1])
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                path = head.split(b" ", 2)[1].decode()
+                code, body, extra = answers[path]
+                lines = [f"HTTP/1.1 {code} X", *([extra] if extra else [])]
+                if code != 304:
+                    lines.append(f"Content-Length: {len(body)}")
+                writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+    return await asyncio.start_server(handle, "127.0.0.1", 0)
+
+
+def test_304s_redirects_and_errors_leave_their_connection_for_the_next_request() -> None:
+    """A response whose body watchdesk does not use (304, a redirect, an error page) is read
+    to its end, so that its connection is kept alive: a re-poll of a host's feeds is one
+    connection, not one per feed. A long error page is not read: its connection is closed."""
+    connections: list[int] = []
+    answers = {"/a.xml": (304, b"", 'ETag: "v1"'), "/b.xml": (304, b"", ""),
+               "/moved": (302, b"moved", "Location: /a.xml"),
+               "/missing": (404, b"not here " * 100, ""),
+               "/huge-error": (500, b"x" * 200_000, "")}
+
+    async def go() -> list[int | str]:
+        server = await _keepalive_server(answers, connections)
+        port = server.sockets[0].getsockname()[1]
+        out: list[int | str] = []
+        try:
+            async with Fetcher(Settings(timeout=3.0, max_feed_bytes=LIMIT, per_host=1)) as f:
+                for path in ("/a.xml", "/b.xml", "/moved", "/a.xml", "/missing", "/b.xml",
+                             "/huge-error", "/b.xml"):
+                    before = len(connections)
+                    try:
+                        r = await f.get(f"http://127.0.0.1:{port}{path}", etag='"v1"',
+                                        allowed_hosts=["127.0.0.1"])
+                        out.append(r.status)
+                    except HTTPStatusError as e:
+                        out.append(f"error {e.status}")
+                    out.append(len(connections) - before)   # new connections it took
+        finally:
+            server.close()
+        return out
+
+    assert asyncio.run(go()) == [
+        304, 1,              # the first connection
+        304, 0, 304, 0,      # a 304, a redirect (then a 304): the same connection
+        304, 0, "error 404", 0, 304, 0,
+        "error 500", 0,      # a long error page: its connection closed, not read
+        304, 1]
