@@ -26,6 +26,7 @@ from watchdesk.errors import (
     TooManyRedirects,
 )
 from watchdesk.sources.fetch import Fetcher, Response, retry_after_seconds
+from watchdesk.sources.transport import BoundedConnector
 
 LIMIT = 1024 * 1024
 
@@ -179,23 +180,35 @@ def test_redirect_to_an_internal_address_is_refused(srv: FixtureServer) -> None:
         get(srv.url("/s"))
 
 
-def test_connections_are_pooled_per_origin_and_old_origins_closed() -> None:
-    # One small pool per origin (keep-alive without evicting other hosts' connections); beyond
-    # 2 x concurrency origins the least recently used idle pools are closed.
-    with FixtureServer() as a, FixtureServer() as b, FixtureServer() as c:
-        for s in (a, b, c):
-            s.route("/feed.xml", lambda req: req.send_body(200, b"<rss/>"))
+def test_connections_are_kept_per_origin_and_old_origins_closed() -> None:
+    # Connections are kept alive per origin (a request to one host does not evict another
+    # host's); beyond 2 x concurrency origins with idle connections, those of the least
+    # recently used origins are closed (sources/transport.BoundedConnector).
+    counts: dict[str, list[int]] = {"a": [], "b": [], "c": []}
+    answers = {"/feed.xml": (200, b"<rss/>", "")}
 
-        async def go() -> list[int]:
+    async def go() -> list[int]:
+        servers = {k: await _keepalive_server(answers, v) for k, v in counts.items()}
+        try:
             async with Fetcher(Settings(concurrency=1, timeout=3.0)) as f:
                 statuses = []
-                for s in (a, b, a, c, b, c):
-                    r = await f.get(s.url("/feed.xml"), allowed_hosts=("127.0.0.1",))
+                for k in "abacbc":
+                    port = servers[k].sockets[0].getsockname()[1]
+                    r = await f.get(f"http://127.0.0.1:{port}/feed.xml",
+                                    allowed_hosts=("127.0.0.1",))
                     statuses.append(r.status)
-                    pools = f.client._transport._pool._pools  # type: ignore[attr-defined]
-                    assert len(pools) <= 2
+                    connector = f.session().connector
+                    assert isinstance(connector, BoundedConnector)
+                    assert connector.idle_origins() <= 2
                 return statuses
-        assert asyncio.run(go()) == [200] * 6
+        finally:
+            for srv in servers.values():
+                srv.close()
+
+    assert asyncio.run(go()) == [200] * 6
+    # a: kept and reused; b: closed when c came (a was used more recently), then reopened;
+    # c: kept and reused
+    assert {k: len(v) for k, v in counts.items()} == {"a": 1, "b": 2, "c": 1}
 
 
 def test_a_kept_alive_connection_to_an_allowed_host_serves_no_other_request(
@@ -276,3 +289,25 @@ def test_304s_redirects_and_errors_leave_their_connection_for_the_next_request()
         304, 0, "error 404", 0, 304, 0,
         "error 500", 0,      # a long error page: its connection closed, not read
         304, 1]
+
+
+def test_a_host_name_is_checked_when_connected_to_and_again_on_reuse(srv: FixtureServer) -> None:
+    """``localhost`` goes through the connection's resolver (sources/transport): fetched
+    when the request allows it, and then refused to a request that does not, although a
+    kept-alive connection to it waits in the pool."""
+    srv.set("/feed.xml", "<rss/>")
+    srv.set("/internal", "secret")
+    settings = Settings(timeout=3.0, max_feed_bytes=LIMIT)
+
+    async def go() -> None:
+        async with Fetcher(settings) as f:
+            ok = await f.get(f"http://localhost:{srv.port}/feed.xml",
+                             allowed_hosts=["localhost"])
+            assert (ok.status, ok.body) == (200, b"<rss/>")
+            with pytest.raises(BlockedAddress, match="not a public address"):
+                await f.get(f"http://localhost:{srv.port}/internal",
+                            allowed_hosts=["other.example"])
+            with pytest.raises(BlockedAddress):
+                await f.get(f"http://LocalHost:{srv.port}/internal")
+    asyncio.run(go())
+    assert srv.hits("/internal") == 0 and srv.hits("/feed.xml") == 1
