@@ -21,6 +21,7 @@ from watchdesk.errors import (
     ContentError,
     DeadlineExceeded,
     FeedGone,
+    FetchError,
     HTTPStatusError,
     TooLarge,
     TooManyRedirects,
@@ -311,3 +312,32 @@ def test_a_host_name_is_checked_when_connected_to_and_again_on_reuse(srv: Fixtur
                 await f.get(f"http://LocalHost:{srv.port}/internal")
     asyncio.run(go())
     assert srv.hits("/internal") == 0 and srv.hits("/feed.xml") == 1
+
+
+def test_https_checks_the_certificate() -> None:
+    """https is fetched with certificate checks (certifi's roots): a server whose certificate
+    no known authority signed is a FetchError, never read."""
+    import ssl
+
+    import trustme
+
+    ca = trustme.CA()
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server_ctx)
+    connections: list[int] = []
+
+    async def go() -> None:
+        server = await _keepalive_server({"/f.xml": (200, b"<rss/>", "")}, connections)
+        tls = await asyncio.start_server(lambda r, w: w.close(), "127.0.0.1", 0, ssl=server_ctx)
+        port, tls_port = (s.sockets[0].getsockname()[1] for s in (server, tls))
+        try:
+            async with Fetcher(Settings(timeout=3.0)) as f:
+                with pytest.raises(FetchError, match=r"(?i)certificate"):
+                    await f.get(f"https://127.0.0.1:{tls_port}/f.xml",
+                                allowed_hosts=["127.0.0.1"])
+                ok = await f.get(f"http://127.0.0.1:{port}/f.xml", allowed_hosts=["127.0.0.1"])
+                assert ok.body == b"<rss/>"
+        finally:
+            server.close()
+            tls.close()
+    asyncio.run(go())

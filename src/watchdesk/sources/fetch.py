@@ -45,7 +45,7 @@ from ..errors import (
     TooManyRedirects,
 )
 from ..urls import host_of
-from .transport import AddressGuard, open_session
+from .transport import AddressGuard, open_session, ssl_context
 from .transport import allowed_hosts as allowed
 
 USER_AGENT = f"watchdesk/{__version__} (+https://github.com/watchdesk/watchdesk; news monitoring)"
@@ -272,7 +272,9 @@ class Fetcher:
         raise TooManyRedirects(f"more than {self.settings.max_redirects} redirects")
 
     async def _request(self, url: str, headers: dict[str, str], max_bytes: int) -> Response:
-        async with self.session().get(url, headers=headers, allow_redirects=False) as resp:
+        tls = ssl_context() if url[:6].lower() == "https:" else True   # True: unused
+        async with self.session().get(url, headers=headers, allow_redirects=False,
+                                      ssl=tls) as resp:
             hdrs: dict[str, str] = {}
             for name, value in resp.headers.items():   # repeated fields joined, as in HTTP
                 key = name.lower()
