@@ -198,7 +198,7 @@ def test_connections_are_kept_per_origin_and_old_origins_closed() -> None:
                     r = await f.get(f"http://127.0.0.1:{port}/feed.xml",
                                     allowed_hosts=("127.0.0.1",))
                     statuses.append(r.status)
-                    connector = f.session().connector
+                    connector = f.transport.connector
                     assert isinstance(connector, BoundedConnector)
                     assert connector.idle_origins() <= 2
                 return statuses

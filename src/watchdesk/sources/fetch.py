@@ -10,7 +10,7 @@ Every byte watchdesk downloads comes through ``Fetcher.get``, which
   that says who we are, conditional GET (If-None-Match / If-Modified-Since);
 - never connects to loopback, private, link-local or metadata addresses unless the host is
   one the operator chose (the feed's own host) or lies in an allowed network. The check runs
-  on the resolved address at connect time (``transport``: the connections, over aiohttp),
+  on the resolved address at connect time (``transport``: httpx's client over aiohttp),
   so DNS tricks and redirects to internal hosts are caught on every hop; only http and
   https are followed.
 
@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import aiohttp
 import brotli
+import httpx
 
 from .. import __version__
 from ..config.settings import Settings
@@ -45,7 +45,7 @@ from ..errors import (
     TooManyRedirects,
 )
 from ..urls import host_of
-from .transport import AddressGuard, open_session, ssl_context
+from .transport import AddressGuard, AiohttpTransport
 from .transport import allowed_hosts as allowed
 
 USER_AGENT = f"watchdesk/{__version__} (+https://github.com/watchdesk/watchdesk; news monitoring)"
@@ -134,7 +134,7 @@ class _BoundedDecoder:
 DRAIN_BYTES = 64 * 1024
 
 
-async def _drain(resp: aiohttp.ClientResponse, limit: int = DRAIN_BYTES) -> None:
+async def _drain(resp: httpx.Response, limit: int = DRAIN_BYTES) -> None:
     """Read the (unused) body of a 304, a redirect or an error, up to ``limit`` bytes.
 
     A response closed before its end closes its connection too: every 304 of a re-poll then
@@ -143,11 +143,10 @@ async def _drain(resp: aiohttp.ClientResponse, limit: int = DRAIN_BYTES) -> None
     to that host. A longer body is not worth reading: the connection is closed instead.
     """
     size = 0
-    async for chunk in resp.content.iter_any():
+    async for chunk in resp.aiter_raw():
         size += len(chunk)
         if size > limit:
-            resp.close()
-            return
+            return   # closed unread by the caller: the transport closes its connection
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
@@ -170,7 +169,14 @@ class Fetcher:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.guard = AddressGuard(settings.allow_networks)
-        self._session: aiohttp.ClientSession | None = None   # opened by the first request
+        # aiohttp under httpx's API (its session is opened by the first request)
+        self.transport = AiohttpTransport(
+            self.guard, concurrency=settings.concurrency, per_host=settings.per_host)
+        self.client = httpx.AsyncClient(
+            transport=self.transport, follow_redirects=False, trust_env=False,
+            timeout=httpx.Timeout(settings.timeout, connect=min(10.0, settings.timeout)),
+            headers={"User-Agent": settings.user_agent or USER_AGENT,
+                     "Accept-Encoding": "gzip, deflate, br"})
         self._global = asyncio.Semaphore(settings.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
@@ -181,18 +187,7 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    def session(self) -> aiohttp.ClientSession:
-        if self._session is None:
-            s = self.settings
-            self._session = open_session(
-                self.guard, concurrency=s.concurrency, per_host=s.per_host, timeout=s.timeout,
-                headers={"User-Agent": s.user_agent or USER_AGENT,
-                         "Accept-Encoding": "gzip, deflate, br"})
-        return self._session
+        await self.client.aclose()
 
     def _host_slot(self, url: str) -> asyncio.Semaphore:
         host = host_of(url)
@@ -246,9 +241,9 @@ class Fetcher:
                     resp = await self._request(current, headers, max_bytes)
                 except FetchError:
                     raise
-                except (aiohttp.ServerTimeoutError, aiohttp.ConnectionTimeoutError) as e:
+                except httpx.TimeoutException as e:
                     raise DeadlineExceeded(f"timed out: {type(e).__name__}") from e
-                except (aiohttp.ClientError, ValueError) as e:   # ValueError: a bad URL
+                except (httpx.HTTPError, httpx.InvalidURL) as e:
                     raise FetchError(f"{type(e).__name__}: {e}") from e
             if resp.status in _REDIRECTS and "location" in resp.headers:
                 nxt = urljoin(current, resp.headers["location"])
@@ -272,25 +267,22 @@ class Fetcher:
         raise TooManyRedirects(f"more than {self.settings.max_redirects} redirects")
 
     async def _request(self, url: str, headers: dict[str, str], max_bytes: int) -> Response:
-        tls = ssl_context() if url[:6].lower() == "https:" else True   # True: unused
-        async with self.session().get(url, headers=headers, allow_redirects=False,
-                                      ssl=tls) as resp:
-            hdrs: dict[str, str] = {}
-            for name, value in resp.headers.items():   # repeated fields joined, as in HTTP
-                key = name.lower()
-                hdrs[key] = f"{hdrs[key]}, {value}" if key in hdrs else value
-            try:
-                if resp.status != 200:
-                    await _drain(resp)
-                    return Response(url, resp.status, hdrs, b"", 0)
-                declared = hdrs.get("content-length", "")
-                encoding = hdrs.get("content-encoding", "")
-                if declared.isdigit() and int(declared) > max_bytes and not encoding:
-                    raise TooLarge(f"body of {declared} bytes is over the {max_bytes} bytes "
-                                   "bound")
-                decoder = _BoundedDecoder(encoding, max_bytes)
-                async for chunk in resp.content.iter_any():
-                    decoder.feed(chunk)
-                return Response(url, 200, hdrs, decoder.finish(), 0)
-            except (aiohttp.ClientPayloadError, aiohttp.ServerDisconnectedError) as e:
-                raise ContentError(f"connection broke mid-body: {e}") from e
+        req = self.client.build_request("GET", url, headers=headers)
+        resp = await self.client.send(req, stream=True)
+        try:
+            hdrs = {k.lower(): v for k, v in resp.headers.items()}   # repeated fields joined
+            if resp.status_code != 200:
+                await _drain(resp)
+                return Response(url, resp.status_code, hdrs, b"", 0)
+            declared = hdrs.get("content-length", "")
+            encoding = hdrs.get("content-encoding", "")
+            if declared.isdigit() and int(declared) > max_bytes and not encoding:
+                raise TooLarge(f"body of {declared} bytes is over the {max_bytes} bytes bound")
+            decoder = _BoundedDecoder(encoding, max_bytes)
+            async for chunk in resp.aiter_raw():
+                decoder.feed(chunk)
+            return Response(url, 200, hdrs, decoder.finish(), 0)
+        except httpx.RemoteProtocolError as e:
+            raise ContentError(f"connection broke mid-body: {e}") from e
+        finally:
+            await resp.aclose()

@@ -1,7 +1,8 @@
-"""The connection layer under ``fetch``: aiohttp's client, with watchdesk's address guard.
+"""The connection layer under ``fetch``: aiohttp on the wire, under httpx's API.
 
-``fetch`` decides what a request may do (bounds, redirects, politeness); this module opens
-and keeps the connections:
+``fetch`` decides what a request may do (bounds, redirects, politeness) and sends it through
+an ``httpx.AsyncClient``; this module is that client's transport (``AiohttpTransport``, an
+``httpx.AsyncBaseTransport``), which opens and keeps the connections with aiohttp:
 
 - ``AddressGuard`` refuses loopback, private, link-local and metadata addresses unless the
   host is one the current request allows (``allowed_hosts``, a context variable that
@@ -17,10 +18,18 @@ and keeps the connections:
   idle ones of the least recently used origins beyond ``max_origins``, which bounds the
   sockets a poll of thousands of hosts keeps open.
 
-Why aiohttp rather than httpx (which the project used before): the same 1,000 conditional
-GETs answered 304 (32 in flight, 50 loopback hosts) cost 0.56-0.64 s of the event loop's
-CPU through httpx and httpcore, 0.12-0.13 s through aiohttp (its HTTP parser is C), and a
-re-poll is little else; see benchmarks/README.md.
+- ``AiohttpTransport`` sends an ``httpx.Request`` through one aiohttp session (made on the
+  first request, inside the event loop) and gives back an ``httpx.Response`` whose body is
+  streamed from the socket (``fetch`` bounds it while reading); aiohttp's errors become
+  httpx's (``ConnectError``, ``ConnectTimeout``, ``ReadTimeout``, ``RemoteProtocolError``,
+  ...), the guard's refusal (``BlockedAddress``) goes through as it is.
+
+Why aiohttp under httpx rather than httpx's own transport (httpcore, which the project used
+before): the same 1,000 conditional GETs answered 304 (32 in flight, 50 loopback hosts)
+cost 0.56-0.64 s of the event loop's CPU through httpx and httpcore, 0.12-0.13 s through
+aiohttp alone (its HTTP parser is C), and a re-poll is little else; httpx's client layer on
+top (request and response objects, headers, cookies) costs less than httpcore's parser. See
+benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -31,10 +40,11 @@ import functools
 import socket
 import ssl
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 import aiohttp
+import httpx
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from ..errors import BlockedAddress, FetchError
@@ -161,16 +171,114 @@ def ssl_context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=certifi.where())
 
 
-def open_session(guard: AddressGuard, *, concurrency: int, per_host: int, timeout: float,
-                 headers: dict[str, str]) -> aiohttp.ClientSession:
-    """The one client session of a Fetcher (call from a coroutine)."""
+def open_session(guard: AddressGuard, *, concurrency: int, per_host: int,
+                 timeout: aiohttp.ClientTimeout) -> aiohttp.ClientSession:
+    """The aiohttp session under an ``AiohttpTransport`` (call from a coroutine). No
+    default headers and no cookie jar: the httpx client above sends both."""
     connector = BoundedConnector(
         max_origins=2 * max(1, concurrency), limit=max(concurrency, per_host),
         limit_per_host=0, use_dns_cache=False, resolver=GuardedResolver(guard),
         keepalive_timeout=5.0)   # https: ssl_context(), given with each request
     return aiohttp.ClientSession(
-        connector=connector, auto_decompress=False, trust_env=False, headers=headers,
-        timeout=aiohttp.ClientTimeout(total=None, connect=min(10.0, timeout),
-                                      sock_read=timeout),
+        connector=connector, auto_decompress=False, trust_env=False,
+        cookie_jar=aiohttp.DummyCookieJar(), timeout=timeout,
         # long Set-Cookie and Content-Security-Policy lines are common on news sites
         max_line_size=65536, max_field_size=65536)
+
+
+def _httpx_error(e: aiohttp.ClientError, request: httpx.Request) -> httpx.TransportError:
+    """The httpx exception that stands for an aiohttp one (most specific class first)."""
+    kind: type[httpx.TransportError]
+    if isinstance(e, aiohttp.ConnectionTimeoutError):
+        kind = httpx.ConnectTimeout
+    elif isinstance(e, aiohttp.ServerTimeoutError):
+        kind = httpx.ReadTimeout
+    elif isinstance(e, aiohttp.ClientConnectorError):   # refused, DNS, TLS certificate
+        kind = httpx.ConnectError
+    elif isinstance(e, (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError,
+                        aiohttp.ClientResponseError)):
+        kind = httpx.RemoteProtocolError
+    elif isinstance(e, aiohttp.ClientOSError):
+        kind = httpx.ReadError
+    elif isinstance(e, aiohttp.InvalidURL):
+        kind = httpx.UnsupportedProtocol
+    else:
+        kind = httpx.TransportError
+    return kind(str(e) or type(e).__name__, request=request)
+
+
+class _Body(httpx.AsyncByteStream):
+    """A response body read from aiohttp as it arrives; closing it before its end closes
+    the connection (aiohttp keeps only connections whose response was read to the end)."""
+
+    def __init__(self, resp: aiohttp.ClientResponse, request: httpx.Request) -> None:
+        self._resp = resp
+        self._request = request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._resp.content.iter_any():
+                yield chunk
+        except aiohttp.ClientError as e:
+            raise _httpx_error(e, self._request) from e
+
+    async def aclose(self) -> None:
+        self._resp.release()
+
+
+class AiohttpTransport(httpx.AsyncBaseTransport):
+    """httpx's transport over aiohttp, with the address guard and bounded idle connections.
+
+    Redirects, bounds and decoding stay with the caller (``fetch``): the transport sends
+    one request and returns the raw, still encoded body as a stream."""
+
+    def __init__(self, guard: AddressGuard, *, concurrency: int, per_host: int) -> None:
+        self.guard = guard
+        self._concurrency = concurrency
+        self._per_host = per_host
+        self._session: aiohttp.ClientSession | None = None
+        self._timeouts: dict[tuple[Any, ...], aiohttp.ClientTimeout] = {}
+
+    @property
+    def connector(self) -> BoundedConnector | None:
+        """The connection pool (None before the first request)."""
+        if self._session is None:
+            return None
+        conn = self._session.connector
+        return conn if isinstance(conn, BoundedConnector) else None
+
+    def _timeout(self, request: httpx.Request) -> aiohttp.ClientTimeout:
+        t = request.extensions.get("timeout") or {}
+        key = (t.get("connect"), t.get("read"))
+        got = self._timeouts.get(key)
+        if got is None:
+            got = self._timeouts[key] = aiohttp.ClientTimeout(
+                total=None, connect=key[0], sock_read=key[1])
+        return got
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        timeout = self._timeout(request)
+        if self._session is None:
+            self._session = open_session(self.guard, concurrency=self._concurrency,
+                                         per_host=self._per_host, timeout=timeout)
+        url = str(request.url)
+        body = await request.aread()
+        headers = [(k.decode("latin-1"), v.decode("latin-1"))
+                   for k, v in request.headers.raw]
+        tls = ssl_context() if url[:6].lower() == "https:" else True   # True: unused
+        try:
+            resp = await self._session.request(
+                request.method, url, headers=headers, data=body or None,
+                allow_redirects=False, ssl=tls, timeout=timeout)
+        except aiohttp.ClientError as e:
+            raise _httpx_error(e, request) from e
+        return httpx.Response(
+            resp.status, headers=list(resp.raw_headers), stream=_Body(resp, request),
+            request=request,
+            extensions={"http_version": b"HTTP/1.1",
+                        "reason_phrase": (resp.reason or "").encode("latin-1", "replace")})
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
