@@ -45,7 +45,7 @@ from ..errors import (
     TooManyRedirects,
 )
 from ..urls import host_of
-from .transport import AddressGuard, AiohttpTransport
+from .transport import AddressGuard, AiohttpTransport, Client
 from .transport import allowed_hosts as allowed
 
 USER_AGENT = f"watchdesk/{__version__} (+https://github.com/watchdesk/watchdesk; news monitoring)"
@@ -172,7 +172,7 @@ class Fetcher:
         # aiohttp under httpx's API (its session is opened by the first request)
         self.transport = AiohttpTransport(
             self.guard, concurrency=settings.concurrency, per_host=settings.per_host)
-        self.client = httpx.AsyncClient(
+        self.client = Client(
             transport=self.transport, follow_redirects=False, trust_env=False,
             timeout=httpx.Timeout(settings.timeout, connect=min(10.0, settings.timeout)),
             headers={"User-Agent": settings.user_agent or USER_AGENT,
