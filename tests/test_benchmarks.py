@@ -195,3 +195,26 @@ def test_scale_benchmark_builds_and_runs(tmp_path: Path) -> None:
     assert "!" not in run.stdout          # no command failed
     assert r["poll"]["empty"]["new"] == 6 and r["poll"]["archive"]["new"] == 6
     assert r["poll"]["ratio"] > 0
+
+
+@pytest.mark.timeout(240)
+def test_ab_runs_whole_polls_of_each_checkout_and_the_peer(tmp_path: Path) -> None:
+    """benchmarks/ab.py: every variant (here the same src twice) and reader once per round,
+    each a whole process on one farm; a median per variant and the ratio to reader."""
+    pytest.importorskip("reader")
+    out = tmp_path / "ab.json"
+    src = str(ROOT / "src")
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "ab.py"), "repoll", "--src", src,
+         "--src", src, "--reader", "--rounds", "1", "--feeds", "6", "--hosts", "3",
+         "--rules", "5", "--json", str(out)],
+        capture_output=True, text=True, timeout=220, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    r = json.loads(out.read_text())
+    assert set(r["summary"]) == {src, "reader"}
+    assert len(r["results"][src]) == 2 and len(r["results"]["reader"]) == 1
+    for runs in r["results"].values():
+        assert all(x["wall_s"] > 0 and x["cpu_s"] > 0 for x in runs)
+    assert "polled 6 feeds" in r["results"][src][0]["out"]
+    assert "0 new articles" in r["results"][src][0]["out"]    # every feed answered 304
+    assert "vs_reader" in proc.stdout

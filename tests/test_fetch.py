@@ -21,11 +21,13 @@ from watchdesk.errors import (
     ContentError,
     DeadlineExceeded,
     FeedGone,
+    FetchError,
     HTTPStatusError,
     TooLarge,
     TooManyRedirects,
 )
 from watchdesk.sources.fetch import Fetcher, Response, retry_after_seconds
+from watchdesk.sources.transport import BoundedConnector
 
 LIMIT = 1024 * 1024
 
@@ -179,23 +181,35 @@ def test_redirect_to_an_internal_address_is_refused(srv: FixtureServer) -> None:
         get(srv.url("/s"))
 
 
-def test_connections_are_pooled_per_origin_and_old_origins_closed() -> None:
-    # One small pool per origin (keep-alive without evicting other hosts' connections); beyond
-    # 2 x concurrency origins the least recently used idle pools are closed.
-    with FixtureServer() as a, FixtureServer() as b, FixtureServer() as c:
-        for s in (a, b, c):
-            s.route("/feed.xml", lambda req: req.send_body(200, b"<rss/>"))
+def test_connections_are_kept_per_origin_and_old_origins_closed() -> None:
+    # Connections are kept alive per origin (a request to one host does not evict another
+    # host's); beyond 2 x concurrency origins with idle connections, those of the least
+    # recently used origins are closed (sources/transport.BoundedConnector).
+    counts: dict[str, list[int]] = {"a": [], "b": [], "c": []}
+    answers = {"/feed.xml": (200, b"<rss/>", "")}
 
-        async def go() -> list[int]:
+    async def go() -> list[int]:
+        servers = {k: await _keepalive_server(answers, v) for k, v in counts.items()}
+        try:
             async with Fetcher(Settings(concurrency=1, timeout=3.0)) as f:
                 statuses = []
-                for s in (a, b, a, c, b, c):
-                    r = await f.get(s.url("/feed.xml"), allowed_hosts=("127.0.0.1",))
+                for k in "abacbc":
+                    port = servers[k].sockets[0].getsockname()[1]
+                    r = await f.get(f"http://127.0.0.1:{port}/feed.xml",
+                                    allowed_hosts=("127.0.0.1",))
                     statuses.append(r.status)
-                    pools = f.client._transport._pool._pools  # type: ignore[attr-defined]
-                    assert len(pools) <= 2
+                    connector = f.transport.connector
+                    assert isinstance(connector, BoundedConnector)
+                    assert connector.idle_origins() <= 2
                 return statuses
-        assert asyncio.run(go()) == [200] * 6
+        finally:
+            for srv in servers.values():
+                srv.close()
+
+    assert asyncio.run(go()) == [200] * 6
+    # a: kept and reused; b: closed when c came (a was used more recently), then reopened;
+    # c: kept and reused
+    assert {k: len(v) for k, v in counts.items()} == {"a": 1, "b": 2, "c": 1}
 
 
 def test_a_kept_alive_connection_to_an_allowed_host_serves_no_other_request(
@@ -215,3 +229,115 @@ def test_a_kept_alive_connection_to_an_allowed_host_serves_no_other_request(
                 await f.get(srv.url("/internal"), allowed_hosts=["other.example"])
     asyncio.run(go())
     assert srv.hits("/internal") == 0
+
+
+async def _keepalive_server(answers: dict[str, tuple[int, bytes, str]],
+                            connections: list[int]) -> asyncio.Server:
+    """A small HTTP/1.1 server that keeps every connection alive (FixtureServer closes them
+    after a custom route): ``answers[path]`` = (status, body, extra header line)."""
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append(writer.get_extra_info("peername")[1])
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                path = head.split(b" ", 2)[1].decode()
+                code, body, extra = answers[path]
+                lines = [f"HTTP/1.1 {code} X", *([extra] if extra else [])]
+                if code != 304:
+                    lines.append(f"Content-Length: {len(body)}")
+                writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+    return await asyncio.start_server(handle, "127.0.0.1", 0)
+
+
+def test_304s_redirects_and_errors_leave_their_connection_for_the_next_request() -> None:
+    """A response whose body watchdesk does not use (304, a redirect, an error page) is read
+    to its end, so that its connection is kept alive: a re-poll of a host's feeds is one
+    connection, not one per feed. A long error page is not read: its connection is closed."""
+    connections: list[int] = []
+    answers = {"/a.xml": (304, b"", 'ETag: "v1"'), "/b.xml": (304, b"", ""),
+               "/moved": (302, b"moved", "Location: /a.xml"),
+               "/missing": (404, b"not here " * 100, ""),
+               "/huge-error": (500, b"x" * 200_000, "")}
+
+    async def go() -> list[int | str]:
+        server = await _keepalive_server(answers, connections)
+        port = server.sockets[0].getsockname()[1]
+        out: list[int | str] = []
+        try:
+            async with Fetcher(Settings(timeout=3.0, max_feed_bytes=LIMIT, per_host=1)) as f:
+                for path in ("/a.xml", "/b.xml", "/moved", "/a.xml", "/missing", "/b.xml",
+                             "/huge-error", "/b.xml"):
+                    before = len(connections)
+                    try:
+                        r = await f.get(f"http://127.0.0.1:{port}{path}", etag='"v1"',
+                                        allowed_hosts=["127.0.0.1"])
+                        out.append(r.status)
+                    except HTTPStatusError as e:
+                        out.append(f"error {e.status}")
+                    out.append(len(connections) - before)   # new connections it took
+        finally:
+            server.close()
+        return out
+
+    assert asyncio.run(go()) == [
+        304, 1,              # the first connection
+        304, 0, 304, 0,      # a 304, a redirect (then a 304): the same connection
+        304, 0, "error 404", 0, 304, 0,
+        "error 500", 0,      # a long error page: its connection closed, not read
+        304, 1]
+
+
+def test_a_host_name_is_checked_when_connected_to_and_again_on_reuse(srv: FixtureServer) -> None:
+    """``localhost`` goes through the connection's resolver (sources/transport): fetched
+    when the request allows it, and then refused to a request that does not, although a
+    kept-alive connection to it waits in the pool."""
+    srv.set("/feed.xml", "<rss/>")
+    srv.set("/internal", "secret")
+    settings = Settings(timeout=3.0, max_feed_bytes=LIMIT)
+
+    async def go() -> None:
+        async with Fetcher(settings) as f:
+            ok = await f.get(f"http://localhost:{srv.port}/feed.xml",
+                             allowed_hosts=["localhost"])
+            assert (ok.status, ok.body) == (200, b"<rss/>")
+            with pytest.raises(BlockedAddress, match="not a public address"):
+                await f.get(f"http://localhost:{srv.port}/internal",
+                            allowed_hosts=["other.example"])
+            with pytest.raises(BlockedAddress):
+                await f.get(f"http://LocalHost:{srv.port}/internal")
+    asyncio.run(go())
+    assert srv.hits("/internal") == 0 and srv.hits("/feed.xml") == 1
+
+
+def test_https_checks_the_certificate() -> None:
+    """https is fetched with certificate checks (certifi's roots): a server whose certificate
+    no known authority signed is a FetchError, never read."""
+    import ssl
+
+    import trustme
+
+    ca = trustme.CA()
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server_ctx)
+    connections: list[int] = []
+
+    async def go() -> None:
+        server = await _keepalive_server({"/f.xml": (200, b"<rss/>", "")}, connections)
+        tls = await asyncio.start_server(lambda r, w: w.close(), "127.0.0.1", 0, ssl=server_ctx)
+        port, tls_port = (s.sockets[0].getsockname()[1] for s in (server, tls))
+        try:
+            async with Fetcher(Settings(timeout=3.0)) as f:
+                with pytest.raises(FetchError, match=r"(?i)certificate"):
+                    await f.get(f"https://127.0.0.1:{tls_port}/f.xml",
+                                allowed_hosts=["127.0.0.1"])
+                ok = await f.get(f"http://127.0.0.1:{port}/f.xml", allowed_hosts=["127.0.0.1"])
+                assert ok.body == b"<rss/>"
+        finally:
+            server.close()
+            tls.close()
+    asyncio.run(go())

@@ -19,7 +19,7 @@
     └── StoreError             the database is missing, damaged, read-only or locked: what,
                                where and what to do (every command exits 3 on it)
 
-Foreign exceptions (httpx, sqlite3, yaml) are wrapped at the module boundary with
+Foreign exceptions (aiohttp, httpx, sqlite3, yaml) are wrapped at the module boundary with
 ``raise ... from e`` so callers only ever need to catch these.
 """
 

@@ -1,7 +1,7 @@
 """The event loop every command and the daemon run on: uvloop's when it is installed.
 
 uvloop (libuv under the asyncio API) is a dependency of watchdesk wherever it builds (Linux
-and macOS). The event loop carries what is not extraction (fetching with httpx, handing
+and macOS). The event loop carries what is not extraction (fetching with httpx over aiohttp, handing
 pages to the workers, matching, storing), and on uvloop that costs about a tenth less CPU
 per article (benchmarks/README.md). Where it is missing, asyncio's own loop runs the same
 code: nothing in watchdesk depends on which loop it is.

@@ -54,6 +54,6 @@ def setup(level: str = "INFO", fmt: str = "text") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("httpx", "httpcore", "apscheduler", "trafilatura", "htmldate",
+    for noisy in ("httpx", "httpcore", "aiohttp", "apscheduler", "trafilatura", "htmldate",
                   "charset_normalizer"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -148,11 +148,29 @@ def _construct(node: yaml.Node, path: JsonPath, doc: YamlDocument,
         return node.value
 
 
+# libyaml's parser (when PyYAML was built with it) composes the same nodes, with the same
+# lines, columns and character offsets, about ten times faster than PyYAML's own: 0.19 s of
+# CPU -> 0.02 s for a feeds.yaml of 1,000 feeds, paid by every `watchdesk poll`. Its error
+# messages are worded differently, so a text it refuses is composed again by PyYAML's for the
+# message watchdesk has always given; and a text starting with a byte order mark, whose
+# offsets libyaml counts from after the mark, goes to PyYAML's directly.
+_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", None)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    if _FAST_LOADER is not None and not text.startswith("\ufeff"):
+        try:
+            return yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            pass   # said as PyYAML's own parser says it, below
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def parse_yaml(text: str, path: str) -> YamlDocument:
     """Parse YAML text. A syntax error raises ConfigError (in plain words, where the mistake
     was made); other mistakes found while reading are kept in ``.errors``."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except yaml.YAMLError as e:
         raise syntax_error(e, text, path) from e
     doc = YamlDocument(path, None, text)
