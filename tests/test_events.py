@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from watchdesk.events import EventIndex, decay, dumps, epoch, event_time, loads, terms_of
 from watchdesk.events import index as ix
+from watchdesk.events import similarity as sim
 from watchdesk.events.keys import is_key
 from watchdesk.events.terms import LEAD_WORDS, NAME_WEIGHT, TITLE_WEIGHT, normalise
 
@@ -140,7 +141,7 @@ def test_average_link_an_article_close_to_one_member_only_does_not_join() -> Non
     story, score = index.decide(0.0, newcomer)
     assert story is None
     # (a and the newcomer are each other's nearest: the reciprocal bonus, on one member)
-    assert score == pytest.approx((index.similarity(newcomer, a) + ix.RECIPROCAL_BONUS) / 2)
+    assert score == pytest.approx((index.similarity(newcomer, a) + sim.RECIPROCAL_BONUS) / 2)
 
 
 @pytest.mark.parametrize(("word", "expected"), [
@@ -182,8 +183,8 @@ def test_event_time_is_publication_time_else_fetch_time(published: str | None, f
 
 
 def test_time_decay() -> None:
-    assert decay(0) == decay(-ix.GRACE) == decay(ix.GRACE) == 1.0
-    assert decay(ix.GRACE + 18 * HOUR) == pytest.approx(math.exp(-18 / 18))
+    assert decay(0) == decay(-sim.GRACE) == decay(sim.GRACE) == 1.0
+    assert decay(sim.GRACE + 18 * HOUR) == pytest.approx(math.exp(-18 / 18))
     assert decay(ix.HORIZON) == pytest.approx(ix.THRESHOLD)
 
 
