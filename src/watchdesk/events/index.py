@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from . import settle as settling
 from .compare import facts
-from .keys import is_key
+from .keys import CONCEPT, is_key
 from .similarity import (
     HORIZON,
     RECIPROCAL_BONUS,
@@ -65,7 +65,7 @@ SEED_KEYS = 8
 CANDIDATES = 24
 STORY_MEMBERS = 30          # a story's most recent members compared with a new article
 KNOWN = 2000                # articles whose probe and candidates are kept for ``settle``
-REFRESH = 0.05
+REFRESH = 0.2
 COLD_DOCS, COLD_EXTRA = 50, 0.08   # a nearly empty index asks for more (see ``threshold_now``)
 SEED_MAX_DF = 100           # a seed term held by more articles is skipped
 
@@ -157,13 +157,16 @@ class EventIndex:
         # seeds: its most weighted terms that some article in the index holds, but not
         # too many (such a term finds nothing its rarer seeds do not, and costs the most);
         # and its most weighted keys, which articles in other languages share
-        held = sorted((t for t in v if 0 < df.get(t, 0) <= SEED_MAX_DF), key=v.__getitem__,
-                      reverse=True)
+        # (not its concepts: common words, which its names and rarer words find anyway)
+        held = sorted((t for t in v if 0 < df.get(t, 0) <= SEED_MAX_DF
+                       and not t.startswith(CONCEPT)), key=v.__getitem__, reverse=True)
         seeds = held[:SEED_TERMS]
         seeds += [t for t in held if t in uk and t not in seeds][:SEED_KEYS]
         nums, days = facts(uk)
+        cw = {t: 1.0 + math.log(tf) for t, tf in terms.items() if t.startswith(CONCEPT)}
         return Probe(at, lang, u, uk, math.sqrt(wn), math.sqrt(kn), nums, days, seeds,
-                     {t: v[t] for t in seeds})
+                     {t: v[t] for t in seeds}, cw=cw,
+                     cnorm=math.sqrt(sum(x * x for x in cw.values())))
 
     def stored_probe(self, d: int) -> Probe:
         """A stored article as a probe."""
@@ -304,12 +307,14 @@ class EventIndex:
         if doc_id in self.docs:
             self.remove(doc_id)
         words = [t for t in terms if not is_key(t)]
-        marks = [t for t in terms if is_key(t)]
-        keys = tuple(sys.intern(t) for t in (*words, *marks))
+        marks = [t for t in terms if is_key(t) and not t.startswith(CONCEPT)]
+        ideas = [t for t in terms if t.startswith(CONCEPT)]
+        keys = tuple(sys.intern(t) for t in (*words, *marks, *ideas))
         nums, days = facts(marks)
-        self.docs[doc_id] = Doc(at, story, keys,
-                                array("d", (1.0 + math.log(terms[t]) for t in keys)),
-                                len(words), lang, nums, days, at if kept is None else kept)
+        ltf = array("d", (1.0 + math.log(terms[t]) for t in keys))
+        self.docs[doc_id] = Doc(at, story, keys, ltf, len(words), lang, nums, days,
+                                at if kept is None else kept, concepts=len(keys) - len(ideas),
+                                cnorm=math.sqrt(sum(x * x for x in ltf[len(keys) - len(ideas):])))
         self._added += 1
         members = self.stories.setdefault(story, [])
         members.append(doc_id)

@@ -38,6 +38,7 @@ KEY_WEIGHT = 1.25           # keys' cosine against words': fewer terms, lower va
 NUMBER_BONUS, NUMBER_CONFLICT = 0.05, 0.08
 DAY_BONUS, DAY_CONFLICT = 0.03, 0.06
 RECIPROCAL_BONUS, RECIPROCAL_FLOOR = 0.08, 0.10
+CONCEPTS_ALIKE = 0.3        # keys count in full across languages from this concepts' cosine
 TOP = 2                     # best scores each article keeps, with whom
 
 
@@ -86,6 +87,8 @@ class Doc:
     norm: float = 0.0           # of its TF-IDF vector, as of the ``seen``-th article added
     knorm: float = 0.0          # of its keys' part
     seen: int = -1
+    concepts: int = 0           # where its concepts start among its keys (they come last)
+    cnorm: float = 0.0          # of their 1 + ln(tf)
 
 
 @dataclass(slots=True)
@@ -103,6 +106,8 @@ class Probe:
     seeds: list[str]
     seed_weights: dict[str, float]
     ident: int = -1             # its article's id (-1: not in the index)
+    cw: dict[str, float] = field(default_factory=dict)   # its concepts' 1 + ln(tf)
+    cnorm: float = 0.0
 
 
 def score(p: Probe, doc: Doc, norm: float, knorm: float) -> float:
@@ -123,7 +128,15 @@ def score(p: Probe, doc: Doc, norm: float, knorm: float) -> float:
             x = uk.get(keys[i])
             if x is not None:
                 kdot += x * ltf[i]
-        s = max(s, KEY_WEIGHT * kdot / key_norm(p.lang, p.knorm, doc.lang, knorm))
+        keyed = KEY_WEIGHT * kdot / key_norm(p.lang, p.knorm, doc.lang, knorm)
+        if p.cnorm and doc.cnorm:   # both in languages of the lexicon: what happened?
+            cw, cdot = p.cw, 0.0
+            for i in range(doc.concepts, len(keys)):
+                x = cw.get(keys[i])
+                if x is not None:
+                    cdot += x * ltf[i]
+            keyed *= min(1.0, cdot / (p.cnorm * doc.cnorm) / CONCEPTS_ALIKE)
+        s = max(s, keyed)
     if s > 0.0:
         s += agreement(p.nums, doc.nums, NUMBER_BONUS, NUMBER_CONFLICT)
         s += agreement(p.days, doc.days, DAY_BONUS, DAY_CONFLICT)

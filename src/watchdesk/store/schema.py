@@ -443,3 +443,14 @@ def m017_archive_counts(db: Database) -> None:
         "CREATE INDEX fetches_failed ON fetches(feed_id) WHERE error IS NOT NULL",
     ):
         db.execute(stmt)
+
+
+@migrations()
+def m018_event_concepts(db: Database) -> None:
+    """Reports in other languages are compared by their concepts too (``events.lexicon``:
+    common news words of en/fr/ar/ru as shared ids), which the terms stored in ``event_docs``
+    lack: the stored matched articles of the archive's last month are grouped again
+    (``store.events.regroup_all``, as m015: sent event alerts follow their articles)."""
+    from .events import regroup_all
+
+    regroup_all(db.conn)
