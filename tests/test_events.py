@@ -347,7 +347,7 @@ def test_an_article_holds_one_place_among_its_neighbours() -> None:
     top = sim.offer(sim.offer([], 0.5, 7), 0.5, 7)
     assert top == [(0.5, 7)]
     top = sim.offer(sim.offer(top, 0.4, 8), 0.6, 9)
-    assert top == [(0.6, 9), (0.5, 7)][:sim.TOP]
+    assert top == [(0.6, 9), (0.5, 7), (0.4, 8)][:sim.TOP]
     assert sim.reciprocal(1, [(0.5, 2)], 2, [(0.5, 1)])
     assert not sim.reciprocal(1, [(0.6, 3), (0.55, 4), (0.5, 2)], 2, [(0.5, 1)])
 

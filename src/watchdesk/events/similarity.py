@@ -15,7 +15,8 @@ publication time, else when it was fetched: ``event_time``); the similarity of t
 ``dt`` apart is multiplied by 1 up to ``GRACE`` and by ``exp(-(dt - GRACE) / DECAY)``
 beyond; after ``HORIZON`` nothing links. Two Haftar stories two days apart are two events.
 
-**Neighbours.** Each article keeps its ``TOP`` best scores so far, with whom (``offer``).
+**Neighbours.** Each article keeps its ``TOP`` best scores so far, with whom (``offer``):
+the first two decide reciprocity, all stand for its candidates in ``settle``.
 Two articles each among the other's two most similar (and at least ``RECIPROCAL_FLOOR``
 alike) gain ``RECIPROCAL_BONUS``: what is closest to a report on every side is likely its
 event, however the outlets framed it.
@@ -39,7 +40,7 @@ NUMBER_BONUS, NUMBER_CONFLICT = 0.05, 0.08
 DAY_BONUS, DAY_CONFLICT = 0.03, 0.06
 RECIPROCAL_BONUS, RECIPROCAL_FLOOR = 0.08, 0.10
 CONCEPTS_ALIKE = 0.3        # keys count in full across languages from this concepts' cosine
-TOP = 2                     # best scores each article keeps, with whom
+TOP = 4                     # best scores each article keeps, with whom (2 decide)
 
 
 def event_time(published_at: str | None, fetched_at: str) -> float:
