@@ -23,8 +23,9 @@ language, no merges, decay after 6 h) runs on the same articles in time order.
 ``--crosslingual`` adds a file of the same shape whose articles carry a ``lang`` (the same
 story in en/fr/ar/ru, NTREX-128): its events get times the same way (at ``--hours`` 10) and
 are mixed with the monolingual ones as distractors; reported are the precision over pairs
-that hold one of its articles and the recall over its pairs in two languages, per pair of
-languages.
+that hold one of its articles (as the file labels them, and with ``SAME_EVENT``: two pairs of
+its documents that report one event) and the recall over its pairs in two languages, per
+pair of languages. The development file's articles are in English (``lang`` "en").
 
 Reported, against the events of the files:
 
