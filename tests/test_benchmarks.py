@@ -146,6 +146,10 @@ def test_event_grouping_benchmark_runs(tmp_path: Path) -> None:
         assert run["watchdesk, time order"]["events"] == len(by_event)
     x = r["crosslingual"]["watchdesk, time order"]
     assert 0 <= x["precision"] <= 1 and 0 <= x["cross_recall"] <= 1 and "recall_ar-en" in x
+    # documents the file labels apart but that report one event (SAME_EVENT): never fewer
+    # right pairs, and these files have none of them
+    assert x["precision_same_event"] == x["precision"]
+    assert x["wrong_pairs_same_event"] == x["wrong_pairs"]
     assert r["cost"]["docs"] == 300 and r["cost"]["index_ms_cpu"] > 0
     assert "baseline single link" in proc.stdout and "target:" in proc.stdout
     assert "across languages" in proc.stdout

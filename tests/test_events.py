@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from watchdesk.events import EventIndex, decay, dumps, epoch, event_time, loads, terms_of
 from watchdesk.events import index as ix
-from watchdesk.events.keys import is_key
+from watchdesk.events import similarity as sim
+from watchdesk.events.keys import CONCEPT, is_key
 from watchdesk.events.terms import LEAD_WORDS, NAME_WEIGHT, TITLE_WEIGHT, normalise
 
 from conftest import rfi_paragraphs
@@ -32,7 +33,7 @@ HOUR = 3600.0
 
 
 def terms(a: dict[str, Any]) -> dict[str, float]:
-    return terms_of(a["title"], a["lead"])
+    return terms_of(a["title"], a["lead"], lang=a.get("lang", ""))
 
 
 def group(articles: list[dict[str, Any]]) -> dict[str, int]:
@@ -140,7 +141,7 @@ def test_average_link_an_article_close_to_one_member_only_does_not_join() -> Non
     story, score = index.decide(0.0, newcomer)
     assert story is None
     # (a and the newcomer are each other's nearest: the reciprocal bonus, on one member)
-    assert score == pytest.approx((index.similarity(newcomer, a) + ix.RECIPROCAL_BONUS) / 2)
+    assert score == pytest.approx((index.similarity(newcomer, a) + sim.RECIPROCAL_BONUS) / 2)
 
 
 @pytest.mark.parametrize(("word", "expected"), [
@@ -182,8 +183,8 @@ def test_event_time_is_publication_time_else_fetch_time(published: str | None, f
 
 
 def test_time_decay() -> None:
-    assert decay(0) == decay(-ix.GRACE) == decay(ix.GRACE) == 1.0
-    assert decay(ix.GRACE + 18 * HOUR) == pytest.approx(math.exp(-18 / 18))
+    assert decay(0) == decay(-sim.GRACE) == decay(sim.GRACE) == 1.0
+    assert decay(sim.GRACE + 18 * HOUR) == pytest.approx(math.exp(-18 / 18))
     assert decay(ix.HORIZON) == pytest.approx(ix.THRESHOLD)
 
 
@@ -306,3 +307,63 @@ def test_stories_merge_while_open_and_the_older_id_survives() -> None:
     assert index.settle([2, 3], lambda story: True) == {2: 1}     # the older id survives
     assert index.docs[2].story == index.docs[1].story == 1 and index.stories[1] == [1, 2]
     assert index.docs[3].story == 3
+
+
+# A report of the same day naming the same people and places as the visit (Haftar,
+# Yevkurov, Benghazi, Russia, Libya), of something else: a hospital opened.
+HOSPITAL = ("Haftar opens a hospital in Benghazi built with Russian money",
+            "A children's hospital paid for by Russia was inaugurated in Benghazi by Khalifa"
+            " Haftar in the presence of the city's mayor and doctors. The hospital will treat"
+            " patients from across the east of Libya, and nurses are being trained in Russia."
+            " Yevkurov sent his congratulations in a letter read at the ceremony.")
+
+
+def test_the_same_names_the_same_day_in_another_language_need_the_same_happening() -> None:
+    by = {a["id"]: a for a in LANGUAGES}
+    at = epoch(by["fr-visit"]["time"])
+    for lang, joins in (("", True), ("en", False)):
+        # without concepts (a language the lexicon lacks), names alone would join them
+        index = warm_index()
+        fr = terms_of(by["fr-visit"]["title"], by["fr-visit"]["lead"], lang=lang and "fr")
+        index.add(1, at, fr, 1, lang="fr")
+        assert (index.decide(at + HOUR, terms_of(*HOSPITAL, lang=lang), "en")[0] == 1) is joins
+        # the visit told in Arabic shares both its names and what happened
+        ar = terms_of(by["ar-visit"]["title"], by["ar-visit"]["lead"], lang=lang and "ar")
+        assert index.decide(epoch(by["ar-visit"]["time"]), ar, "ar")[0] == 1
+
+
+def test_concepts_are_terms_in_a_language_of_the_lexicon_only() -> None:
+    title, lead = HOSPITAL
+    en = terms_of(title, lead, lang="en-GB")
+    assert {"~chospital", "~cdoctor"} <= set(en) and en["~chospital"] == TITLE_WEIGHT + 1.0
+    assert terms_of(title, lead, lang="en") == en
+    for lang in ("", "de"):
+        assert not any(t.startswith(CONCEPT) for t in terms_of(title, lead, lang=lang))
+    assert all(is_key(t) for t in en if t.startswith(CONCEPT))
+
+
+def test_an_article_holds_one_place_among_its_neighbours() -> None:
+    # scored once when it came and again when a batch is settled: one place, the latest score
+    top = sim.offer(sim.offer([], 0.5, 7), 0.5, 7)
+    assert top == [(0.5, 7)]
+    top = sim.offer(sim.offer(top, 0.4, 8), 0.6, 9)
+    assert top == [(0.6, 9), (0.5, 7), (0.4, 8)][:sim.TOP]
+    assert sim.reciprocal(1, [(0.5, 2)], 2, [(0.5, 1)])
+    assert not sim.reciprocal(1, [(0.6, 3), (0.55, 4), (0.5, 2)], 2, [(0.5, 1)])
+
+
+def test_what_settle_keeps_of_an_article_goes_with_it() -> None:
+    by = {a["id"]: a for a in LANGUAGES}
+    index = warm_index()
+    for n, key in enumerate(("en-visit", "fr-visit", "en-floods"), start=1):
+        index.assign(n, epoch(by[key]["time"]), terms(by[key]), lang=by[key]["lang"])
+    assert index.settle([1, 2, 3], lambda story: True) == {}
+    assert {1, 2, 3} <= set(index._known)
+    assert index.docs[2].story == 1                   # the visit: one story, not merged twice
+    index.remove(2)
+    assert 2 not in index._known
+    # a later batch settles among what is left, the removed article's scores skipped
+    index.assign(4, epoch(by["ar-visit"]["time"]), terms(by["ar-visit"]), lang="ar")
+    index.settle([4], lambda story: True)
+    assert index.docs[4].story == 1
+    assert 4 in index._known and 2 not in index._known[4][1]

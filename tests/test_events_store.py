@@ -304,6 +304,43 @@ def test_the_upgrade_to_languages_regroups_and_keeps_sent_alerts(tmp_path: Path)
         store.close()
 
 
+def test_the_upgrade_to_concepts_regroups_with_them(tmp_path: Path) -> None:
+    # Terms stored before the lexicon hold no concepts; m020 groups the month again with them.
+    db = tmp_path / "old.db"
+    store = Store(db)
+    names = ["rfi-delegation", "france24-delegation", "rfi-saddam"]
+    with store.transaction() as c:
+        c.execute("INSERT INTO feeds(name, url, config_url, interval_s, created_at) VALUES"
+                  " ('f', 'http://127.0.0.1/f', 'http://127.0.0.1/f', 600, '2025-01-01T00:00:00Z')")
+        for n, name in enumerate(names, start=1):
+            a = ARTICLES[name]
+            c.execute("INSERT INTO articles(id, feed_id, guid, url, canonical_url, title, body,"
+                      " lang, published_at, fetched_at, extraction, content_hash, story_id)"
+                      " VALUES (?, 1, ?, ?, ?, ?, ?, 'fr', ?, ?, 'page', 'h', ?)",
+                      (n, name, f"u{n}", f"u{n}", a["title"], a["lead"], a["time"], a["time"], n))
+            c.execute("INSERT INTO matches(article_id, rule_id, priority, terms, snippet,"
+                      " snippets, created_at) VALUES (?, 'haftar', 'digest', '[]', '', '{}',"
+                      " ?)", (n, a["time"]))
+            terms = events.terms_of(a["title"], a["lead"])          # as stored before
+            assert not any(t.startswith("~c") for t in terms)
+            c.execute("INSERT INTO event_docs(article_id, story_id, at, terms, created_at, lang)"
+                      " VALUES (?, ?, ?, ?, ?, 'fr')",
+                      (n, n, a["time"], events.dumps(terms), a["time"]))
+        c.execute("DELETE FROM _sqlite_migrations WHERE name = 'm020_event_concepts'")
+    store.close()
+
+    store = Store(db)
+    try:
+        rows = store.query("SELECT article_id, terms FROM event_docs ORDER BY article_id")
+        assert [r[0] for r in rows] == [1, 2, 3]
+        assert all("~cdelegation" in events.loads(r[1]) for r in rows[:2])
+        st = {r["guid"]: r["story_id"] for r in store.query("SELECT guid, story_id FROM articles")}
+        assert st["rfi-delegation"] == st["france24-delegation"] == 1
+        assert st["rfi-saddam"] == 3
+    finally:
+        store.close()
+
+
 LANGUAGES: dict[str, dict[str, Any]] = {a["id"]: a for a in json.loads(
     (Path(__file__).parent / "data" / "events_languages.json").read_text(
         encoding="utf-8"))["articles"]}

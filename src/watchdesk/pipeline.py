@@ -354,7 +354,7 @@ class Pipeline:
             # Events exist for the digest and alerts, which show matched articles only: an
             # article no rule wants is not grouped (most of what a desk polls). An update
             # that makes an article match is grouped by the store.
-            w.event_terms = events.terms_of(w.title, body, w.summary)
+            w.event_terms = events.terms_of(w.title, body, w.summary, w.lang or "")
         return w
 
     def _log(self, r: PollResult) -> None:

@@ -2,9 +2,10 @@
 
 ``terms`` turns an article into weighted terms (title and lead, folded, lightly stemmed),
 with the language-independent *keys* of ``keys`` (names across scripts, numbers, days);
-``index`` keeps recent matched articles and decides, for a new one, the story it joins
-(TF-IDF cosine, keys across languages, time decay, average link), and merges the open
-stories a batch shows to be one event (``settle``); ``breaking`` decides when an event has
+``similarity`` says how alike two articles are (TF-IDF cosine, keys across languages, facts,
+time decay, reciprocal neighbours); ``index`` keeps recent matched articles and decides, for
+a new one, the story it joins (average link); ``settle`` merges the open stories a batch
+shows to be one event; ``breaking`` decides when an event has
 been picked up by enough outlets fast enough to alert. The store loads and saves; nothing here
 touches the database, the network or the clock.
 """

@@ -3,149 +3,71 @@
 Articles from different outlets that report the same event, each in its own words and in
 French, English, Arabic or Russian, share a *story* (``articles.story_id``); so do copies of
 one wire text. Decided here, in memory, from data only (no database, no clock: times are
-given); the store loads and saves the index.
+given); the store loads and saves the index. How two articles compare is ``similarity``'s;
+how the open stories of a batch merge, ``settle``'s.
 
-**Similarity.** Each article is a vector of TF-IDF weights over its terms (``terms``: words
-of title and lead, and the language-independent *keys* of ``keys``: names, numbers, days):
-``(1 + ln tf) * idf``, with ``idf = ln((N + P + 1) / (df + p + 1))`` counted over the
-articles in the index (``N`` of them, ``df`` holding the term), ``P = PRIOR_DOCS`` imaginary
-articles holding every function word (``p``: ``P`` for those, else 0) so that a nearly empty
-index still weighs « le » and "the" low. The words all of a desk's articles share (Libye,
-Haftar) are common in the index and weigh little. Two articles in one language compare by
-the cosine of their vectors; in two languages (``lang`` differs) by the larger of that and
-the cosine of their keys alone (their words are different words). Then figures and days
-decide: two reports sharing a number gain ``NUMBER_BONUS`` (two numbers: twice), two that
-both give numbers but none in common lose ``NUMBER_CONFLICT`` (200,000 deaths is not
-250,000); the same for days of the week (``DAY_BONUS``, ``DAY_CONFLICT``).
+**Weights.** A term weighs ``(1 + ln tf) * idf``, with ``idf = ln((N + P + 1) / (df + p +
+1))`` counted over the articles in the index (``N`` of them, ``df`` holding the term),
+``P = PRIOR_DOCS`` imaginary articles holding every function word (``p``: ``P`` for those,
+else 0) so that a nearly empty index still weighs « le » and "the" low. The words all of a
+desk's articles share (Libye, Haftar) are common in the index and weigh little.
 
-**Time.** Reports of one event come within a day of each other. Each article has a time (its
-publication time, else when it was fetched: ``event_time``); the similarity of two articles
-``dt`` apart is multiplied by 1 up to ``GRACE`` and by ``exp(-(dt - GRACE) / DECAY)``
-beyond; after ``HORIZON`` (~33 h) nothing links. Two Haftar stories two days apart are two
-events.
-
-**Average link, then merges.** An article joins the story whose members (those within the
-horizon) are *on average* most similar to it, if that average reaches ``THRESHOLD``; else it
-starts its own story, whose id is its own. Average, not single link: one article that
-shares a few names with another event cannot pull it in. Which story an article joins
-depends on what came before it; so after each batch, ``settle`` merges two stories whose
-members are on average similar enough, as long as both are *open* (the caller says which:
-the store's are those no digest or alert has shown), keeping the older id. Merging is
-average-link agglomeration, so the stories of a batch do not depend on the order its
-articles came in. An article is never moved out of its story; a shown story is never merged
-(it may still gain new reports): what a digest or an alert showed stays true.
-
+**Average link.** An article joins the story whose members (those within the horizon) are
+*on average* most similar to it, if that average reaches ``THRESHOLD``; else it starts its
+own story, whose id is its own. Average, not single link: one article that shares a few
+names with another event cannot pull it in. An article is never moved out of its story.
 While the index is nearly empty the threshold is a little higher (``threshold_now``): which
-words all the desk's articles share is not known yet.
+words all the desk's articles share is not known yet. Texts with fewer than ``MIN_TERMS``
+distinct words (a bare headline) are never linked.
 
 **Cost.** Only articles sharing one of the new article's ``SEED_TERMS`` most weighted terms
-(and ``SEED_KEYS`` keys) are looked at (postings lists, in time order), the ``CANDIDATES``
-sharing the most weight are scored exactly, and their stories compared in full.
-
-**Reciprocal neighbours.** Two articles each among the other's two most similar so far
-(and at least ``RECIPROCAL_FLOOR`` alike) gain ``RECIPROCAL_BONUS``: what is closest to a
-report on every side is likely its event, however the outlets framed it. Measured on the
-development set at the same precision (0.95, reports within 10 h): recall 0.61 without,
-0.65 with. Texts with
-fewer than ``MIN_TERMS`` distinct words (a bare headline) are never linked.
+(and ``SEED_KEYS`` keys) held by at most ``SEED_MAX_DF`` articles are looked at (postings
+lists, in time order), the ``CANDIDATES`` sharing the most weight are scored exactly, and
+their stories compared in full. The cap on a seed's articles is fixed, not 2% of the index:
+at 10,000 recent articles 2% read 200 postings a seed, a third of the CPU, for no
+article a rarer seed does not find (the development runs, some 1,200 articles indexed,
+never reached it).
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 import sys
 from array import array
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
 
-from .compare import NONE, agreement, facts, key_norm
-from .keys import is_key
+from . import settle as settling
+from .compare import facts
+from .keys import CONCEPT, is_key
+from .similarity import (
+    HORIZON,
+    RECIPROCAL_BONUS,
+    RECIPROCAL_FLOOR,
+    THRESHOLD,
+    Doc,
+    Neighbours,
+    Probe,
+    decay,
+    epoch,
+    event_time,
+    offer,
+    reciprocal,
+    score,
+)
 from .terms import FUNCTION_WORDS, Terms
 
-THRESHOLD = 0.31
-GRACE = 12 * 3600.0         # seconds within which time does not matter
-DECAY = 18 * 3600.0         # then similarity decays as exp(-(dt - GRACE) / DECAY)
-HORIZON = GRACE + DECAY * math.log(1 / THRESHOLD)   # beyond it nothing can link (~33 h)
-KEY_WEIGHT = 1.25           # keys' cosine against words': fewer terms, lower values
-NUMBER_BONUS, NUMBER_CONFLICT = 0.05, 0.08
-DAY_BONUS, DAY_CONFLICT = 0.03, 0.06
+__all__ = ["HORIZON", "THRESHOLD", "EventIndex", "decay", "epoch", "event_time"]
+
 PRIOR_DOCS = 20
 MIN_TERMS = 10
 SEED_TERMS = 8
 SEED_KEYS = 8
 CANDIDATES = 24
-RECIPROCAL_BONUS, RECIPROCAL_FLOOR = 0.08, 0.10
 STORY_MEMBERS = 30          # a story's most recent members compared with a new article
-SETTLE_MEMBERS = 8          # ... whose candidates a merge is looked for among
-NEAR = 0.75                 # a story this close to a batch's article is settled again
-SETTLE_STORIES = 3          # ... among the stories its members reach most closely
-FRESH = 200                 # articles whose candidates are kept for the next ``settle``
-REFRESH = 0.05
+KNOWN = 2000                # articles whose probe and candidates are kept for ``settle``
+REFRESH = 0.2
 COLD_DOCS, COLD_EXTRA = 50, 0.08   # a nearly empty index asks for more (see ``threshold_now``)
-SEED_MAX_DF, SEED_MAX_SHARE = 100, 0.02   # a seed term held by more articles is skipped
-
-
-
-def event_time(published_at: str | None, fetched_at: str) -> float:
-    """An article's time for grouping, in seconds since the epoch: its publication time, else
-    (missing, unreadable, or later than the fetch: a wrong clock) its fetch time."""
-    fetched = epoch(fetched_at)
-    if fetched is None:
-        raise ValueError(f"not a UTC ISO 8601 time: {fetched_at!r}")
-    published = epoch(published_at)
-    return published if published is not None and published <= fetched else fetched
-
-
-def epoch(text: str | None) -> float | None:
-    """Seconds since the epoch of an ISO 8601 time with its zone (None if it is not one)."""
-    if not text:
-        return None
-    try:
-        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return dt.timestamp() if dt.tzinfo else None
-
-
-def decay(dt: float) -> float:
-    """What a similarity is worth between two articles ``dt`` seconds apart."""
-    dt = abs(dt)
-    return 1.0 if dt <= GRACE else math.exp(-(dt - GRACE) / DECAY)
-
-
-@dataclass(slots=True)
-class Doc:
-    at: float
-    story: int
-    keys: tuple[str, ...]       # its terms, words and keys (interned: one copy of each)
-    ltf: array[float]           # 1 + ln(tf) of each, in the same order (8 bytes a term)
-    words: int                  # how many of them are words (first), the rest keys
-    lang: str = ""              # its language ('' unknown)
-    nums: frozenset[str] = NONE
-    days: frozenset[str] = NONE
-    kept: float = 0.0           # when it was added (what ``prune`` goes by)
-    near: tuple[float, float] = (0.0, 0.0)   # its two best scores with others seen so far
-    norm: float = 0.0           # of its TF-IDF vector, as of the ``seen``-th article added
-    knorm: float = 0.0          # of its keys' part
-    seen: int = -1
-
-
-@dataclass(slots=True)
-class Probe:
-    """An article as the other side of comparisons: its weights under the current counts."""
-
-    at: float
-    lang: str
-    u: dict[str, float]         # TF-IDF weight x idf of each word: a dot is sum(u * ltf)
-    uk: dict[str, float]        # the same, of each key
-    norm: float                 # of its words' weights
-    knorm: float                # of its keys' weights
-    nums: frozenset[str]
-    days: frozenset[str]
-    seeds: list[str]
-    seed_weights: dict[str, float]
+SEED_MAX_DF = 100           # a seed term held by more articles is skipped
 
 
 class EventIndex:
@@ -170,11 +92,13 @@ class EventIndex:
         self._postings: dict[str, list[int]] = {}
         self._dead = 0
         self._live = 0
+        self._assigning = -1   # the article ``assign`` is deciding
         self._added = 0
-        self._near: tuple[float, float] = (0.0, 0.0)   # the last probe's two best scores
+        self._top: Neighbours = []   # the last probe's best scores
         self._decided: tuple[Probe, dict[int, float]] | None = None
-        # the probes and candidates of the articles assigned since the last ``settle``
-        self._fresh: dict[int, tuple[Probe, dict[int, float]]] = {}
+        # the probes and candidates of recent articles (assigned, or looked at by ``settle``),
+        # kept up to date with the articles added since (their scores with them)
+        self._known: dict[int, tuple[Probe, dict[int, float]]] = {}
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -229,49 +153,32 @@ class EventIndex:
             else:
                 u[t] = x * idf
                 wn += x * x
-        common = max(SEED_MAX_DF, len(self.docs) * SEED_MAX_SHARE)
         df = self._df
         # seeds: its most weighted terms that some article in the index holds, but not
         # too many (such a term finds nothing its rarer seeds do not, and costs the most);
         # and its most weighted keys, which articles in other languages share
-        held = sorted((t for t in v if 0 < df.get(t, 0) <= common), key=v.__getitem__,
-                      reverse=True)
+        # (not its concepts: common words, which its names and rarer words find anyway)
+        held = sorted((t for t in v if 0 < df.get(t, 0) <= SEED_MAX_DF
+                       and not t.startswith(CONCEPT)), key=v.__getitem__, reverse=True)
         seeds = held[:SEED_TERMS]
         seeds += [t for t in held if t in uk and t not in seeds][:SEED_KEYS]
         nums, days = facts(uk)
+        cw = {t: 1.0 + math.log(tf) for t, tf in terms.items() if t.startswith(CONCEPT)}
         return Probe(at, lang, u, uk, math.sqrt(wn), math.sqrt(kn), nums, days, seeds,
-                     {t: v[t] for t in seeds})
+                     {t: v[t] for t in seeds}, cw=cw,
+                     cnorm=math.sqrt(sum(x * x for x in cw.values())))
 
-    def _stored_probe(self, d: int) -> Probe:
+    def stored_probe(self, d: int) -> Probe:
+        """A stored article as a probe."""
         doc = self.docs[d]
-        return self.probe(doc.at, {t: math.exp(x - 1.0) for t, x in
-                                   zip(doc.keys, doc.ltf, strict=True)}, doc.lang)
+        p = self.probe(doc.at, {t: math.exp(x - 1.0) for t, x in
+                                zip(doc.keys, doc.ltf, strict=True)}, doc.lang)
+        p.ident = d
+        return p
 
     def score(self, p: Probe, doc: Doc, big: float) -> float:
-        """Time-weighted similarity of a probe and a stored article."""
-        if not p.norm:
-            return 0.0
-        dot = kdot = 0.0
-        u, keys, ltf, split = p.u, doc.keys, doc.ltf, doc.words
-        for i in range(split):
-            x = u.get(keys[i])
-            if x is not None:
-                dot += x * ltf[i]
-        n, kn = self._norms(doc, big)
-        if not n:
-            return 0.0
-        s = dot / (p.norm * n)
-        if p.lang != doc.lang and kn and p.knorm:   # keys only across languages
-            uk = p.uk
-            for i in range(split, len(keys)):
-                x = uk.get(keys[i])
-                if x is not None:
-                    kdot += x * ltf[i]
-            s = max(s, KEY_WEIGHT * kdot / key_norm(p.lang, p.knorm, doc.lang, kn))
-        if s > 0.0:
-            s += agreement(p.nums, doc.nums, NUMBER_BONUS, NUMBER_CONFLICT)
-            s += agreement(p.days, doc.days, DAY_BONUS, DAY_CONFLICT)
-        return max(0.0, s) * decay(doc.at - p.at)
+        """Time-weighted similarity of a probe and a stored article (``similarity.score``)."""
+        return score(p, doc, *self._norms(doc, big))
 
     # -- deciding ---------------------------------------------------------------------------
 
@@ -282,8 +189,9 @@ class EventIndex:
         one day: 0.26 with one article indexed, 0.17 with eleven)."""
         return self.threshold + COLD_EXTRA * max(0.0, 1.0 - len(self.docs) / COLD_DOCS)
 
-    def _candidates(self, p: Probe, skip: int | None = None) -> dict[int, float]:
-        """Exact scores of the articles most likely to report the same event."""
+    def candidates(self, p: Probe, skip: int | None = None) -> dict[int, float]:
+        """Exact scores of the articles most likely to report the same event, the
+        reciprocal bonus included."""
         docs = self.docs
         shared: dict[int, float] = {}
         for t in p.seeds:
@@ -297,16 +205,18 @@ class EventIndex:
                   sorted(shared, key=shared.__getitem__, reverse=True)[:CANDIDATES]}
         # reciprocal nearest neighbours: an article among the probe's two most similar, the
         # probe among its two most similar (so far), gains RECIPROCAL_BONUS
-        ranked = sorted(scored.values(), reverse=True)
-        second = ranked[1] if len(ranked) > 1 else 0.0
-        self._near = (ranked[0] if ranked else 0.0, second)
+        top: Neighbours = []
+        for d, x in scored.items():
+            top = offer(top, x, d)
+        self._top = top
+        known = self._known
         for d, x in scored.items():
             doc = docs[d]
-            reciprocal = x >= RECIPROCAL_FLOOR and x >= second and x >= doc.near[1]
-            if x > doc.near[1]:
-                doc.near = (x, doc.near[0]) if x > doc.near[0] else (doc.near[0], x)
-            if reciprocal:
-                scored[d] = x + RECIPROCAL_BONUS
+            doc.top = offer(doc.top, x, p.ident)
+            if x >= RECIPROCAL_FLOOR and reciprocal(p.ident, top, d, doc.top):
+                scored[d] = x = x + RECIPROCAL_BONUS
+            if d in known and p.ident >= 0:   # what it knows, kept up to date
+                known[d][1][p.ident] = x
         return scored
 
     def decide(self, at: float, terms: Mapping[str, float],
@@ -316,9 +226,10 @@ class EventIndex:
         if not self.docs or sum(not is_key(t) for t in terms) < MIN_TERMS:
             return None, 0.0
         p = self.probe(at, terms, lang)
+        p.ident = self._assigning
         if not p.norm:
             return None, 0.0
-        scored = self._candidates(p)
+        scored = self.candidates(p)
         self._decided = (p, scored)
         if not scored:
             return None, 0.0
@@ -328,117 +239,58 @@ class EventIndex:
         if not hopeful:
             return None, max(scored.values())
         # the most similar on average (on a tie, the most recent story)
-        best_score, best_story = max((self._average(p, [story], scored), story)
+        best_score, best_story = max((self.average(p, story, scored), story)
                                      for story in hopeful)
         return (best_story if best_score >= threshold else None), best_score
 
-    def _average(self, p: Probe, stories: list[int], scored: dict[int, float],
-                 members: int = STORY_MEMBERS) -> float:
+    def average(self, p: Probe, story: int, scored: dict[int, float],
+                members: int = STORY_MEMBERS) -> float:
         """Average time-weighted similarity to the (latest ``members``) members of
-        ``stories`` within the horizon."""
+        ``story`` within the horizon (``scored``: those already known)."""
         big = math.log(len(self.docs) + PRIOR_DOCS + 1)
         total, n = 0.0, 0
-        for story in stories:
-            for m in self.stories[story][-members:]:
-                doc = self.docs[m]
-                if -HORIZON <= doc.at - p.at <= HORIZON:
-                    s = scored.get(m)
-                    total += self.score(p, doc, big) if s is None else s
-                    n += 1
+        for m in self.stories[story][-members:]:
+            doc = self.docs[m]
+            if -HORIZON <= doc.at - p.at <= HORIZON:
+                s = scored.get(m)
+                total += self.score(p, doc, big) if s is None else s
+                n += 1
         return total / n if n else 0.0
 
     def assign(self, doc_id: int, at: float, terms: Terms, kept: float | None = None,
                lang: str = "") -> int:
         """Decide the story of a new article and add it; returns the story id (its own id
         when it starts one)."""
-        self._near = (0.0, 0.0)
+        self._top = []
         self._decided = None
+        self._assigning = doc_id
         story, _ = self.decide(at, terms, lang)
+        self._assigning = -1
         story = doc_id if story is None else story
         self.add(doc_id, at, terms, story, kept, lang)
-        self.docs[doc_id].near = self._near
+        self.docs[doc_id].top = self._top
         if self._decided is not None:   # what ``settle`` would compute again
-            self._fresh[doc_id] = self._decided
-            if len(self._fresh) > FRESH:   # a caller that never settles
-                del self._fresh[next(iter(self._fresh))]
+            self._known[doc_id] = self._decided
+            self._forget()
         return story
 
     def settle(self, doc_ids: Iterable[int], is_open: Callable[[int], bool]) -> dict[int, int]:
-        """Merge the stories of ``doc_ids`` (the articles of a batch) with other stories
-        that are, on average over their members, at least as similar as the threshold,
-        while both are open: the most similar pair first, as average-link agglomeration
-        does, until no pair is similar enough. Returns each merged story -> the story it
-        went into (the older id survives)."""
-        merged: dict[int, int] = {}
-        threshold = self.threshold_now()
-        heap: list[tuple[float, int, int]] = []
-        # an article's probe and candidates: those of the batch as ``assign`` found them
-        seen, self._fresh = self._fresh, {}
-
-        def push(story: int) -> None:
-            if story in self.stories and is_open(story):
-                best = self._closest(story, is_open, seen)
-                if best is not None and best[0] >= threshold:
-                    heapq.heappush(heap, (-best[0], story, best[1]))
-
-        # the batch's stories, and the open stories near its articles: one that could not
-        # join a story when it came (too few articles then to tell) is looked at again
-        near: set[int] = set()
-        for d in doc_ids:
-            if d in self.docs:
-                near.add(self.docs[d].story)
-                close = sorted(((x, c) for c, x in self._near_of(d, seen)[1].items()
-                                if x >= threshold * NEAR), reverse=True)
-                near.update(self.docs[c].story for _, c in close[:SETTLE_STORIES])
-        for story in sorted(near):
-            push(story)
-        while heap:
-            _, story, other = heapq.heappop(heap)
-            if story not in self.stories or other not in self.stories:
-                continue   # one of them merged since: the survivor was looked at again
-            survivor, gone = sorted((story, other))
-            self._merge(gone, survivor)
-            merged[gone] = survivor
-            for k, v in merged.items():
-                if v == gone:
-                    merged[k] = survivor
-            push(survivor)
+        """Merge the stories of ``doc_ids`` (the articles of a batch) with other open
+        stories that are, on average over their members, at least as similar as the
+        threshold (``settle``). Returns each merged story -> the story it went into (the
+        older id survives)."""
+        merged = settling.settle(self, doc_ids, is_open, self._known)
+        self._forget()
         return merged
 
-    def _near_of(self, d: int, seen: dict[int, tuple[Probe, dict[int, float]]],
-                 ) -> tuple[Probe, dict[int, float]]:
-        """A stored article as a probe, and its candidates (once per ``settle``)."""
-        if d not in seen:
-            p = self._stored_probe(d)
-            seen[d] = (p, self._candidates(p, skip=d))
-        return seen[d]
+    def _forget(self) -> None:
+        """Keep the probes and candidates of the ``KNOWN`` latest articles looked at."""
+        known = self._known
+        while len(known) > KNOWN:
+            del known[next(iter(known))]
 
-    def _closest(self, story: int, is_open: Callable[[int], bool],
-                 seen: dict[int, tuple[Probe, dict[int, float]]],
-                 ) -> tuple[float, int] | None:
-        """The open story most similar to ``story`` on average, with that average."""
-        members = self.stories[story][-SETTLE_MEMBERS:]
-        probes = {m: self._near_of(m, seen)[0] for m in members}
-        scored = {m: self._near_of(m, seen)[1] for m in members}
-        threshold = self.threshold_now()
-        reach: dict[int, float] = {}   # the other stories its members reach, how closely
-        for s in scored.values():
-            for d, x in s.items():
-                other = self.docs[d].story
-                if x >= threshold and other != story and x > reach.get(other, 0.0):
-                    reach[other] = x
-        best: tuple[float, int] | None = None
-        for other in sorted(reach, key=lambda o: (-reach[o], o))[:SETTLE_STORIES]:
-            if not is_open(other):
-                continue
-            score = sum(self._average(p, [other], scored[m], SETTLE_MEMBERS)
-                        for m, p in probes.items())
-            score /= len(probes)
-            if best is None or score > best[0]:
-                best = (score, other)
-        return best
-
-    def _merge(self, gone: int, survivor: int) -> None:
+    def merge(self, gone: int, survivor: int) -> None:
+        """Put the articles of story ``gone`` into story ``survivor``."""
         members = self.stories.pop(gone)
         for m in members:
             self.docs[m].story = survivor
@@ -455,12 +307,14 @@ class EventIndex:
         if doc_id in self.docs:
             self.remove(doc_id)
         words = [t for t in terms if not is_key(t)]
-        marks = [t for t in terms if is_key(t)]
-        keys = tuple(sys.intern(t) for t in (*words, *marks))
+        marks = [t for t in terms if is_key(t) and not t.startswith(CONCEPT)]
+        ideas = [t for t in terms if t.startswith(CONCEPT)]
+        keys = tuple(sys.intern(t) for t in (*words, *marks, *ideas))
         nums, days = facts(marks)
-        self.docs[doc_id] = Doc(at, story, keys,
-                                array("d", (1.0 + math.log(terms[t]) for t in keys)),
-                                len(words), lang, nums, days, at if kept is None else kept)
+        ltf = array("d", (1.0 + math.log(terms[t]) for t in keys))
+        self.docs[doc_id] = Doc(at, story, keys, ltf, len(words), lang, nums, days,
+                                at if kept is None else kept, concepts=len(keys) - len(ideas),
+                                cnorm=math.sqrt(sum(x * x for x in ltf[len(keys) - len(ideas):])))
         self._added += 1
         members = self.stories.setdefault(story, [])
         members.append(doc_id)
@@ -473,6 +327,7 @@ class EventIndex:
 
     def remove(self, doc_id: int) -> None:
         doc = self.docs.pop(doc_id, None)
+        self._known.pop(doc_id, None)
         if doc is None:
             return
         members = self.stories[doc.story]

@@ -27,6 +27,7 @@ from ..names import text_name_keys
 from ..rules.text import fold
 
 NAME, NUMBER, DAY, MONTH = "^", "#", "~d", "~m"
+CONCEPT = "~c"   # a concept of ``lexicon`` (added by ``terms``, in a language it knows)
 KEY_MARKS = ("^", "#", "~")
 
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?(?![\w])")

@@ -42,7 +42,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from ..rules.text import fold
-from .keys import keys_of
+from .keys import CONCEPT, keys_of
+from .lexicon import LANGUAGES, concepts
 
 LEAD_WORDS = 60
 KEY_WORDS = 300
@@ -91,9 +92,10 @@ def _chunk(chunk: str) -> tuple[tuple[str, ...], bool, bool]:
     return terms, chunk[:1].isupper(), chunk.endswith(_SENTENCE_END)
 
 
-def terms_of(title: str | None, body: str | None, summary: str | None = None) -> Terms:
+def terms_of(title: str | None, body: str | None, summary: str | None = None,
+             lang: str = "") -> Terms:
     """The weighted terms of an article: its title, and the lead of its body (else of its
-    summary)."""
+    summary); in a language of the lexicon (``lang``), the concepts of both too."""
     out: Terms = {}
     for chunk in (title or "").split():
         for t in _chunk(chunk)[0]:
@@ -118,6 +120,12 @@ def terms_of(title: str | None, body: str | None, summary: str | None = None) ->
         out[k] = out.get(k, 0.0) + 1.0
     for k in keys_of(" ".join(chunks[n + 1:KEY_WORDS])) - lead:
         out[k] = out.get(k, 0.0) + 1.0
+    lang = lang.split("-")[0].split("_")[0].strip().lower()   # its primary subtag
+    if lang in LANGUAGES:
+        for c in concepts(title or "", lang):
+            out[CONCEPT + c] = out.get(CONCEPT + c, 0.0) + TITLE_WEIGHT
+        for c in concepts(" ".join(chunks[:KEY_WORDS]), lang):
+            out[CONCEPT + c] = out.get(CONCEPT + c, 0.0) + 1.0
     return out
 
 

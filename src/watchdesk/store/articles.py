@@ -88,7 +88,7 @@ class ArticlesMixin(WallsMixin, FeedsMixin, StoreBase):
             c.execute("UPDATE entries SET entry_hash=? WHERE feed_id=? AND identity=?",
                       (w.entry_hash, feed_id, w.identity))
             article_id = w.article_id
-            terms = events.terms_of(w.title, w.body, w.summary)
+            terms = events.terms_of(w.title, w.body, w.summary, w.lang or "")
             if not self._regroup_updated(c, article_id, terms, now) and w.matches:
                 # it matched nothing when it was stored, so it has no story yet
                 self._group_ungrouped(c, [article_id], now)

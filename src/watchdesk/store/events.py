@@ -171,7 +171,7 @@ class EventsMixin(StoreBase):
                     f" FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
                     f" AND story_id IS NULL", chunk):
                 items.append((article_id, events.event_time(published, fetched),
-                              events.terms_of(title, body, summary), language(lang)))
+                              events.terms_of(title, body, summary, lang or ""), language(lang)))
         self._group(c, items, now)
 
 
@@ -212,7 +212,7 @@ def regroup_all(c: sqlite3.Connection, batch: int = 20, window: timedelta = REGR
         chunk = timed[i:i + batch]
         index.prune(chunk[0][0] - events.index.HORIZON)   # (in time order: older cannot link)
         for at, article_id, title, body, summary, fetched, lang in chunk:
-            terms = events.terms_of(title, body, summary)
+            terms = events.terms_of(title, body, summary, lang or "")
             story[article_id] = index.assign(article_id, at, terms, at, language(lang))
             if (events.epoch(fetched) or 0.0) >= keep_from:
                 docs.append((article_id, at, events.dumps(terms), fetched, language(lang)))

@@ -480,3 +480,14 @@ def m019_shown_date(db: Database) -> None:
     that very expression serves the range (8 ms). Building it reads every article once
     (18 s on a loaded 2-core machine at 1,000,000 articles)."""
     db.execute("CREATE INDEX articles_shown ON articles(coalesce(published_at, fetched_at))")
+
+
+@migrations()
+def m020_event_concepts(db: Database) -> None:
+    """Reports in other languages are compared by their concepts too (``events.lexicon``:
+    common news words of en/fr/ar/ru as shared ids), which the terms stored in ``event_docs``
+    lack: the stored matched articles of the archive's last month are grouped again
+    (``store.events.regroup_all``, as m015: sent event alerts follow their articles)."""
+    from .events import regroup_all
+
+    regroup_all(db.conn)

@@ -65,13 +65,13 @@ class WallsMixin(EventsMixin, StoreBase):
                 if w.event_terms is not None:
                     from .. import events
 
-                    w.event_terms = events.terms_of(w.title, "", w.summary)
+                    w.event_terms = events.terms_of(w.title, "", w.summary, w.lang or "")
 
     def _demote(self, c: sqlite3.Connection, article_id: int, reason: str, now: str) -> None:
         """An article stored with a page body that turned out to be its site's: the feed's
         summary stands for it from now on."""
-        row = c.execute("SELECT title, summary FROM articles WHERE id = ? AND extraction = 'page'",
-                        (article_id,)).fetchone()
+        row = c.execute("SELECT title, summary, lang FROM articles"
+                        " WHERE id = ? AND extraction = 'page'", (article_id,)).fetchone()
         if row is None:
             return
         title, summary = row[0], row[1]
@@ -81,7 +81,8 @@ class WallsMixin(EventsMixin, StoreBase):
                    identity.content_hash(title, summary), now, article_id))
         from .. import events
 
-        self._regroup_updated(c, article_id, events.terms_of(title, "", summary), now)
+        self._regroup_updated(c, article_id, events.terms_of(title, "", summary, row[2] or ""),
+                              now)
 
     def _remember_bodies(self, c: sqlite3.Connection, writes: Sequence[ArticleWrite],
                          ids: Sequence[int], now: str) -> None:
