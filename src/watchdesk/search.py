@@ -15,6 +15,7 @@ beyond, their number is an estimate, and said to be one (``Beyond``).
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -201,19 +202,13 @@ def run_query(query: Query, targets: Iterable[Target]) -> list[Hit]:
     return hits
 
 
-def search_stored(query: Query, targets: Iterable[Target], limit: int) -> tuple[list[Hit], int]:
-    """The first ``limit`` hits, and how many more match: those are only tested (no terms,
-    no snippets), which is most of the cost of a match."""
-    hits: list[Hit] = []
-    more = 0
-    for t in targets:
-        if len(hits) < limit:
-            m = query.matches(t.doc, t.feed, t.tags)
-            if m is not None:
-                hits.append(Hit(t, [m]))
-        elif query.test(t.doc, t.feed, t.tags):
-            more += 1
-    return hits, more
+def search_stored(query: Query, targets: Candidates | Sequence[Target],
+                  limit: int) -> tuple[list[Hit], int]:
+    """The first ``limit`` hits, and exactly how many more match (every candidate read: the
+    web's pages count them all); those are only tested (no terms, no snippets), which is
+    most of the cost of a match."""
+    hits, beyond = search_counted(query, targets, limit, check=sys.maxsize)
+    return hits, beyond.found
 
 
 CHECK = 150   # candidates the matcher reads in all to count the hits beyond those listed
