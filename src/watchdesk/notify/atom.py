@@ -17,9 +17,7 @@ entry twice.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
@@ -27,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import files
 from .clean import clean_text, safe_url
 
 if TYPE_CHECKING:
@@ -123,19 +122,10 @@ def urgent_feed(rows: Sequence[Any], *, now: datetime, web_url: str = "") -> byt
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``path`` so that a reader sees the old file or the new one, never half of it."""
+    """Write ``path`` so that a reader sees the old file or the new one, never half of it,
+    readable by the web server's user (``mkstemp`` makes 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with open(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)   # for the web server's user (mkstemp makes 0600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    files.write_atomic(path, data, 0o644)
 
 
 def write_feeds(store: Store, directory: Path, *, titles: Mapping[str, str], now: datetime,

@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import files
 from ..errors import BackupError
 from .opening import database_error, missing
 
@@ -75,7 +76,7 @@ def backup(source: str | Path, dest: str | Path, *, replace: bool = False) -> Ba
         report.bytes = tmp.stat().st_size
         if report.ok:
             os.replace(tmp, dst)
-            _sync_dir(dst.parent)
+            files.sync_folder(dst.parent)   # the rename (SQLite synced the copy)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
@@ -118,12 +119,3 @@ def _copy(src: Path, tmp: Path, report: BackupReport) -> None:
 def _is_source_error(e: sqlite3.DatabaseError) -> bool:
     text = str(e).lower()
     return "not a database" in text or "malformed" in text or "unable to open" in text
-
-
-def _sync_dir(path: Path) -> None:
-    """Make the rename durable (the copy itself was synced by SQLite's commit)."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
