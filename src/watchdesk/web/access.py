@@ -36,6 +36,7 @@ from pathlib import Path
 
 from ..config.settings import Settings
 from ..errors import ConfigError
+from ..files import write_atomic
 
 USER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 EDITOR = "editor"
@@ -101,11 +102,7 @@ def add_user(path: Path, name: str, password: str, *, editor: bool) -> bool:
             lines.append(raw)
     if new:
         lines.append(line)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
-    os.replace(tmp, path)
+    write_atomic(path, "\n".join(lines) + "\n", 0o600, durable=True)
     return new
 
 
