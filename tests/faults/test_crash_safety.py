@@ -89,16 +89,24 @@ def make_due(db: Path) -> None:
             c.execute("UPDATE feeds SET next_poll_at = NULL")
 
 
-def kill_at_random_point(args: list[str], srv: FixtureServer, rng: random.Random) -> str:
-    """Start the daemon; SIGKILL its process group at a random point. Returns where."""
+def kill_at_random_point(args: list[str], srv: FixtureServer, rng: random.Random,
+                         after_commit: Path | None = None) -> str:
+    """Start the daemon; SIGKILL its process group at a random point. Returns where.
+    ``after_commit`` (the database): kill just after its first new article is committed."""
     start = len(srv.requests)
     t0 = time.monotonic()
+    before = stored_articles(after_commit) if after_commit else 0
     proc = subprocess.Popen([sys.executable, "-m", "watchdesk", "run", *args],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env=cli_env(WATCHDESK_TICK="0.2", WATCHDESK_WORKERS="2"),
                             start_new_session=True)
     try:
-        if rng.random() < 0.25:
+        if after_commit is not None:
+            deadline = time.monotonic() + 30
+            while stored_articles(after_commit) == before and time.monotonic() < deadline:
+                time.sleep(0.01)
+            where = f"after a commit, {time.monotonic() - t0:.1f}s"
+        elif rng.random() < 0.25:
             delay = rng.uniform(0.2, 2.0)
             time.sleep(delay)
             where = f"{delay:.1f}s after start"
@@ -149,7 +157,10 @@ def crash_and_check(tmp_path: Path, rules_dir: Path, site: Site, kills: int,
     for k in range(kills):
         site.publish(k)
         make_due(db)
-        log.append(kill_at_random_point(args, site.srv, rng))
+        # the kills must fall after commits too: when none has yet, the last one does
+        last_unstored = k == kills - 1 and len(set(stored)) <= 1
+        log.append(kill_at_random_point(args, site.srv, rng,
+                                        after_commit=db if last_unstored else None))
         stored.append(stored_articles(db))
     # the kills fell both before and after commits: work was stored between them
     assert len(set(stored)) > 1, stored
