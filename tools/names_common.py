@@ -40,12 +40,22 @@ from watchdesk.rules.text import arabic_readings, fold, script_of  # noqa: E402
 
 OUT = ROOT / "src" / "watchdesk" / "names" / "common_ar.txt"
 STRICT_OUT = OUT.with_name("frequent_ar.txt")
+PROPER_OUT = OUT.with_name("proper_ar.txt")
 TOP = 5000
 STRICT_TOP = 20000
+PROPER_TOP = 50000
 HEADER = """\
 # The {what} Arabic word forms that are not names, folded, one a line.
 # Derived from wordfreq 3.1.1 (https://github.com/rspeer/wordfreq), whose data is licensed
 # CC-BY-SA 4.0: see COMMON-AR-LICENSE.md beside this file. Rebuilt by
+# tools/names_common.py {opts}; do not edit by hand.
+"""
+
+PROPER_HEADER = """\
+# The frequent Arabic word forms that behave as proper nouns in the counts (proper()) but
+# are no spelling of a name in the pairs, folded, and their Zipf frequency (log10 of their
+# frequency per billion words), one a line (a name only when spelled closely). Derived from wordfreq 3.1.1 (https://github.com/rspeer/wordfreq), whose data is
+# licensed CC-BY-SA 4.0: see COMMON-AR-LICENSE.md beside this file. Rebuilt by
 # tools/names_common.py {opts}; do not edit by hand.
 """
 
@@ -83,28 +93,34 @@ def proper(word: str, art_margin: float = ART_MARGIN) -> bool:
     return after["ب"] >= z - AFTER - 0.5 and max(after.values()) >= z - AFTER
 
 
-def build(data: Path, top: int, art_margin: float = ART_MARGIN) -> tuple[list[str], int]:
-    """The kept forms among the ``top`` most frequent, in order of frequency, and how many
-    were left out as names or proper nouns."""
+def build(data: Path, top: int, art_margin: float = ART_MARGIN
+          ) -> tuple[list[str], dict[str, float], int]:
+    """The kept forms among the ``top`` most frequent, in order of frequency; the forms that
+    behave as proper nouns without being spellings of names in the pairs; and how many
+    forms were left out as names."""
     seen: Counter[str] = Counter()
     for en, t, count in read_pairs(data, "arabic"):
         if not held_out(en):
             seen[fold(t)] += count
     names = {t for t, n in seen.items() if n >= MIN_PAIRS}  # a spelling seen once: noise
     kept: dict[str, None] = {}
+    decided: set[str] = set()
+    proper_forms: dict[str, float] = {}  # form: its Zipf frequency
     as_name = 0
     for w in wordfreq.top_n_list("ar", top):
         f = fold(w)
-        if script_of(f) != "arabic" or not f.isalpha() or f in kept:
+        if script_of(f) != "arabic" or not f.isalpha() or f in decided:
             continue
+        decided.add(f)  # by its most frequent spelling (الإسكندرية, not الاسكندريه)
         # a name, or a name under a proclitic (وبغداد) -- unless the word is more frequent
         # than that name alone (بديل "alternative" is not ب + ديل, Dell)
-        if f in names or any(r in names and _zipf(r) >= _zipf(w) for r in arabic_readings(f)) \
-                or proper(w, art_margin):
+        if f in names or any(r in names and _zipf(r) >= _zipf(w) for r in arabic_readings(f)):
             as_name += 1
+        elif proper(w, art_margin):
+            proper_forms[f] = _zipf(w)
         else:
             kept[f] = None
-    return list(kept), as_name
+    return list(kept), proper_forms, as_name
 
 
 def _write(path: Path, header: str, words: list[str]) -> None:
@@ -120,19 +136,28 @@ def main() -> None:
     ap.add_argument("--strict-top", type=int, default=STRICT_TOP,
                     help="Arabic word forms read in all; those after --top go to "
                          "frequent_ar.txt (names only when spelled closely)")
+    ap.add_argument("--proper-top", type=int, default=PROPER_TOP,
+                    help="Arabic word forms read for proper_ar.txt (the proper-looking ones)")
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--strict-out", type=Path, default=STRICT_OUT)
+    ap.add_argument("--proper-out", type=Path, default=PROPER_OUT)
     ap.add_argument("--art-margin", type=float, default=ART_MARGIN)
     args = ap.parse_args()
-    words, as_name = build(args.data, args.strict_top, args.art_margin)
-    first = set(wordfreq.top_n_list("ar", args.top))
-    common = [w for w in words if w in {fold(x) for x in first}]
-    frequent = [w for w in words if w not in set(common)]
-    opts = f"--top {args.top} --strict-top {args.strict_top} --art-margin {args.art_margin}"
+    words, proper_forms, as_name = build(args.data, max(args.strict_top, args.proper_top),
+                                         args.art_margin)
+    ranked = [fold(x) for x in wordfreq.top_n_list("ar", args.strict_top)]
+    first, upto = set(ranked[:args.top]), set(ranked)
+    common = [w for w in words if w in first]
+    frequent = [w for w in words if w in upto and w not in first]
+    proper_forms = {w: z for i, (w, z) in enumerate(proper_forms.items())}
+    opts = (f"--top {args.top} --strict-top {args.strict_top} --proper-top {args.proper_top} "
+            f"--art-margin {args.art_margin}")
     _write(args.out, HEADER.format(what="most frequent", opts=opts), common)
     _write(args.strict_out, HEADER.format(what="next most frequent", opts=opts), frequent)
-    print(f"{len(common)} + {len(frequent)} words kept, {as_name} left out as names -> "
-          f"{args.out}, {args.strict_out}")
+    args.proper_out.write_text(PROPER_HEADER.format(opts=opts) + "".join(
+        f"{w}\t{z:.1f}\n" for w, z in sorted(proper_forms.items())), encoding="utf-8")
+    print(f"{len(common)} + {len(frequent)} words kept, {len(proper_forms)} proper-looking, "
+          f"{as_name} left out as names -> {args.out}, {args.strict_out}, {args.proper_out}")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..rules.text import fold, script_of
-from .frequent import STRICT_LIMIT, strict
+from . import frequent
 from .keys import Piece, is_vowel, readings
 from .table import COSTS, VOWELS
 
@@ -91,6 +91,27 @@ def _glide_lost(x: str, y: str, sx: str, sy: str) -> bool:
             and not (_GLIDES & set(other)))
 
 
+import os
+_COVER = os.environ.get("COVER", "")
+
+
+def _cover_ok(x: str, y: str, sx: str, sy: str) -> bool:
+    if not _COVER:
+        return True
+    lat, other = (x, y) if sx == "la" else (y, x) if sy == "la" else (x, y)
+    if _COVER == "other":  # the written (non-Latin) long vowels have a Latin vowel
+        return _covered(other, lat)
+    if _COVER == "alef":
+        return _covered(other.replace("ي", "").replace("و", "").replace("й", ""), lat)
+    return _covered(lat, other)
+
+
+def _covered(x: str, y: str) -> bool:
+    """Whether every letter of vowel run ``x`` sounds like some letter of ``y``."""
+    ys = _sounds(y)
+    return all(not _SOUNDS.get(c) or _SOUNDS[c] & ys for c in x)
+
+
 def _sub_cost(x: str, y: str, sx: str, sy: str) -> float:
     if x == y or not x or not y:  # not x: ANY_VOWEL
         return 0.0
@@ -98,7 +119,8 @@ def _sub_cost(x: str, y: str, sx: str, sy: str) -> float:
         return 0.0
     if sx == sy:
         return COSTS["same_script"]
-    if _sounds(x) & _sounds(y) and not _glide_lost(x, y, sx, sy):
+    if _sounds(x) & _sounds(y) and not _glide_lost(x, y, sx, sy) \
+            and _cover_ok(x, y, sx, sy):
         return 0.0
     if sx != sy and (sx == "la" or sy == "la"):
         return VOWELS.get(vowel_key(x, y, sx, sy), COSTS["unknown"])
@@ -196,7 +218,17 @@ def same_name(x: str, y: str) -> bool:
     agree closely (:data:`SHORT_KEY_LIMIT`)."""
     if not spells_alike(x, y):
         return False
-    return not strict(fold(y)) or distance(x, y) <= STRICT_LIMIT
+    most = frequent.limit(fold(y))
+    if most is not None and most > frequent.STRICT_LIMIT and _with_article(x):
+        return True  # (al-Qarni: the query writes the article, the distance reads it)
+    return most is None or distance(x, y) <= most
+
+
+def _with_article(word: str) -> bool:
+    """Whether a Latin query word starts with the Arabic article (al-, el- and a consonant:
+    Alqarni, not Alizadeh)."""
+    w = fold(word)
+    return w[:2] in ("al", "el") and w[2:3].isalpha() and w[2] not in "aeiouy"
 
 
 def spells_alike(x: str, y: str) -> bool:
