@@ -53,9 +53,9 @@ HEADER = """\
 
 PROPER_HEADER = """\
 # The frequent Arabic word forms that behave as proper nouns in the counts (proper()) but
-# are no spelling of a name in the pairs, folded, and their Zipf frequency (log10 of their
-# frequency per billion words), one a line (a name only when spelled closely). Derived from wordfreq 3.1.1 (https://github.com/rspeer/wordfreq), whose data is
-# licensed CC-BY-SA 4.0: see COMMON-AR-LICENSE.md beside this file. Rebuilt by
+# are no spelling of a name in the pairs, folded, one a line: with the article, a name only
+# when spelled closely. Derived from wordfreq 3.1.1 (https://github.com/rspeer/wordfreq),
+# whose data is licensed CC-BY-SA 4.0: see COMMON-AR-LICENSE.md beside this file. Rebuilt by
 # tools/names_common.py {opts}; do not edit by hand.
 """
 
@@ -94,7 +94,7 @@ def proper(word: str, art_margin: float = ART_MARGIN) -> bool:
 
 
 def build(data: Path, top: int, art_margin: float = ART_MARGIN
-          ) -> tuple[list[str], dict[str, float], int]:
+          ) -> tuple[list[str], list[str], int]:
     """The kept forms among the ``top`` most frequent, in order of frequency; the forms that
     behave as proper nouns without being spellings of names in the pairs; and how many
     forms were left out as names."""
@@ -105,7 +105,7 @@ def build(data: Path, top: int, art_margin: float = ART_MARGIN
     names = {t for t, n in seen.items() if n >= MIN_PAIRS}  # a spelling seen once: noise
     kept: dict[str, None] = {}
     decided: set[str] = set()
-    proper_forms: dict[str, float] = {}  # form: its Zipf frequency
+    proper_forms: list[str] = []
     as_name = 0
     for w in wordfreq.top_n_list("ar", top):
         f = fold(w)
@@ -117,7 +117,8 @@ def build(data: Path, top: int, art_margin: float = ART_MARGIN
         if f in names or any(r in names and _zipf(r) >= _zipf(w) for r in arabic_readings(f)):
             as_name += 1
         elif proper(w, art_margin):
-            proper_forms[f] = _zipf(w)
+            if f.startswith("ال"):  # (only those are read: frequent.limit)
+                proper_forms.append(f)
         else:
             kept[f] = None
     return list(kept), proper_forms, as_name
@@ -149,13 +150,11 @@ def main() -> None:
     first, upto = set(ranked[:args.top]), set(ranked)
     common = [w for w in words if w in first]
     frequent = [w for w in words if w in upto and w not in first]
-    proper_forms = {w: z for i, (w, z) in enumerate(proper_forms.items())}
     opts = (f"--top {args.top} --strict-top {args.strict_top} --proper-top {args.proper_top} "
             f"--art-margin {args.art_margin}")
     _write(args.out, HEADER.format(what="most frequent", opts=opts), common)
     _write(args.strict_out, HEADER.format(what="next most frequent", opts=opts), frequent)
-    args.proper_out.write_text(PROPER_HEADER.format(opts=opts) + "".join(
-        f"{w}\t{z:.1f}\n" for w, z in sorted(proper_forms.items())), encoding="utf-8")
+    _write(args.proper_out, PROPER_HEADER.format(opts=opts), proper_forms)
     print(f"{len(common)} + {len(frequent)} words kept, {len(proper_forms)} proper-looking, "
           f"{as_name} left out as names -> {args.out}, {args.strict_out}, {args.proper_out}")
 

@@ -13,9 +13,9 @@ known spellings of names (in the tuning part of the Wikidata name pairs):
 - ``proper_ar.txt``, the forms of the 50,000 that behave as proper nouns in the counts
   (:data:`PROPER_AR`: rare with the article, or common after ب "in"): most are names of
   places and people (مصر, العراق), but the test also lets through nouns whose definite form
-  is the usual one (القرن "the century", الثدي "the breast"); a name there only when
-  spelled closely (:data:`PROPER_LIMIT`), the more closely the more frequent the form
-  (:func:`limit`).
+  is the usual one (القرن "the century", الثدي "the breast"); with the article, a name
+  only when spelled closely (:data:`PROPER_LIMIT`, :func:`limit`): الموصل is Mosul (one
+  short vowel unwritten: distance 0.1), القرن is not Caranus (two: 0.2).
 
 A word of the first two lists read without its article (الزاوية, زاوية "corner") is no
 common word (the town Zawiya), but is held to the same strict spelling: التعديل is not
@@ -33,9 +33,7 @@ __all__ = ["COMMON_AR", "FREQUENT_AR", "PROPER_AR", "PROPER_LIMIT", "STRICT_LIMI
            "strict"]
 
 STRICT_LIMIT = 0.0  # a frequent word's distance to the query: none (silent letters cost)
-PROPER_LIMIT = 0.15  # a proper-looking frequent word's, when rarer than PROPER_ZIPF
-PROPER_TOP_LIMIT = 0.05  # ... and when at least that frequent
-PROPER_ZIPF = 4.0  # (Zipf: log10 of the frequency per billion words; 4.0 is rank ~10,000)
+PROPER_LIMIT = 0.15  # a proper-looking frequent word's with the article
 
 
 def _read(name: str) -> tuple[str, ...]:
@@ -45,8 +43,7 @@ def _read(name: str) -> tuple[str, ...]:
 
 COMMON_AR = frozenset(_read("common_ar.txt"))
 FREQUENT_AR = frozenset(_read("frequent_ar.txt"))
-_PROPER_ZIPF = {w: float(z) for w, z in (line.split("\t") for line in _read("proper_ar.txt"))}
-PROPER_AR = frozenset(_PROPER_ZIPF)
+PROPER_AR = frozenset(_read("proper_ar.txt"))
 _STRICT = COMMON_AR | FREQUENT_AR
 
 
@@ -67,10 +64,10 @@ def strict(folded: str) -> bool:
 def limit(folded: str) -> float | None:
     """The greatest distance at which a (folded) document word may spell a query name, when
     the frequency lists hold it to one (else None): :data:`STRICT_LIMIT` for a frequent
-    word; :data:`PROPER_LIMIT` for a proper-looking one with the article (also under a
-    proclitic) at least :data:`PROPER_ZIPF` frequent."""
+    word, :data:`PROPER_LIMIT` for a proper-looking one with the article (also under a
+    proclitic: والقرن)."""
     if strict(folded):
         return STRICT_LIMIT
-    zipf = max((_PROPER_ZIPF[r] for r in _article_readings(folded)
-                if r in _PROPER_ZIPF and r.startswith("ال")), default=None)
-    return PROPER_LIMIT if zipf is not None and zipf >= PROPER_ZIPF else None
+    if any(r in PROPER_AR and r.startswith("ال") for r in _article_readings(folded)):
+        return PROPER_LIMIT
+    return None
