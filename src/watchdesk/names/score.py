@@ -97,7 +97,7 @@ def _initial_y(x: str, y: str, sx: str, sy: str) -> bool:
     other than y: Arabic writes those with an alef (إيزيوم Izium, إيفانز Evans)."""
     lat, ar = (x, y) if (sx, sy) == ("la", "ar") else (y, x) if (sx, sy) == ("ar", "la") \
         else ("", "")
-    return ar == "ي" and lat[:1] not in ("", "y")
+    return ar in ("ي", "وي") and lat[:1] not in ("", "y")  # (وي: under the conjunction و)
 
 
 def _sub_cost(x: str, y: str, sx: str, sy: str, first: bool = False) -> float:
@@ -210,7 +210,7 @@ def same_name(x: str, y: str) -> bool:
     most = frequent.limit(fold(y))
     if most is not None and most > frequent.STRICT_LIMIT and _with_article(x):
         return True  # (al-Qarni: the query writes the article, the distance reads it)
-    return most is None or distance(x, y) <= most
+    return most is None or distance(x, y) <= most + 1e-9  # (sums of tenths)
 
 
 def _with_article(word: str) -> bool:
