@@ -225,13 +225,13 @@ def test_an_arabic_word_with_a_tanwin_is_no_name() -> None:
 
 
 def test_a_proper_looking_frequent_word_with_the_article_must_be_spelled_closely() -> None:
-    from watchdesk.names.frequent import PROPER_AR, limit
+    from watchdesk.names.frequent import CLOSE_AR, limit
     from watchdesk.rules import Document, compile_query
 
     # القرن "the century" is rarely seen without its article, as a place is (الموصل): the
-    # frequency test takes it for a proper noun (proper_ar.txt); Caranus's two short vowels
+    # frequency test takes it for a proper noun (close_ar.txt); Caranus's two short vowels
     # (distance 0.2) are too many for such a word, Mosul's one (0.1) is not
-    assert "القرن" in PROPER_AR and "الموصل" in PROPER_AR
+    assert "القرن" in CLOSE_AR and "الموصل" in CLOSE_AR
     assert limit("القرن") == limit("والقرن") == 0.15 and limit("حفتر") is None
     assert spells_alike("caranus", "القرن") and not same_name("caranus", "القرن")
     assert not same_name("caranus", "والقرن") and not same_name("alizadeh", "الثدي")

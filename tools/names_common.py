@@ -1,4 +1,5 @@
-"""Rebuild ``src/watchdesk/names/common_ar.txt`` and ``frequent_ar.txt``: frequent Arabic words.
+"""Rebuild ``src/watchdesk/names/common_ar.txt``, ``frequent_ar.txt``, ``close_ar.txt``: frequent
+Arabic words.
 
 In Arabic, which writes no capitals and no short vowels, a name of three consonants is
 spelled like many ordinary words; a word of this list is never taken for a name in a
@@ -14,7 +15,9 @@ is not (بغداد; البغداد is rare) but is after ب (ببغداد), unli
 
 The ``--top`` first forms go to ``common_ar.txt`` (never names); the next ones, up to
 ``--strict-top``, to ``frequent_ar.txt`` (names only when spelled with the query's vowels:
-:mod:`watchdesk.names.frequent`).
+:mod:`watchdesk.names.frequent`); the forms with the article among the ``--close-top`` first
+that behave as proper nouns but are no known names, to ``close_ar.txt`` (names only when
+spelled closely).
 
 wordfreq is needed only here, not by watchdesk::
 
@@ -40,10 +43,10 @@ from watchdesk.rules.text import arabic_readings, fold, script_of  # noqa: E402
 
 OUT = ROOT / "src" / "watchdesk" / "names" / "common_ar.txt"
 STRICT_OUT = OUT.with_name("frequent_ar.txt")
-PROPER_OUT = OUT.with_name("proper_ar.txt")
+CLOSE_OUT = OUT.with_name("close_ar.txt")
 TOP = 5000
 STRICT_TOP = 20000
-PROPER_TOP = 50000
+CLOSE_TOP = 50000
 HEADER = """\
 # The {what} Arabic word forms that are not names, folded, one a line.
 # Derived from wordfreq 3.1.1 (https://github.com/rspeer/wordfreq), whose data is licensed
@@ -51,10 +54,10 @@ HEADER = """\
 # tools/names_common.py {opts}; do not edit by hand.
 """
 
-PROPER_HEADER = """\
-# The frequent Arabic word forms that behave as proper nouns in the counts (proper()) but
-# are no spelling of a name in the pairs, folded, one a line: with the article, a name only
-# when spelled closely. Derived from wordfreq 3.1.1 (https://github.com/rspeer/wordfreq),
+CLOSE_HEADER = """\
+# Arabic word forms that are names only when spelled closely, folded, one a line: the
+# frequent forms with the article that behave as proper nouns in the counts (proper()) but
+# are no spelling of a name in the pairs. Derived from wordfreq 3.1.1 (https://github.com/rspeer/wordfreq),
 # whose data is licensed CC-BY-SA 4.0: see COMMON-AR-LICENSE.md beside this file. Rebuilt by
 # tools/names_common.py {opts}; do not edit by hand.
 """
@@ -117,7 +120,7 @@ def build(data: Path, top: int, art_margin: float = ART_MARGIN
         if f in names or any(r in names and _zipf(r) >= _zipf(w) for r in arabic_readings(f)):
             as_name += 1
         elif proper(w, art_margin):
-            if f.startswith("ال"):  # (only those are read: frequent.limit)
+            if f.startswith("ال"):  # (without it, سرت and طبرق are Sirte and Tobruk)
                 proper_forms.append(f)
         else:
             kept[f] = None
@@ -137,26 +140,29 @@ def main() -> None:
     ap.add_argument("--strict-top", type=int, default=STRICT_TOP,
                     help="Arabic word forms read in all; those after --top go to "
                          "frequent_ar.txt (names only when spelled closely)")
-    ap.add_argument("--proper-top", type=int, default=PROPER_TOP,
-                    help="Arabic word forms read for proper_ar.txt (the proper-looking ones)")
+    ap.add_argument("--close-top", type=int, default=CLOSE_TOP,
+                    help="Arabic word forms read for close_ar.txt: the proper-looking ones "
+                         "with the article (names only when spelled closely)")
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--strict-out", type=Path, default=STRICT_OUT)
-    ap.add_argument("--proper-out", type=Path, default=PROPER_OUT)
+    ap.add_argument("--close-out", type=Path, default=CLOSE_OUT)
     ap.add_argument("--art-margin", type=float, default=ART_MARGIN)
     args = ap.parse_args()
-    words, proper_forms, as_name = build(args.data, max(args.strict_top, args.proper_top),
+    words, proper_forms, as_name = build(args.data, max(args.strict_top, args.close_top),
                                          args.art_margin)
     ranked = [fold(x) for x in wordfreq.top_n_list("ar", args.strict_top)]
     first, upto = set(ranked[:args.top]), set(ranked)
     common = [w for w in words if w in first]
     frequent = [w for w in words if w in upto and w not in first]
-    opts = (f"--top {args.top} --strict-top {args.strict_top} --proper-top {args.proper_top} "
+    close = proper_forms  # (not the kept forms after --strict-top: see docs/design.md)
+    opts = (f"--top {args.top} --strict-top {args.strict_top} --close-top {args.close_top} "
             f"--art-margin {args.art_margin}")
     _write(args.out, HEADER.format(what="most frequent", opts=opts), common)
     _write(args.strict_out, HEADER.format(what="next most frequent", opts=opts), frequent)
-    _write(args.proper_out, PROPER_HEADER.format(opts=opts), proper_forms)
-    print(f"{len(common)} + {len(frequent)} words kept, {len(proper_forms)} proper-looking, "
-          f"{as_name} left out as names -> {args.out}, {args.strict_out}, {args.proper_out}")
+    _write(args.close_out, CLOSE_HEADER.format(opts=opts), close)
+    print(f"{len(common)} + {len(frequent)} words kept, {len(close)} proper-looking with the "
+          f"article, {as_name} left out as names "
+          f"-> {args.out}, {args.strict_out}, {args.close_out}")
 
 
 if __name__ == "__main__":

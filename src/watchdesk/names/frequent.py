@@ -10,12 +10,13 @@ known spellings of names (in the tuning part of the Wikidata name pairs):
 - ``frequent_ar.txt``, the next ones (:data:`FREQUENT_AR`): a name only when the word spells
   the query name with every vowel the Latin has (:data:`STRICT_LIMIT`,
   :func:`~.score.same_name`): كلارا is Klara, التعديل "the amendment" is not Tidwell;
-- ``proper_ar.txt``, the forms of the 50,000 that behave as proper nouns in the counts
-  (:data:`PROPER_AR`: rare with the article, or common after ب "in"): most are names of
-  places and people (مصر, العراق), but the test also lets through nouns whose definite form
-  is the usual one (القرن "the century", الثدي "the breast"); with the article, a name
-  only when spelled closely (:data:`PROPER_LIMIT`, :func:`limit`): الموصل is Mosul (one
-  short vowel unwritten: distance 0.1), القرن is not Caranus (two: 0.2).
+- ``close_ar.txt`` (:data:`CLOSE_AR`), a name only when spelled closely
+  (:data:`CLOSE_LIMIT`, :func:`limit`): the forms with the article of the 50,000 that behave
+  as proper nouns in the counts (rare without the article, or common after ب "in"). Most
+  are names of places and people (العراق, الموصل), but the test also lets through nouns
+  whose definite form is the usual one (القرن "the century", الثدي "the breast"). A place
+  with the article leaves one short vowel unwritten (الموصل is Mosul at distance 0.1), a
+  common noun read as a foreign name more (القرن is Caranus at 0.2).
 
 A word of the first two lists read without its article (الزاوية, زاوية "corner") is no
 common word (the town Zawiya), but is held to the same strict spelling: التعديل is not
@@ -29,11 +30,11 @@ from importlib.resources import files
 
 from ..rules.text import arabic_readings
 
-__all__ = ["COMMON_AR", "FREQUENT_AR", "PROPER_AR", "PROPER_LIMIT", "STRICT_LIMIT", "limit",
+__all__ = ["CLOSE_AR", "CLOSE_LIMIT", "COMMON_AR", "FREQUENT_AR", "STRICT_LIMIT", "limit",
            "strict"]
 
 STRICT_LIMIT = 0.0  # a frequent word's distance to the query: none (silent letters cost)
-PROPER_LIMIT = 0.15  # a proper-looking frequent word's with the article
+CLOSE_LIMIT = 0.15  # a word of close_ar.txt's
 
 
 def _read(name: str) -> tuple[str, ...]:
@@ -43,7 +44,7 @@ def _read(name: str) -> tuple[str, ...]:
 
 COMMON_AR = frozenset(_read("common_ar.txt"))
 FREQUENT_AR = frozenset(_read("frequent_ar.txt"))
-PROPER_AR = frozenset(_read("proper_ar.txt"))
+CLOSE_AR = frozenset(_read("close_ar.txt"))
 _STRICT = COMMON_AR | FREQUENT_AR
 
 
@@ -64,10 +65,10 @@ def strict(folded: str) -> bool:
 def limit(folded: str) -> float | None:
     """The greatest distance at which a (folded) document word may spell a query name, when
     the frequency lists hold it to one (else None): :data:`STRICT_LIMIT` for a frequent
-    word, :data:`PROPER_LIMIT` for a proper-looking one with the article (also under a
-    proclitic: والقرن)."""
+    word, :data:`CLOSE_LIMIT` for one of :data:`CLOSE_AR` (as written, or with the article
+    under a proclitic: والقرن)."""
     if strict(folded):
         return STRICT_LIMIT
-    if any(r in PROPER_AR and r.startswith("ال") for r in _article_readings(folded)):
-        return PROPER_LIMIT
+    if any(r in CLOSE_AR for r in _article_readings(folded)):
+        return CLOSE_LIMIT
     return None

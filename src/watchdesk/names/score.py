@@ -208,7 +208,7 @@ def same_name(x: str, y: str) -> bool:
     if not spells_alike(x, y):
         return False
     most = frequent.limit(fold(y))
-    if most is not None and most > frequent.STRICT_LIMIT and _with_article(x):
+    if most == frequent.CLOSE_LIMIT and _with_article(x):
         return True  # (al-Qarni: the query writes the article, the distance reads it)
     return most is None or distance(x, y) <= most + 1e-9  # (sums of tenths)
 
