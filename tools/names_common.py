@@ -73,12 +73,31 @@ def _zipf(word: str) -> float:
     return float(wordfreq.zipf_frequency(word, "ar"))
 
 
+# the attached pronouns of a noun (رأسك "your head", ذراعه "his arm"), longest first
+_SUFFIXES = ("هما", "كما", "ها", "هم", "هن", "كم", "كن", "نا", "ه", "ك")
+
+
+def _possessed(word: str) -> bool:
+    """Whether a form is a frequent word with an attached pronoun (رأسك: رأس "head" + ك
+    "your"), which a name rarely carries: the word alone (or in ة, written ت before the
+    pronoun: هجمته, هجمة) at least as frequent."""
+    z = _zipf(word)
+    for end in _SUFFIXES:
+        stem = word[: -len(end)]
+        if word.endswith(end) and len(stem) >= 3 and not stem.startswith("ال"):
+            stems = (stem, stem[:-1] + "ة") if stem.endswith("ت") else (stem,)
+            return any(_zipf(s) >= z for s in stems)
+    return False
+
+
 def proper(word: str, art_margin: float = ART_MARGIN) -> bool:
     """Whether a frequent form behaves as a proper noun in wordfreq's counts: with the
     article, its bare form is rare (الموصل, موصل); without it, it is rare with the article
     and common after the preposition ب "in, with" and the conjunctions (ببغداد, وبغداد),
     as the names of places and people are, and neither verbs (يقول) nor adverbs (تماما) —
     which never take the article either — usually are. Also as read without proclitics."""
+    if _possessed(word):
+        return False
     forms = (word, *arabic_readings(word))
     for form in forms:
         z = _zipf(form)
