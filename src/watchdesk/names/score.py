@@ -12,7 +12,9 @@ distance:
   *learned table* says: minus the log of how often that correspondence occurs, relative to
   the commonest one for the same letters, in Wikidata name pairs (English-Arabic and
   English-Russian). What the table does not know costs ``unknown``; two vowel runs in the
-  same script cost 0 when equal, ``same_script`` otherwise (Haftar, Hafter, Heftar).
+  same script cost 0 when equal, ``same_script`` otherwise (Haftar, Hafter, Heftar); an
+  Arabic initial ي before a consonant (a verb's prefix: يزعم) against a Latin initial vowel
+  other than y costs ``unknown`` (Arabic writes Izium إيزيوم).
 
 A Russian word is also read without its case ending and an Arabic one without its article;
 the closest reading counts. Two words are the same name when the distance is at most
@@ -204,7 +206,9 @@ def same_name(x: str, y: str) -> bool:
     """Whether the words ``x`` and ``y`` (which share a key) spell the same name. When the
     keys they share have two consonants only (a letter dropped as mute, ة read as a vowel:
     Borja and برية "wild", Tjaša and تسعى), two consonants say little: the vowels must
-    agree closely (:data:`SHORT_KEY_LIMIT`)."""
+    agree closely (:data:`SHORT_KEY_LIMIT`). A frequent Arabic word ``y`` is held closer
+    (:func:`.frequent.limit`): exactly, or for a proper-looking one with the article within
+    :data:`.frequent.CLOSE_LIMIT`, unless the query writes the article itself."""
     if not spells_alike(x, y):
         return False
     most = frequent.limit(fold(y))
