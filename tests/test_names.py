@@ -128,7 +128,7 @@ def test_next_frequent_arabic_words_are_names_only_when_spelled_exactly() -> Non
     # يصدر "issues" and غرق "drowned" spell Isidore's and Greig's consonants, vowels left
     # out as Arabic leaves them out of its own words: frequent_ar.txt, so not the names
     assert strict("يصدر") and strict("غرق")
-    assert spells_alike("isidore", "يصدر") and not same_name("isidore", "يصدر")
+    assert not same_name("isidore", "يصدر")  # (and its initial ي is no Latin i, below)
     assert spells_alike("greig", "غرق") and not same_name("greig", "غرق")
     # ... while a frequent word that writes every vowel of the name is the name: جيرسي
     assert strict("جيرسي") and same_name("jersey", "جيرسي")
@@ -222,3 +222,49 @@ def test_an_arabic_word_with_a_tanwin_is_no_name() -> None:
     assert rule.matches(Document("", "", "تم نقل السكان قسريًا إلى الجنوب")) is None
     assert compile_query("name:daraa").matches(Document("", "", "في درعا اليوم")) is not None
 
+
+
+def test_a_proper_looking_frequent_word_with_the_article_must_be_spelled_closely() -> None:
+    from watchdesk.names.frequent import CLOSE_AR, limit
+    from watchdesk.rules import Document, compile_query
+
+    # القرن "the century" is rarely seen without its article, as a place is (الموصل): the
+    # frequency test takes it for a proper noun (close_ar.txt); Caranus's two short vowels
+    # (distance 0.2) are too many for such a word, Mosul's one (0.1) is not
+    assert "القرن" in CLOSE_AR and "الموصل" in CLOSE_AR
+    assert limit("القرن") == limit("والقرن") == 0.15 and limit("حفتر") is None
+    assert spells_alike("caranus", "القرن") and not same_name("caranus", "القرن")
+    assert not same_name("caranus", "والقرن") and not same_name("alizadeh", "الثدي")
+    rule = compile_query("name:caranus")
+    assert rule.matches(Document("", "", "شهد القرن الماضي حروبا كثيرة")) is None
+    for latin, text in (("mosul", "عاد السكان إلى الموصل"), ("fallujah", "في الفلوجة"),
+                        ("yemen", "وصل الوفد إلى اليمن")):
+        assert compile_query(f"name:{latin}").matches(Document("", "", text)) is not None
+    # a query that writes the article itself is compared letter for letter: al-Qarni
+    assert same_name("alqarni", "القرني")
+    # Cyrillic and Latin words are not held by the Arabic lists
+    assert limit("Карамзин") is None and same_name("caranus", "Каранус")
+
+
+def test_an_arabic_initial_yeh_before_a_consonant_is_no_latin_vowel() -> None:
+    from watchdesk.rules import Document, compile_query
+
+    # يزعم "claims" (the imperfect's prefix ي) spells Izium's consonants and vowels; Arabic
+    # writes a name that starts with a vowel with an alef: إيزيوم
+    assert not same_name("izium", "يزعم") and not same_name("izium", "ويزعم")
+    assert same_name("izium", "إيزيوم") and same_name("izium", "وإيزيوم")
+    assert same_name("yazid", "يزيد") and same_name("ian", "يان")  # y, or ي before a vowel
+    rule = compile_query("name:izium")
+    assert rule.matches(Document("", "", "يزعم المسؤولون أن الوضع تحسن")) is None
+    assert rule.matches(Document("", "", "قصفت القوات مدينة إيزيوم")) is not None
+    # Russian writes the vowel: the rule is Arabic's alone
+    assert same_name("izium", "Изюм") and same_name("ian", "Иан")
+    assert rule.matches(Document("", "", "Бои шли под Изюмом всю ночь.")) is not None
+
+
+def test_a_frequent_noun_with_an_attached_pronoun_is_no_proper_noun() -> None:
+    # صدرك "your chest" is rare with the article and common after ب, as names are; but it
+    # is صدر "chest" with the pronoun ك, which names rarely carry: a frequent word (strict)
+    assert strict("صدرك")
+    assert spells_alike("cedric", "صدرك") and not same_name("cedric", "صدرك")
+    assert same_name("cedric", "سيدريك")

@@ -1,4 +1,5 @@
-"""Rebuild ``src/watchdesk/names/common_ar.txt`` and ``frequent_ar.txt``: frequent Arabic words.
+"""Rebuild ``src/watchdesk/names/common_ar.txt``, ``frequent_ar.txt``, ``close_ar.txt``: frequent
+Arabic words.
 
 In Arabic, which writes no capitals and no short vowels, a name of three consonants is
 spelled like many ordinary words; a word of this list is never taken for a name in a
@@ -14,7 +15,9 @@ is not (بغداد; البغداد is rare) but is after ب (ببغداد), unli
 
 The ``--top`` first forms go to ``common_ar.txt`` (never names); the next ones, up to
 ``--strict-top``, to ``frequent_ar.txt`` (names only when spelled with the query's vowels:
-:mod:`watchdesk.names.frequent`).
+:mod:`watchdesk.names.frequent`); the forms with the article among the ``--close-top`` first
+that behave as proper nouns but are no known names, to ``close_ar.txt`` (names only when
+spelled closely).
 
 wordfreq is needed only here, not by watchdesk::
 
@@ -40,12 +43,22 @@ from watchdesk.rules.text import arabic_readings, fold, script_of  # noqa: E402
 
 OUT = ROOT / "src" / "watchdesk" / "names" / "common_ar.txt"
 STRICT_OUT = OUT.with_name("frequent_ar.txt")
+CLOSE_OUT = OUT.with_name("close_ar.txt")
 TOP = 5000
 STRICT_TOP = 20000
+CLOSE_TOP = 50000
 HEADER = """\
 # The {what} Arabic word forms that are not names, folded, one a line.
 # Derived from wordfreq 3.1.1 (https://github.com/rspeer/wordfreq), whose data is licensed
 # CC-BY-SA 4.0: see COMMON-AR-LICENSE.md beside this file. Rebuilt by
+# tools/names_common.py {opts}; do not edit by hand.
+"""
+
+CLOSE_HEADER = """\
+# Arabic word forms that are names only when spelled closely, folded, one a line: the
+# frequent forms with the article that behave as proper nouns in the counts (proper()) but
+# are no spelling of a name in the pairs. Derived from wordfreq 3.1.1 (https://github.com/rspeer/wordfreq),
+# whose data is licensed CC-BY-SA 4.0: see COMMON-AR-LICENSE.md beside this file. Rebuilt by
 # tools/names_common.py {opts}; do not edit by hand.
 """
 
@@ -60,12 +73,31 @@ def _zipf(word: str) -> float:
     return float(wordfreq.zipf_frequency(word, "ar"))
 
 
+# the attached pronouns of a noun (رأسك "your head", ذراعه "his arm"), longest first
+_SUFFIXES = ("هما", "كما", "ها", "هم", "هن", "كم", "كن", "نا", "ه", "ك")
+
+
+def _possessed(word: str) -> bool:
+    """Whether a form is a frequent word with an attached pronoun (رأسك: رأس "head" + ك
+    "your"), which a name rarely carries: the word alone (or in ة, written ت before the
+    pronoun: هجمته, هجمة) at least as frequent."""
+    z = _zipf(word)
+    for end in _SUFFIXES:
+        stem = word[: -len(end)]
+        if word.endswith(end) and len(stem) >= 3 and not stem.startswith("ال"):
+            stems = (stem, stem[:-1] + "ة") if stem.endswith("ت") else (stem,)
+            return any(_zipf(s) >= z for s in stems)
+    return False
+
+
 def proper(word: str, art_margin: float = ART_MARGIN) -> bool:
     """Whether a frequent form behaves as a proper noun in wordfreq's counts: with the
     article, its bare form is rare (الموصل, موصل); without it, it is rare with the article
     and common after the preposition ب "in, with" and the conjunctions (ببغداد, وبغداد),
     as the names of places and people are, and neither verbs (يقول) nor adverbs (تماما) —
     which never take the article either — usually are. Also as read without proclitics."""
+    if _possessed(word):
+        return False
     forms = (word, *arabic_readings(word))
     for form in forms:
         z = _zipf(form)
@@ -83,28 +115,35 @@ def proper(word: str, art_margin: float = ART_MARGIN) -> bool:
     return after["ب"] >= z - AFTER - 0.5 and max(after.values()) >= z - AFTER
 
 
-def build(data: Path, top: int, art_margin: float = ART_MARGIN) -> tuple[list[str], int]:
-    """The kept forms among the ``top`` most frequent, in order of frequency, and how many
-    were left out as names or proper nouns."""
+def build(data: Path, top: int, art_margin: float = ART_MARGIN
+          ) -> tuple[list[str], list[str], int]:
+    """The kept forms among the ``top`` most frequent, in order of frequency; the forms that
+    behave as proper nouns without being spellings of names in the pairs; and how many
+    forms were left out as names."""
     seen: Counter[str] = Counter()
     for en, t, count in read_pairs(data, "arabic"):
         if not held_out(en):
             seen[fold(t)] += count
     names = {t for t, n in seen.items() if n >= MIN_PAIRS}  # a spelling seen once: noise
     kept: dict[str, None] = {}
+    decided: set[str] = set()
+    proper_forms: list[str] = []
     as_name = 0
     for w in wordfreq.top_n_list("ar", top):
         f = fold(w)
-        if script_of(f) != "arabic" or not f.isalpha() or f in kept:
+        if script_of(f) != "arabic" or not f.isalpha() or f in decided:
             continue
+        decided.add(f)  # by its most frequent spelling (الإسكندرية, not الاسكندريه)
         # a name, or a name under a proclitic (وبغداد) -- unless the word is more frequent
         # than that name alone (بديل "alternative" is not ب + ديل, Dell)
-        if f in names or any(r in names and _zipf(r) >= _zipf(w) for r in arabic_readings(f)) \
-                or proper(w, art_margin):
+        if f in names or any(r in names and _zipf(r) >= _zipf(w) for r in arabic_readings(f)):
             as_name += 1
+        elif proper(w, art_margin):
+            if f.startswith("ال"):  # (without it, سرت and طبرق are Sirte and Tobruk)
+                proper_forms.append(f)
         else:
             kept[f] = None
-    return list(kept), as_name
+    return list(kept), proper_forms, as_name
 
 
 def _write(path: Path, header: str, words: list[str]) -> None:
@@ -120,19 +159,29 @@ def main() -> None:
     ap.add_argument("--strict-top", type=int, default=STRICT_TOP,
                     help="Arabic word forms read in all; those after --top go to "
                          "frequent_ar.txt (names only when spelled closely)")
+    ap.add_argument("--close-top", type=int, default=CLOSE_TOP,
+                    help="Arabic word forms read for close_ar.txt: the proper-looking ones "
+                         "with the article (names only when spelled closely)")
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--strict-out", type=Path, default=STRICT_OUT)
+    ap.add_argument("--close-out", type=Path, default=CLOSE_OUT)
     ap.add_argument("--art-margin", type=float, default=ART_MARGIN)
     args = ap.parse_args()
-    words, as_name = build(args.data, args.strict_top, args.art_margin)
-    first = set(wordfreq.top_n_list("ar", args.top))
-    common = [w for w in words if w in {fold(x) for x in first}]
-    frequent = [w for w in words if w not in set(common)]
-    opts = f"--top {args.top} --strict-top {args.strict_top} --art-margin {args.art_margin}"
+    words, proper_forms, as_name = build(args.data, max(args.strict_top, args.close_top),
+                                         args.art_margin)
+    ranked = [fold(x) for x in wordfreq.top_n_list("ar", args.strict_top)]
+    first, upto = set(ranked[:args.top]), set(ranked)
+    common = [w for w in words if w in first]
+    frequent = [w for w in words if w in upto and w not in first]
+    close = proper_forms  # (not the kept forms after --strict-top: see docs/design.md)
+    opts = (f"--top {args.top} --strict-top {args.strict_top} --close-top {args.close_top} "
+            f"--art-margin {args.art_margin}")
     _write(args.out, HEADER.format(what="most frequent", opts=opts), common)
     _write(args.strict_out, HEADER.format(what="next most frequent", opts=opts), frequent)
-    print(f"{len(common)} + {len(frequent)} words kept, {as_name} left out as names -> "
-          f"{args.out}, {args.strict_out}")
+    _write(args.close_out, CLOSE_HEADER.format(opts=opts), close)
+    print(f"{len(common)} + {len(frequent)} words kept, {len(close)} proper-looking with the "
+          f"article, {as_name} left out as names "
+          f"-> {args.out}, {args.strict_out}, {args.close_out}")
 
 
 if __name__ == "__main__":
