@@ -72,8 +72,12 @@ def test_keep_settings() -> None:
     assert (s.keep_unmatched, s.keep_matched) == (84, 730)
     assert from_env({"WATCHDESK_KEEP_UNMATCHED": "forever"}).keep_unmatched is None
     assert from_env({"WATCHDESK_KEEP_UNMATCHED": "30"}).keep_unmatched == 30
-    with pytest.raises(ConfigError, match=r"WATCHDESK_KEEP_UNMATCHED.*such as 90d"):
-        from_env({"WATCHDESK_KEEP_UNMATCHED": "three months"})
+    # read by durations.parse_duration: its units and spaces, in whole days
+    assert from_env({"WATCHDESK_KEEP_UNMATCHED": " 2 W "}).keep_unmatched == 14
+    assert from_env({"WATCHDESK_KEEP_UNMATCHED": "240h"}).keep_unmatched == 10
+    for bad in ("three months", "0d", "36h", "1.5d", "-3d", "y", "٣٠"):
+        with pytest.raises(ConfigError, match=r"WATCHDESK_KEEP_UNMATCHED.*such as 90d"):
+            from_env({"WATCHDESK_KEEP_UNMATCHED": bad})
     with pytest.raises(ConfigError, match=r"WATCHDESK_KEEP_MATCHED.*BACKFILL_DAYS"):
         from_env({"WATCHDESK_KEEP_MATCHED": "3d"})
 
