@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from ports import refusing_port
 from watchdesk.config.settings import Settings
 from watchdesk.demo.server import FixtureServer
 
@@ -129,6 +130,13 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     r = watchdesk("demo", "--db", str(db), "-q", timeout=180)
     assert r.returncode == 0, r.stderr
     return db
+
+
+@pytest.fixture
+def refused_port() -> Iterator[int]:
+    """A port of 127.0.0.1 where nothing answers (connections refused), for the whole test."""
+    with refusing_port() as port:
+        yield port
 
 
 @pytest.fixture

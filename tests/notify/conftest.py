@@ -4,7 +4,6 @@ both on 127.0.0.1 only."""
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,16 +17,11 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from ports import SMTPController
 from watchdesk.config.settings import Settings
 from watchdesk.store import Store, iso
 
 LOOPBACK = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((LOOPBACK, 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -60,16 +54,18 @@ class Recorder:
 
 
 class SMTPServer:
-    """A real SMTP server on 127.0.0.1 that can be stopped and started again on its port."""
+    """A real SMTP server on 127.0.0.1 that can be stopped and started again on its port
+    (chosen by the system at the first start)."""
 
     def __init__(self) -> None:
-        self.port = free_port()
+        self.port = 0
         self.handler = Recorder()
         self.controller: Controller | None = None
 
     def start(self, **kw: Any) -> None:
-        self.controller = Controller(self.handler, hostname=LOOPBACK, port=self.port, **kw)
+        self.controller = SMTPController(self.handler, port=self.port, **kw)
         self.controller.start()
+        self.port = self.controller.port
 
     def stop(self) -> None:
         if self.controller is not None:
