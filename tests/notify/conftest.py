@@ -4,8 +4,13 @@ both on 127.0.0.1 only."""
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
@@ -75,6 +80,31 @@ class SMTPServer:
     @property
     def messages(self) -> list[Received]:
         return self.handler.messages
+
+
+@contextmanager
+def daemons(paths: list[str], env: dict[str, str],
+            logs: Path) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
+    """Starts ``watchdesk run`` (each one logging to ``logs/daemon-N.log``), and kills those
+    still running at the end, with their workers (each has a process group of its own)."""
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start() -> subprocess.Popen[bytes]:
+        log = open(logs / f"daemon-{len(started)}.log", "wb")  # noqa: SIM115
+        proc = subprocess.Popen([sys.executable, "-m", "watchdesk", "run", *paths],
+                                stdout=log, stderr=subprocess.STDOUT, env=env,
+                                start_new_session=True)   # its workers die with it
+        log.close()
+        started.append(proc)
+        return proc
+
+    try:
+        yield start
+    finally:
+        for proc in started:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
 
 
 @pytest.fixture
