@@ -75,20 +75,24 @@ NOT_LIBYA = [
 ]
 
 
+# the entries of the ``site`` fixture's feed (a test that changes the feed starts from them)
+SITE_ENTRIES = [
+    {"title": "Libye : une délégation militaire russe à Benghazi",
+     "link": "{{BASE}}/afrique/libye-delegation-russe",
+     "guid": "rfi-1", "summary": "Une délégation russe est arrivée."},
+    {"title": "Sénégal : les pluies arrivent tôt",
+     "link": "{{BASE}}/afrique/senegal-pluies", "guid": "rfi-2",
+     "summary": "Bonne nouvelle pour les agriculteurs."},
+]
+
+
 @pytest.fixture
 def site() -> Iterator[FixtureServer]:
     """A news site on 127.0.0.1 with one feed of two articles: the RFI piece on the Russian
     delegation in Benghazi, and a Senegal farming piece whose 'read also' box mentions Wagner
     and Haftar (which must not match, since that box is not the article)."""
     with FixtureServer() as srv:
-        srv.set("/afrique/rss.xml", rss([
-            {"title": "Libye : une délégation militaire russe à Benghazi",
-             "link": "{{BASE}}/afrique/libye-delegation-russe",
-             "guid": "rfi-1", "summary": "Une délégation russe est arrivée."},
-            {"title": "Sénégal : les pluies arrivent tôt",
-             "link": "{{BASE}}/afrique/senegal-pluies", "guid": "rfi-2",
-             "summary": "Bonne nouvelle pour les agriculteurs."},
-        ]))
+        srv.set("/afrique/rss.xml", rss(SITE_ENTRIES))
         srv.set("/afrique/libye-delegation-russe", article_page(
             "Libye : une délégation militaire russe à Benghazi", rfi_paragraphs()))
         srv.set("/afrique/senegal-pluies", article_page(

@@ -23,7 +23,7 @@ from watchdesk.models import ArticleWrite, FeedConfig, MatchRecord, PollResult
 from watchdesk.status import read_facts
 from watchdesk.store import Store, iso
 
-from conftest import paths, rss, watchdesk
+from conftest import SITE_ENTRIES, paths, rss, watchdesk
 
 PARAGRAPH = ("Le conseil municipal a voté le budget de la voirie après trois heures de débat, "
              "et l'opposition a dénoncé une hausse des impôts locaux. ")
@@ -192,12 +192,7 @@ def test_a_pruned_entry_polled_again_is_not_stored_again(polled: Settings,
         store.close()
     # the feed changes (so it is parsed again, not a 304): one entry more
     site.set("/afrique/rss.xml", rss([
-        {"title": "Libye : une délégation militaire russe à Benghazi",
-         "link": "{{BASE}}/afrique/libye-delegation-russe",
-         "guid": "rfi-1", "summary": "Une délégation russe est arrivée."},
-        {"title": "Sénégal : les pluies arrivent tôt",
-         "link": "{{BASE}}/afrique/senegal-pluies", "guid": "rfi-2",
-         "summary": "Bonne nouvelle pour les agriculteurs."},
+        *SITE_ENTRIES,
         {"title": "Mali : la saison sèche", "link": "{{BASE}}/afrique/mali", "guid": "rfi-3",
          "summary": "Il fait chaud."},
     ]))
