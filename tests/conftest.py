@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from ports import refusing_port
 from watchdesk.config.settings import Settings
 from watchdesk.demo.server import FixtureServer
 
@@ -74,27 +75,36 @@ NOT_LIBYA = [
 ]
 
 
+# the entries of the ``site`` fixture's feed (a test that changes the feed starts from them)
+SITE_ENTRIES = [
+    {"title": "Libye : une délégation militaire russe à Benghazi",
+     "link": "{{BASE}}/afrique/libye-delegation-russe",
+     "guid": "rfi-1", "summary": "Une délégation russe est arrivée."},
+    {"title": "Sénégal : les pluies arrivent tôt",
+     "link": "{{BASE}}/afrique/senegal-pluies", "guid": "rfi-2",
+     "summary": "Bonne nouvelle pour les agriculteurs."},
+]
+
+
+def serve_site(srv: FixtureServer) -> FixtureServer:
+    """The ``site`` fixture's pages on ``srv``."""
+    srv.set("/afrique/rss.xml", rss(SITE_ENTRIES))
+    srv.set("/afrique/libye-delegation-russe", article_page(
+        "Libye : une délégation militaire russe à Benghazi", rfi_paragraphs()))
+    srv.set("/afrique/senegal-pluies", article_page(
+        "Sénégal : les pluies arrivent tôt", NOT_LIBYA,
+        sidebar=["Wagner en Libye : Haftar reçoit Moscou",
+                 "Libye : le maréchal Haftar à Moscou"]))
+    return srv
+
+
 @pytest.fixture
 def site() -> Iterator[FixtureServer]:
     """A news site on 127.0.0.1 with one feed of two articles: the RFI piece on the Russian
     delegation in Benghazi, and a Senegal farming piece whose 'read also' box mentions Wagner
     and Haftar (which must not match, since that box is not the article)."""
     with FixtureServer() as srv:
-        srv.set("/afrique/rss.xml", rss([
-            {"title": "Libye : une délégation militaire russe à Benghazi",
-             "link": "{{BASE}}/afrique/libye-delegation-russe",
-             "guid": "rfi-1", "summary": "Une délégation russe est arrivée."},
-            {"title": "Sénégal : les pluies arrivent tôt",
-             "link": "{{BASE}}/afrique/senegal-pluies", "guid": "rfi-2",
-             "summary": "Bonne nouvelle pour les agriculteurs."},
-        ]))
-        srv.set("/afrique/libye-delegation-russe", article_page(
-            "Libye : une délégation militaire russe à Benghazi", rfi_paragraphs()))
-        srv.set("/afrique/senegal-pluies", article_page(
-            "Sénégal : les pluies arrivent tôt", NOT_LIBYA,
-            sidebar=["Wagner en Libye : Haftar reçoit Moscou",
-                     "Libye : le maréchal Haftar à Moscou"]))
-        yield srv
+        yield serve_site(srv)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -132,6 +142,13 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
+def refused_port() -> Iterator[int]:
+    """A port of 127.0.0.1 where nothing answers (connections refused), for the whole test."""
+    with refusing_port() as port:
+        yield port
+
+
+@pytest.fixture
 def rules_dir(tmp_path: Path) -> Path:
     d = tmp_path / "rules"
     shutil.copytree(DATA / "rules", d)
@@ -147,11 +164,21 @@ def write_feeds(path: Path, feeds: list[tuple[str, str]], **extra: str) -> Path:
     return path
 
 
+def site_settings(folder: Path, site: FixtureServer, rules: Path) -> Settings:
+    """The ``settings`` fixture's: feeds.yaml (``site``'s feed), rules and database in
+    ``folder``."""
+    write_feeds(folder / "feeds.yaml", [("afrique", site.url("/afrique/rss.xml"))])
+    return _in(folder, rules)
+
+
+def _in(folder: Path, rules: Path) -> Settings:
+    return Settings(feeds=folder / "feeds.yaml", rules=rules, db=folder / "watchdesk.db",
+                    workers=2, timeout=10.0)
+
+
 @pytest.fixture
 def settings(tmp_path: Path, site: FixtureServer, rules_dir: Path) -> Settings:
-    feeds = write_feeds(tmp_path / "feeds.yaml", [("afrique", site.url("/afrique/rss.xml"))])
-    return Settings(feeds=feeds, rules=rules_dir, db=tmp_path / "watchdesk.db", workers=2,
-                    timeout=10.0)
+    return site_settings(tmp_path, site, rules_dir)
 
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -181,12 +208,36 @@ def paths(s: Settings) -> list[str]:
     return ["--feeds", str(s.feeds), "--rules", str(s.rules), "--db", str(s.db)]
 
 
-@pytest.fixture
-def polled(settings: Settings) -> Settings:
-    """``settings`` after one real `watchdesk poll` of the fixture site."""
-    r = watchdesk("poll", *paths(settings))
+def poll(s: Settings) -> Settings:
+    r = watchdesk("poll", *paths(s))
     assert r.returncode == 0, r.stderr
-    return settings
+    return s
+
+
+@pytest.fixture(scope="module")
+def _polled_once(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A folder as ``polled`` leaves it (feeds.yaml, rules, database), polled once per test
+    module from a site of its own with the ``site`` fixture's pages, served until the module
+    ends."""
+    root = tmp_path_factory.mktemp("polled")
+    with FixtureServer() as srv:
+        shutil.copytree(DATA / "rules", root / "rules")
+        poll(site_settings(root, serve_site(srv), root / "rules"))
+        yield root
+
+
+@pytest.fixture
+def polled(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """``settings`` after one real `watchdesk poll` of the fixture site.
+
+    A test that also uses ``site``, ``settings`` or ``rules_dir`` has them polled (it may
+    change the site and poll again). Any other test gets, in its own ``tmp_path``, a copy of
+    the files of the module's one poll (``_polled_once``: the same pages, rules and
+    settings; its site still serves them): as isolated, without a `watchdesk poll` a test."""
+    if {"site", "settings", "rules_dir"} & set(request.fixturenames):
+        return poll(request.getfixturevalue("settings"))
+    shutil.copytree(request.getfixturevalue("_polled_once"), tmp_path, dirs_exist_ok=True)
+    return _in(tmp_path, tmp_path / "rules")
 
 
 # -- the suite leaves the checkout as it found it ---------------------------------------------

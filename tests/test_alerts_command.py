@@ -7,6 +7,7 @@ import json
 import os
 import pty
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from watchdesk.config.settings import Settings
 from watchdesk.demo.server import FixtureServer
 from watchdesk.notify.recent import best_snippet, recent_articles
 
-from conftest import article_page, cli_env, paths, rfi_paragraphs, rss, watchdesk, write_feeds
+from conftest import DATA, article_page, cli_env, paths, rfi_paragraphs, rss, watchdesk, write_feeds
 
 
 def row(article_id: int, rule_id: str, *, priority: str = "digest", published: str | None =
@@ -106,11 +107,15 @@ def _rfc822(dt: datetime) -> str:
     return dt.strftime("%a, %d %b %Y %H:%M:%S GMT")
 
 
-@pytest.fixture
-def dated(tmp_path: Path, rules_dir: Path) -> Iterator[Settings]:
-    """Two feeds polled once: 'afrique' carries three Haftar articles published in 2023, two
-    hours ago and in 2024 (in that order, so they are matched in that order); 'monde' one
-    published yesterday-ish (30 hours ago)."""
+@pytest.fixture(scope="module")
+def _dated_once(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Two feeds polled once for the module: 'afrique' carries three Haftar articles
+    published in 2023, two hours ago and in 2024 (in that order, so they are matched in that
+    order); 'monde' one published yesterday-ish (30 hours ago). The folder of feeds.yaml,
+    rules and database; the site serves until the module ends."""
+    tmp_path = tmp_path_factory.mktemp("dated")
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(DATA / "rules", rules_dir)
     now = datetime.now(UTC)
     pages = {"old": ("Haftar reçoit à Benghazi, 2023", "2023-08-22"),
              "new": ("Haftar reçoit à Benghazi, ce matin", _rfc822(now - timedelta(hours=2))),
@@ -133,7 +138,15 @@ def dated(tmp_path: Path, rules_dir: Path) -> Iterator[Settings]:
         s = Settings(feeds=feeds, rules=rules_dir, db=tmp_path / "watchdesk.db")
         r = watchdesk("poll", *paths(s))
         assert r.returncode == 0, r.stderr
-        yield s
+        yield tmp_path
+
+
+@pytest.fixture
+def dated(_dated_once: Path, tmp_path: Path) -> Settings:
+    """A copy of the module's polled folder (``_dated_once``), the test's own to change."""
+    shutil.copytree(_dated_once, tmp_path, dirs_exist_ok=True)
+    return Settings(feeds=tmp_path / "feeds.yaml", rules=tmp_path / "rules",
+                    db=tmp_path / "watchdesk.db")
 
 
 def _titles(out: str) -> list[str]:

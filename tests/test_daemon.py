@@ -202,7 +202,7 @@ class Inbox:
     def __init__(self) -> None:
         from email import message_from_bytes, policy
 
-        from aiosmtpd.controller import Controller
+        from ports import SMTPController
 
         self.messages: list = []
 
@@ -211,11 +211,9 @@ class Inbox:
                 self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
                 return "250 OK"
 
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller = SMTPController(Handler())
         self.controller.start()
+        self.port = self.controller.port
 
     def kinds(self) -> list[str]:
         return [str(m["List-ID"]).split()[1] for m in self.messages]

@@ -14,6 +14,7 @@ import pytest
 from prometheus_client import ProcessCollector
 from prometheus_client.parser import text_string_to_metric_families
 
+from ports import daemon_port
 from test_daemon import Daemon, daemon, make_due, wait_until  # noqa: F401 (daemon: fixture)
 from watchdesk.config.settings import Settings, from_env
 from watchdesk.demo.server import FixtureServer, status
@@ -25,12 +26,6 @@ from watchdesk.models import PollResult
 from conftest import rss, write_feeds
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def many_elements(n: int = SECOND_PASS_MAX_ELEMENTS - 10) -> bytes:
@@ -95,13 +90,14 @@ def two_feeds(settings: Settings, site: FixtureServer) -> Settings:
 
 
 def test_metrics_before_and_after_polls(daemon: Callable[..., Daemon],  # noqa: F811
-                                        two_feeds: Settings, site: FixtureServer) -> None:
-    port = free_port()
+                                        two_feeds: Settings, site: FixtureServer,
+                                        refused_port: int) -> None:
+    port = daemon_port()
     url = f"http://127.0.0.1:{port}/metrics"
     started = time.time()
     d = daemon(WATCHDESK_METRICS=f"127.0.0.1:{port}", WATCHDESK_EXTRACT_TIMEOUT="0.3",
                WATCHDESK_MAIL_TO="desk@example.org", WATCHDESK_SMTP_HOST="127.0.0.1",
-               WATCHDESK_SMTP_PORT=str(free_port()))  # nothing listens there: delivery fails
+               WATCHDESK_SMTP_PORT=str(refused_port))  # nothing listens there: delivery fails
     d.notify.wait_for(lambda m: "READY=1" in m)
     assert listening(d.proc.pid) == [("127.0.0.1", port)]  # only the address given
 

@@ -23,7 +23,7 @@ from watchdesk.models import ArticleWrite, FeedConfig, MatchRecord, PollResult
 from watchdesk.status import read_facts
 from watchdesk.store import Store, iso
 
-from conftest import paths, rss, watchdesk
+from conftest import SITE_ENTRIES, paths, rss, watchdesk
 
 PARAGRAPH = ("Le conseil municipal a voté le budget de la voirie après trois heures de débat, "
              "et l'opposition a dénoncé une hausse des impôts locaux. ")
@@ -72,8 +72,12 @@ def test_keep_settings() -> None:
     assert (s.keep_unmatched, s.keep_matched) == (84, 730)
     assert from_env({"WATCHDESK_KEEP_UNMATCHED": "forever"}).keep_unmatched is None
     assert from_env({"WATCHDESK_KEEP_UNMATCHED": "30"}).keep_unmatched == 30
-    with pytest.raises(ConfigError, match=r"WATCHDESK_KEEP_UNMATCHED.*such as 90d"):
-        from_env({"WATCHDESK_KEEP_UNMATCHED": "three months"})
+    # read by durations.parse_duration: its units and spaces, in whole days
+    assert from_env({"WATCHDESK_KEEP_UNMATCHED": " 2 W "}).keep_unmatched == 14
+    assert from_env({"WATCHDESK_KEEP_UNMATCHED": "240h"}).keep_unmatched == 10
+    for bad in ("three months", "0d", "36h", "1.5d", "-3d", "y", "٣٠"):
+        with pytest.raises(ConfigError, match=r"WATCHDESK_KEEP_UNMATCHED.*such as 90d"):
+            from_env({"WATCHDESK_KEEP_UNMATCHED": bad})
     with pytest.raises(ConfigError, match=r"WATCHDESK_KEEP_MATCHED.*BACKFILL_DAYS"):
         from_env({"WATCHDESK_KEEP_MATCHED": "3d"})
 
@@ -188,12 +192,7 @@ def test_a_pruned_entry_polled_again_is_not_stored_again(polled: Settings,
         store.close()
     # the feed changes (so it is parsed again, not a 304): one entry more
     site.set("/afrique/rss.xml", rss([
-        {"title": "Libye : une délégation militaire russe à Benghazi",
-         "link": "{{BASE}}/afrique/libye-delegation-russe",
-         "guid": "rfi-1", "summary": "Une délégation russe est arrivée."},
-        {"title": "Sénégal : les pluies arrivent tôt",
-         "link": "{{BASE}}/afrique/senegal-pluies", "guid": "rfi-2",
-         "summary": "Bonne nouvelle pour les agriculteurs."},
+        *SITE_ENTRIES,
         {"title": "Mali : la saison sèche", "link": "{{BASE}}/afrique/mali", "guid": "rfi-3",
          "summary": "Il fait chaud."},
     ]))

@@ -2,7 +2,9 @@
 ``2w``.
 
 Four places take a duration: feeds.yaml's ``interval`` (also under ``defaults:``), a rule's
-``alert_when.within``, the CLI's ``--since`` and the web's ``?since=``. They all read it here,
+``alert_when.within``, the CLI's ``--since`` and the web's ``?since=``; and the retention
+settings ``WATCHDESK_KEEP_*`` read their days through it (``config.settings._keep``, which
+adds years and bare days, and keeps whole days only). They all read it here,
 with one grammar: a whole number (ASCII digits), then a unit among ``s`` (seconds), ``m``
 (minutes), ``h`` (hours), ``d`` (days) and ``w`` (weeks), in either case, with spaces allowed
 around and between (``"15m"``, ``" 3 d "``, ``"2W"``). Nothing else: no fractions, no signs,

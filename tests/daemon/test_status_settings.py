@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,19 +19,13 @@ from .proc import Run
 from conftest import paths, watchdesk
 
 
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def test_status_shows_the_running_daemons_digest_time(settings: Settings,
-                                                      tmp_path: Path) -> None:
+def test_status_shows_the_running_daemons_digest_time(settings: Settings, tmp_path: Path,
+                                                      refused_port: int) -> None:
     r = Run(paths(settings), tmp_path / "run.log", WATCHDESK_TICK="0.5",
             WATCHDESK_DIGEST_TIME="18:54", WATCHDESK_TIMEZONE="UTC",
             # (its urgent alert fails on a closed port of 127.0.0.1: it stays queued)
             WATCHDESK_MAIL_TO="desk@example.org", WATCHDESK_SMTP_HOST="127.0.0.1",
-            WATCHDESK_SMTP_PORT=str(closed_port()))
+            WATCHDESK_SMTP_PORT=str(refused_port))
     try:
         r.wait_log("watchdesk running")
         st = watchdesk("status", *paths(settings))     # the caller's defaults: 07:00, Paris

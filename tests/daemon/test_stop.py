@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import socket
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -19,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
+from ports import SMTPController
 from watchdesk.config.settings import Settings
 from watchdesk.demo.server import FixtureServer
 from watchdesk.store import AlertBatch, OutboxWrite, Store
@@ -123,12 +122,6 @@ def test_sigterm_mid_cycle_starts_no_new_feed(runs: list[Run], settings: Setting
         assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class SlowInbox:
     """A real SMTP server on 127.0.0.1 that takes a while over each message."""
 
@@ -145,9 +138,9 @@ class SlowInbox:
                                                          policy=policy.default))
                 return "250 OK"
 
-        self.port = free_port()
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller = SMTPController(Handler())
         self.controller.start()
+        self.port = self.controller.port
 
     def stop(self) -> None:
         self.controller.stop()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from ports import SMTPController
 from watchdesk.config.settings import Settings, env_name, from_env
 
 from conftest import cli_env
@@ -206,7 +206,6 @@ class AuthRecorder:
     """An SMTP server on 127.0.0.1 that records the logins it is offered and refuses them."""
 
     def __init__(self) -> None:
-        from aiosmtpd.controller import Controller
         from aiosmtpd.smtp import AuthResult
 
         self.passwords: list[str] = []
@@ -220,14 +219,13 @@ class AuthRecorder:
             async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
                 return "250 OK"
 
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = int(probe.getsockname()[1])
-        self.controller = Controller(Accept(), hostname="127.0.0.1", port=self.port,
-                                     authenticator=authenticator, auth_require_tls=False)
+        self.port = 0      # the system's choice, once started
+        self.controller = SMTPController(Accept(), authenticator=authenticator,
+                                         auth_require_tls=False)
 
     def __enter__(self) -> AuthRecorder:
         self.controller.start()
+        self.port = self.controller.port
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -4,9 +4,13 @@ both on 127.0.0.1 only."""
 from __future__ import annotations
 
 import json
-import socket
+import os
+import signal
+import subprocess
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
@@ -18,16 +22,11 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from ports import SMTPController
 from watchdesk.config.settings import Settings
 from watchdesk.store import Store, iso
 
 LOOPBACK = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((LOOPBACK, 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -60,16 +59,18 @@ class Recorder:
 
 
 class SMTPServer:
-    """A real SMTP server on 127.0.0.1 that can be stopped and started again on its port."""
+    """A real SMTP server on 127.0.0.1 that can be stopped and started again on its port
+    (chosen by the system at the first start)."""
 
     def __init__(self) -> None:
-        self.port = free_port()
+        self.port = 0
         self.handler = Recorder()
         self.controller: Controller | None = None
 
     def start(self, **kw: Any) -> None:
-        self.controller = Controller(self.handler, hostname=LOOPBACK, port=self.port, **kw)
+        self.controller = SMTPController(self.handler, port=self.port, **kw)
         self.controller.start()
+        self.port = self.controller.port
 
     def stop(self) -> None:
         if self.controller is not None:
@@ -79,6 +80,31 @@ class SMTPServer:
     @property
     def messages(self) -> list[Received]:
         return self.handler.messages
+
+
+@contextmanager
+def daemons(paths: list[str], env: dict[str, str],
+            logs: Path) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
+    """Starts ``watchdesk run`` (each one logging to ``logs/daemon-N.log``), and kills those
+    still running at the end, with their workers (each has a process group of its own)."""
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start() -> subprocess.Popen[bytes]:
+        log = open(logs / f"daemon-{len(started)}.log", "wb")  # noqa: SIM115
+        proc = subprocess.Popen([sys.executable, "-m", "watchdesk", "run", *paths],
+                                stdout=log, stderr=subprocess.STDOUT, env=env,
+                                start_new_session=True)   # its workers die with it
+        log.close()
+        started.append(proc)
+        return proc
+
+    try:
+        yield start
+    finally:
+        for proc in started:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
 
 
 @pytest.fixture

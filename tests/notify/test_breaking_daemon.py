@@ -10,7 +10,6 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -21,7 +20,7 @@ import pytest
 
 from watchdesk.demo.server import FixtureServer
 
-from .conftest import SMTPServer
+from .conftest import SMTPServer, daemons
 from conftest import article_page, cli_env, rss, watchdesk, write_feeds
 
 DATA = json.loads((Path(__file__).parents[1] / "data" / "events.json").read_text(
@@ -87,22 +86,8 @@ def daemon(paths: list[str], smtp: SMTPServer, tmp_path: Path,
                   WATCHDESK_MAIL_FROM="watchdesk@example.org",
                   WATCHDESK_MAIL_TO="desk@example.org", WATCHDESK_TIMEZONE="UTC",
                   WATCHDESK_DIGEST_TIME=f"{datetime.now(UTC) + timedelta(hours=12):%H:%M}")
-    started: list[subprocess.Popen[bytes]] = []
-
-    def start() -> subprocess.Popen[bytes]:
-        log = open(tmp_path / f"daemon-{len(started)}.log", "wb")  # noqa: SIM115
-        proc = subprocess.Popen([sys.executable, "-m", "watchdesk", "run", *paths],
-                                stdout=log, stderr=subprocess.STDOUT, env=env,
-                                start_new_session=True)   # its workers die with it
-        log.close()
-        started.append(proc)
-        return proc
-
-    yield start
-    for proc in started:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    with daemons(paths, env, tmp_path) as start:
+        yield start
 
 
 def kill(proc: subprocess.Popen[bytes]) -> None:

@@ -10,10 +10,7 @@ log."""
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -24,6 +21,7 @@ import pytest
 from watchdesk.demo.server import FixtureServer
 
 from .chatserver import ChatServer
+from .conftest import daemons
 from .test_breaking_daemon import kill, query, wait_until
 from conftest import cli_env, watchdesk, write_feeds
 
@@ -63,22 +61,8 @@ def env(chat_server: ChatServer, tmp_path: Path) -> dict[str, str]:
 @pytest.fixture
 def daemon(paths: list[str], env: dict[str, str], tmp_path: Path,
            ) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
-    started: list[subprocess.Popen[bytes]] = []
-
-    def start() -> subprocess.Popen[bytes]:
-        log = open(tmp_path / f"daemon-{len(started)}.log", "wb")  # noqa: SIM115
-        proc = subprocess.Popen([sys.executable, "-m", "watchdesk", "run", *paths],
-                                stdout=log, stderr=subprocess.STDOUT, env=env,
-                                start_new_session=True)
-        log.close()
-        started.append(proc)
-        return proc
-
-    yield start
-    for proc in started:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    with daemons(paths, env, tmp_path) as start:
+        yield start
 
 
 @pytest.mark.timeout(180)

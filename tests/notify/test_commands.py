@@ -16,7 +16,7 @@ from watchdesk.cli.notify import digest_command, outbox_command
 from watchdesk.config.settings import Settings, env_name
 from watchdesk.store import Store
 
-from .conftest import SMTPServer, World, free_port
+from .conftest import SMTPServer, World
 
 
 def run(settings: Settings, *args: str) -> click.testing.Result:
@@ -70,8 +70,9 @@ def test_send_queues_and_delivers(store: Store, settings: Settings, smtp: SMTPSe
     assert data["messages"][0]["recipients"] == ["desk@example.org"]
 
 
-def test_send_with_smtp_down_says_why_and_keeps_it(store: Store, settings: Settings) -> None:
-    dead = replace(settings, smtp_port=free_port())
+def test_send_with_smtp_down_says_why_and_keeps_it(store: Store, settings: Settings,
+                                                   refused_port: int) -> None:
+    dead = replace(settings, smtp_port=refused_port)
     result = run(dead, "digest", "--send")
     assert result.exit_code == 1
     assert "connection refused — check WATCHDESK_SMTP_HOST/PORT" in result.output

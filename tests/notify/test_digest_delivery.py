@@ -12,7 +12,7 @@ from watchdesk.config.settings import Settings
 from watchdesk.notify.outbox import deliver, queue_digest
 from watchdesk.store import Store, parse_iso
 
-from .conftest import SMTPServer, World, free_port, parts, utc
+from .conftest import SMTPServer, World, parts, utc
 
 DAY1 = utc(2026, 11, 25, 6, 0)    # 07:00 Paris: a digest time
 DAY2 = utc(2026, 11, 26, 6, 0)
@@ -162,8 +162,9 @@ def test_smtp_down_then_up_arrives_exactly_once(store: Store, settings: Settings
     assert store.outbox_rows()[0]["attempts"] == 2
 
 
-def test_unused_port_backoff_grows_and_is_capped(store: Store, settings: Settings) -> None:
-    dead = replace(settings, smtp_port=free_port())
+def test_unused_port_backoff_grows_and_is_capped(store: Store, settings: Settings,
+                                                 refused_port: int) -> None:
+    dead = replace(settings, smtp_port=refused_port)
     first_digest(store, dead)
     now = DAY1
     waits = []

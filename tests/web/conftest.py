@@ -26,16 +26,25 @@ URL_LINE = re.compile(r"watchdesk web: (http://\S+?)/? ")
 LOG_URL = re.compile(r"web pages at (http://\S+)")
 
 
-@pytest.fixture
-def desk(tmp_path: Path, demo_db: Path) -> tuple[Path, Path]:
-    """(database, rules folder) of one test: a copy of the session's demo database
-    (``demo_db``, tests/conftest.py) and of the default
-    rules the demo ran (so the files are the versions the database records as running)."""
-    db = tmp_path / "desk.db"
+def copy_desk(folder: Path, demo_db: Path) -> tuple[Path, Path]:
+    """(database, rules folder) in ``folder``: a copy of the session's demo database
+    (``demo_db``, tests/conftest.py) and of the default rules the demo ran (so the files are
+    the versions the database records as running)."""
+    db = folder / "desk.db"
     shutil.copy(demo_db, db)
-    rules = tmp_path / "rules"
+    rules = folder / "rules"
     shutil.copytree(default_rules_dir(), rules)
     return db, rules
+
+
+@pytest.fixture
+def desk(tmp_path: Path, demo_db: Path) -> tuple[Path, Path]:
+    """(database, rules folder) of one test (``copy_desk``)."""
+    return copy_desk(tmp_path, demo_db)
+
+
+def web_args(db: Path, rules: Path, *extra: str) -> list[str]:
+    return ["web", "--db", str(db), "--rules", str(rules), "--listen", "127.0.0.1:0", *extra]
 
 
 class Web:
@@ -99,9 +108,7 @@ def web(tmp_path: Path, desk: tuple[Path, Path]) -> Iterator[Callable[..., Web]]
     db, rules = desk
 
     def start(*extra: str, **env: str) -> Web:
-        args = ["web", "--db", str(db), "--rules", str(rules), "--listen", "127.0.0.1:0",
-                *extra]
-        w = Web(args, env, tmp_path / f"web{len(started)}.log")
+        w = Web(web_args(db, rules, *extra), env, tmp_path / f"web{len(started)}.log")
         started.append(w)
         return w
 

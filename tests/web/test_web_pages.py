@@ -11,12 +11,14 @@ import html
 import re
 import sqlite3
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 import yaml
 
-from .conftest import Web, csrf_of
+from .conftest import Web, copy_desk, csrf_of, web_args
 from conftest import watchdesk
 
 
@@ -45,11 +47,31 @@ def text_of(page: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", page))
 
 
-def test_home_shows_the_last_24_hours_by_rule_like_the_digest(
-        web: Callable[..., Web], desk: tuple[Path, Path]) -> None:
-    two_reports(desk[0])
-    w = web()
-    page = w.client.get("/").text
+@dataclass(frozen=True)
+class Reading:
+    web: Web
+    db: Path
+    story: int       # the event two_reports made of two reports
+
+
+@pytest.fixture(scope="module")
+def reading(tmp_path_factory: pytest.TempPathFactory,
+            demo_db: Path) -> Iterator[Reading]:
+    """One `watchdesk web` for the tests that only read (GET): over a desk of their own
+    (``copy_desk``) in which ``two_reports`` made one event of two reports. The tests that
+    post, or change the database or the rules, start their own (``web``)."""
+    folder = tmp_path_factory.mktemp("reading")
+    db, rules = copy_desk(folder, demo_db)
+    story = two_reports(db)
+    w = Web(web_args(db, rules), {}, folder / "web.log")
+    try:
+        yield Reading(w, db, story)
+    finally:
+        w.close()
+
+
+def test_home_shows_the_last_24_hours_by_rule_like_the_digest(reading: Reading) -> None:
+    page = reading.web.client.get("/").text
     words = " ".join(text_of(page).split())
     assert "Les dernières 24 heures" in words
     # each event once, under the most urgent of its rules; the urgent rule first
@@ -65,10 +87,8 @@ def test_home_shows_the_last_24_hours_by_rule_like_the_digest(
     assert re.search(r'class="title rtl" dir="auto"><a href="/events/\d+">(<mark>)?حفتر', page)
 
 
-def test_event_page_every_report_side_by_side_and_the_timeline(
-        web: Callable[..., Web], desk: tuple[Path, Path]) -> None:
-    story = two_reports(desk[0])
-    w = web()
+def test_event_page_every_report_side_by_side_and_the_timeline(reading: Reading) -> None:
+    w, story = reading.web, reading.story
     page = w.client.get(f"/events/{story}").text
     words = " ".join(text_of(page).split())
     assert "Les 2 reportages" in words
@@ -84,10 +104,9 @@ def test_event_page_every_report_side_by_side_and_the_timeline(
     assert w.client.get("/events/999999").status_code == 404
 
 
-def test_article_page_body_matches_and_why(web: Callable[..., Web],
-                                           desk: tuple[Path, Path]) -> None:
-    aid = article_id(desk[0], "Libye : une délégation militaire russe")
-    w = web()
+def test_article_page_body_matches_and_why(reading: Reading) -> None:
+    aid = article_id(reading.db, "Libye : une délégation militaire russe")
+    w = reading.web
     page = w.client.get(f"/articles/{aid}").text
     words = " ".join(text_of(page).split())
     assert "Texte extrait" in words and "vice-ministre de la Défense" in words
@@ -98,8 +117,8 @@ def test_article_page_body_matches_and_why(web: Callable[..., Web],
     assert w.client.get("/articles/999999").status_code == 404
 
 
-def test_search_highlights_pages_and_places_errors(web: Callable[..., Web]) -> None:
-    w = web()
+def test_search_highlights_pages_and_places_errors(reading: Reading) -> None:
+    w = reading.web
     r = w.client.get("/search", params={"q": "wagner OR haftar", "since": "30d"})
     words = " ".join(text_of(r.text).split())
     assert r.status_code == 200 and "<mark>" in r.text
@@ -115,8 +134,8 @@ def test_search_highlights_pages_and_places_errors(web: Callable[..., Web]) -> N
     assert r.status_code == 400 and "30 needs a unit" in r.text
 
 
-def test_search_pagination(web: Callable[..., Web]) -> None:
-    w = web()
+def test_search_pagination(reading: Reading) -> None:
+    w = reading.web
     query = {"q": "libye OR libya OR wagner OR haftar OR ليبيا", "since": "30d"}
     one = w.client.get("/search", params=query).text
     total = int(re.search(r"(\d+) résultat", one)[1])  # type: ignore[index]
@@ -137,14 +156,13 @@ def test_search_pagination(web: Callable[..., Web]) -> None:
     assert page == pages and len(seen) == len(set(seen)) == total   # each once, none lost
 
 
-def test_rules_page_counts_and_running_state(web: Callable[..., Web],
-                                             desk: tuple[Path, Path]) -> None:
-    w = web()
+def test_rules_page_counts_and_running_state(reading: Reading) -> None:
+    w = reading.web
     page = w.client.get("/rules").text
     words = " ".join(text_of(page).split())
     for rule in ("libye", "haftar", "wagner", "russie-libye"):
         assert f'id="rule-{rule}"' in page
-    counts = {rid: int(n) for rid, n in q(desk[0], "SELECT rule_id, count(*) FROM matches"
+    counts = {rid: int(n) for rid, n in q(reading.db, "SELECT rule_id, count(*) FROM matches"
                                                      " GROUP BY 1")}  # type: ignore[misc]
     row = page.split('id="rule-wagner"')[1].split("</tr>")[0]
     assert f'<td class="num">{counts["wagner"]}</td>' in row
@@ -460,19 +478,18 @@ def test_english_like_the_digest(web: Callable[..., Web]) -> None:
     assert "Search the stored articles" in w.client.get("/search").text
 
 
-def test_rule_and_urgent_atom_feeds_are_served(web: Callable[..., Web],
-                                               desk: tuple[Path, Path]) -> None:
+def test_rule_and_urgent_atom_feeds_are_served(reading: Reading) -> None:
     """`/rules/<id>.atom` and `/urgent.atom`: the documents `watchdesk feeds-out` writes,
     read back by feedparser without a complaint; an unknown rule is a 404, not the editor."""
     import feedparser
 
-    w = web()
+    w = reading.web
     r = w.client.get("/rules/wagner.atom")
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("application/atom+xml")
     parsed = feedparser.parse(r.content)
     assert not parsed.bozo, parsed.bozo_exception
-    titles = {t for (t,) in q(desk[0], "SELECT a.title FROM matches m JOIN articles a"
+    titles = {t for (t,) in q(reading.db, "SELECT a.title FROM matches m JOIN articles a"
                                        " ON a.id = m.article_id WHERE m.rule_id = 'wagner'")}
     assert titles and {e.title for e in parsed.entries} == titles
     urgent = w.client.get("/urgent.atom")

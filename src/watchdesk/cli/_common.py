@@ -17,6 +17,7 @@ Exit status, the same for every command (``status`` has its own 0-3, see its hel
 
 from __future__ import annotations
 
+import difflib
 import functools
 import sys
 import traceback
@@ -24,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
@@ -35,6 +36,9 @@ from ..durations import Since, parse_since
 from ..errors import ConfigError, WatchdeskError
 from ..status import age
 from ..store import as_store_error, iso, parse_iso
+
+if TYPE_CHECKING:
+    from ..rules import Rule
 
 EXIT_DATABASE = 3
 
@@ -339,6 +343,30 @@ def _config_errors(settings: Settings) -> list[ConfigError]:
     from ..config.known_good import config_errors
 
     return config_errors(settings.feeds, settings.rules, settings.target_names)
+
+
+def readable_rules(settings: Settings) -> list[Rule]:
+    """The rules of the rule files that load (none when the folder cannot be read): for
+    titles and queries to show, never a reason to fail a reading command."""
+    from ..rules import load_rules
+
+    try:
+        ruleset, _errors = load_rules(settings.rules)
+    except (ConfigError, OSError):
+        return []
+    return list(ruleset.rules)
+
+
+def must_know(value: str, known: set[str], *, what: str, where: str, empty: str,
+              option: str) -> None:
+    """``option`` must name one of ``known`` (a ``what`` ``where``); else a usage error that
+    says the close ones, else the known ones, else ``empty``."""
+    if value in known:
+        return
+    close = difflib.get_close_matches(value, sorted(known), n=3, cutoff=0.5)
+    hint = (f"did you mean {' or '.join(close)}?" if close else
+            f"{what}s: {', '.join(sorted(known))}" if known else empty)
+    raise click.BadParameter(f"no {what} {value!r} {where}; {hint}", param_hint=f"'{option}'")
 
 
 

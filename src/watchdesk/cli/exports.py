@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -16,6 +14,7 @@ import click
 
 from ..config.settings import Settings
 from ..durations import Since, since_iso
+from ..files import replacing
 from ..store import Store
 from ._common import cli, common_options, since_option
 from .notify import _known_rule, _titles
@@ -23,8 +22,9 @@ from .notify import _known_rule, _titles
 
 @contextmanager
 def _text_out(path: Path | None) -> Iterator[TextIO]:
-    """stdout, or ``path`` written atomically (a temporary file renamed once complete), as
-    UTF-8 whatever the locale, newlines as written (the CSV writer puts CRLF)."""
+    """stdout, or ``path`` written atomically (``files.replacing``: mode 0600, replaced once
+    complete and synced), as UTF-8 whatever the locale, newlines as written (the CSV writer
+    puts CRLF)."""
     if path is None:
         stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
         try:
@@ -33,16 +33,12 @@ def _text_out(path: Path | None) -> Iterator[TextIO]:
             stream.flush()
             stream.detach()
         return
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path("."))
-    try:
-        with open(fd, "w", encoding="utf-8", newline="") as f:
+    with replacing(path, 0o600) as raw:
+        f = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        try:
             yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        finally:
+            f.detach()   # flushed into ``raw``, which ``replacing`` syncs and closes
 
 
 @cli.command("export")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +9,6 @@ from pathlib import Path
 import click
 
 from ..config.settings import Settings
-from ..errors import ConfigError
 from ..store import Store
 from ._common import (
     Moment,
@@ -19,6 +17,8 @@ from ._common import (
     common,
     highlight_marks,
     local_time,
+    must_know,
+    readable_rules,
     zone,
 )
 
@@ -133,37 +133,21 @@ def _window(since: Moment | None, until: Moment | None, matched_since: Moment | 
 
 def _known_feed(name: str, known: set[str]) -> None:
     """--feed must name a feed of the database; else say the close ones."""
-    if name in known:
-        return
-    close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.5)
-    hint = (f"did you mean {' or '.join(close)}?" if close else
-            f"feeds: {', '.join(sorted(known))}" if known else "no feed was polled yet")
-    raise click.BadParameter(f"no feed {name!r} in the database; {hint}",
-                             param_hint="'--feed'")
+    must_know(name, known, what="feed", where="in the database", empty="no feed was polled yet",
+              option="--feed")
 
 
 def _known_rule(rule_id: str, known: set[str], settings: Settings) -> None:
     """--rule must name a rule of the rule files or of the database; else say the close ones."""
-    if rule_id in known:
-        return
-    close = difflib.get_close_matches(rule_id, sorted(known), n=3, cutoff=0.5)
-    hint = (f"did you mean {' or '.join(close)}?" if close else
-            f"rules: {', '.join(sorted(known))}" if known else "there are no rules yet")
-    raise click.BadParameter(f"no rule {rule_id!r} in {settings.rules} nor in the database; "
-                             f"{hint}", param_hint="'--rule'")
+    must_know(rule_id, known, what="rule", where=f"in {settings.rules} nor in the database",
+              empty="there are no rules yet", option="--rule")
 
 
 def _titles(settings: Settings) -> dict[str, str]:
     """Rule titles for the digest headings; rule ids when the rules cannot be read."""
-    from ..rules import load_rules
-
-    try:
-        ruleset, _errors = load_rules(settings.rules)
-    except (ConfigError, OSError):
-        return {}
     from ..notify.outbox import rule_maps
 
-    return rule_maps(ruleset.rules)[0]
+    return rule_maps(readable_rules(settings))[0]
 
 
 @cli.command("digest")

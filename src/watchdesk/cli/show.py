@@ -15,7 +15,7 @@ import click
 from ..config.settings import Settings
 from ..store import Store
 from ..urls import host_of
-from ._common import cli, common, highlight_marks, local_time
+from ._common import cli, common, highlight_marks, local_time, readable_rules
 
 if TYPE_CHECKING:
     from ..rules import Rule
@@ -85,14 +85,7 @@ def show(settings: Settings, article_id: int, as_json: bool) -> None:
 
 def _rules(settings: Settings) -> dict[str, Rule]:
     """The rules of the rule files, by id (none when they cannot be read)."""
-    from ..errors import ConfigError
-    from ..rules import load_rules
-
-    try:
-        ruleset, _errors = load_rules(settings.rules)
-    except (ConfigError, OSError):
-        return {}
-    return {r.id: r for r in ruleset.rules}
+    return {r.id: r for r in readable_rules(settings)}
 
 
 def _print_article(a: dict[str, Any], story: list[dict[str, Any]], settings: Settings) -> None:

@@ -4,17 +4,15 @@ keeping the file as its author wrote it.
 The file is edited with ruamel.yaml's round-trip mode: comments, blank lines, key order,
 quotes and the list indentation stay as they were; new sources are appended to the
 ``feeds:`` list. The new text is validated (``feeds.feeds_from_document``) before it
-replaces the file, atomically (a temporary file renamed over it, same permissions), so a
-failed edit leaves the file untouched. Planning (names, tags, duplicates) is pure:
-:func:`plan_import`.
+replaces the file, atomically (``files.write_atomic``: a synced temporary file renamed over
+it, same permissions), so a failed edit leaves the file untouched. Planning (names, tags,
+duplicates) is pure: :func:`plan_import`.
 """
 
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,8 +26,10 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from ..errors import ConfigError
+from ..files import write_atomic
 from ..models import FeedConfig
-from .feeds import check_feeds
+from .feeds import feeds_from_document
+from .yamlsource import parse_yaml
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
@@ -167,18 +167,14 @@ def append_sources(path: str | Path, sources: Sequence[NewSource]) -> None:
     path = Path(path)
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     new = with_sources(text, str(path), sources)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(new)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        _, errors = check_feeds(tmp)
-        if errors:
-            raise ConfigError(str(path), errors[0].line, errors[0].column,
-                              f"not changed: the edit would make it invalid: "
-                              f"{errors[0].message}")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        _, errors = feeds_from_document(parse_yaml(new, str(path)))
+    except ConfigError as e:
+        errors = [e]
+    if errors:
+        raise ConfigError(str(path), errors[0].line, errors[0].column,
+                          f"not changed: the edit would make it invalid: "
+                          f"{errors[0].message}")
+    # same permissions as the file replaced; a new file is the owner's alone, as before
+    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o600
+    write_atomic(path, new, mode)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from ..durations import parse_duration
 from ..errors import ConfigError
 from . import targets as _targets
 from .targets import NotifyTarget
@@ -57,17 +58,23 @@ def _list(v: str) -> tuple[str, ...]:
 
 
 def _keep(v: str) -> int | None:
-    """A retention period in days: ``90d``, ``12w``, ``1y`` (365 days), a bare number of
-    days, or ``forever``/``never`` (None: never pruned)."""
+    """A retention period in whole days: ``90d``, ``12w``, ``1y`` (365 days), a bare number of
+    days, or ``forever``/``never`` (None: never pruned). Read by ``durations.parse_duration``,
+    which knows neither years nor bare days: those two are turned into days first."""
     text = v.strip().lower()
     if text in ("forever", "never", "always", ""):
         return None
-    units = {"d": 1, "w": 7, "y": 365}
-    n, unit = (text[:-1], text[-1]) if text[-1:] in units else (text, "d")
-    if not n.isdigit() or int(n) < 1:
+    years = text.endswith("y")
+    if years or text.isdigit():
+        text = text.removesuffix("y") + "d"
+    try:
+        days, rest = divmod(parse_duration(text), 86400)
+    except ValueError:
+        days, rest = 0, 0
+    if rest or days < 1:
         raise ValueError(f"{v!r}: expected a number of days such as 90d, 12w or 1y, or "
                          "forever")
-    return int(n) * units[unit]
+    return days * 365 if years else days
 
 
 def _networks(v: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:

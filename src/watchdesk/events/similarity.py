@@ -27,8 +27,8 @@ from __future__ import annotations
 import math
 from array import array
 from dataclasses import dataclass, field
-from datetime import datetime
 
+from ..dates import read_iso
 from .compare import NONE, agreement, key_norm
 
 THRESHOLD = 0.31
@@ -55,13 +55,8 @@ def event_time(published_at: str | None, fetched_at: str) -> float:
 
 def epoch(text: str | None) -> float | None:
     """Seconds since the epoch of an ISO 8601 time with its zone (None if it is not one)."""
-    if not text:
-        return None
-    try:
-        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return dt.timestamp() if dt.tzinfo else None
+    dt = read_iso(text)
+    return dt.timestamp() if dt is not None and dt.tzinfo else None
 
 
 def decay(dt: float) -> float:

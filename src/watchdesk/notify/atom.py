@@ -21,11 +21,12 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import files
+from ..dates import iso
 from .clean import clean_text, safe_url
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 
 def _feed(key: str, title: str, subtitle: str, rows: Sequence[Any], now: datetime,
           web_url: str, self_path: str) -> bytes:
-    now_s = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now_s = iso(now)
     web = web_url.rstrip("/")
     feed = ET.Element(f"{{{ATOM}}}feed")
     _sub(feed, "id", _uuid("feed", key))

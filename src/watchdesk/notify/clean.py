@@ -16,6 +16,8 @@ from datetime import datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from ..dates import read_iso
+
 SNIPPET_MAX = 320
 TITLE_MAX = 300
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -127,10 +129,5 @@ def isolate(text: str) -> str:
 
 
 def parse_time(text: str | None, tz: ZoneInfo) -> datetime | None:
-    if not text:
-        return None
-    try:
-        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return dt.astimezone(tz) if dt.tzinfo else None
+    dt = read_iso(text)
+    return dt.astimezone(tz) if dt is not None and dt.tzinfo else None

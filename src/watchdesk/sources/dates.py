@@ -8,7 +8,9 @@ read is ``None``: the entry is kept, undated (never a crash of the poll).
 from __future__ import annotations
 
 import email.utils
-from datetime import UTC, datetime
+from datetime import UTC
+
+from ..dates import iso, read_iso
 
 
 def iso_date(text: str | None) -> str | None:
@@ -19,10 +21,8 @@ def iso_date(text: str | None) -> str | None:
     if not text:
         return None
     value = text.strip()[:64]
-    when: datetime | None = None
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
+    when = read_iso(value.replace("z", "Z"))
+    if when is None:
         try:
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
@@ -31,4 +31,4 @@ def iso_date(text: str | None) -> str | None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso(when)

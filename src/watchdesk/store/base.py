@@ -1,4 +1,4 @@
-"""Opening the database: WAL, pragmas, migrations, and the time format."""
+"""Opening the database: WAL, pragmas, migrations (the time format is ``watchdesk.dates``)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
+# the time format, kept in ..dates; re-exported for the store's modules and ``store.iso``
+from ..dates import iso as iso
+from ..dates import parse_iso as parse_iso
 from ..errors import StoreError
 from . import opening
 from .opening import Mode
@@ -22,17 +24,6 @@ from .schema import migrations
 log = logging.getLogger("watchdesk.store")
 
 CHECKPOINT_EVERY = 5.0  # seconds between background checkpoints
-
-
-def iso(dt: datetime) -> str:
-    """UTC ISO 8601 with a Z, second precision: the one timestamp format in the database."""
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_iso(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def dumps(value: Any) -> str:
