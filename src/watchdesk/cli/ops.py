@@ -58,6 +58,9 @@ def poll(settings: Settings, names: tuple[str, ...]) -> None:
     when every feed was polled (even if some failed: see `watchdesk feeds`), 1 when feeds.yaml
     is broken and no good version of it was ever loaded.
     """
+    from ..forkserver import start_early
+
+    start_early()  # the workers' imports overlap ours and the configuration's
     from ..app import Watchdesk
 
     async def go() -> Any:
