@@ -206,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--limit", action="store_true", help="also measure the limit once")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--profile", type=Path, help="cProfile the poll's main thread into this")
     args = ap.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="watchdesk-timeline-"))
     cfg = FarmConfig(seed=args.seed, feeds=args.feeds, entries=args.entries, hosts=args.hosts,
@@ -222,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
                     p.unlink()
                 env = _env(args.src.resolve())
                 env["BENCH_TIMELINE"] = str(work / "timeline.json")
+                if args.profile:
+                    env["BENCH_PROFILE"] = str(args.profile.resolve())
                 cmd = [sys.executable, str(HERE / "timeline.py"), "poll", "--feeds",
                        str(feeds), "--rules", str(rules), "--db", str(db)]
                 load = os.getloadavg()[0]
@@ -257,6 +260,13 @@ if __name__ == "__main__":
             sys.setswitchinterval(float(os.environ["BENCH_SWITCH"]))
         install()
         atexit.register(dump)
+        if os.environ.get("BENCH_PROFILE"):   # the event loop's thread, under cProfile
+            import cProfile
+
+            prof = cProfile.Profile(time.thread_time)
+            prof.enable()
+            atexit.register(lambda: (prof.disable(),
+                                     prof.dump_stats(os.environ["BENCH_PROFILE"])))
         from watchdesk.cli import main as cli
 
         sys.argv[0] = "watchdesk"
