@@ -97,6 +97,9 @@ def dump() -> None:
         json.dump({"events": EVENTS, "cpu_to_first_request": FIRST[0] if FIRST else None,
                    "main_cpu_s": ru.ru_utime + ru.ru_stime,
                    "exit": time.monotonic()}, f)
+    if os.environ.get("BENCH_FAST_EXIT"):   # how long the interpreter's own exit takes
+        sys.stdout.flush()
+        os._exit(0)
 
 
 # analysis ------------------------------------------------------------------------------------

@@ -41,6 +41,9 @@ def run(settings: Settings) -> None:
     from ..signals import catch_early
 
     catch_early()  # before the daemon's imports: a stop during them is clean too
+    from ..forkserver import start_early
+
+    start_early()  # the workers' imports overlap the daemon's, before READY
     from ..daemon import run as run_daemon
 
     sys.exit(run_daemon(settings))
