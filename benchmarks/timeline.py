@@ -45,11 +45,12 @@ FIRST: list[float] = []  # the process's CPU time when it sent its first request
 
 # inside the poll process ---------------------------------------------------------------------
 
-def in_worker(fn: Any, *args: Any) -> tuple[Any, float, float, int]:
-    """Runs in a worker: the task's result, its start and end (CLOCK_MONOTONIC), the pid."""
-    t0 = time.monotonic()
+def in_worker(fn: Any, *args: Any) -> tuple[Any, float, float, int, float]:
+    """Runs in a worker: the task's result, its start and end (CLOCK_MONOTONIC), the pid,
+    its CPU time."""
+    t0, c0 = time.monotonic(), time.process_time()
     result = fn(*args)
-    return result, t0, time.monotonic(), os.getpid()
+    return result, t0, time.monotonic(), os.getpid(), time.process_time() - c0
 
 
 def install() -> None:
@@ -81,8 +82,8 @@ def install() -> None:
         if name not in ("_parse", "_read", "_extract"):
             return await run(self, fn, *args)
         t0 = time.monotonic()
-        result, w0, w1, pid = await run(self, wrapped, fn, *args)
-        EVENTS.append(("task", name, t0, w0, w1, time.monotonic(), pid))
+        result, w0, w1, pid, cpu = await run(self, wrapped, fn, *args)
+        EVENTS.append(("task", name, t0, w0, w1, time.monotonic(), pid, cpu))
         return result
 
     workers.Workers._run = rec_run  # type: ignore[method-assign]
@@ -160,6 +161,7 @@ def analyse(data: dict[str, Any], t_start: float, t_end: float, bin_s: float = 0
         "first_extraction_s": round(first_worked, 3), "last_task_end_s": round(last_worked, 3),
         "workers": len(pids), "tasks": len(tasks), "extractions": len(extracts),
         "worker_task_s": round(cpu_tasks, 2),
+        "worker_task_cpu_s": round(sum(e[7] for e in tasks), 2),
         "worker_idle_s": {k: round(v, 2) for k, v in idle.items()},
         "worker_idle_share": round(sum(idle.values()) / (wall * len(pids)), 3),
         "gap_ms": {q: round(1000 * gaps[int(len(gaps) * q / 100)], 1)
@@ -179,7 +181,8 @@ def print_report(r: dict[str, Any]) -> None:
           f"first extraction {r['first_extraction_s']:.2f} s, last task ended "
           f"{r['last_task_end_s']:.2f} s")
     print(f"{r['workers']} workers, {r['tasks']} tasks ({r['extractions']} extractions), "
-          f"{r['worker_task_s']:.2f} s in tasks; idle {r['worker_idle_s']} = "
+          f"{r['worker_task_s']:.2f} s in tasks ({r['worker_task_cpu_s']:.2f} s CPU); "
+          f"idle {r['worker_idle_s']} = "
           f"{r['worker_idle_share']:.1%} of workers x wall; main CPU {r['main_cpu_s']:.2f} s; "
           f"page fetch median {r['page_fetch_ms_median']} ms, pool wait median "
           f"{r['pool_wait_ms_median']} ms; main CPU before the first request "

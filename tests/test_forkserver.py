@@ -53,27 +53,3 @@ def test_the_pool_forks_its_workers_from_the_forkserver_started_early(tmp_path: 
     assert r["early"] is not None and r["early"] == r["now"] == r["ppid"]
     assert r["loaded_in_worker"] and not r["loaded_here"]   # preloaded there, not here
 
-
-def test_the_pools_pipes_have_room_for_several_pages() -> None:
-    """pebble's task and result pipes are widened to 1 MB on the first task (Linux), and
-    pages larger than the old 64 KB still go through whole."""
-    import asyncio
-    import fcntl
-
-    from watchdesk.workers import PIPE_BYTES, Workers
-
-    async def go() -> tuple[list[int], list[int]]:
-        w = Workers(2, timeout=60)
-        try:
-            sizes = await asyncio.gather(*(w._run(len, bytes(300_000 + i)) for i in range(8)))
-            m = w._pool._pool_manager.worker_manager
-            pipes = [fcntl.fcntl(c.fileno(), 1032)   # F_GETPIPE_SZ
-                     for ch in (m.pool_channel, m.workers_channel) for c in (ch.reader,
-                                                                            ch.writer)]
-            return list(sizes), pipes
-        finally:
-            w.close()
-
-    sizes, pipes = asyncio.run(go())
-    assert sizes == [300_000 + i for i in range(8)]
-    assert pipes == [PIPE_BYTES] * 4

@@ -15,7 +15,6 @@ The event loop awaits the results, so polling never waits on parsing or extracti
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import os
 import resource
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -63,36 +62,6 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-PIPE_BYTES = 1 << 20
-F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)   # Linux
-
-
-def widen_pipes(pool: ProcessPool) -> int:
-    """Give the pool's pipes (tasks to the workers, results back) 1 MB instead of 64 KB; the
-    number of pipes widened (0 where the system or pebble's layout does not allow it).
-
-    pebble sends every task down one pipe that all workers read, from a thread of this
-    process, as soon as it is scheduled. A page (100 KB and more) does not fit in 64 KB, so
-    the next task was never wholly in the pipe when a worker finished one: the worker
-    waited for this process's sending thread, which waits for the GIL while the event loop
-    matches and stores (a median 4-7 ms between two tasks of a worker, 16 ms of extraction
-    each: benchmarks/timeline.py). With room for several pages, a worker finds its next task
-    whole in the pipe. Reads pebble's private layout (pebble 5): if it changes, nothing is
-    widened and the pool works as before."""
-    manager = getattr(getattr(pool, "_pool_manager", None), "worker_manager", None)
-    widened = 0
-    for name in ("pool_channel", "workers_channel"):
-        channel = getattr(manager, name, None)
-        for end in ("reader", "writer"):
-            conn = getattr(channel, end, None)
-            try:
-                fcntl.fcntl(conn.fileno(), F_SETPIPE_SZ, PIPE_BYTES)  # type: ignore[union-attr]
-                widened += 1
-            except (AttributeError, OSError, ValueError):
-                continue
-    return widened
-
-
 class Workers:
     """Async front of the process pool."""
 
@@ -104,13 +73,9 @@ class Workers:
         ctx = forkserver.context()  # a forkserver started early (start_early) is reused
         self._pool = ProcessPool(max_workers=self.size, max_tasks=MAX_TASKS,
                                  initializer=_init_worker, initargs=(memory_mb,), context=ctx)
-        self._widened = False
 
     async def _run(self, fn: Any, *args: Any) -> Any:
         future = self._pool.schedule(fn, args=args, timeout=self.timeout)
-        if not self._widened:   # the pool and its pipes exist from the first task on
-            self._widened = True
-            widen_pipes(self._pool)
         return await asyncio.wrap_future(future)
 
     async def warm_up(self) -> None:
