@@ -222,3 +222,23 @@ def test_ab_runs_whole_polls_of_each_checkout_and_the_peer(tmp_path: Path) -> No
     assert "polled 6 feeds" in r["results"][src][0]["out"]
     assert "0 new articles" in r["results"][src][0]["out"]    # every feed answered 304
     assert "vs_reader" in proc.stdout
+
+
+def test_timeline_of_a_first_poll(tmp_path: Path) -> None:
+    """benchmarks/timeline.py: one whole first poll on the farm, every page extracted in a
+    worker, each task placed on the timeline."""
+    out = tmp_path / "timeline.json"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "timeline.py"), "--feeds", "4",
+         "--entries", "3", "--hosts", "2", "--rules", "5", "--json", str(out)],
+        capture_output=True, text=True, timeout=220, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (r,) = json.loads(out.read_text())
+    assert (r["tasks"], r["extractions"]) == (16, 12)   # 4 feeds parsed, 12 pages extracted
+    assert 0 < r["first_request_s"] < r["first_handed_s"] <= r["first_extraction_s"]
+    assert r["first_extraction_s"] < r["last_task_end_s"] <= r["wall_s"]
+    assert r["worker_task_cpu_s"] > 0 and 0 <= r["worker_idle_share"] < 1
+    assert 0 < r["main_cpu_to_first_request_s"] < r["main_cpu_s"]
+    assert sum(sum(b["busy"]) for b in r["bins"]) > 0
+    assert sum(b["pages_fetched"] for b in r["bins"]) == 12
+    assert "polled 4 feeds" in proc.stdout and "busy per worker" in proc.stdout

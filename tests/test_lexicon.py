@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 from collections import Counter
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -356,3 +357,47 @@ def test_no_phrase_starts_with_a_function_word() -> None:
         caught = [w for w in words.split()
                   if any(k in starts for k in lx._phrase_keys(lang, fold(w)))]
         assert caught == [], (lang, caught)
+
+
+def _shipped() -> str:
+    return resources.files("watchdesk.events").joinpath(lx.DATA).read_text(
+        encoding="utf-8")
+
+
+def test_the_read_lexicon_is_cached_and_the_cache_gives_the_same_lexicon(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    lx.lexicon.cache_clear()
+    try:
+        first = lx.lexicon()
+        cached = list((tmp_path / "watchdesk" / "lexicon").glob("*.marshal"))
+        assert len(cached) == 1 and oct(cached[0].stat().st_mode & 0o777) == "0o600"
+        lx.lexicon.cache_clear()
+        again = lx.lexicon()   # from the cache
+        assert again == first == lx.parse(_shipped(), lx.DATA)
+        assert again.words["fr"]["=tues"] == "kill" and again.phrases == first.phrases
+        # a cache that is not a lexicon is ignored and written again
+        cached[0].write_bytes(b"\x00garbage")
+        lx.lexicon.cache_clear()
+        assert lx.lexicon() == first
+        assert cached[0].read_bytes() != b"\x00garbage"
+    finally:
+        lx.lexicon.cache_clear()
+
+
+def test_another_lexicon_text_is_another_cache_entry() -> None:
+    text = _shipped()
+    assert lx._cache_path(text) == lx._cache_path(text)
+    assert lx._cache_path(text) != lx._cache_path(text + "\nzz | zz | | | \n")
+
+
+def test_an_unwritable_cache_only_means_reading_the_lexicon(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    lx.lexicon.cache_clear()
+    try:
+        assert lx.lexicon() == lx.parse(_shipped(), lx.DATA)
+    finally:
+        lx.lexicon.cache_clear()

@@ -123,6 +123,15 @@ class Pipeline:
         # every article waits in memory until then (556 MB for 1,000 feeds x 20 new entries,
         # see benchmarks/), and nothing is committed before the end of the cycle.
         self._feeds = asyncio.Semaphore(settings.concurrency)
+        # Article pages in hand at once (being fetched, or fetched and not yet extracted):
+        # the same bound as when each feed's pages held their host slot through extraction
+        # (concurrency x per_host), but one queue for the whole cycle. A feed's slot is held
+        # for the request only, so a feed's pages reach the pool as soon as they arrive;
+        # pages are let in in the order they are asked for, so the first feeds finish first
+        # and the next ones start while the pool still has work (held per feed, the pages of
+        # all feeds in flight advanced in step, finished together, and the pool ran dry at
+        # each wave's end while their articles were matched and stored: benchmarks/README).
+        self._pages = asyncio.Semaphore(max(1, settings.concurrency * settings.per_host))
 
     def stop(self) -> None:
         """Accept no new feeds; feeds in flight finish and commit."""
@@ -289,9 +298,11 @@ class Pipeline:
         if d.action == "link" or not (feed.fetch_articles and e.link):
             return w
         try:
-            async with slot:
-                page = await self.fetcher.get(e.link, max_bytes=self.settings.max_page_bytes,
-                                              allowed_hosts=allowed, accept=PAGE_ACCEPT)
+            async with self._pages:
+                async with slot:
+                    page = await self.fetcher.get(e.link,
+                                                  max_bytes=self.settings.max_page_bytes,
+                                                  allowed_hosts=allowed, accept=PAGE_ACCEPT)
                 ex = await self.workers.extract(page.body, page.url,
                                                 page.headers.get("content-type", ""))
         except (FetchError, ExtractError) as err:

@@ -15,7 +15,6 @@ The event loop awaits the results, so polling never waits on parsing or extracti
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 import resource
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -23,6 +22,7 @@ from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
+from . import forkserver
 from .errors import ExtractError
 from .models import Extracted, ParsedFeed
 
@@ -70,8 +70,7 @@ class Workers:
         self.timeout = timeout
         # workers pebble killed and replaced, by reason (running totals, for metrics)
         self.restarts = {"timeout": 0, "died": 0}
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["watchdesk.sources.kinds", "watchdesk.extract.page"])
+        ctx = forkserver.context()  # a forkserver started early (start_early) is reused
         self._pool = ProcessPool(max_workers=self.size, max_tasks=MAX_TASKS,
                                  initializer=_init_worker, initargs=(memory_mb,), context=ctx)
 

@@ -41,6 +41,9 @@ def run(settings: Settings) -> None:
     from ..signals import catch_early
 
     catch_early()  # before the daemon's imports: a stop during them is clean too
+    from ..forkserver import start_early
+
+    start_early()  # the workers' imports overlap the daemon's, before READY
     from ..daemon import run as run_daemon
 
     sys.exit(run_daemon(settings))
@@ -58,6 +61,9 @@ def poll(settings: Settings, names: tuple[str, ...]) -> None:
     when every feed was polled (even if some failed: see `watchdesk feeds`), 1 when feeds.yaml
     is broken and no good version of it was ever loaded.
     """
+    from ..forkserver import start_early
+
+    start_early()  # the workers' imports overlap ours and the configuration's
     from ..app import Watchdesk
 
     async def go() -> Any:
