@@ -15,7 +15,6 @@ beyond, their number is an estimate, and said to be one (``Beyond``).
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
