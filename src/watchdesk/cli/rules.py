@@ -17,6 +17,7 @@ from ._common import cli, common, highlight_marks, local_time, since_option
 
 if TYPE_CHECKING:
     from ..rules import Query, Rule
+    from ..rules.lists import ListDef
     from ..search import Beyond, Candidates, Target
     from ..verdicts import Score
 
@@ -73,9 +74,14 @@ def with_caret(e: ConfigError, text: str | None = None) -> str:
 def _compile_cli(text: str, label: str, settings: Settings) -> Query:
     """A query typed on the command line, with the rules folder's @lists (read only when
     the query names one: every rule file parsed and checked costs ~0.15 s)."""
-    from ..rules import compile_query, load_lists
+    from ..rules import compile_query
 
-    lists, broken = load_lists(settings.rules) if "@" in text else ({}, {})
+    lists: dict[str, ListDef] = {}
+    broken: dict[str, str] = {}
+    if "@" in text:   # the loader: YAML, jsonschema
+        from ..rules import load_lists
+
+        lists, broken = load_lists(settings.rules)
     try:
         q = compile_query(text, path=label, lists=lists, broken_lists=broken)
     except RuleSyntaxError as e:
