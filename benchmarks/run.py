@@ -311,7 +311,7 @@ def run_soak(work: Path, feeds: Path, rules: Path, farm: Farm, args: argparse.Na
              ) -> dict[str, Any]:
     db = args.db.resolve() if args.db else work / "soak.db"
     cmd = [sys.executable, str(HERE / "soak.py"), str(feeds), str(rules), str(db),
-           str(args.cycles)]
+           str(args.cycles), *(["--tracemalloc"] if args.tracemalloc else [])]
     cycles = []
     with open(work / "soak.log", "w", encoding="utf-8") as log:
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
@@ -549,6 +549,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--match-articles", type=int,
                     help="articles for bench_match.py (default 2000; 0 = skip)")
     ap.add_argument("--cycles", type=int, help="soak cycles (default 50)")
+    ap.add_argument("--tracemalloc", action="store_true",
+                    help="with --soak: trace Python's allocations (traced_mb per cycle, and "
+                         "the lines that grew most from cycle 5 on in soak.log)")
     ap.add_argument("--soak-new", type=float, default=0.01,
                     help="share of entries new in each soak cycle after the first")
     ap.add_argument("--db", type=Path,
