@@ -148,6 +148,10 @@ for _c, _f in KEPT_WHOLE.items():
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789"
                    + "".join(chr(c) for c in range(0x430, 0x450)))
 MAX_LEAD = 5     # letters of a term (of each stem, for word forms) a range starts with
+# Letters at the end of a stem the stemmer may have written otherwise than the word does
+# (English happy → happi, possibility → possibl; French application → appliqu, chevaux →
+# cheval): the words of a stem start with all of it but these. Russian only cuts endings.
+_CHANGED_TAIL = {"fr": 2, "en": 2, "ru": 0}
 MAX_RANGES = 32  # spellings of a lead read (each its own range of the vocabulary)
 
 
@@ -169,19 +173,21 @@ def _spellings(lead: str) -> list[str]:
 def _leads(t: str, keys: tuple[tuple[str, str], ...] = ()) -> list[str]:
     """The starts of the vocabulary's words a term may match, each read as its own range:
     the term's first letters (at most ``MAX_LEAD``; for word forms, only those every stem
-    keeps: Snowball changes a word's ending only) in every spelling FTS5 may index them
+    keeps but its last two, which Snowball may have written otherwise: ``_CHANGED_TAIL``)
+    in every spelling FTS5 may index them
     (``_spellings``), as many letters as keep those spellings at most ``MAX_RANGES``. [] when
     not even two letters qualify (then the first letter's range, as before).
 
     fts5vocab reads the list of every word of a range to count it, and the short words are
     the frequent ones: over a year of archive the range ``d`` costs ~0.9 s, ``de`` ~0.3 s
-    (de, des…), ``deleg`` and its three other spellings (đ, ł) almost nothing."""
+    (de, des…), ``del`` and its three other spellings (đ, ł) almost nothing."""
     n = 0
     while n < min(MAX_LEAD, len(t)) and t[n] in _PLAIN:
         n += 1
-    for _, st in keys:
+    for lang, st in keys:
         m = 0
-        while m < n and m < len(st) and st[m] == t[m]:
+        limit = min(n, len(st) - _CHANGED_TAIL.get(lang, 0))
+        while m < limit and st[m] == t[m]:
             m += 1
         n = m
     while n >= 2:
