@@ -257,7 +257,6 @@ def rules_test(settings: Settings, target: Path | None, query_text: str | None, 
     all: counted as `search` counts them (by reading at most 150 of the articles the
     full-text index kept; beyond, an estimate, said to be "about").
     """
-    from ..rules import RuleBook
     from ..search import (
         compare,
         count_stored,
@@ -273,6 +272,8 @@ def rules_test(settings: Settings, target: Path | None, query_text: str | None, 
     q = _compile_cli(query_text, "query", settings) if query_text else None
     book = None
     if q is None:
+        from ..rules import RuleBook  # the loader (YAML, jsonschema): not for a --query
+
         source = target or settings.rules
         if source.is_dir():
             book = RuleBook(source)
