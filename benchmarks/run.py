@@ -334,9 +334,10 @@ def run_soak(work: Path, feeds: Path, rules: Path, farm: Farm, args: argparse.Na
                          peak_tree_pss_mb=mem["peak_tree_pss_mb"],
                          peak_tree_rss_mb=mem["peak_tree_rss_mb"])
                 cycles.append(c)
+                traced = f", Python {c['traced_mb']:6.2f} MB" if "traced_mb" in c else ""
                 print(f"  soak cycle {cycle:3d}: {c['new']:5d} new in {c['seconds']:6.1f}s, "
                       f"main RSS {c['main_rss_mb']:6.1f} MB (peak {c['peak_main_rss_mb']:6.1f}),"
-                      f" tree PSS peak {c['peak_tree_pss_mb']:6.1f} MB", flush=True)
+                      f" tree PSS peak {c['peak_tree_pss_mb']:6.1f} MB{traced}", flush=True)
         finally:
             proc.stdin.close()
             proc.wait(timeout=60)
@@ -344,7 +345,11 @@ def run_soak(work: Path, feeds: Path, rules: Path, farm: Farm, args: argparse.Na
     xs = [c["cycle"] for c in steady]
     ys = [c["main_rss_mb"] for c in steady]
     slope = _slope(xs, ys)
-    return {"cycles": cycles,
+    python_part: dict[str, float] = {}
+    if all("traced_mb" in c for c in steady):   # --tracemalloc: Python's part of the growth
+        python_part = {"steady_traced_slope_mb_per_cycle":
+                  round(_slope(xs, [c["traced_mb"] for c in steady]), 4)}
+    return {"cycles": cycles, **python_part,
             "first_cycle_peak_tree_pss_mb": cycles[0]["peak_tree_pss_mb"],
             "steady_main_rss_mb": {"first": ys[0], "last": ys[-1], "max": max(ys)},
             "steady_slope_mb_per_cycle": round(slope, 3),
