@@ -1,6 +1,6 @@
 """Soak: one long-lived watchdesk, many poll cycles, memory after each (run by ``run.py``).
 
-    python benchmarks/soak.py FEEDS RULES DB CYCLES [--tracemalloc]
+    python benchmarks/soak.py FEEDS RULES DB CYCLES [--tracemalloc] [--hours-per-cycle H]
 
 The daemon's cycle is ``Watchdesk.poll``; this process keeps one ``Watchdesk`` open, as
 ``watchdesk run`` does, and polls every feed once per cycle (the daemon polls only the due
@@ -12,6 +12,10 @@ each cycle it prints one JSON line: the cycle's counts and timings, and its own 
 adds the traced total (``traced_mb``: what grows in RSS but not there is SQLite's or another C
 library's), and at the end the lines of code whose live allocations grew most since cycle 5
 are written to stderr (``soak.log``).
+
+``--hours-per-cycle H``: the daemon's clock (what the pipeline and the store take as now)
+moves on H hours at each cycle, so that a soak of minutes spans days: what is kept for a
+time (the event index keeps 8 days of grouped articles) is seen to leave.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import json
 import sys
 import time
 import tracemalloc
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psutil
@@ -31,14 +36,21 @@ from watchdesk.config.settings import from_env
 MB = 1024 * 1024
 
 
-async def main(feeds: str, rules: str, db: str, cycles: int, trace: bool = False) -> None:
+async def main(feeds: str, rules: str, db: str, cycles: int, trace: bool = False,
+               hours: float = 0.0) -> None:
     settings = from_env().with_overrides(feeds=Path(feeds), rules=Path(rules), db=Path(db))
     me = psutil.Process()
     if trace:
         tracemalloc.start(4)
     base: tracemalloc.Snapshot | None = None
-    async with Watchdesk(settings) as wd:
+    skew = timedelta(0)   # how far the clock was moved on (--hours-per-cycle)
+
+    def clock() -> datetime:
+        return datetime.now(UTC) + skew
+
+    async with Watchdesk(settings, clock=clock) as wd:
         for cycle in range(1, cycles + 1):
+            skew = timedelta(hours=hours * (cycle - 1))
             line = await asyncio.to_thread(sys.stdin.readline)
             if not line.strip():  # the driver went away
                 return
@@ -49,6 +61,7 @@ async def main(feeds: str, rules: str, db: str, cycles: int, trace: bool = False
                 "not_modified": report.not_modified, "failed": len(report.failed),
                 "seconds": round(time.monotonic() - t0, 3),
                 "main_rss_mb": round(me.memory_info().rss / MB, 1),
+                "clock": clock().isoformat(timespec="minutes"),
             }
             if trace:
                 line["traced_mb"] = round(tracemalloc.get_traced_memory()[0] / MB, 2)
@@ -77,5 +90,8 @@ if __name__ == "__main__":
     import logging
 
     logging.basicConfig(level=logging.WARNING)
+    extra = sys.argv[5:]
+    step = float(extra[extra.index("--hours-per-cycle") + 1]) \
+        if "--hours-per-cycle" in extra else 0.0
     asyncio.run(main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]),
-                     trace="--tracemalloc" in sys.argv[5:]))
+                     trace="--tracemalloc" in extra, hours=step))
