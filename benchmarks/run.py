@@ -311,7 +311,8 @@ def run_soak(work: Path, feeds: Path, rules: Path, farm: Farm, args: argparse.Na
              ) -> dict[str, Any]:
     db = args.db.resolve() if args.db else work / "soak.db"
     cmd = [sys.executable, str(HERE / "soak.py"), str(feeds), str(rules), str(db),
-           str(args.cycles), *(["--tracemalloc"] if args.tracemalloc else []),
+           str(args.cycles),
+           *(["--tracemalloc", "--trace-from", str(args.trace_from)] if args.tracemalloc else []),
            *(["--hours-per-cycle", str(args.soak_hours)] if args.soak_hours else [])]
     cycles = []
     with open(work / "soak.log", "w", encoding="utf-8") as log:
@@ -558,6 +559,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--tracemalloc", action="store_true",
                     help="with --soak: trace Python's allocations (traced_mb per cycle, and "
                          "the lines that grew most from cycle 5 on in soak.log)")
+    ap.add_argument("--trace-from", type=int, default=5,
+                    help="with --tracemalloc: list what grew since this cycle (default 5)")
     ap.add_argument("--soak-hours", type=float, default=0.0,
                     help="with --soak: move the daemon's clock on this many hours at each "
                          "cycle (what is kept for days is then seen to leave)")

@@ -11,7 +11,7 @@ each cycle it prints one JSON line: the cycle's counts and timings, and its own 
 ``--tracemalloc`` (``run.py --soak --tracemalloc``): what Python allocates is traced; each line
 adds the traced total (``traced_mb``: what grows in RSS but not there is SQLite's or another C
 library's), and at the end the lines of code whose live allocations grew most since cycle 5
-are written to stderr (``soak.log``).
+are written to stderr (``soak.log``) (``--trace-from N``: since cycle N).
 
 ``--hours-per-cycle H``: the daemon's clock (what the pipeline and the store take as now)
 moves on H hours at each cycle, so that a soak of minutes spans days: what is kept for a
@@ -37,7 +37,7 @@ MB = 1024 * 1024
 
 
 async def main(feeds: str, rules: str, db: str, cycles: int, trace: bool = False,
-               hours: float = 0.0) -> None:
+               hours: float = 0.0, trace_from: int = 5) -> None:
     settings = from_env().with_overrides(feeds=Path(feeds), rules=Path(rules), db=Path(db))
     me = psutil.Process()
     if trace:
@@ -65,7 +65,7 @@ async def main(feeds: str, rules: str, db: str, cycles: int, trace: bool = False
             }
             if trace:
                 line["traced_mb"] = round(tracemalloc.get_traced_memory()[0] / MB, 2)
-                if cycle == min(5, cycles):
+                if cycle == min(trace_from, cycles):
                     base = tracemalloc.take_snapshot()
                 elif cycle == cycles and base is not None:
                     _growth(base, tracemalloc.take_snapshot(), cycle)
@@ -73,13 +73,13 @@ async def main(feeds: str, rules: str, db: str, cycles: int, trace: bool = False
 
 
 def _growth(base: tracemalloc.Snapshot, last: tracemalloc.Snapshot, cycle: int) -> None:
-    """The lines whose live allocations grew most since ``base`` (cycle 5), to stderr."""
+    """The lines whose live allocations grew most since ``base``, to stderr."""
     skip = [tracemalloc.Filter(False, tracemalloc.__file__),
             tracemalloc.Filter(False, "<frozen importlib._bootstrap*>")]
     stats = last.filter_traces(skip).compare_to(base.filter_traces(skip), "traceback")
     total = sum(s.size_diff for s in stats)
-    print(f"tracemalloc: {total / MB:+.3f} MB live Python allocations from cycle 5 to "
-          f"{cycle}; the largest changes:", file=sys.stderr)
+    print(f"tracemalloc: {total / MB:+.3f} MB live Python allocations up to cycle {cycle} "
+          "since the snapshot; the largest changes:", file=sys.stderr)
     for s in sorted(stats, key=lambda s: -abs(s.size_diff))[:12]:
         where = " < ".join(f"{f.filename.rsplit('/', 2)[-1]}:{f.lineno}" for f in s.traceback)
         print(f"  {s.size_diff / 1024:+9.1f} KiB {s.count_diff:+7d} blocks  {where}",
@@ -93,5 +93,6 @@ if __name__ == "__main__":
     extra = sys.argv[5:]
     step = float(extra[extra.index("--hours-per-cycle") + 1]) \
         if "--hours-per-cycle" in extra else 0.0
+    start = int(extra[extra.index("--trace-from") + 1]) if "--trace-from" in extra else 5
     asyncio.run(main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]),
-                     trace="--tracemalloc" in extra, hours=step))
+                     trace="--tracemalloc" in extra, hours=step, trace_from=start))
