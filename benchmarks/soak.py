@@ -81,7 +81,8 @@ def _growth(base: tracemalloc.Snapshot, last: tracemalloc.Snapshot, cycle: int) 
     print(f"tracemalloc: {total / MB:+.3f} MB live Python allocations up to cycle {cycle} "
           "since the snapshot; the largest changes:", file=sys.stderr)
     for s in sorted(stats, key=lambda s: -abs(s.size_diff))[:12]:
-        where = " < ".join(f"{f.filename.rsplit('/', 2)[-1]}:{f.lineno}" for f in s.traceback)
+        # oldest frame first: "a > b" is a calling b, the last one allocating
+        where = " > ".join(f"{f.filename.rsplit('/', 2)[-1]}:{f.lineno}" for f in s.traceback)
         print(f"  {s.size_diff / 1024:+9.1f} KiB {s.count_diff:+7d} blocks  {where}",
               file=sys.stderr)
 
