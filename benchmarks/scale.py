@@ -144,6 +144,7 @@ def timed(argv: list[str], e: dict[str, str], *, until_ready: bool = False,
                 continue
         proc.send_signal(signal.SIGTERM)
         sock.close()
+        shutil.rmtree(path.parent, ignore_errors=True)
     assert proc.stderr is not None
     if tree:
         from monitor import Monitor
