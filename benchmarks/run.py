@@ -311,7 +311,9 @@ def run_soak(work: Path, feeds: Path, rules: Path, farm: Farm, args: argparse.Na
              ) -> dict[str, Any]:
     db = args.db.resolve() if args.db else work / "soak.db"
     cmd = [sys.executable, str(HERE / "soak.py"), str(feeds), str(rules), str(db),
-           str(args.cycles)]
+           str(args.cycles),
+           *(["--tracemalloc", "--trace-from", str(args.trace_from)] if args.tracemalloc else []),
+           *(["--hours-per-cycle", str(args.soak_hours)] if args.soak_hours else [])]
     cycles = []
     with open(work / "soak.log", "w", encoding="utf-8") as log:
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
@@ -334,9 +336,10 @@ def run_soak(work: Path, feeds: Path, rules: Path, farm: Farm, args: argparse.Na
                          peak_tree_pss_mb=mem["peak_tree_pss_mb"],
                          peak_tree_rss_mb=mem["peak_tree_rss_mb"])
                 cycles.append(c)
+                traced = f", Python {c['traced_mb']:6.2f} MB" if "traced_mb" in c else ""
                 print(f"  soak cycle {cycle:3d}: {c['new']:5d} new in {c['seconds']:6.1f}s, "
                       f"main RSS {c['main_rss_mb']:6.1f} MB (peak {c['peak_main_rss_mb']:6.1f}),"
-                      f" tree PSS peak {c['peak_tree_pss_mb']:6.1f} MB", flush=True)
+                      f" tree PSS peak {c['peak_tree_pss_mb']:6.1f} MB{traced}", flush=True)
         finally:
             proc.stdin.close()
             proc.wait(timeout=60)
@@ -344,7 +347,11 @@ def run_soak(work: Path, feeds: Path, rules: Path, farm: Farm, args: argparse.Na
     xs = [c["cycle"] for c in steady]
     ys = [c["main_rss_mb"] for c in steady]
     slope = _slope(xs, ys)
-    return {"cycles": cycles,
+    python_part: dict[str, float] = {}
+    if all("traced_mb" in c for c in steady):   # --tracemalloc: Python's part of the growth
+        python_part = {"steady_traced_slope_mb_per_cycle":
+                  round(_slope(xs, [c["traced_mb"] for c in steady]), 4)}
+    return {"cycles": cycles, **python_part,
             "first_cycle_peak_tree_pss_mb": cycles[0]["peak_tree_pss_mb"],
             "steady_main_rss_mb": {"first": ys[0], "last": ys[-1], "max": max(ys)},
             "steady_slope_mb_per_cycle": round(slope, 3),
@@ -549,6 +556,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--match-articles", type=int,
                     help="articles for bench_match.py (default 2000; 0 = skip)")
     ap.add_argument("--cycles", type=int, help="soak cycles (default 50)")
+    ap.add_argument("--tracemalloc", action="store_true",
+                    help="with --soak: trace Python's allocations (traced_mb per cycle, and "
+                         "the lines that grew most from cycle 5 on in soak.log)")
+    ap.add_argument("--trace-from", type=int, default=5,
+                    help="with --tracemalloc: list what grew since this cycle (default 5)")
+    ap.add_argument("--soak-hours", type=float, default=0.0,
+                    help="with --soak: move the daemon's clock on this many hours at each "
+                         "cycle (what is kept for days is then seen to leave)")
     ap.add_argument("--soak-new", type=float, default=0.01,
                     help="share of entries new in each soak cycle after the first")
     ap.add_argument("--db", type=Path,

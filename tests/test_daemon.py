@@ -129,6 +129,43 @@ def test_ready_watchdog_status_and_clean_stop(daemon: Callable[..., Daemon],
         assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+READY_PROBE = """
+import asyncio, sys
+from watchdesk.config.settings import from_env
+from watchdesk.daemon import Daemon
+
+class Notifier:   # says what was imported when READY was sent
+    watchdog_seconds = 0
+    def ready(self, status):
+        heavy = ("aiohttp", "pebble", "apscheduler.schedulers", "watchdesk.pipeline",
+                 "watchdesk.sources.fetch", "watchdesk.workers", "watchdesk.notify.outbox")
+        print("READY", status, "| imported:", *[m for m in heavy if m in sys.modules])
+    def __getattr__(self, name):
+        return lambda *a, **k: None
+
+d = Daemon(from_env(), notifier=Notifier())
+d.wd.load()
+asyncio.run(d._serve())
+d.wd.store.close()
+"""
+
+
+def test_ready_follows_the_configuration_and_precedes_the_pipeline(settings: Settings) -> None:
+    """READY=1 means the configuration was checked and the database opened (a feeds.yaml
+    that cannot run stops the start before it: tests/daemon/test_broken_config.py); the HTTP
+    client, the worker pool, the scheduler and the notifier's templates are imported only
+    after it. (The first start backfills the new rules, with the pipeline's conversion of
+    a match; a start with the rules already known, as most are, imports none of it.)"""
+    env = cli_env(WATCHDESK_FEEDS=str(settings.feeds), WATCHDESK_RULES=str(settings.rules),
+                  WATCHDESK_DB=str(settings.db))
+    for _ in range(2):
+        r = subprocess.run([sys.executable, "-c", READY_PROBE], capture_output=True,
+                           text=True, env=env, timeout=120)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.startswith("READY 1 feeds"), r.stdout
+    assert r.stdout.rstrip().endswith("| imported:"), r.stdout
+
+
 def test_sigterm_mid_cycle_exits_zero_quickly_and_consistent(
         daemon: Callable[..., Daemon], settings: Settings, site: FixtureServer) -> None:
     site.latency = 0.5  # every request is slow: the cycle is in flight when we stop

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from watchdesk.rules import compile_query
 from watchdesk.search import fts_prefilter, run_query, stored_targets
 from watchdesk.store import Store
 
-from conftest import DATA, paths, rss, watchdesk
+from conftest import DATA, cli_env, paths, rss, watchdesk
 
 
 @pytest.mark.parametrize(("query", "fts"), [
@@ -77,6 +79,37 @@ def test_search_command(polled: Settings) -> None:
     assert none.returncode == 0 and "no article fetched in the last 30d" in none.stdout
     bad = watchdesk("search", "(haftar", *paths(polled))
     assert bad.returncode == 1 and "Error: query:1:8: expected ')'" in bad.stderr
+
+
+IMPORTED = """
+import sys
+from watchdesk.cli import main
+sys.argv = ["watchdesk", *sys.argv[1:]]
+try:
+    main()
+finally:
+    heavy = ("watchdesk.rules.loader", "jsonschema", "yaml", "watchdesk.names", "asyncio",
+             "watchdesk.config.feeds")
+    print("imported:", *[m for m in heavy if m in sys.modules])
+"""
+
+
+def test_a_search_loads_only_what_its_query_needs(polled: Settings) -> None:
+    """`search` and `rules test --query` read the rules folder's @lists only for a query
+    that names one, and import neither the rule loader (YAML, jsonschema), nor the names'
+    tables, nor the event loop, for a query without them."""
+    for args in (["search", "haftar NEAR/5 maréchal"],
+                 ["rules", "test", "--query", "~délégation AND libye"]):
+        r = subprocess.run([sys.executable, "-c", IMPORTED, *args, *paths(polled)],
+                           capture_output=True, text=True, env=cli_env(), timeout=120)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.rstrip().splitlines()[-1] == "imported:", r.stdout[-300:]
+    lists = polled.rules / "lists.yaml"
+    lists.write_text("lists:\n  chefs: haftar OR hafter\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-c", IMPORTED, "search", "@chefs", *paths(polled)],
+                       capture_output=True, text=True, env=cli_env(), timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "Haftar" in r.stdout and "watchdesk.rules.loader" in r.stdout.splitlines()[-1]
 
 
 def test_rules_test_on_files(settings: Settings, tmp_path: Path) -> None:

@@ -17,20 +17,23 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from .config.feeds import check_feeds
 from .config.settings import Settings
 from .errors import ConfigError, WatchdeskError
 from .models import FeedConfig, FeedState, PollResult
-from .pipeline import Clock, CycleReport, Pipeline, to_record, utcnow
 from .rules import Document, RuleBook, RuleSet
-from .sources.fetch import Fetcher
 from .store import Store, iso
 from .store.rule_state import rule_definition, save_rule_files, stored_rule_files
-from .workers import Workers
+
+if TYPE_CHECKING:   # the pipeline (the HTTP client, the worker pool) is imported to start it
+    from .pipeline import Clock, CycleReport, Pipeline
+    from .sources.fetch import Fetcher
+    from .workers import Workers
 
 log = logging.getLogger("watchdesk")
 
@@ -40,12 +43,22 @@ class StartError(WatchdeskError):
     holds no earlier good version of it."""
 
 
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
 class Watchdesk:
-    """Use as ``async with Watchdesk(settings) as wd: await wd.poll()``."""
+    """Use as ``async with Watchdesk(settings) as wd: await wd.poll()``.
+
+    Entering it loads the configuration (``load``: feeds.yaml checked, the rules compiled and
+    backfilled) and then starts the pipeline (``start``: the HTTP client, the worker pool);
+    the daemon calls ``load`` first, says READY, and only then imports and starts the
+    pipeline (docs/design.md, "The start of a reading command")."""
 
     def __init__(self, settings: Settings, *, clock: Clock = utcnow) -> None:
         self.settings = settings
         self.clock = clock
+        self.loaded = False
         self.store = Store(settings.db, background_checkpoints=True)
         self.stored_rules = stored_rule_files(self.store)
         self.rulebook = RuleBook(settings.rules, targets=settings.target_names,
@@ -154,6 +167,8 @@ class Watchdesk:
                         (r.id, r.version, iso(now), iso(now), rule_definition(r)))
         if not changed or self.settings.backfill_days <= 0:
             return 0
+        from .pipeline import to_record
+
         subset = RuleSet(changed)
         since = iso(now - timedelta(days=self.settings.backfill_days))
         found = []
@@ -177,17 +192,33 @@ class Watchdesk:
 
     # running -----------------------------------------------------------------------------
 
-    async def __aenter__(self) -> Watchdesk:
+    def load(self) -> None:
+        """The configuration: feeds.yaml and the rule files read and checked (``StartError``
+        when there is nothing sensible to run), new or changed rules backfilled."""
         self.reload_feeds(starting=True)
         if not self.rulebook.directory.is_dir() and not self.stored_rules:
             raise StartError(f"rules folder not found: {self.settings.rules} (create it, or "
                              "pass --rules DIR)")
         self.reload_rules()
+        self.loaded = True
+
+    def start(self) -> None:
+        """The pipeline: its HTTP client and its worker pool (imported here: aiohttp, pebble,
+        the extraction's modules are half of the daemon's start)."""
+        from .pipeline import Pipeline
+        from .sources.fetch import Fetcher
+        from .workers import Workers
+
         self.fetcher = Fetcher(self.settings)
         self.workers = Workers(self.settings.workers, timeout=self.settings.extract_timeout,
                                memory_mb=self.settings.extract_memory_mb)
         self.pipeline = Pipeline(self.settings, self.store, self.fetcher, self.workers,
                                  self.ruleset, clock=self.clock)
+
+    async def __aenter__(self) -> Watchdesk:
+        if not self.loaded:
+            self.load()
+        self.start()
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None,

@@ -46,22 +46,20 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
 from . import eventloop, retention, running, signals
 from .app import Watchdesk
 from .config.settings import Settings
 from .errors import WatchdeskError
-from .notify.outbox import alert_conditions, notify_tick, rule_maps
 from .notify.schedule import next_digest_at, no_digest_reason
-from .pipeline import CycleReport
 from .store import Store, iso
 from .store.lock import DbLock
 from .systemd import Notifier
-from .workers import default_workers
 
 if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
     from .metrics import Metrics
+    from .pipeline import CycleReport
     from .web import WebServer
 
 log = logging.getLogger("watchdesk.daemon")
@@ -159,6 +157,8 @@ class Daemon:
 
     def notify(self) -> None:
         """Digest, alerts, delivery. Blocking (SMTP): runs in a worker thread."""
+        from .notify.outbox import alert_conditions, notify_tick, rule_maps  # after READY
+
         store = Store(self.settings.db)
         try:
             again = True
@@ -251,32 +251,39 @@ class Daemon:
         for sig, name in ((signal.SIGTERM, "SIGTERM"), (signal.SIGINT, "SIGINT")):
             loop.add_signal_handler(sig, self.request_stop, name)
         loop.add_signal_handler(signal.SIGHUP, self.reload)
-        log.info("watchdesk starting: db=%s (loading feeds and rules, starting %d workers)",
-                 self.settings.db, self.wd.settings.workers or default_workers())
+        log.info("watchdesk starting: db=%s (loading feeds and rules)", self.settings.db)
         for name in signals.early:
             if name != "SIGHUP":  # a reload before the start: the start loads everything
                 self.request_stop(name)
-        async with self.wd:
-            try:
-                if not self.stop_event.is_set():
-                    await self._start(loop)
-                await self.stop_event.wait()
-                await self._drain()
-            finally:
-                if self.scheduler is not None and self.scheduler.running:
-                    self.scheduler.shutdown(wait=False)
-                if self.web is not None:
-                    await self.web.stop()
-                if self.metrics is not None:
-                    self.metrics.close()
+        self.wd.load()   # the configuration checked (StartError: nothing to run), before READY
+        try:
+            if not self.stop_event.is_set():
+                await self._serve()
+            async with self.wd:   # the pipeline: its client and workers (imported now)
+                try:
+                    if not self.stop_event.is_set():
+                        await self._start(loop)
+                    await self.stop_event.wait()
+                    await self._drain()
+                finally:
+                    if self.scheduler is not None and self.scheduler.running:
+                        self.scheduler.shutdown(wait=False)
+        finally:
+            if self.web is not None:
+                await self.web.stop()
+            if self.metrics is not None:
+                self.metrics.close()
+            self.wd.store.close()   # (closed already when the pipeline ran; twice is harmless)
         log.info("stopped")
         return 0
 
-    async def _start(self, loop: asyncio.AbstractEventLoop) -> None:
-        assert self.wd.workers is not None
-        await self.wd.workers.warm_up()
-        if self.stop_event.is_set():
-            return
+    async def _serve(self) -> None:
+        """What must work before READY: the configuration was loaded and the database is
+        open (``Watchdesk.load``); the metrics and web addresses are taken (a taken port is
+        a start-up error); the daemon is recorded as running. Then READY=1: what only
+        polling needs (the HTTP client, aiohttp, the worker pool, the scheduler) is started
+        after it (``_start``), so systemd, and whatever waits on the unit, is not held up by
+        imports and the workers' start."""
         if self.metrics is not None:
             self.metrics.serve(self.settings.metrics)  # before READY: a taken port is fatal
             self.observe()
@@ -285,6 +292,21 @@ class Daemon:
 
             self.web = WebServer(self.settings, parse_listen(self.settings.web_listen))
             await self.web.start()
+        running.record(self.wd.store, self.settings, iso(datetime.now(UTC)))
+        log.info("watchdesk running: db=%s feeds=%s rules=%s tick=%gs", self.settings.db,
+                 self.settings.feeds, self.settings.rules, self.settings.tick)
+        self.notifier.ready(self.status_line())
+
+    async def _start(self, loop: asyncio.AbstractEventLoop) -> None:
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+        from .workers import default_workers
+
+        assert self.wd.workers is not None
+        log.info("starting %d extraction workers", self.settings.workers or default_workers())
+        await self.wd.workers.warm_up()
+        if self.stop_event.is_set():
+            return
         scheduler = self.scheduler = AsyncIOScheduler(event_loop=loop, timezone=UTC)
         self._add(scheduler, self.poll_due, self.settings.tick, "poll")
         self._add(scheduler, self.check_rules, RULES_CHECK_SECONDS, "rules")
@@ -294,10 +316,6 @@ class Daemon:
             self._add(scheduler, self.watchdog, self.notifier.watchdog_seconds / 2, "watchdog")
         self._add(scheduler, self.notify_job, NOTIFY_SECONDS, "notify")
         scheduler.start()
-        running.record(self.wd.store, self.settings, iso(datetime.now(UTC)))
-        log.info("watchdesk running: db=%s feeds=%s rules=%s tick=%gs", self.settings.db,
-                 self.settings.feeds, self.settings.rules, self.settings.tick)
-        self.notifier.ready(self.status_line())
 
     async def _drain(self) -> None:
         """Wait for the jobs in flight; cancel the poll cycle after ``STOP_GRACE``."""

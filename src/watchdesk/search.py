@@ -15,12 +15,10 @@ beyond, their number is an estimate, and said to be one (``Beyond``).
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import eventloop
 from .config.settings import Settings
 from .prefilter import Vocabulary, fts_expression, prefilter
 from .rules import Document, Match, Query, Rule, RuleSet
@@ -153,6 +151,7 @@ def url_target(settings: Settings, url: str) -> Target:
     """A page fetched now, through the same bounded, guarded fetcher as the daemon (the host
     you typed is allowed, as a feed's own host is)."""
 
+    from . import eventloop
     from .extract.page import extract_page
     from .sources.fetch import PAGE_ACCEPT, Fetcher
 
@@ -200,15 +199,6 @@ def run_query(query: Query, targets: Iterable[Target]) -> list[Hit]:
         if m is not None:
             hits.append(Hit(t, [m]))
     return hits
-
-
-def search_stored(query: Query, targets: Candidates | Sequence[Target],
-                  limit: int) -> tuple[list[Hit], int]:
-    """The first ``limit`` hits, and exactly how many more match (every candidate read: the
-    web's pages count them all); those are only tested (no terms, no snippets), which is
-    most of the cost of a match."""
-    hits, beyond = search_counted(query, targets, limit, check=sys.maxsize)
-    return hits, beyond.found
 
 
 CHECK = 150   # candidates the matcher reads in all to count the hits beyond those listed

@@ -156,6 +156,49 @@ def test_search_pagination(reading: Reading) -> None:
     assert page == pages and len(seen) == len(set(seen)) == total   # each once, none lost
 
 
+def test_search_counts_as_the_cli_does_an_estimate_beyond_the_bound(
+        web: Callable[..., Web], desk: tuple[Path, Path]) -> None:
+    """Over many candidates /search counts as `watchdesk search`: the hits of the pages up to
+    this one listed, at most CHECK candidates read, and beyond an estimate said to be one
+    ("environ"), with a next page while more are expected."""
+    from datetime import UTC, datetime, timedelta
+
+    from watchdesk.models import ArticleWrite, FeedConfig, PollResult
+    from watchdesk.search import CHECK
+    from watchdesk.store import Store, iso
+
+    db, _ = desk
+    now = datetime.now(UTC) - timedelta(hours=1)
+    filler = "Le conseil municipal a voté le budget de la voirie après le débat. " * 4
+    n = 2 * CHECK + 100      # every other one a hit: 200 hits among 400 candidates
+    store = Store(db)
+    try:
+        store.sync_feeds([FeedConfig("bulk", "http://127.0.0.1:9/rss")], now)
+        feed = next(f for f in store.feeds() if f.name == "bulk")
+        store.save_poll(PollResult(feed.id, feed.name, iso(now), status=200), [ArticleWrite(
+            action="new", identity=f"guid:bulk{i}", entry_hash=f"h{i}", guid=f"bulk{i}",
+            url=f"http://127.0.0.1:9/a/{i}", canonical_url=f"http://127.0.0.1:9/a/{i}",
+            title=f"Bulk {i}", summary="", body=filler + (
+                "Zorglub à Quimper hier." if i % 2 == 0 else
+                "Zorglub parlait longtemps hier soir avec le maire de Quimper."),
+            extraction="page", content_hash=f"c{i}", matches=[]) for i in range(n)], iso(now))
+    finally:
+        store.close()
+    w = web()
+    query = {"q": "zorglub NEAR/2 quimper", "since": "30d", "per": "5"}
+    r = w.client.get("/search", params=query).text
+    words = " ".join(text_of(r).split())
+    m = re.search(r"environ (\d+) résultat", words)
+    assert m, words[:800]
+    assert CHECK // 2 < int(m[1]) < 2 * n // 2     # an estimate of 200, not a count of 200
+    assert len(re.findall(r'href="/articles/(\d+)"', r)) >= 5 and 'rel="next"' in r
+    # when the pages up to this one read every candidate, the count is exact again
+    exact = w.client.get("/search", params={"q": "zorglub NEAR/2 quimper", "since": "30d",
+                                              "per": "100", "page": "2"}).text
+    counts = " ".join(text_of(exact).split())
+    assert re.search(r"\b200 résultat", counts), counts[counts.find("sultat") - 60:][:200]
+
+
 def test_rules_page_counts_and_running_state(reading: Reading) -> None:
     w = reading.web
     page = w.client.get("/rules").text

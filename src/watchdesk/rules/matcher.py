@@ -33,7 +33,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from .. import names  # its keys fold words with .text: imported as a module (a cycle)
 from .build import Builder, Built
 from .language import primary
 from .model import Document, Match, Rule
@@ -131,6 +130,8 @@ class RuleSet:
         if term.name:
             a = self._name_atoms.get(term.text)
             if a is None:
+                from .. import names  # (a cycle: its keys fold words with .text)
+
                 a = self._name_atoms[term.text] = self._new_atom()
                 self._name_initials.update(names.keys.initials(term.text))
                 for name_key in names.name_keys(term.text):
@@ -245,6 +246,8 @@ class RuleSet:
         if text[:1] not in self._name_initials:
             self._spelled[text] = ()
             return ()
+        from .. import names  # loaded by the name: term this matcher compiled
+
         candidates = {(w, a) for key in names.name_keys(text)
                       for w, a in self._names.get(key, ())}
         spelled = self._spelled[text] = tuple(
@@ -258,7 +261,11 @@ class RuleSet:
         it and may be a name there."""
         exact = self._name_atoms.get(text)
         found = set() if exact is None else {exact}
-        if spelled and names.may_be_name(word, _written(chunk, k)) \
+        if not spelled:
+            return found
+        from .. import names
+
+        if names.may_be_name(word, _written(chunk, k)) \
                 and not names.indefinite(chunk):  # (the chunk as written: its diacritics)
             found.update(spelled)
         return found

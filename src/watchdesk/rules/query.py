@@ -73,7 +73,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .. import names  # its keys fold words with .text: imported as a module (a cycle)
 from ..errors import ConfigError, RuleSyntaxError
 from .language import normalize_lang
 from .lexer import Tok, describe, lex, lowercase_operators
@@ -369,6 +368,9 @@ class _Parser:
     def _term(self, part: str, raw: str, prefix: bool = False, stem: bool = False,
               offset: int = 0, alone: bool = True) -> Term:
         if self.name:
+            # the names' tables (stopwords of every language…): only for a name: term
+            from .. import names  # (a cycle: its keys fold words with .text)
+
             reason = names.name_warning(part, alone)
             if reason:
                 self._note(offset, f"name:{raw}: {reason}")

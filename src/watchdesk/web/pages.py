@@ -24,7 +24,7 @@ from ..notify.digest import Digest, compose
 from ..notify.recent import RecentArticle, recent_articles
 from ..rules import Query, Rule, RuleSet, Snippet, compile_query
 from ..rules.matcher import Verdict
-from ..search import Diff, Hit, Target, compare, count_stored, search_stored, stored_targets
+from ..search import Diff, Hit, Target, compare, count_stored, search_counted, stored_targets
 from ..status import age, feed_line
 from ..store import Store, iso
 
@@ -173,6 +173,7 @@ class SearchView:
     error: ConfigError | None = None
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
+    exact: bool = True     # False: ``total`` is an estimate (shown as "about")
     looked_at: int = 0
 
     @property
@@ -199,9 +200,12 @@ def search(store: Store, lists: Lists, q: str, since_iso: str, since: str,
         v.error = e
         return v
     want = page * per
-    hits, more = search_stored(query, stored_targets(store, since_iso, query=query), want)
+    # counted as `watchdesk search` counts: the hits up to this page listed, the rest by
+    # reading at most CHECK candidates, and estimated beyond (said to be an estimate)
+    hits, beyond = search_counted(query, stored_targets(store, since_iso, query=query), want)
     v.hits = hits[(page - 1) * per:]
-    v.total = len(hits) + more
+    v.total = len(hits) + beyond.estimate
+    v.exact = beyond.exact
     v.looked_at = count_stored(store, since_iso)
     return v
 
