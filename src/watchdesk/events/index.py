@@ -275,10 +275,9 @@ class EventIndex:
         return story
 
     def settle(self, doc_ids: Iterable[int], is_open: Callable[[int], bool]) -> dict[int, int]:
-        """Merge the stories of ``doc_ids`` (the articles of a batch) with other open
-        stories that are, on average over their members, at least as similar as the
-        threshold (``settle``). Returns each merged story -> the story it went into (the
-        older id survives)."""
+        """Regroup the open stories of ``doc_ids`` (the articles of a batch) and the open
+        stories near them, as one batch (``settle``). Returns each article that moved ->
+        its story now (a story is named after its smallest article id)."""
         merged = settling.settle(self, doc_ids, is_open, self._known)
         self._forget()
         return merged
@@ -289,14 +288,25 @@ class EventIndex:
         while len(known) > KNOWN:
             del known[next(iter(known))]
 
-    def merge(self, gone: int, survivor: int) -> None:
-        """Put the articles of story ``gone`` into story ``survivor``."""
-        members = self.stories.pop(gone)
-        for m in members:
-            self.docs[m].story = survivor
-        into = self.stories[survivor]
-        into.extend(members)
-        into.sort(key=lambda m: self.docs[m].at)
+    def move(self, moved: Mapping[int, int]) -> None:
+        """Put each article of ``moved`` into its story there."""
+        stories, docs = self.stories, self.docs
+        touched: set[int] = set()
+        for d, story in moved.items():
+            doc = docs[d]
+            members = stories[doc.story]
+            members.remove(d)
+            if not members:
+                del stories[doc.story]
+            doc.story = story
+            stories.setdefault(story, []).append(d)
+            touched.add(story)
+        for story in touched:
+            stories[story].sort(key=lambda m: docs[m].at)
+
+    def big(self) -> float:
+        """ln(N + PRIOR_DOCS + 1): what a term's idf is counted from now."""
+        return math.log(len(self.docs) + PRIOR_DOCS + 1)
 
     # -- keeping ----------------------------------------------------------------------------
 
