@@ -227,6 +227,39 @@ def test_the_upgrade_regroups_what_is_stored(tmp_path: Path) -> None:
         store.close()
 
 
+def test_an_article_of_an_open_story_moves_where_it_belongs(tmp_path: Path) -> None:
+    # An earlier grouping left a report on oil in the delegation's story (as a join on the
+    # word of a story's first member may); the next batch brings another report of the
+    # delegation: the open stories near it are grouped again, in the articles and the cache.
+    now = "2025-02-20T20:00:00Z"
+    store = Store(tmp_path / "w.db")
+    try:
+        assert _group(store, 1, "rfi-delegation", now) == 1
+        assert _group(store, 2, "herald-oil", now) == 2
+        with store.transaction() as c:
+            c.execute("INSERT INTO feeds(name, url, config_url, interval_s, created_at) VALUES"
+                      " ('f', 'http://127.0.0.1/f', 'http://127.0.0.1/f', 600, ?)", (now,))
+            for n in (1, 2, 3):
+                c.execute("INSERT INTO articles(id, feed_id, guid, url, canonical_url, title,"
+                          " fetched_at, extraction, content_hash, story_id) VALUES"
+                          " (?, 1, ?, ?, ?, 't', ?, 'page', 'h', ?)",
+                          (n, n, n, n, now, 1 if n < 3 else None))
+            c.execute("UPDATE event_docs SET story_id = 1 WHERE article_id = 2")
+    finally:
+        store.close()
+    store = Store(tmp_path / "w.db")   # (its index is built from the cache)
+    try:
+        assert _group(store, 3, "france24-delegation", now) == 1
+        with store.transaction() as c:
+            assert dict(c.execute("SELECT id, story_id FROM articles").fetchall()) == \
+                {1: 1, 2: 2, 3: 1}
+            assert dict(c.execute("SELECT article_id, story_id FROM event_docs").fetchall()) \
+                == {1: 1, 2: 2, 3: 1}
+        assert store._events is not None and store._events.stories[2] == [2]
+    finally:
+        store.close()
+
+
 def test_a_story_a_digest_or_an_alert_showed_no_longer_merges(tmp_path: Path) -> None:
     store = Store(tmp_path / "w.db")
     try:
