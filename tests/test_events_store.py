@@ -374,6 +374,37 @@ def test_the_upgrade_to_concepts_regroups_with_them(tmp_path: Path) -> None:
         store.close()
 
 
+def test_the_upgrade_to_regrouping_groups_the_month_again(tmp_path: Path) -> None:
+    # Grouped before m021 by joins that could not be undone: a report on oil in the
+    # delegation's story; m021 groups the month again, and it leaves.
+    db = tmp_path / "old.db"
+    store = Store(db)
+    names = ["rfi-delegation", "herald-oil", "france24-delegation"]
+    with store.transaction() as c:
+        c.execute("INSERT INTO feeds(name, url, config_url, interval_s, created_at) VALUES"
+                  " ('f', 'http://127.0.0.1/f', 'http://127.0.0.1/f', 600, '2025-01-01T00:00:00Z')")
+        for n, name in enumerate(names, start=1):
+            a = ARTICLES[name]
+            c.execute("INSERT INTO articles(id, feed_id, guid, url, canonical_url, title, body,"
+                      " lang, published_at, fetched_at, extraction, content_hash, story_id)"
+                      " VALUES (?, 1, ?, ?, ?, ?, ?, 'fr', ?, ?, 'page', 'h', 1)",
+                      (n, name, f"u{n}", f"u{n}", a["title"], a["lead"], a["time"], a["time"]))
+            c.execute("INSERT INTO matches(article_id, rule_id, priority, terms, snippet,"
+                      " snippets, created_at) VALUES (?, 'haftar', 'digest', '[]', '', '{}',"
+                      " ?)", (n, a["time"]))
+        c.execute("DELETE FROM _sqlite_migrations WHERE name = 'm021_event_regroup'")
+    store.close()
+
+    store = Store(db)
+    try:
+        st = {r["guid"]: r["story_id"] for r in store.query("SELECT guid, story_id FROM articles")}
+        assert st == {"rfi-delegation": 1, "france24-delegation": 1, "herald-oil": 2}
+        rows = store.query("SELECT article_id, story_id FROM event_docs ORDER BY article_id")
+        assert [tuple(r) for r in rows] == [(1, 1), (2, 2), (3, 1)]
+    finally:
+        store.close()
+
+
 LANGUAGES: dict[str, dict[str, Any]] = {a["id"]: a for a in json.loads(
     (Path(__file__).parent / "data" / "events_languages.json").read_text(
         encoding="utf-8"))["articles"]}
