@@ -343,6 +343,17 @@ def test_regrouping_does_not_depend_on_how_the_stories_were_left() -> None:
             {1: 1, 2: 1, 3: 3}, stories
 
 
+def test_a_story_whose_first_article_was_pruned_keeps_its_name() -> None:
+    # Its older articles are in the store only: it stays whole, and what joins it takes
+    # its name (a new name would leave them behind in the old one)
+    by = {a["id"]: a for a in LANGUAGES}
+    index = _arranged({1: 1, 2: 1, 3: 3})
+    index.remove(1)
+    index.add(4, epoch(by["ar-visit"]["time"]), terms(by["ar-visit"]), 4, lang="ar")
+    assert index.settle([4], lambda story: True) == {4: 1}
+    assert sorted(index.stories[1]) == [2, 4] and index.stories[3] == [3]
+
+
 def test_an_article_near_the_threshold_waits_for_the_batch_to_be_settled() -> None:
     # Joining a story when it comes needs JOIN_MARGIN more than the threshold: an article
     # that joined on the word of a story's first members could not leave a story shown

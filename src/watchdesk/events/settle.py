@@ -58,15 +58,22 @@ def settle(index: EventIndex, doc_ids: Iterable[int], is_open: Callable[[int], b
     stories = sorted(s for s in near if is_open(s))
     if not stories:
         return {}
-    # the groups to start from: each article alone, but in a story too big to take apart
+    # the groups to start from: each article alone, but a story too big to take apart, or
+    # one whose first article the index no longer holds (pruned: older articles of it are
+    # in the store only), stays whole and keeps its name
     groups: list[list[int]] = []
+    labels: list[int] = []
     for s in stories:
         members = index.stories[s]
-        groups.extend([list(members)] if len(members) > BLOCK else [[m] for m in members])
-    grouped = _agglomerate(index, groups, _pairs(index, stories, seen), threshold)
+        if len(members) > BLOCK or s not in members:
+            groups.append(list(members))
+            labels.append(min(s, *members))
+        else:
+            groups.extend([m] for m in members)
+            labels.extend(members)
+    grouped = _agglomerate(index, groups, labels, _pairs(index, stories, seen), threshold)
     moved: dict[int, int] = {}
-    for members in grouped:
-        story = min(members)
+    for members, story in grouped:
         moved.update((m, story) for m in members if docs[m].story != story)
     index.move(moved)
     return moved
@@ -99,11 +106,14 @@ def _pairs(index: EventIndex, stories: list[int], seen: Seen) -> dict[tuple[int,
     return pairs
 
 
-def _agglomerate(index: EventIndex, groups: list[list[int]],
-                 pairs: dict[tuple[int, int], float], threshold: float) -> list[list[int]]:
-    """Average-link agglomeration of ``groups``: the two groups most similar on average
-    (their pairs within the horizon; unknown pairs count 0) merge first, while that reaches
-    ``threshold``. Ties go to the smaller ids: the result does not depend on the order."""
+def _agglomerate(index: EventIndex, groups: list[list[int]], labels: list[int],
+                 pairs: dict[tuple[int, int], float], threshold: float,
+                 ) -> list[tuple[list[int], int]]:
+    """Average-link agglomeration of ``groups`` (named ``labels``): the two groups most
+    similar on average (their pairs within the horizon; unknown pairs count 0) merge first,
+    while that reaches ``threshold``; a merged group is named by the smaller name. Ties go
+    to the smaller names: the result does not depend on the order. Returns each group with
+    its name."""
     docs = index.docs
     where = {m: g for g, members in enumerate(groups) for m in members}
     sums: list[dict[int, float]] = [{} for _ in groups]
@@ -120,7 +130,7 @@ def _agglomerate(index: EventIndex, groups: list[list[int]],
         return sums[g].get(h, 0.0) / n if n else 0.0
 
     def key(g: int, h: int) -> tuple[int, int]:
-        return min(groups[g]), min(groups[h])
+        return labels[g], labels[h]
 
     heap = [(-average(g, h), key(g, h), g, h)
             for g in range(len(groups)) for h in sums[g] if g < h]
@@ -132,6 +142,7 @@ def _agglomerate(index: EventIndex, groups: list[list[int]],
             continue   # (one of them changed since)
         alive[h] = False
         groups[g].extend(groups[h])
+        labels[g] = min(labels[g], labels[h])
         times[g].extend(times[h])
         for k, y in sums[h].items():
             if k != g:
@@ -144,7 +155,7 @@ def _agglomerate(index: EventIndex, groups: list[list[int]],
             if y >= threshold:
                 heapq.heappush(heap, (-y, key(g, k) if g < k else key(k, g),
                                       min(g, k), max(g, k)))
-    return [sorted(groups[g]) for g in range(len(groups)) if alive[g]]
+    return [(sorted(groups[g]), labels[g]) for g in range(len(groups)) if alive[g]]
 
 
 def _near_of(index: EventIndex, d: int, seen: Seen) -> tuple[Probe, dict[int, float]]:
