@@ -85,7 +85,7 @@ def _pairs(index: EventIndex, stories: list[int], seen: Seen) -> dict[tuple[int,
     inside = {m for s in stories for m in index.stories[s]}
     pairs: dict[tuple[int, int], float] = {}
     for a in inside:
-        for b, x in _near_of(index, a, seen)[1].items():
+        for b, x in _candidates_of(index, a, seen).items():
             if b in inside and b != a:
                 key = (a, b) if a < b else (b, a)
                 if x > pairs.get(key, -1.0):
@@ -156,6 +156,15 @@ def _agglomerate(index: EventIndex, groups: list[list[int]], labels: list[int],
                 heapq.heappush(heap, (-y, key(g, k) if g < k else key(k, g),
                                       min(g, k), max(g, k)))
     return [(sorted(groups[g]), labels[g]) for g in range(len(groups)) if alive[g]]
+
+
+def _candidates_of(index: EventIndex, d: int, seen: Seen) -> dict[int, float]:
+    """A stored article's candidates, as ``_near_of`` gives them, without making it a probe
+    when its best neighbours stand for them (a probe is most of the cost of ``settle``)."""
+    if d in seen:
+        return seen[d][1]
+    top = index.docs[d].top
+    return {c: x for x, c in top if c in index.docs} if top else _near_of(index, d, seen)[1]
 
 
 def _near_of(index: EventIndex, d: int, seen: Seen) -> tuple[Probe, dict[int, float]]:
