@@ -167,9 +167,7 @@ def group(articles: Sequence[Article], threshold: float = ix.THRESHOLD, order: s
         index.prune(now - keep)
         for a in sorted(chunk, key=lambda a: a.at):
             story[a.n] = index.assign(a.n, a.at, terms[a.n], now, a.lang)
-        merged = index.settle([a.n for a in chunk], lambda s: s not in shown)
-        if merged:
-            story = {n: merged.get(s, s) for n, s in story.items()}
+        story.update(index.settle([a.n for a in chunk], lambda s: s not in shown))
     cpu = time.process_time() - cpu
     return [story[n] for n in range(len(articles))], cpu
 

@@ -309,6 +309,75 @@ def test_stories_merge_while_open_and_the_older_id_survives() -> None:
     assert index.docs[3].story == 3
 
 
+def _arranged(stories: dict[int, int]) -> EventIndex:
+    """The visit in English (1) and French (2) and the floods (3), in ``stories``: as an
+    earlier batch may have left them."""
+    by = {a["id"]: a for a in LANGUAGES}
+    index = warm_index()
+    for n, key in ((1, "en-visit"), (2, "fr-visit"), (3, "en-floods")):
+        index.add(n, epoch(by[key]["time"]), terms(by[key]), stories[n], lang=by[key]["lang"])
+    return index
+
+
+def test_an_open_story_is_regrouped_and_an_article_moves_out_of_it() -> None:
+    # the floods report joined the visit's story (on the word of its first member); the
+    # visit's French report then settles: the open stories near it are grouped again
+    index = _arranged({1: 1, 2: 2, 3: 1})
+    assert index.settle([2], lambda story: True) == {2: 1, 3: 3}
+    assert sorted(index.stories[1]) == [1, 2] and index.stories[3] == [3]
+    assert index.docs[3].story == 3 and index.docs[2].story == 1
+    # shown, the story keeps its articles (the French report stays apart: a shown story
+    # absorbs no other)
+    index = _arranged({1: 1, 2: 2, 3: 1})
+    assert index.settle([2], lambda story: story != 1) == {}
+    assert index.docs[3].story == 1 and index.docs[2].story == 2
+
+
+def test_regrouping_does_not_depend_on_how_the_stories_were_left() -> None:
+    # whatever stories the arrival order left, settling gives one grouping, one set of names
+    for stories in ({1: 1, 2: 2, 3: 3}, {1: 1, 2: 1, 3: 1}, {1: 3, 2: 2, 3: 3},
+                    {1: 2, 2: 2, 3: 3}):
+        index = _arranged(stories)
+        index.settle([1, 2, 3], lambda story: True)
+        assert {d: doc.story for d, doc in index.docs.items() if d in (1, 2, 3)} == \
+            {1: 1, 2: 1, 3: 3}, stories
+
+
+def test_a_story_whose_first_article_was_pruned_keeps_its_name() -> None:
+    # Its older articles are in the store only: it stays whole, and what joins it takes
+    # its name (a new name would leave them behind in the old one)
+    by = {a["id"]: a for a in LANGUAGES}
+    index = _arranged({1: 1, 2: 1, 3: 3})
+    index.remove(1)
+    index.add(4, epoch(by["ar-visit"]["time"]), terms(by["ar-visit"]), 4, lang="ar")
+    assert index.settle([4], lambda story: True) == {4: 1}
+    assert sorted(index.stories[1]) == [2, 4] and index.stories[3] == [3]
+
+
+def test_an_article_near_the_threshold_waits_for_the_batch_to_be_settled() -> None:
+    # Joining a story when it comes needs JOIN_MARGIN more than the threshold: an article
+    # that joined on the word of a story's first members could not leave a story shown
+    # since; just above the threshold it starts alone, and settling its batch groups it.
+    by = {a["id"]: a for a in LANGUAGES}
+    visit = terms(by["en-visit"])
+    at, french = epoch(by["fr-visit"]["time"]), terms(by["fr-visit"])
+    index = warm_index()
+    index.add(1, epoch(by["en-visit"]["time"]), visit, 1, lang="en")
+    story, x = index.decide(at, french, "fr")
+    assert story == 1 and x >= index.threshold_now() + ix.JOIN_MARGIN
+    for threshold, joins in ((x - ix.JOIN_MARGIN / 2, False), (x - 2 * ix.JOIN_MARGIN, True)):
+        index.threshold = threshold
+        index.remove(2)
+        assert (index.assign(2, at, french, lang="fr") == 1) is joins
+        assert index.settle([2], lambda story: True) == ({} if joins else {2: 1})
+        assert index.docs[2].story == 1
+        # below the threshold, neither
+        index.threshold = x + 0.01
+        index.remove(2)
+        assert index.assign(2, at, french, lang="fr") == 2
+        assert index.settle([2], lambda story: True) == {}
+
+
 # A report of the same day naming the same people and places as the visit (Haftar,
 # Yevkurov, Benghazi, Russia, Libya), of something else: a hospital opened.
 HOSPITAL = ("Haftar opens a hospital in Benghazi built with Russian money",

@@ -227,6 +227,39 @@ def test_the_upgrade_regroups_what_is_stored(tmp_path: Path) -> None:
         store.close()
 
 
+def test_an_article_of_an_open_story_moves_where_it_belongs(tmp_path: Path) -> None:
+    # An earlier grouping left a report on oil in the delegation's story (as a join on the
+    # word of a story's first member may); the next batch brings another report of the
+    # delegation: the open stories near it are grouped again, in the articles and the cache.
+    now = "2025-02-20T20:00:00Z"
+    store = Store(tmp_path / "w.db")
+    try:
+        assert _group(store, 1, "rfi-delegation", now) == 1
+        assert _group(store, 2, "herald-oil", now) == 2
+        with store.transaction() as c:
+            c.execute("INSERT INTO feeds(name, url, config_url, interval_s, created_at) VALUES"
+                      " ('f', 'http://127.0.0.1/f', 'http://127.0.0.1/f', 600, ?)", (now,))
+            for n in (1, 2, 3):
+                c.execute("INSERT INTO articles(id, feed_id, guid, url, canonical_url, title,"
+                          " fetched_at, extraction, content_hash, story_id) VALUES"
+                          " (?, 1, ?, ?, ?, 't', ?, 'page', 'h', ?)",
+                          (n, n, n, n, now, 1 if n < 3 else None))
+            c.execute("UPDATE event_docs SET story_id = 1 WHERE article_id = 2")
+    finally:
+        store.close()
+    store = Store(tmp_path / "w.db")   # (its index is built from the cache)
+    try:
+        assert _group(store, 3, "france24-delegation", now) == 1
+        with store.transaction() as c:
+            assert dict(c.execute("SELECT id, story_id FROM articles").fetchall()) == \
+                {1: 1, 2: 2, 3: 1}
+            assert dict(c.execute("SELECT article_id, story_id FROM event_docs").fetchall()) \
+                == {1: 1, 2: 2, 3: 1}
+        assert store._events is not None and store._events.stories[2] == [2]
+    finally:
+        store.close()
+
+
 def test_a_story_a_digest_or_an_alert_showed_no_longer_merges(tmp_path: Path) -> None:
     store = Store(tmp_path / "w.db")
     try:
@@ -337,6 +370,37 @@ def test_the_upgrade_to_concepts_regroups_with_them(tmp_path: Path) -> None:
         st = {r["guid"]: r["story_id"] for r in store.query("SELECT guid, story_id FROM articles")}
         assert st["rfi-delegation"] == st["france24-delegation"] == 1
         assert st["rfi-saddam"] == 3
+    finally:
+        store.close()
+
+
+def test_the_upgrade_to_regrouping_groups_the_month_again(tmp_path: Path) -> None:
+    # Grouped before m021 by joins that could not be undone: a report on oil in the
+    # delegation's story; m021 groups the month again, and it leaves.
+    db = tmp_path / "old.db"
+    store = Store(db)
+    names = ["rfi-delegation", "herald-oil", "france24-delegation"]
+    with store.transaction() as c:
+        c.execute("INSERT INTO feeds(name, url, config_url, interval_s, created_at) VALUES"
+                  " ('f', 'http://127.0.0.1/f', 'http://127.0.0.1/f', 600, '2025-01-01T00:00:00Z')")
+        for n, name in enumerate(names, start=1):
+            a = ARTICLES[name]
+            c.execute("INSERT INTO articles(id, feed_id, guid, url, canonical_url, title, body,"
+                      " lang, published_at, fetched_at, extraction, content_hash, story_id)"
+                      " VALUES (?, 1, ?, ?, ?, ?, ?, 'fr', ?, ?, 'page', 'h', 1)",
+                      (n, name, f"u{n}", f"u{n}", a["title"], a["lead"], a["time"], a["time"]))
+            c.execute("INSERT INTO matches(article_id, rule_id, priority, terms, snippet,"
+                      " snippets, created_at) VALUES (?, 'haftar', 'digest', '[]', '', '{}',"
+                      " ?)", (n, a["time"]))
+        c.execute("DELETE FROM _sqlite_migrations WHERE name = 'm021_event_regroup'")
+    store.close()
+
+    store = Store(db)
+    try:
+        st = {r["guid"]: r["story_id"] for r in store.query("SELECT guid, story_id FROM articles")}
+        assert st == {"rfi-delegation": 1, "france24-delegation": 1, "herald-oil": 2}
+        rows = store.query("SELECT article_id, story_id FROM event_docs ORDER BY article_id")
+        assert [tuple(r) for r in rows] == [(1, 1), (2, 2), (3, 1)]
     finally:
         store.close()
 

@@ -4,7 +4,7 @@ Articles from different outlets that report the same event, each in its own word
 French, English, Arabic or Russian, share a *story* (``articles.story_id``); so do copies of
 one wire text. Decided here, in memory, from data only (no database, no clock: times are
 given); the store loads and saves the index. How two articles compare is ``similarity``'s;
-how the open stories of a batch merge, ``settle``'s.
+how the open stories near a batch are grouped again, ``settle``'s.
 
 **Weights.** A term weighs ``(1 + ln tf) * idf``, with ``idf = ln((N + P + 1) / (df + p +
 1))`` counted over the articles in the index (``N`` of them, ``df`` holding the term),
@@ -13,9 +13,13 @@ else 0) so that a nearly empty index still weighs « le » and "the" low. The wo
 desk's articles share (Libye, Haftar) are common in the index and weigh little.
 
 **Average link.** An article joins the story whose members (those within the horizon) are
-*on average* most similar to it, if that average reaches ``THRESHOLD``; else it starts its
-own story, whose id is its own. Average, not single link: one article that shares a few
-names with another event cannot pull it in. An article is never moved out of its story.
+*on average* most similar to it, if that average reaches ``THRESHOLD`` + ``JOIN_MARGIN``;
+else it starts its own story, whose id is its own. Average, not single link: one article
+that shares a few names with another event cannot pull it in. The margin: a story joined on
+the word of its first members may be shown before the reports that would have told
+otherwise come, and a shown story keeps its articles; an article just above the threshold
+is grouped when its batch is settled instead (``settle``: the open stories near a batch
+are grouped again as one batch, and their articles may move).
 While the index is nearly empty the threshold is a little higher (``threshold_now``): which
 words all the desk's articles share is not known yet. Texts with fewer than ``MIN_TERMS``
 distinct words (a bare headline) are never linked.
@@ -68,13 +72,14 @@ KNOWN = 2000                # articles whose probe and candidates are kept for `
 REFRESH = 0.2
 COLD_DOCS, COLD_EXTRA = 50, 0.08   # a nearly empty index asks for more (see ``threshold_now``)
 SEED_MAX_DF = 100           # a seed term held by more articles is skipped
+JOIN_MARGIN = 0.06          # an article joins a story when it comes only this far above THRESHOLD
 
 
 class EventIndex:
     """Recent matched articles by term, time and story.
 
-    ``assign`` decides the story of a new article and adds it; ``settle`` merges the open
-    stories a batch made that are one event; ``add`` records one whose story is known
+    ``assign`` decides the story of a new article and adds it; ``settle`` groups the open
+    stories near a batch again; ``add`` records one whose story is known
     (loading); ``update`` replaces an article's terms (keeping its story); ``prune``
     forgets what is too old to link to anything new.
     """
@@ -241,7 +246,8 @@ class EventIndex:
         # the most similar on average (on a tie, the most recent story)
         best_score, best_story = max((self.average(p, story, scored), story)
                                      for story in hopeful)
-        return (best_story if best_score >= threshold else None), best_score
+        join = threshold + JOIN_MARGIN
+        return (best_story if best_score >= join else None), best_score
 
     def average(self, p: Probe, story: int, scored: dict[int, float],
                 members: int = STORY_MEMBERS) -> float:
@@ -275,10 +281,9 @@ class EventIndex:
         return story
 
     def settle(self, doc_ids: Iterable[int], is_open: Callable[[int], bool]) -> dict[int, int]:
-        """Merge the stories of ``doc_ids`` (the articles of a batch) with other open
-        stories that are, on average over their members, at least as similar as the
-        threshold (``settle``). Returns each merged story -> the story it went into (the
-        older id survives)."""
+        """Regroup the open stories of ``doc_ids`` (the articles of a batch) and the open
+        stories near them, as one batch (``settle``). Returns each article that moved ->
+        its story now (a story is named after its smallest article id)."""
         merged = settling.settle(self, doc_ids, is_open, self._known)
         self._forget()
         return merged
@@ -289,14 +294,25 @@ class EventIndex:
         while len(known) > KNOWN:
             del known[next(iter(known))]
 
-    def merge(self, gone: int, survivor: int) -> None:
-        """Put the articles of story ``gone`` into story ``survivor``."""
-        members = self.stories.pop(gone)
-        for m in members:
-            self.docs[m].story = survivor
-        into = self.stories[survivor]
-        into.extend(members)
-        into.sort(key=lambda m: self.docs[m].at)
+    def move(self, moved: Mapping[int, int]) -> None:
+        """Put each article of ``moved`` into its story there."""
+        stories, docs = self.stories, self.docs
+        touched: set[int] = set()
+        for d, story in moved.items():
+            doc = docs[d]
+            members = stories[doc.story]
+            members.remove(d)
+            if not members:
+                del stories[doc.story]
+            doc.story = story
+            stories.setdefault(story, []).append(d)
+            touched.add(story)
+        for story in touched:
+            stories[story].sort(key=lambda m: docs[m].at)
+
+    def big(self) -> float:
+        """ln(N + PRIOR_DOCS + 1): what a term's idf is counted from now."""
+        return math.log(len(self.docs) + PRIOR_DOCS + 1)
 
     # -- keeping ----------------------------------------------------------------------------
 

@@ -10,12 +10,12 @@ index in step with the database:
   it. Which articles can share a story is decided by their own times (publication, else
   fetch); ``KEEP`` only bounds what is kept, by when it was grouped, so that a backfill
   (7 days back) finds the events of its articles;
-- stories *merge* (``EventIndex.settle``, after each batch) only while neither has been
-  shown: no match of theirs was in a digest (match id up to the last digest's high-water
-  mark) or an alert (``alert_outbox_id``), and no breaking-story alert names them
-  (``event_alerts``). A shown story keeps its id and its articles, and may still gain new
-  reports; the older id survives a merge, so a story a digest is composing as it happens
-  keeps its id too;
+- stories are *regrouped* (``EventIndex.settle``, after each batch: their articles may
+  move, the stories merge or split) only while not shown: no match of theirs was in a
+  digest (match id up to the last digest's high-water mark) or an alert
+  (``alert_outbox_id``), and no breaking-story alert names them (``event_alerts``). A
+  shown story keeps its id and its articles, and may still gain new reports; a regrouped
+  story is named after its oldest article (smallest id);
 - the index lives in this process, built on first use. Every transaction that changes
   ``event_docs`` bumps ``meta.events.rev``; a transaction that finds another value than the
   one its index was built or last written at (another process grouped articles meanwhile:
@@ -118,12 +118,13 @@ class EventsMixin(StoreBase):
                       (article_id, out[article_id], iso_of(at), events.dumps(terms), now, lang))
         c.executemany("UPDATE articles SET story_id = ? WHERE id = ?",
                       [(s, a) for a, s in out.items()])
-        merged = index.settle(out, self._open_stories(c))
-        for gone, survivor in merged.items():
-            c.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (survivor, gone))
-            c.execute("UPDATE event_docs SET story_id = ? WHERE story_id = ?", (survivor, gone))
+        moved = index.settle(out, self._open_stories(c))
+        c.executemany("UPDATE articles SET story_id = ? WHERE id = ?",
+                      [(s, a) for a, s in moved.items()])
+        c.executemany("UPDATE event_docs SET story_id = ? WHERE article_id = ?",
+                      [(s, a) for a, s in moved.items()])
         self._events_written(c, now)
-        return {a: merged.get(s, s) for a, s in out.items()}
+        return {a: moved.get(a, s) for a, s in out.items()}
 
     def _open_stories(self, c: sqlite3.Connection) -> Callable[[int], bool]:
         """Whether a story may still merge: nothing of it was shown (see the module)."""
@@ -216,9 +217,7 @@ def regroup_all(c: sqlite3.Connection, batch: int = 20, window: timedelta = REGR
             story[article_id] = index.assign(article_id, at, terms, at, language(lang))
             if (events.epoch(fetched) or 0.0) >= keep_from:
                 docs.append((article_id, at, events.dumps(terms), fetched, language(lang)))
-        merged = index.settle([r[1] for r in chunk], lambda s: True)
-        if merged:
-            story = {a: merged.get(s, s) for a, s in story.items()}
+        story.update(index.settle([r[1] for r in chunk], lambda s: True))
     c.executemany("UPDATE articles SET story_id = ? WHERE id = ?",
                   [(s, a) for a, s in story.items()])
     c.executemany("INSERT INTO event_docs(article_id, story_id, at, terms, created_at, lang)"

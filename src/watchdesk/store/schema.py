@@ -491,3 +491,14 @@ def m020_event_concepts(db: Database) -> None:
     from .events import regroup_all
 
     regroup_all(db.conn)
+
+
+@migrations()
+def m021_event_regroup(db: Database) -> None:
+    """Open stories are grouped again after each batch from scratch (``events.settle``:
+    their articles may move), at a lower threshold: the stored matched articles of the
+    archive's last month are grouped again with that method (``store.events.regroup_all``,
+    as m015 and m020: sent event alerts follow their articles)."""
+    from .events import regroup_all
+
+    regroup_all(db.conn)

@@ -11,7 +11,7 @@ the feed's transaction (``save_poll``):
   with it: its body was the site's interstitial, not an article. Its body is emptied
   (the article keeps its feed summary: ``extraction='summary'``, ``wall`` says why), so
   that `search` no longer finds it by the wall's words and its event terms are its title
-  and summary; it keeps its story (an article is never moved from its story, see
+  and summary; it keeps its story (demoting moves no article from its story, see
   ``events``) and its matches (what an alert or a digest said stays true);
 - a body the pipeline could not know was repeated (two feeds of one site in the same
   cycle, each stored before the other's check) is demoted here before it is written.
