@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import sqlite3
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
@@ -290,6 +291,23 @@ def test_a_story_a_digest_or_an_alert_showed_no_longer_merges(tmp_path: Path) ->
         store.close()
 
 
+def _stored_before(c: sqlite3.Connection, names: list[str], *, own_story: bool) -> None:
+    """The fixture articles `names` stored and matched by `haftar` as before an upgrade: each
+    its own story (ids 1, 2, ...), or all in story 1."""
+    c.execute("INSERT INTO feeds(name, url, config_url, interval_s, created_at) VALUES"
+              " ('f', 'http://127.0.0.1/f', 'http://127.0.0.1/f', 600, '2025-01-01T00:00:00Z')")
+    for n, name in enumerate(names, start=1):
+        a = ARTICLES[name]
+        c.execute("INSERT INTO articles(id, feed_id, guid, url, canonical_url, title, body,"
+                  " lang, published_at, fetched_at, extraction, content_hash, story_id)"
+                  " VALUES (?, 1, ?, ?, ?, ?, ?, 'fr', ?, ?, 'page', 'h', ?)",
+                  (n, name, f"u{n}", f"u{n}", a["title"], a["lead"], a["time"], a["time"],
+                   n if own_story else 1))
+        c.execute("INSERT INTO matches(article_id, rule_id, priority, terms, snippet,"
+                  " snippets, created_at) VALUES (?, 'haftar', 'digest', '[]', '', '{}', ?)",
+                  (n, a["time"]))
+
+
 def test_the_upgrade_to_languages_regroups_and_keeps_sent_alerts(tmp_path: Path) -> None:
     # A database grouped by the previous method: each article its own story, a breaking
     # alert sent for one of them; m015 regroups, and the alert follows its articles.
@@ -299,17 +317,7 @@ def test_the_upgrade_to_languages_regroups_and_keeps_sent_alerts(tmp_path: Path)
     with store.transaction() as c:
         c.execute("DELETE FROM _sqlite_migrations WHERE name = 'm015_events_across_languages'")
         c.execute("ALTER TABLE event_docs DROP COLUMN lang")
-        c.execute("INSERT INTO feeds(name, url, config_url, interval_s, created_at) VALUES"
-                  " ('f', 'http://127.0.0.1/f', 'http://127.0.0.1/f', 600, '2025-01-01T00:00:00Z')")
-        for n, name in enumerate(names, start=1):
-            a = ARTICLES[name]
-            c.execute("INSERT INTO articles(id, feed_id, guid, url, canonical_url, title, body,"
-                      " lang, published_at, fetched_at, extraction, content_hash, story_id)"
-                      " VALUES (?, 1, ?, ?, ?, ?, ?, 'fr', ?, ?, 'page', 'h', ?)",
-                      (n, name, f"u{n}", f"u{n}", a["title"], a["lead"], a["time"], a["time"], n))
-            c.execute("INSERT INTO matches(article_id, rule_id, priority, terms, snippet,"
-                      " snippets, created_at) VALUES (?, 'haftar', 'digest', '[]', '', '{}',"
-                      " ?)", (n, a["time"]))
+        _stored_before(c, names, own_story=True)
         c.execute("INSERT INTO event_alerts(rule_id, story_id, outbox_id, sources, created_at)"
                   " VALUES ('haftar', 2, 1, 3, '2025-02-20T12:00:00Z')")
         # fetched two months before the newest: beyond the regrouped month, it keeps its story
@@ -343,17 +351,9 @@ def test_the_upgrade_to_concepts_regroups_with_them(tmp_path: Path) -> None:
     store = Store(db)
     names = ["rfi-delegation", "france24-delegation", "rfi-saddam"]
     with store.transaction() as c:
-        c.execute("INSERT INTO feeds(name, url, config_url, interval_s, created_at) VALUES"
-                  " ('f', 'http://127.0.0.1/f', 'http://127.0.0.1/f', 600, '2025-01-01T00:00:00Z')")
+        _stored_before(c, names, own_story=True)
         for n, name in enumerate(names, start=1):
             a = ARTICLES[name]
-            c.execute("INSERT INTO articles(id, feed_id, guid, url, canonical_url, title, body,"
-                      " lang, published_at, fetched_at, extraction, content_hash, story_id)"
-                      " VALUES (?, 1, ?, ?, ?, ?, ?, 'fr', ?, ?, 'page', 'h', ?)",
-                      (n, name, f"u{n}", f"u{n}", a["title"], a["lead"], a["time"], a["time"], n))
-            c.execute("INSERT INTO matches(article_id, rule_id, priority, terms, snippet,"
-                      " snippets, created_at) VALUES (?, 'haftar', 'digest', '[]', '', '{}',"
-                      " ?)", (n, a["time"]))
             terms = events.terms_of(a["title"], a["lead"])          # as stored before
             assert not any(t.startswith("~c") for t in terms)
             c.execute("INSERT INTO event_docs(article_id, story_id, at, terms, created_at, lang)"
@@ -381,17 +381,7 @@ def test_the_upgrade_to_regrouping_groups_the_month_again(tmp_path: Path) -> Non
     store = Store(db)
     names = ["rfi-delegation", "herald-oil", "france24-delegation"]
     with store.transaction() as c:
-        c.execute("INSERT INTO feeds(name, url, config_url, interval_s, created_at) VALUES"
-                  " ('f', 'http://127.0.0.1/f', 'http://127.0.0.1/f', 600, '2025-01-01T00:00:00Z')")
-        for n, name in enumerate(names, start=1):
-            a = ARTICLES[name]
-            c.execute("INSERT INTO articles(id, feed_id, guid, url, canonical_url, title, body,"
-                      " lang, published_at, fetched_at, extraction, content_hash, story_id)"
-                      " VALUES (?, 1, ?, ?, ?, ?, ?, 'fr', ?, ?, 'page', 'h', 1)",
-                      (n, name, f"u{n}", f"u{n}", a["title"], a["lead"], a["time"], a["time"]))
-            c.execute("INSERT INTO matches(article_id, rule_id, priority, terms, snippet,"
-                      " snippets, created_at) VALUES (?, 'haftar', 'digest', '[]', '', '{}',"
-                      " ?)", (n, a["time"]))
+        _stored_before(c, names, own_story=False)
         c.execute("DELETE FROM _sqlite_migrations WHERE name = 'm021_event_regroup'")
     store.close()
 
