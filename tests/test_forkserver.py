@@ -53,3 +53,16 @@ def test_the_pool_forks_its_workers_from_the_forkserver_started_early(tmp_path: 
     assert r["early"] is not None and r["early"] == r["now"] == r["ppid"]
     assert r["loaded_in_worker"] and not r["loaded_here"]   # preloaded there, not here
 
+
+
+def test_only_a_first_poll_starts_the_forkserver_before_its_imports(tmp_path: Path) -> None:
+    # No database, or an empty file: every page is new. A filled one: mostly 304s, and the
+    # pool starts the forkserver on its first page (if any).
+    from watchdesk.forkserver import first_poll
+
+    db = tmp_path / "watchdesk.db"
+    assert first_poll(db)
+    db.write_bytes(b"")
+    assert first_poll(db)
+    db.write_bytes(b"SQLite format 3\x00" + bytes(4080))
+    assert not first_poll(db)

@@ -61,9 +61,10 @@ def poll(settings: Settings, names: tuple[str, ...]) -> None:
     when every feed was polled (even if some failed: see `watchdesk feeds`), 1 when feeds.yaml
     is broken and no good version of it was ever loaded.
     """
-    from ..forkserver import start_early
+    from ..forkserver import first_poll, start_early
 
-    start_early()  # the workers' imports overlap ours and the configuration's
+    if first_poll(settings.db):
+        start_early()  # every page is new: the workers' imports overlap ours
     from ..app import Watchdesk
 
     async def go() -> Any:
