@@ -14,6 +14,7 @@ import zlib
 import brotli
 import pytest
 
+import rawhttp
 from watchdesk.config.settings import Settings
 from watchdesk.demo.server import FixtureRequestHandler, FixtureServer, redirect, slow_drip, status
 from watchdesk.errors import (
@@ -233,25 +234,16 @@ def test_a_kept_alive_connection_to_an_allowed_host_serves_no_other_request(
 
 async def _keepalive_server(answers: dict[str, tuple[int, bytes, str]],
                             connections: list[int]) -> asyncio.Server:
-    """A small HTTP/1.1 server that keeps every connection alive (FixtureServer closes them
-    after a custom route): ``answers[path]`` = (status, body, extra header line)."""
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        connections.append(writer.get_extra_info("peername")[1])
-        try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                path = head.split(b" ", 2)[1].decode()
-                code, body, extra = answers[path]
-                lines = [f"HTTP/1.1 {code} X", *([extra] if extra else [])]
-                if code != 304:
-                    lines.append(f"Content-Length: {len(body)}")
-                writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        finally:
-            writer.close()
-    return await asyncio.start_server(handle, "127.0.0.1", 0)
+    """A server that keeps every connection alive (FixtureServer closes them after a custom
+    route): ``answers[path]`` = (status, body, extra header line)."""
+    async def answer(head: bytes, writer: asyncio.StreamWriter) -> None:
+        path = head.split(b" ", 2)[1].decode()
+        code, body, extra = answers[path]
+        lines = [f"HTTP/1.1 {code} X", *([extra] if extra else [])]
+        if code != 304:
+            lines.append(f"Content-Length: {len(body)}")
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+    return await rawhttp.serve(answer, connections=connections)
 
 
 def test_304s_redirects_and_errors_leave_their_connection_for_the_next_request() -> None:

@@ -7,37 +7,16 @@ as it is, and cookies kept by the client as httpx keeps them."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 
 import httpx
 import pytest
 
+from rawhttp import port as _port
+from rawhttp import serve as _server
 from watchdesk.config.settings import Settings
 from watchdesk.errors import BlockedAddress, FetchError
 from watchdesk.sources.fetch import Fetcher
 from watchdesk.sources.transport import AddressGuard, AiohttpTransport, Client, allowed_hosts
-
-Handler = Callable[[bytes, asyncio.StreamWriter], Awaitable[None]]
-
-
-async def _server(handler: Handler, heads: list[bytes]) -> asyncio.Server:
-    """A raw HTTP/1.1 server: ``handler(request head, writer)`` answers each request."""
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                heads.append(head)
-                await handler(head, writer)
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        finally:
-            writer.close()
-    return await asyncio.start_server(handle, "127.0.0.1", 0)
-
-
-def _port(server: asyncio.Server) -> int:
-    return int(server.sockets[0].getsockname()[1])
 
 
 def _client(timeout: float = 3.0) -> httpx.AsyncClient:
