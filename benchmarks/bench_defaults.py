@@ -22,6 +22,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     clock = time.process_time if args.clock == "cpu" else time.perf_counter
 
     docs = labelled_documents(args.labelled)
-    runs = []
+    runs: list[dict[str, Any]] = []
     for folder in args.rules:
         t = time.perf_counter()
         rs, errors = load_rules(folder)

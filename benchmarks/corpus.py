@@ -140,6 +140,13 @@ def site(seed: int, feed: int) -> Site:
 
 
 def _sentence(rng: random.Random, lang: str) -> str:
+    s: tuple[str, ...]
+    v: tuple[str, ...]
+    o: tuple[str, ...]
+    t: tuple[str, ...]
+    places: tuple[str, ...]
+    orgs: tuple[str, ...]
+    link: tuple[str, ...]
     if lang == "fr":
         s, v, o, t = FR_SUBJECTS, FR_VERBS, FR_OBJECTS, FR_TAILS
         places, orgs, link = PLACES_FR, ORGS_FR, ("à", "avec", "face à", "aux côtés de")

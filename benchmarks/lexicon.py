@@ -152,14 +152,15 @@ def translations(path: Path) -> dict[str, Any]:
         for c in d.values():
             df.update(set(c))
             n += 1
-    vec = [{lang: {k: v * math.log(n / df[k]) for k, v in c.items()} for lang, c in d.items()}
-           for d in docs]
+    vec: list[dict[str, dict[str, float]]] = [
+        {lang: {k: v * math.log(n / df[k]) for k, v in c.items()} for lang, c in d.items()}
+        for d in docs]
     out: dict[str, Any] = {"documents": len(docs)}
     for a, b in itertools.combinations(lx.LANGUAGES, 2):
-        won = pairs = top1 = 0
-        for i, d in enumerate(vec):
-            same = _cosine(d[a], d[b])
-            others = [_cosine(d[a], e[b]) for j, e in enumerate(vec) if j != i]
+        won, pairs, top1 = 0.0, 0, 0
+        for i, v in enumerate(vec):
+            same = _cosine(v[a], v[b])
+            others = [_cosine(v[a], e[b]) for j, e in enumerate(vec) if j != i]
             won += sum(same > o for o in others) + 0.5 * sum(same == o for o in others)
             pairs += len(others)
             top1 += same > max(others)

@@ -424,8 +424,9 @@ def print_report(r: dict[str, Any]) -> None:
              if r.get("pregenerated") else "built on request")
           + (f"; farm CPU {1000 * farm['cpu_s'] / farm['requests']:.2f} ms/request"
              if farm.get("requests") else ""))
-    rows = [("", "wall s", "feeds/s", "new", "from page", "per s", "304", "failed", "RSS main",
-             "PSS tree", "farm busy", "other CPU s")]
+    rows: list[tuple[str, ...]] = [
+        ("", "wall s", "feeds/s", "new", "from page", "per s", "304", "failed", "RSS main",
+         "PSS tree", "farm busy", "other CPU s")]
     for name, ph in r.get("phases", {}).items():
         rows.append((name, f"{ph['wall_s']:.1f}", f"{ph['feeds_per_s']:.0f}", str(ph["new"]),
                      str(ph["extracted"]), f"{ph['extracted_per_s']:.1f}",
@@ -503,7 +504,7 @@ COMPARED = ("limit.articles_per_s", "baseline.articles_per_s",
 
 def compare(old: dict[str, Any], new: dict[str, Any]) -> None:
     print(f"\ncompared with {old.get('commit')} ({old.get('date')}):")
-    rows = [("metric", "old", "new", "change")]
+    rows: list[tuple[str, ...]] = [("metric", "old", "new", "change")]
     for key in COMPARED:
         a, b = _get(old, key), _get(new, key)
         if a is None and b is None:

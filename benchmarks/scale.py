@@ -30,6 +30,7 @@ of the empty database's, peak RSS < 300 MB.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import shutil
@@ -171,7 +172,7 @@ def timed(argv: list[str], e: dict[str, str], *, until_ready: bool = False,
 def measure(name: str, argv: list[str], e: dict[str, str], repeat: int,
             until_ready: bool = False) -> dict[str, Any]:
     runs = [timed(argv, e, until_ready=until_ready) for _ in range(repeat)]
-    r = {"command": name, "argv": argv,
+    r: dict[str, Any] = {"command": name, "argv": argv,
          "wall_s": round(statistics.median(x["wall_s"] for x in runs), 3),
          "wall_all": [round(x["wall_s"], 3) for x in runs],
          "rss_mb": round(max(x["rss_mb"] for x in runs), 1),
@@ -317,7 +318,8 @@ def main() -> int:
     r.add_argument("--no-commands", dest="commands", action="store_false",
                    help="only the poll phase")
     args = ap.parse_args()
-    sys.stdout.reconfigure(line_buffering=True)   # progress as it comes, also into a file
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)   # progress as it comes, also into a file
     return cmd_build(args) if args.cmd == "build" else cmd_run(args)
 
 

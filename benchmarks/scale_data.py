@@ -32,6 +32,7 @@ from watchdesk import events
 from watchdesk.identity import content_hash
 from watchdesk.models import ArticleWrite, FeedConfig, MatchRecord, PollResult
 from watchdesk.store import Store, iso
+from watchdesk.store.events import Grouping
 
 # The desk's beat (the default rules, src/watchdesk/defaults/rules): what a matched article
 # says, and which rules match it.
@@ -116,7 +117,7 @@ def build(db: Path, *, articles: int, feeds: int = 300, days: int = 365, polls: 
                         news.setdefault(f, []).append(_article(rng, pool, f, written, now,
                                                                matched))
                         written += 1
-                    grouping: list[tuple[int, float, events.Terms]] = []
+                    grouping: list[Grouping] = []
                     for f in range(feeds):
                         writes = news.get(f, [])
                         for w in writes:

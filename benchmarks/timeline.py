@@ -271,8 +271,11 @@ if __name__ == "__main__":
 
             prof = cProfile.Profile(time.thread_time)
             prof.enable()
-            atexit.register(lambda: (prof.disable(),
-                                     prof.dump_stats(os.environ["BENCH_PROFILE"])))
+            def dump() -> None:
+                prof.disable()
+                prof.dump_stats(os.environ["BENCH_PROFILE"])
+
+            atexit.register(dump)
         from watchdesk.cli import main as cli
 
         sys.argv[0] = "watchdesk"
