@@ -23,6 +23,7 @@ def _found(query: str, text: str) -> bool:
     ("سيارته", "possessed"),  # سيارة "car" + ه: after ت, ه is a pronoun
     ("ستعود", "verb"),  # س + تعود, يعود
     ("تتعادل", "verb"),  # ت + تعادل
+    ("قاطعوا", "verb"),  # قاطع + وا "they boycotted"
     ("الطويلين", "plural"),  # طويل + ين with the article
     ("العظيم", "adjective"),  # ال + عظيم (CaCīC)
 ])
@@ -38,6 +39,8 @@ def test_ordinary_shapes(word: str, kind: str) -> None:
     "البحرين",  # a plural of a word of three letters: Bahrain
     "الزاوية", "الموصل",  # a listed word with the article, not an adjective's shape
     "جمانه", "بصره",  # a bare ه is a folded ة: Joumana, Basra
+    "سيرينا",  # Serena: not س + يرينا
+    "فيغيروا", "بينوا",  # Figueroa (not ف + يغيروا), Benoit (بين: three letters)
     "حفتر",
 ])
 def test_names_of_these_shapes_stay_names(word: str) -> None:

@@ -14,8 +14,11 @@ without proclitics, has one of these shapes built on a listed word (:func:`shape
   nor ك "your", rare in news while many names end in -ak (Babak بابك is not باب + ك), nor
   نا after a long vowel (Katina كاتينا, Tirana تيرانا);
 - ``verb``: the future's س and the imperfect's prefix on a verb form listed for both "he"
-  and "she" (ستعود: يعود and تعود; not ستارك, Stark: تارك alone is listed), or an imperfect
-  ي ت ن before a listed word in ت (تتعادل: تعادل, the verb of that noun);
+  and "she" (ستعود: يعود and تعود; not ستارك, Stark: تارك alone is listed; not before a
+  long vowel and نا: سيرينا is Serena), an imperfect ي ت ن before a listed word in ت
+  (تتعادل: تعادل, the verb of that noun), or, as written, a listed word of four letters or
+  more and the plural's وا after a consonant (قاطعوا "they boycotted": قاطع; not بينوا,
+  Benoit, nor under a proclitic: فيغيروا is Figueroa);
 - ``plural``: with the article, a sound plural or dual (ين ون) of a listed word of four
   letters or more (الطويلين: طويل; the four letters keep the two seas of البحرين aside);
 - ``adjective``: with the article, a listed word of the adjective's shape CaCīC (العظيم "the
@@ -65,11 +68,16 @@ def _possessed(r: str) -> bool:
                for p in _PRONOUNS)
 
 
-def _verb(r: str) -> bool:
-    """A verb's future or imperfect on a listed form."""
+def _verb(r: str, written: bool) -> bool:
+    """A verb's future or imperfect on a listed form, or its plural in وا."""
     words = _words()
-    if len(r) >= 4 and r[0] == "س" and r[1] in "يتن" and all(
-            c + r[2:] in words for c in "يت"):
+    if (written and r.endswith("وا") and len(r) >= 6 and r[:-2] in words
+            and r[-3] not in "اوي"):
+        return True  # قاطعوا: قاطع (not بينوا, Benoit: three letters; not أوتاوا, Ottawa;
+        # not under a proclitic: فيغيروا is Figueroa, not ف + يغيروا)
+    if (len(r) >= 4 and r[0] == "س" and r[1] in "يتن"
+            and all(c + r[2:] in words for c in "يت")
+            and not r.endswith(("ينا", "انا", "ونا"))):  # سيرينا is Serena
         return True  # ستعود: س + تعود, and يعود is frequent too (not ستارك, Stark: تارك)
     return len(r) >= 5 and r[0] in "يتن" and r[1] == "ت" and r[1:] in words  # تتعادل
 
@@ -97,8 +105,12 @@ def shape(folded: str) -> str | None:
     if script_of(folded) != "arabic":
         return None
     for r in (folded, *arabic_readings(folded)):
-        for name, test in (("possessed", _possessed), ("verb", _verb), ("plural", _plural),
-                           ("adjective", _adjective)):
-            if test(r):
-                return name
+        if _possessed(r):
+            return "possessed"
+        if _verb(r, r == folded):
+            return "verb"
+        if _plural(r):
+            return "plural"
+        if _adjective(r):
+            return "adjective"
     return None
