@@ -17,7 +17,9 @@ The ``--top`` first forms go to ``common_ar.txt`` (never names); the next ones, 
 ``--strict-top``, to ``frequent_ar.txt`` (names only when spelled with the query's vowels:
 :mod:`watchdesk.names.frequent`); the forms with the article among the ``--close-top`` first
 that behave as proper nouns but are no known names, to ``close_ar.txt`` (names only when
-spelled closely).
+spelled closely). The forms ranked after ``--strict-top``, up to ``--possessed-top``, that
+are a frequent word with an attached pronoun (:func:`possessed_forms`: ذراعه "his arm") go to
+``frequent_ar.txt`` too: past the cut, their shape still tells them.
 
 wordfreq is needed only here, not by watchdesk::
 
@@ -47,6 +49,7 @@ CLOSE_OUT = OUT.with_name("close_ar.txt")
 TOP = 5000
 STRICT_TOP = 20000
 CLOSE_TOP = 50000
+POSSESSED_TOP = 200000
 HEADER = """\
 # The {what} Arabic word forms that are not names, folded, one a line.
 # Derived from wordfreq 3.1.1 (https://github.com/rspeer/wordfreq), whose data is licensed
@@ -115,16 +118,46 @@ def proper(word: str, art_margin: float = ART_MARGIN) -> bool:
     return after["ب"] >= z - AFTER - 0.5 and max(after.values()) >= z - AFTER
 
 
+def _pair_names(data: Path) -> set[str]:
+    """The folded Arabic spellings of names seen at least MIN_PAIRS times in the tuning
+    part of the pairs."""
+    seen: Counter[str] = Counter()
+    for en, t, count in read_pairs(data, "arabic"):
+        if not held_out(en):
+            seen[fold(t)] += count
+    return {t for t, n in seen.items() if n >= MIN_PAIRS}  # a spelling seen once: noise
+
+
+def _teh_marbuta(word: str) -> bool:
+    """Whether a form in ه is more often written with ة (جمانه, جمانة: the name Joumana,
+    not جمان + ه "his pearls"): folded, both are one form."""
+    return word.endswith("ه") and _zipf(word[:-1] + "ة") >= _zipf(word)
+
+
+def possessed_forms(data: Path, start: int, stop: int) -> list[str]:
+    """The forms ranked ``start`` to ``stop`` that are a frequent word with an attached
+    pronoun (:func:`_possessed`: ذراعه "his arm"), not spellings of names: past the lists'
+    cut, but their shape tells them (a name rarely carries a pronoun)."""
+    names = _pair_names(data)
+    ranked = wordfreq.top_n_list("ar", stop)
+    before = {fold(w) for w in ranked[:start]}
+    out: dict[str, None] = {}
+    for w in ranked[start:]:
+        f = fold(w)
+        if (script_of(f) == "arabic" and f.isalpha() and f not in before and f not in names
+                and not any(r in names for r in arabic_readings(f)) and _possessed(w)
+                and not _teh_marbuta(w) and not w.endswith("ك")):
+            # (ك "your" is rare in news, and many names end in -ak: Babak بابك, not باب + ك)
+            out[f] = None
+    return list(out)
+
+
 def build(data: Path, top: int, art_margin: float = ART_MARGIN
           ) -> tuple[list[str], list[str], int]:
     """The kept forms among the ``top`` most frequent, in order of frequency; the forms that
     behave as proper nouns without being spellings of names in the pairs; and how many
     forms were left out as names."""
-    seen: Counter[str] = Counter()
-    for en, t, count in read_pairs(data, "arabic"):
-        if not held_out(en):
-            seen[fold(t)] += count
-    names = {t for t, n in seen.items() if n >= MIN_PAIRS}  # a spelling seen once: noise
+    names = _pair_names(data)
     kept: dict[str, None] = {}
     decided: set[str] = set()
     proper_forms: list[str] = []
@@ -162,6 +195,10 @@ def main() -> None:
     ap.add_argument("--close-top", type=int, default=CLOSE_TOP,
                     help="Arabic word forms read for close_ar.txt: the proper-looking ones "
                          "with the article (names only when spelled closely)")
+    ap.add_argument("--possessed-top", type=int, default=POSSESSED_TOP,
+                    help="Arabic word forms read for the frequent words with an attached "
+                         "pronoun added to frequent_ar.txt (past --strict-top and "
+                         "--close-top; 0: none)")
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--strict-out", type=Path, default=STRICT_OUT)
     ap.add_argument("--close-out", type=Path, default=CLOSE_OUT)
@@ -173,9 +210,13 @@ def main() -> None:
     first, upto = set(ranked[:args.top]), set(ranked)
     common = [w for w in words if w in first]
     frequent = [w for w in words if w in upto and w not in first]
+    start = args.strict_top
+    if args.possessed_top > start:
+        frequent += [w for w in possessed_forms(args.data, start, args.possessed_top)
+                     if w not in upto]
     close = proper_forms  # (not the kept forms after --strict-top: see docs/design.md)
     opts = (f"--top {args.top} --strict-top {args.strict_top} --close-top {args.close_top} "
-            f"--art-margin {args.art_margin}")
+            f"--art-margin {args.art_margin} --possessed-top {args.possessed_top}")
     _write(args.out, HEADER.format(what="most frequent", opts=opts), common)
     _write(args.strict_out, HEADER.format(what="next most frequent", opts=opts), frequent)
     _write(args.close_out, CLOSE_HEADER.format(opts=opts), close)

@@ -27,6 +27,7 @@ from ..rules.text import arabic_readings, fold, script_of
 from .frequent import COMMON_AR
 from .keys import name_key, name_keys
 from .score import spells_alike
+from .shape import shape
 
 __all__ = ["ARABIC_COMMON", "RUSSIAN_COMMON", "indefinite", "may_be_name", "name_warning"]
 
@@ -121,6 +122,8 @@ def _arabic_name_like(word: str) -> bool:
     proclitic (وبسرعة), not once the article is taken off: الزاوية is the town Zawiya even
     though زاوية "corner" is a frequent word (the frequency list has the forms with the
     article it saw: الحرب)."""
+    if shape(word) is not None:
+        return False  # a frequent word with a pronoun, a verb's prefix... (names/shape.py)
     for w in (word, *arabic_readings(word)):
         if w in (_LISTED if _article_taken(word, w) else ARABIC_COMMON):
             return False

@@ -9,7 +9,10 @@ known spellings of names (in the tuning part of the Wikidata name pairs):
   name (:func:`~.common.may_be_name`), as written or under a proclitic;
 - ``frequent_ar.txt``, the next ones (:data:`FREQUENT_AR`): a name only when the word spells
   the query name with every vowel the Latin has (:data:`STRICT_LIMIT`,
-  :func:`~.score.same_name`): كلارا is Klara, التعديل "the amendment" is not Tidwell;
+  :func:`~.score.same_name`): كلارا is Klara, التعديل "the amendment" is not Tidwell; with
+  them, the forms ranked up to 200,000 that are a frequent word with an attached pronoun
+  (ذراعه "his arm", ذراع: the builder's ``possessed_forms``; not in ك "your", nor in ه where
+  ة is the commoner spelling: جمانه is Joumana);
 - ``close_ar.txt`` (:data:`CLOSE_AR`), a name only when spelled closely
   (:data:`CLOSE_LIMIT`, :func:`limit`): the forms with the article of the 50,000 that behave
   as proper nouns in the counts (rare without the article, or common after ب "in"). Most
