@@ -120,11 +120,23 @@ def dates(words: list[str]) -> set[str]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)
+def _chunk_names(chunk: str) -> frozenset[str]:
+    """The name keys of a whitespace-free chunk of text (cached: news repeats its words)."""
+    return frozenset(NAME + k for k in text_name_keys(chunk))
+
+
 def keys_of(text: str) -> set[str]:
-    """Every key of ``text``: names, numbers, dates."""
+    """Every key of ``text``: names, numbers, dates.
+
+    The name keys are taken chunk by chunk (``text_name_keys`` reads words, and no word
+    spans whitespace, so the union is the same) and cached per chunk: a first poll asked
+    ``text_name_keys`` for 300 words of each matched article, half of its terms' CPU."""
     if not text:
         return set()
-    out = {NAME + k for k in text_name_keys(text)}
+    out: set[str] = set()
+    for chunk in text.split():
+        out |= _chunk_names(chunk)
     folded = fold(text)
     out |= numbers(folded)
     out |= dates(_WORD.findall(folded))
