@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from watchdesk.events.keys import NAME, dates, keys_of, numbers
+from watchdesk.events.keys import _SPACES, NAME, dates, keys_of, numbers
 from watchdesk.names import text_name_keys
 from watchdesk.rules.text import fold
 
@@ -46,3 +46,10 @@ def test_the_keys_of_real_articles_are_unchanged() -> None:
 def test_the_keys_of_any_text_are_unchanged(text: str) -> None:
     assert keys_of(text) == _reference(text)
     assert keys_of(text) == keys_of(text)   # a second read, from the cache, is the same
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_ALPHABET + "´¨\u1100\u1161\u11a8\u0345ςΣİﬁ\u2028\x1c", max_size=80))
+def test_a_text_folded_piece_by_piece_is_the_text_folded(text: str) -> None:
+    """keys_of folds the words and the runs of spaces apart (each cached): the same text."""
+    assert "".join(map(fold, _SPACES.split(text))) == fold(text)

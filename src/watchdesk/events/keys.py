@@ -120,6 +120,14 @@ def dates(words: list[str]) -> set[str]:
     return out
 
 
+# Folding is character by character but for composing marks with their letter, and no
+# mark composes with a space: the text is folded piece by piece (its runs of spaces, kept as
+# they are for the numbers' thousands separators, and the words between them), each piece
+# once per process.
+_SPACES = re.compile(r"(\s+)")
+_fold = lru_cache(maxsize=1 << 16)(fold)
+
+
 @lru_cache(maxsize=1 << 16)
 def _chunk_names(chunk: str) -> frozenset[str]:
     """The name keys of a whitespace-free chunk of text (cached: news repeats its words)."""
@@ -137,7 +145,7 @@ def keys_of(text: str) -> set[str]:
     out: set[str] = set()
     for chunk in text.split():
         out |= _chunk_names(chunk)
-    folded = fold(text)
+    folded = "".join(map(_fold, _SPACES.split(text)))
     out |= numbers(folded)
     out |= dates(_WORD.findall(folded))
     return out
