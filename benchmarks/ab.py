@@ -39,10 +39,11 @@ sys.path[:0] = [str(HERE), str(ROOT / "src")]
 import limit  # noqa: E402
 from farm import Farm, FarmConfig, pregenerate, remove_store  # noqa: E402
 from monitor import Monitor  # noqa: E402
-from run import extraction_counts, write_config  # noqa: E402
+from run import compile_src, extraction_counts, write_config  # noqa: E402
 
 
 def _env(src: Path) -> dict[str, str]:
+    compile_src(src)
     e = {k: v for k, v in os.environ.items() if not k.startswith("WATCHDESK_")}
     e["PYTHONPATH"] = os.pathsep.join([str(src), str(HERE)])
     e["WATCHDESK_LOG_LEVEL"] = "INFO"
@@ -103,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     cfg = FarmConfig(seed=args.seed, feeds=feeds_n, entries=entries, hosts=args.hosts,
                      latency=latency if first else 0.05)
     variants = [str(s.resolve()) for s in args.src]
+    for v in [*variants, str(ROOT / "src")]:   # the limit's extraction runs this checkout's
+        compile_src(Path(v))
     results: dict[str, list[dict[str, Any]]] = {v: [] for v in variants}
     store = None
     try:

@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     import limit
     from ab import _env
     from farm import Farm, FarmConfig, pregenerate, remove_store
-    from run import write_config
+    from run import compile_src, write_config
 
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--feeds", type=int, default=80)
@@ -214,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--profile", type=Path, help="cProfile the poll's main thread into this")
     args = ap.parse_args(argv)
+    compile_src(ROOT / "src")   # the limit's extraction (the poll's: through _env)
     work = Path(tempfile.mkdtemp(prefix="watchdesk-timeline-"))
     cfg = FarmConfig(seed=args.seed, feeds=args.feeds, entries=args.entries, hosts=args.hosts,
                      latency=args.latency)

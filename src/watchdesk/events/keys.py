@@ -120,12 +120,32 @@ def dates(words: list[str]) -> set[str]:
     return out
 
 
+# Folding is character by character but for composing marks with their letter, and no
+# mark composes with a space: the text is folded piece by piece (its runs of spaces, kept as
+# they are for the numbers' thousands separators, and the words between them), each piece
+# once per process.
+_SPACES = re.compile(r"(\s+)")
+_fold = lru_cache(maxsize=1 << 16)(fold)
+
+
+@lru_cache(maxsize=1 << 16)
+def _chunk_names(chunk: str) -> frozenset[str]:
+    """The name keys of a whitespace-free chunk of text (cached: news repeats its words)."""
+    return frozenset(NAME + k for k in text_name_keys(chunk))
+
+
 def keys_of(text: str) -> set[str]:
-    """Every key of ``text``: names, numbers, dates."""
+    """Every key of ``text``: names, numbers, dates.
+
+    The name keys are taken chunk by chunk (``text_name_keys`` reads words, and no word
+    spans whitespace, so the union is the same) and cached per chunk: a first poll asked
+    ``text_name_keys`` for 300 words of each matched article, half of its terms' CPU."""
     if not text:
         return set()
-    out = {NAME + k for k in text_name_keys(text)}
-    folded = fold(text)
+    out: set[str] = set()
+    for chunk in text.split():
+        out |= _chunk_names(chunk)
+    folded = "".join(map(_fold, _SPACES.split(text)))
     out |= numbers(folded)
     out |= dates(_WORD.findall(folded))
     return out

@@ -297,8 +297,28 @@ def repeatable(body: str, title: str) -> bool:
     words = set(_TITLE_WORD.findall(title.lower()))
     if len(words) < 2:
         return True   # nothing to tell by
-    text = set(_TITLE_WORD.findall(body.lower()))
-    return len(words & text) < TITLE_TOLD * len(words)
+    text = body.lower()
+    return sum(_has_word(text, w) for w in words) < TITLE_TOLD * len(words)
+
+
+def _is_letter(ch: str) -> bool:
+    """Whether ``ch`` is in ``_TITLE_WORD``'s class: a letter (re's word characters are
+    ``isalnum()`` and the underscore, its digits ``isdecimal()``)."""
+    return ch.isalnum() and not ch.isdecimal()
+
+
+def _has_word(text: str, word: str) -> bool:
+    """Whether the letters-only ``word`` is one of ``_TITLE_WORD``'s words of ``text``: an
+    occurrence with no letter on either side. The same answer as building the set of the
+    text's words, without making a string of each (a first poll spent 0.13 s of its event
+    loop's CPU on those sets for 800 pages)."""
+    i, n = text.find(word), len(word)
+    while i >= 0:
+        if (i == 0 or not _is_letter(text[i - 1])) and (
+                i + n == len(text) or not _is_letter(text[i + n])):
+            return True
+        i = text.find(word, i + 1)
+    return False
 
 
 def repeated(keys: list[tuple[str, str, str]], seen: dict[tuple[str, str], str]) -> set[int]:
