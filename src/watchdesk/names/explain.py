@@ -44,7 +44,8 @@ MARGIN = 0.1
 STRONG = 2
 # A vowel difference seen this often between two spellings of one name is a variant
 ALIKE = 20
-OPS_KEY = "="  # the table's line of vowel differences (no word is spelled "=")
+OPS_KEY = "="
+_VOWELS = frozenset("aeiouy")  # the table's line of vowel differences (no word is spelled "=")
 
 _RU_ENDINGS = ("ами", "ями", "ого", "его", "ому", "ему", "ом", "ем", "ым", "им", "ой", "ей",
                "ах", "ях", "а", "я", "у", "ю", "е", "ы", "и")
@@ -86,7 +87,7 @@ def latin_ops(a: str, b: str, skip_last: bool = False) -> tuple[float, tuple[str
     """The distance between two folded Latin words and the vowel differences of their best
     alignment, each as ``x|y`` in alphabetical order (``a|e``: Haftar, Hafter; ``e$|la``: a
     final e one of them lacks); with ``skip_last``, not the difference in their last
-    vowels."""
+    vowels when one of the words ends with a vowel (Brega, Breguet)."""
     from .score import pair_ops, pieces_distance  # (score is the heavier module)
 
     best: tuple[float, list[str]] = (99.0, [])
@@ -95,8 +96,22 @@ def latin_ops(a: str, b: str, skip_last: bool = False) -> tuple[float, tuple[str
             d = pieces_distance(x, "la", y, "la")
             if d < best[0]:
                 best = (d, pair_ops(x, "la", y, "la"))
-    ops = ("|".join(sorted(op.split("|"))) for op in best[1][int(skip_last):])  # (from the end)
+    skip = int(skip_last and (a[-1:] in _VOWELS or b[-1:] in _VOWELS))
+    ops = ("|".join(sorted(op.split("|"))) for op in best[1][skip:])  # (from the end)
     return best[0], tuple(op for op in ops if op.split("|")[0] != op.split("|")[1])
+
+
+def _reduced(op: str) -> str:
+    """A vowel difference without the letters its two runs share at either end: ``eie|eye``
+    is ``i|y``, ``eye|ye`` is ``e|la`` (an e one lacks)."""
+    x, y = (r.rstrip("$") for r in op.split("|"))
+    if "la" in (x, y):
+        return op
+    while x and y and x[0] == y[0]:
+        x, y = x[1:], y[1:]
+    while x and y and x[-1] == y[-1]:
+        x, y = x[:-1], y[:-1]
+    return "|".join(sorted((x or "la", y or "la")))
 
 
 def relation(term: str, name: str, russian: bool = False) -> str:
@@ -111,7 +126,8 @@ def relation(term: str, name: str, russian: bool = False) -> str:
     d, ops = latin_ops(term, name, russian)
     if d < 1.0:  # (a consonant apart costs 1)
         alike = _alike_ops()
-        return "vowels" if any(alike.get(op, 0) < ALIKE for op in ops) else "same"
+        return "vowels" if any(max(alike.get(op, 0), alike.get(_reduced(op), 0)) < ALIKE
+                               for op in ops) else "same"
     if not {coarse(k) for k in name_keys(term)}.isdisjoint(coarse(k) for k in name_keys(name)):
         return "same"
     return "other"
