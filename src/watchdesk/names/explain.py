@@ -28,6 +28,7 @@ A word the table does not know is never explained away. The table is read the fi
 from __future__ import annotations
 
 import gzip
+from bisect import bisect_left
 from functools import lru_cache
 from importlib.resources import files
 
@@ -53,13 +54,24 @@ _RU_BACK = ("", "а", "я", "ь", "й")  # what the nominative may end with inst
 
 
 @lru_cache(maxsize=1)
-def load() -> dict[str, str]:
-    """The shipped table: folded Arabic or Russian spelling -> its commonest Latin names with
-    their counts in the pairs, as written in the file (``andrea:156 andrija:6``); under
-    :data:`OPS_KEY`, the vowel differences between spellings of one name with theirs."""
+def load() -> tuple[str, list[str]]:
+    """The shipped table: its line of vowel differences (``a|e:550 ...``, the counts after
+    :data:`OPS_KEY`), and its entries as written, sorted (``اندريا\tandrea:156 andrija:6``:
+    a folded Arabic or Russian spelling, its commonest Latin names with their counts in the
+    pairs), looked up by bisection (:func:`_entry`; a dict of 125,000 entries would take
+    longer to build than the look-ups of a search)."""
     raw = files(__package__).joinpath("spellings.tsv.gz").read_bytes()
     lines = gzip.decompress(raw).decode("utf-8").split("\n")
-    return dict(line.split("\t", 1) for line in lines if line and not line.startswith("#"))
+    start = next(i for i, line in enumerate(lines) if line.startswith(OPS_KEY + "\t"))
+    return lines[start].partition("\t")[2], [line for line in lines[start + 1:] if line]
+
+
+def _entry(form: str) -> str:
+    """The Latin names and counts the table lists for ``form`` ("" when it lists none)."""
+    entries = load()[1]
+    key = form + "\t"
+    i = bisect_left(entries, key)
+    return entries[i][len(key):] if i < len(entries) and entries[i].startswith(key) else ""
 
 
 def _counts(items: str) -> dict[str, int]:
@@ -72,14 +84,14 @@ def _counts(items: str) -> dict[str, int]:
 
 @lru_cache(maxsize=1)
 def _alike_ops() -> dict[str, int]:
-    return _counts(load().get(OPS_KEY, ""))
+    return _counts(load()[0])
 
 
 @lru_cache(maxsize=1 << 16)
 def known(form: str) -> dict[str, int]:
     """The Latin names a (folded) word form is a known spelling of, with how often the pairs
     spell them so; empty when the table does not list it."""
-    return {} if form == OPS_KEY else _counts(load().get(form, ""))
+    return _counts(_entry(form))
 
 
 @lru_cache(maxsize=1 << 14)
@@ -153,16 +165,17 @@ def _forms(word: str) -> list[str]:
 def explained_away(term: str, word: str) -> bool:
     """Whether document ``word``, spelled like the name ``term``, is explained away as a known
     spelling of other names (module docstring). Of the word's forms, those that ``term``
-    spells as well as the whole word count (بليندا is Belinda, though ليندا, without what
-    could be the preposition ب, is Linda's)."""
+    spells best count (بليندا is Belinda, though ليندا, without what could be the
+    preposition ب, is Linda's; in ببيتمان, بيتمان is Pittman's, and spells Wittman too)."""
     from .score import distance  # (score is the heavier module)
 
     w, t = fold(word), fold(term)
-    listed = [f for f in _forms(w) if known(f)]
+    forms = _forms(w)
+    listed = [f for f in forms if known(f)]
     if not listed:
         return False
-    d = distance(t, w)
-    listed = [f for f in listed if f == w or distance(t, f) <= d + 1e-9]
+    d = min(distance(t, f) for f in forms)  # (the term's best reading of the word)
+    listed = [f for f in listed if distance(t, f) <= d + 1e-9]
     russian = script_of(w) == "cyrillic"
     names = [(f, n, c, relation(t, n, russian)) for f in listed for n, c in known(f).items()]
     if not names or any(r == "same" for _, _, _, r in names):
