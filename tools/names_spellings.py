@@ -38,11 +38,12 @@ from watchdesk.rules.text import fold  # noqa: E402
 
 OUT = ROOT / "src" / "watchdesk" / "names" / "spellings.tsv.gz"
 HEADER = """\
-# Known Arabic and Russian spellings of Latin name tokens: folded spelling, then the
-# commonest English tokens the pairs write so, with their counts (token:count, spaces); first,
-# under "=", the vowel differences between the tokens listed for one spelling, with theirs. Derived from the Wikidata
-# name pairs of NETransliteration-COLING2018 (CC0 1.0, see NAMES-DATA.md), without the
-# held-out fifth. Rebuilt by tools/names_spellings.py {opts}; do not edit by hand.
+# Known Arabic and Russian spellings of Latin name tokens: a folded spelling, a tab, the
+# commonest English tokens the pairs write so with their counts (token:count, spaces).
+# First, after "=", the vowel differences between the tokens listed for one spelling, with
+# theirs. Derived from the Wikidata name pairs of NETransliteration-COLING2018 (CC0 1.0,
+# see NAMES-DATA.md), without the held-out fifth. Rebuilt by tools/names_spellings.py
+# {opts}; do not edit by hand.
 """
 
 

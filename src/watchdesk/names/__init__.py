@@ -21,5 +21,5 @@ from .keys import MIN_KEY, name_key, name_keys
 from .score import distance, same_name
 from .text import text_name_keys
 
-__all__ = ["MIN_KEY", "distance", "explained_away", "indefinite", "may_be_name", "name_key", "name_keys",
-           "name_warning", "same_name", "text_name_keys"]
+__all__ = ["MIN_KEY", "distance", "explained_away", "indefinite", "may_be_name", "name_key",
+           "name_keys", "name_warning", "same_name", "text_name_keys"]
