@@ -6,7 +6,7 @@ Data: the Wikidata name-token pairs of NETransliteration-COLING2018 (CC0, as for
 (:func:`names_tune.held_out`, the benchmark's names) are never read, so that no benchmark
 name is in the table. Each Arabic or Russian token, folded, gets the ``--top`` English tokens
 that the pairs spell that way most often (أندريا: andrea andrija andreea), if seen at least
-``--min-count`` times in all. Left out, as no evidence of a name: an Arabic token that is a
+``--min-count`` times in all (2). Left out, as no evidence of a name: an Arabic token that is a
 frequent common word (``common_ar.txt``, ``frequent_ar.txt``: the pairs hold noise such as
 العظيم "the great" for Azim, رأسك "your head"), a pair the scorer does not read as one name
 (beyond its limit: misaligned tokens), and tokens of fewer than three letters. The
@@ -91,7 +91,7 @@ def main() -> None:
     ap.add_argument("--data", type=Path, required=True)
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--top", type=int, default=3)
-    ap.add_argument("--min-count", type=int, default=1)
+    ap.add_argument("--min-count", type=int, default=2)
     ap.add_argument("--keep-frequent", action="store_true",
                     help="keep the Arabic tokens that are frequent common words (to measure)")
     ap.add_argument("--all-pairs", action="store_true",
