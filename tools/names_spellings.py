@@ -6,10 +6,11 @@ Data: the Wikidata name-token pairs of NETransliteration-COLING2018 (CC0, as for
 (:func:`names_tune.held_out`, the benchmark's names) are never read, so that no benchmark
 name is in the table. Each Arabic or Russian token, folded, gets the ``--top`` English tokens
 that the pairs spell that way most often (أندريا: andrea andrija andreea), if seen at least
-``--min-count`` times in all (2). Left out, as no evidence of a name: an Arabic token that is a
-frequent common word (``common_ar.txt``, ``frequent_ar.txt``: the pairs hold noise such as
-العظيم "the great" for Azim, رأسك "your head"), a pair the scorer does not read as one name
-(beyond its limit: misaligned tokens), and tokens of fewer than three letters. The
+``--min-count`` times in all (2). Left out, as no evidence of a name: an Arabic token that is
+a frequent common word (``common_ar.txt``, ``frequent_ar.txt``; few are in the pairs, since
+those lists leave out the known spellings of names: العظيم "the great", Azim's in the pairs,
+stays), a pair the scorer does not read as one name (beyond its limit: misaligned tokens),
+and tokens of fewer than three letters. The
 vowel differences between the English tokens of one spelling (all of them, not only the
 ``--top``) are counted into the table's first line (:func:`alike_ops`).
 
