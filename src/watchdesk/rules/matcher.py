@@ -260,8 +260,8 @@ class RuleSet:
                    spelled: tuple[int, ...]) -> set[int]:
         """The ``name:`` atoms token ``k`` (``text``, a reading of ``word`` or the word
         itself) of ``chunk`` is a spelling of: the query word itself, or a word that spells
-        it, may be a name there, and is not a known spelling of another name (the whole
-        word: بيتمان is Pittman's, though its reading يتمان spells Wittman)."""
+        it, may be a name there, and is not a known spelling of another name (decided on
+        the whole word, not the reading: ليندا is Linda's, بليندا Belinda's)."""
         exact = self._name_atoms.get(text)
         found = set() if exact is None else {exact}
         if not spelled:
