@@ -6,17 +6,20 @@
 - :mod:`.common`: ordinary words never taken for names, and the lint of ``name:`` terms;
 - :mod:`.frequent`: the frequent Arabic words (word-frequency lists), never names or names
   only when spelled exactly;
+- :mod:`.explain`: a word that is a known spelling of another name is that name's;
 - :mod:`.text`: the name keys of a whole text.
 
-The rule language's ``name:`` operator (:mod:`watchdesk.rules`) uses the first three.
+The rule language's ``name:`` operator (:mod:`watchdesk.rules`) uses the first three and
+:mod:`.explain`.
 """
 
 from __future__ import annotations
 
 from .common import indefinite, may_be_name, name_warning
+from .explain import explained_away
 from .keys import MIN_KEY, name_key, name_keys
 from .score import distance, same_name
 from .text import text_name_keys
 
-__all__ = ["MIN_KEY", "distance", "indefinite", "may_be_name", "name_key", "name_keys",
-           "name_warning", "same_name", "text_name_keys"]
+__all__ = ["MIN_KEY", "distance", "explained_away", "indefinite", "may_be_name", "name_key",
+           "name_keys", "name_warning", "same_name", "text_name_keys"]

@@ -101,6 +101,7 @@ class RuleSet:
         self._case: dict[str, list[tuple[str, int]]] = {}
         self._name_atoms: dict[str, int] = {}
         self._names: dict[str, list[tuple[str, int]]] = {}  # name key -> (query word, atom)
+        self._name_words: dict[int, str] = {}  # name atom -> its query word
         self._spelled: dict[str, tuple[int, ...]] = {}  # document word -> name atoms it spells
         self._name_initials: set[str] = set()  # letters a spelling of a name may start with
         # per mode: chunks with terms or not one position; chunks of one position, no term
@@ -133,6 +134,7 @@ class RuleSet:
                 from .. import names  # (a cycle: its keys fold words with .text)
 
                 a = self._name_atoms[term.text] = self._new_atom()
+                self._name_words[a] = term.text
                 self._name_initials.update(names.keys.initials(term.text))
                 for name_key in names.name_keys(term.text):
                     self._names.setdefault(name_key, []).append((term.text, a))
@@ -258,7 +260,8 @@ class RuleSet:
                    spelled: tuple[int, ...]) -> set[int]:
         """The ``name:`` atoms token ``k`` (``text``, a reading of ``word`` or the word
         itself) of ``chunk`` is a spelling of: the query word itself, or a word that spells
-        it and may be a name there."""
+        it, may be a name there, and is not a known spelling of another name (decided on
+        the whole word, not the reading: ليندا is Linda's, بليندا Belinda's)."""
         exact = self._name_atoms.get(text)
         found = set() if exact is None else {exact}
         if not spelled:
@@ -267,7 +270,8 @@ class RuleSet:
 
         if names.may_be_name(word, _written(chunk, k)) \
                 and not names.indefinite(chunk):  # (the chunk as written: its diacritics)
-            found.update(spelled)
+            found.update(a for a in spelled
+                         if not names.explained_away(self._name_words[a], word))
         return found
 
     # -- matching
