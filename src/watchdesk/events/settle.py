@@ -90,6 +90,9 @@ def _pairs(index: EventIndex, stories: list[int], seen: Seen) -> dict[tuple[int,
                 key = (a, b) if a < b else (b, a)
                 if x > pairs.get(key, -1.0):
                     pairs[key] = x
+    for (a, b), x in pairs.items():   # reciprocal now, by what each has seen since
+        if x >= RECIPROCAL_FLOOR and reciprocal(a, docs[a].top, b, docs[b].top):
+            pairs[a, b] = x + RECIPROCAL_BONUS
     big = index.big()
     for s in stories:
         members = index.stories[s]
@@ -163,8 +166,10 @@ def _candidates_of(index: EventIndex, d: int, seen: Seen) -> dict[int, float]:
     when its best neighbours stand for them (a probe is most of the cost of ``settle``)."""
     if d in seen:
         return seen[d][1]
-    top = index.docs[d].top
-    return {c: x for x, c in top if c in index.docs} if top else _near_of(index, d, seen)[1]
+    doc = index.docs[d]
+    if doc.scores is not None:
+        return doc.scores
+    return {c: x for x, c in doc.top if c in index.docs} if doc.top else _near_of(index, d, seen)[1]
 
 
 def _near_of(index: EventIndex, d: int, seen: Seen) -> tuple[Probe, dict[int, float]]:
@@ -174,9 +179,15 @@ def _near_of(index: EventIndex, d: int, seen: Seen) -> tuple[Probe, dict[int, fl
     set in time order and 0.006 of recall in one backlog)."""
     if d not in seen:   # not recent: its best neighbours stand for its candidates
         p = index.stored_probe(d)
-        top = index.docs[d].top   # (none when it was loaded, not assigned: look)
-        seen[d] = (p, {c: x for x, c in top if c in index.docs} if top
-                   else index.candidates(p, skip=d))
+        doc = index.docs[d]
+        top = doc.top   # (none when it was loaded, not assigned: look)
+        if doc.scores is not None:
+            seen[d] = (p, doc.scores)
+        elif top:
+            seen[d] = (p, {c: x for x, c in top if c in index.docs})
+        else:
+            index.candidates(p, skip=d)
+            seen[d] = (p, index._raw)
     else:
         seen[d] = seen.pop(d)   # (the latest looked at are kept longest)
     return seen[d]

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from ..dates import read_iso
 from .compare import NONE, agreement, key_norm
 
-THRESHOLD = 0.26
+THRESHOLD = 0.25
 GRACE = 12 * 3600.0         # seconds within which time does not matter
 DECAY = 18 * 3600.0         # then similarity decays as exp(-(dt - GRACE) / DECAY)
 HORIZON = GRACE + DECAY * math.log(1 / THRESHOLD)   # beyond it nothing can link (~33 h)
@@ -80,6 +80,9 @@ class Doc:
     days: frozenset[str] = NONE
     kept: float = 0.0           # when it was added (what ``prune`` goes by)
     top: Neighbours = field(default_factory=list)   # its best scores with others so far
+    # its candidates' scores as ``assign`` found them, and every later article's score
+    # with it (None: loaded, not assigned); what ``settle`` pairs it by
+    scores: dict[int, float] | None = None
     norm: float = 0.0           # of its TF-IDF vector, as of the ``seen``-th article added
     knorm: float = 0.0          # of its keys' part
     seen: int = -1
