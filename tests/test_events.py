@@ -454,6 +454,9 @@ def test_settle_pairs_an_article_by_all_its_scores_not_its_best_four() -> None:
     assert len(index.docs[1].top) == sim.TOP < len(scores)
     from watchdesk.events import settle as settling
     assert settling._candidates_of(index, 1, {}) == scores
+    index.remove(8)   # a removed article leaves the scores of the others
+    assert set(scores) == set(range(2, 8))
+    assert all(8 not in (index.docs[n].scores or {}) for n in range(1, 8))
 
 
 def test_the_reciprocal_bonus_is_judged_again_when_articles_are_regrouped() -> None:

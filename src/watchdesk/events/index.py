@@ -353,6 +353,11 @@ class EventIndex:
         self._known.pop(doc_id, None)
         if doc is None:
             return
+        if doc.scores:   # (the scores are mutual: each other's candidates)
+            for c in doc.scores:
+                other = self.docs.get(c)
+                if other is not None and other.scores:
+                    other.scores.pop(doc_id, None)
         members = self.stories[doc.story]
         members.remove(doc_id)
         if not members:
