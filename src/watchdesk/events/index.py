@@ -230,6 +230,12 @@ class EventIndex:
                 scored[d] = x + RECIPROCAL_BONUS
         return scored
 
+    def candidate_scores(self, p: Probe, skip: int | None = None) -> dict[int, float]:
+        """``candidates``' scores without the reciprocal bonus (what ``settle`` keeps: it
+        judges reciprocity again when it regroups)."""
+        self.candidates(p, skip)
+        return self._raw
+
     def decide(self, at: float, terms: Mapping[str, float],
                lang: str = "") -> tuple[int | None, float]:
         """The story this article reports, with its average time-weighted similarity, or

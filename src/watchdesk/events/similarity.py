@@ -16,7 +16,9 @@ publication time, else when it was fetched: ``event_time``); the similarity of t
 beyond; after ``HORIZON`` nothing links. Two Haftar stories two days apart are two events.
 
 **Neighbours.** Each article keeps its ``TOP`` best scores so far, with whom (``offer``):
-the first two decide reciprocity, all stand for its candidates in ``settle``.
+the first two decide reciprocity (judged again by ``settle`` when it regroups), all stand
+for its candidates in ``settle`` when it has no kept scores (``Doc.scores``: loaded from
+the store, not assigned).
 Two articles each among the other's two most similar (and at least ``RECIPROCAL_FLOOR``
 alike) gain ``RECIPROCAL_BONUS``: what is closest to a report on every side is likely its
 event, however the outlets framed it.
