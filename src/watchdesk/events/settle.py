@@ -191,8 +191,9 @@ def _near_of(index: EventIndex, d: int, seen: Seen) -> tuple[Probe, dict[int, fl
             seen[d] = (p, doc.scores)
         elif top:
             seen[d] = (p, {c: x for x, c in top if c in index.docs})
-        else:
-            seen[d] = (p, index.candidate_scores(p, skip=d))
+        else:   # (kept from now on, as if it had been assigned)
+            doc.scores = index.candidate_scores(p, skip=d)
+            seen[d] = (p, doc.scores)
     else:
         seen[d] = seen.pop(d)   # (the latest looked at are kept longest)
     return seen[d]
