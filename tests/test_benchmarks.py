@@ -242,3 +242,53 @@ def test_timeline_of_a_first_poll(tmp_path: Path) -> None:
     assert sum(sum(b["busy"]) for b in r["bins"]) > 0
     assert sum(b["pages_fetched"] for b in r["bins"]) == 12
     assert "polled 4 feeds" in proc.stdout and "busy per worker" in proc.stdout
+
+
+def test_event_loss_benchmark_puts_every_missed_pair_down_to_one_cause(tmp_path: Path) -> None:
+    # events_loss.py on a tiny file made from the test articles (the real one is outside
+    # the repository): the code's and the batch's scores, and the pairs the code put apart
+    # counted once each, by cause.
+    articles = json.loads((ROOT / "tests" / "data" / "events.json").read_text())["articles"]
+    by_event: dict[str, list[dict[str, str]]] = {}
+    for a in articles:
+        by_event.setdefault(a["event"], []).append({"title": a["title"], "text": a["lead"]})
+    data = tmp_path / "events.jsonl"
+    data.write_text("".join(json.dumps({"event": e, "articles": arts}) + "\n"
+                            for e, arts in by_event.items()))
+    for order in ("backlog", "time"):
+        proc = subprocess.run(
+            [sys.executable, str(ROOT / "benchmarks" / "events_loss.py"), str(data),
+             "--hours", "10", "--weeks", "0.5", "--order", order, "--threshold", "0.5"],
+            capture_output=True, text=True, timeout=120, env=_env())
+        assert proc.returncode == 0, proc.stderr
+        lines = proc.stdout.splitlines()
+        assert lines[0].startswith(f"±10 h, seed 1, {order}, threshold 0.5: code P ")
+        assert " batch P " in lines[0]
+        apart = int(lines[1].rsplit(":", 1)[1])
+        causes = [line.split(None, 1) for line in lines[2:] if line.startswith("  ")]
+        assert apart > 0   # (at 0.5 the code keeps some reports of one event apart)
+        assert sum(int(n) for n, cause in causes if not cause.startswith("(")) == apart
+        assert lines[-1].startswith("wrong pairs of the code: ")
+
+
+def test_event_loss_causes(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Four events of two reports each, all put apart by the code: one the batch clustering
+    # keeps apart too, one in two shown stories, one its own scores would join, one only
+    # the exact scores join; and one wrong pair the batch does not make.
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    try:
+        import events_loss
+        gold = [0, 0, 1, 1, 2, 2, 3, 3, 4]
+        pred = [0, 1, 2, 3, 4, 5, 6, 7, 0]
+        batch = {0: 0, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 6, 7: 6, 8: 8}
+        at = dict.fromkeys(range(9), 0.0)
+        exact = {(2, 3): 0.5, (4, 5): 0.5, (6, 7): 0.5}
+        known = {(4, 5): 0.5, (6, 7): 0.1}
+        missed, wrong = events_loss.causes(gold, pred, batch, {2, 3}, at, exact, known, 0.3)
+    finally:
+        for name in ("events_loss", "events", "events_previous"):
+            sys.modules.pop(name, None)
+    assert dict(missed) == {"batch misses too": 1, "both stories shown": 1,
+                            "never regrouped together": 1, "missing or lower scores": 1,
+                            "(of those the code alone misses: the pair never scored)": 1}
+    assert dict(wrong) == {"batch does not": 1}

@@ -436,3 +436,47 @@ def test_what_settle_keeps_of_an_article_goes_with_it() -> None:
     index.settle([4], lambda story: True)
     assert index.docs[4].story == 1
     assert 4 in index._known and 2 not in index._known[4][1]
+
+
+def test_settle_pairs_an_article_by_all_its_scores_not_its_best_four() -> None:
+    # An article whose probe ``settle`` no longer keeps (beyond ``KNOWN``: in a backlog,
+    # most of them) is paired by every score it took part in, not only its TOP best: its
+    # seventh neighbour is still a pair when the stories are regrouped.
+    event = _words("event", 12)
+    background = [(100 + i, 0.0, _words(f"x{i}-", 12), 100 + i) for i in range(60)]
+    index = EventIndex.of(background)
+    index.assign(1, 0.0, {**event, **_words("first", 4)})
+    for n in range(2, 9):
+        index.assign(n, 0.0, {**event, **_words(f"own{n}-", 2 + n)})
+    index._known.clear()   # (as after 2,000 later articles)
+    scores = index.docs[1].scores
+    assert scores is not None and set(scores) == set(range(2, 9))
+    assert len(index.docs[1].top) == sim.TOP < len(scores)
+    from watchdesk.events import settle as settling
+    assert settling._candidates_of(index, 1, {}) == scores
+    index.remove(8)   # a removed article leaves the scores of the others
+    assert set(scores) == set(range(2, 8))
+    assert all(8 not in (index.docs[n].scores or {}) for n in range(1, 8))
+
+
+def test_the_reciprocal_bonus_is_judged_again_when_articles_are_regrouped() -> None:
+    # Two articles each other's nearest when the second came (the index nearly empty of
+    # their event) gain the bonus then; once closer reports of the event have come, they
+    # are no longer each other's two nearest, and settling scores them without it.
+    event = _words("event", 12)
+    background = [(100 + i, 0.0, _words(f"x{i}-", 12), 100 + i) for i in range(60)]
+    index = EventIndex.of(background)
+    index.assign(1, 0.0, {**event, **_words("a", 6)})
+    index.assign(2, 0.0, {**event, **_words("b", 6)})
+    kept = index.docs[1].scores
+    assert kept is not None
+    raw = kept[2]
+    assert sim.reciprocal(1, index.docs[1].top, 2, index.docs[2].top)
+    from watchdesk.events import settle as settling
+    stories = sorted({index.docs[1].story, index.docs[2].story})
+    assert settling._pairs(index, stories, {})[1, 2] == pytest.approx(raw + sim.RECIPROCAL_BONUS)
+    for n in (3, 4):   # closer to the first: the second is no longer among its two nearest
+        index.assign(n, 0.0, {**event, **_words("a", 6), **_words(f"n{n}-", 1)})
+    assert not sim.reciprocal(1, index.docs[1].top, 2, index.docs[2].top)
+    stories = sorted({index.docs[d].story for d in (1, 2, 3, 4)})
+    assert settling._pairs(index, stories, {})[1, 2] == pytest.approx(raw, abs=0.02)

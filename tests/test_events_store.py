@@ -395,6 +395,26 @@ def test_the_upgrade_to_regrouping_groups_the_month_again(tmp_path: Path) -> Non
         store.close()
 
 
+def test_the_upgrade_to_kept_scores_groups_the_month_again(tmp_path: Path) -> None:
+    # Stored as an earlier method left them (each report its own story); m022 groups the
+    # month again with the current one: the delegation's two reports share a story.
+    db = tmp_path / "old.db"
+    store = Store(db)
+    names = ["rfi-delegation", "herald-oil", "france24-delegation"]
+    with store.transaction() as c:
+        _stored_before(c, names, own_story=True)
+        c.execute("DELETE FROM _sqlite_migrations WHERE name = 'm022_event_scores'")
+    store.close()
+
+    store = Store(db)
+    try:
+        st = {r["guid"]: r["story_id"] for r in store.query("SELECT guid, story_id FROM articles")}
+        assert st == {"rfi-delegation": 1, "france24-delegation": 1, "herald-oil": 2}
+        assert store.query("SELECT 1 FROM _sqlite_migrations WHERE name = 'm022_event_scores'")
+    finally:
+        store.close()
+
+
 LANGUAGES: dict[str, dict[str, Any]] = {a["id"]: a for a in json.loads(
     (Path(__file__).parent / "data" / "events_languages.json").read_text(
         encoding="utf-8"))["articles"]}

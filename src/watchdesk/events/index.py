@@ -100,6 +100,7 @@ class EventIndex:
         self._assigning = -1   # the article ``assign`` is deciding
         self._added = 0
         self._top: Neighbours = []   # the last probe's best scores
+        self._raw: dict[int, float] = {}   # and its candidates' scores without the bonus
         self._decided: tuple[Probe, dict[int, float]] | None = None
         # the probes and candidates of recent articles (assigned, or looked at by ``settle``),
         # kept up to date with the articles added since (their scores with them)
@@ -214,15 +215,26 @@ class EventIndex:
         for d, x in scored.items():
             top = offer(top, x, d)
         self._top = top
+        self._raw = dict(scored)
         known = self._known
         for d, x in scored.items():
             doc = docs[d]
             doc.top = offer(doc.top, x, p.ident)
+            if p.ident >= 0:   # what it knows, kept up to date (without the bonus: whether
+                # two articles are reciprocal is judged again when they are regrouped)
+                if doc.scores is not None:
+                    doc.scores[p.ident] = x
+                if d in known:
+                    known[d][1][p.ident] = x
             if x >= RECIPROCAL_FLOOR and reciprocal(p.ident, top, d, doc.top):
-                scored[d] = x = x + RECIPROCAL_BONUS
-            if d in known and p.ident >= 0:   # what it knows, kept up to date
-                known[d][1][p.ident] = x
+                scored[d] = x + RECIPROCAL_BONUS
         return scored
+
+    def candidate_scores(self, p: Probe, skip: int | None = None) -> dict[int, float]:
+        """``candidates``' scores without the reciprocal bonus (what ``settle`` keeps: it
+        judges reciprocity again when it regroups)."""
+        self.candidates(p, skip)
+        return self._raw
 
     def decide(self, at: float, terms: Mapping[str, float],
                lang: str = "") -> tuple[int | None, float]:
@@ -235,7 +247,7 @@ class EventIndex:
         if not p.norm:
             return None, 0.0
         scored = self.candidates(p)
-        self._decided = (p, scored)
+        self._decided = (p, self._raw)
         if not scored:
             return None, 0.0
         # A story's average reaches the threshold only if one of its members does.
@@ -277,6 +289,7 @@ class EventIndex:
         self.docs[doc_id].top = self._top
         if self._decided is not None:   # what ``settle`` would compute again
             self._known[doc_id] = self._decided
+            self.docs[doc_id].scores = self._decided[1]
             self._forget()
         return story
 
@@ -346,6 +359,11 @@ class EventIndex:
         self._known.pop(doc_id, None)
         if doc is None:
             return
+        if doc.scores:   # (the scores are mutual: each other's candidates)
+            for c in doc.scores:
+                other = self.docs.get(c)
+                if other is not None and other.scores:
+                    other.scores.pop(doc_id, None)
         members = self.stories[doc.story]
         members.remove(doc_id)
         if not members:

@@ -16,7 +16,9 @@ publication time, else when it was fetched: ``event_time``); the similarity of t
 beyond; after ``HORIZON`` nothing links. Two Haftar stories two days apart are two events.
 
 **Neighbours.** Each article keeps its ``TOP`` best scores so far, with whom (``offer``):
-the first two decide reciprocity, all stand for its candidates in ``settle``.
+the first two decide reciprocity (judged again by ``settle`` when it regroups), all stand
+for its candidates in ``settle`` when it has no kept scores (``Doc.scores``: loaded from
+the store, not assigned).
 Two articles each among the other's two most similar (and at least ``RECIPROCAL_FLOOR``
 alike) gain ``RECIPROCAL_BONUS``: what is closest to a report on every side is likely its
 event, however the outlets framed it.
@@ -31,7 +33,7 @@ from dataclasses import dataclass, field
 from ..dates import read_iso
 from .compare import NONE, agreement, key_norm
 
-THRESHOLD = 0.26
+THRESHOLD = 0.25
 GRACE = 12 * 3600.0         # seconds within which time does not matter
 DECAY = 18 * 3600.0         # then similarity decays as exp(-(dt - GRACE) / DECAY)
 HORIZON = GRACE + DECAY * math.log(1 / THRESHOLD)   # beyond it nothing can link (~33 h)
@@ -80,6 +82,9 @@ class Doc:
     days: frozenset[str] = NONE
     kept: float = 0.0           # when it was added (what ``prune`` goes by)
     top: Neighbours = field(default_factory=list)   # its best scores with others so far
+    # its candidates' scores as ``assign`` found them, and every later article's score
+    # with it (None: loaded, not assigned); what ``settle`` pairs it by
+    scores: dict[int, float] | None = None
     norm: float = 0.0           # of its TF-IDF vector, as of the ``seen``-th article added
     knorm: float = 0.0          # of its keys' part
     seen: int = -1
