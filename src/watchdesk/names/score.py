@@ -90,7 +90,7 @@ def _latin_vowels(x: str, y: str) -> float:
     spelling is the writer's own, and Browne is not Bruyn (``ow``, ``uy``) nor Brienne."""
     if x == y:
         return 0.0
-    if len(x) == 1 and len(y) == 1 or set(x) <= set(y) or set(y) <= set(x):
+    if (len(x) == 1 and len(y) == 1) or set(x) <= set(y) or set(y) <= set(x):
         return COSTS["same_script"]
     return COSTS["unknown"]
 

@@ -22,11 +22,11 @@ without proclitics, has one of these shapes built on a listed word (:func:`shape
 - ``plural``: with the article, a sound plural or dual (ين ون) of a listed word of four
   letters or more (الطويلين: طويل; the four letters keep the two seas of البحرين aside);
 - ``adjective``: with the article, a listed word of the adjective's shape CaCīC (العظيم "the
-  great": عظيم);
+  great": عظيم). (A listed word with the article otherwise stays a possible name: الزاوية is
+  the town Zawiya though زاوية is "corner".);
 - ``feminine plural``: ات in place of the ة of a listed word, with or without the article
   (قبعات "hats", القبعات: قبعة), when the stem writes no long vowel (ا و ي): a name spelled
-  with its vowels in full keeps being one (بولات is Polat, though بولة is listed). (A listed word with the article otherwise stays a possible name: الزاوية is
-  the town Zawiya though زاوية is "corner".)
+  with its vowels in full keeps being one (بولات is Polat, though بولة is listed).
 
 The lists are general lists of frequent words (wordfreq, stop words, watchdesk's own), not of
 words seen in a benchmark; benchmarks/README.md gives what each shape changed.
@@ -112,7 +112,8 @@ def _feminine_plural(r: str) -> bool:
 @lru_cache(maxsize=1 << 16)
 def shape(folded: str) -> str | None:
     """The ordinary-word shape a folded Arabic document word has (``possessed``, ``verb``,
-    ``plural``, ``adjective``, ``feminine plural``), as written or without its proclitics; None for none."""
+    ``plural``, ``adjective``, ``feminine plural``), as written or without its proclitics;
+    None for none."""
     if script_of(folded) != "arabic":
         return None
     for r in (folded, *arabic_readings(folded)):
