@@ -268,3 +268,33 @@ def test_a_frequent_noun_with_an_attached_pronoun_is_no_proper_noun() -> None:
     assert strict("صدرك")
     assert spells_alike("cedric", "صدرك") and not same_name("cedric", "صدرك")
     assert same_name("cedric", "سيدريك")
+
+
+def test_latin_words_match_latin_names_by_the_latin_variants_only() -> None:
+    # in Latin script the spelling is the writer's own: one vowel for another is a
+    # transliteration's variant (Haftar, Hafter, Heftar), two different vowel digraphs are
+    # different names (Browne is not Bruyn nor Brienne)
+    from watchdesk.rules import Document, compile_query
+
+    for variant in ("Haftar", "Hafter", "Heftar"):
+        assert same_name("haftar", variant)
+    for variant in ("Prigozhin", "Prigojine", "Prigoschin"):
+        assert same_name("prigozhin", variant)
+    assert same_name("yevkurov", "Evkourov")
+    assert not same_name("bruyn", "Browne") and not same_name("brienne", "Browne")
+    found = compile_query("name:bruyn").matches
+    assert found(Document("", "", "قال Bruyn في بيان")) is not None
+    assert found(Document("", "", "قال Browne في بيان")) is None
+
+
+def test_a_frequent_russian_form_is_a_name_only_when_spelled_exactly() -> None:
+    # Сыну "to the son", capitalised at the start of a sentence, spells Shinji at 0.05;
+    # names in their case forms are still found (Путина, Пригожина, Хафтаром)
+    from watchdesk.rules import Document, compile_query
+
+    assert strict("сыну") and not strict("пригожина")
+    assert not same_name("shinji", "Сыну")
+    assert same_name("putin", "Путина") and same_name("prigozhin", "Пригожина")
+    found = compile_query("name:shinji").matches
+    assert found(Document("", "", "Сыну пришлось уехать из города.")) is None
+    assert found(Document("", "", "Синдзи Абэ прибыл в Москву.")) is not None

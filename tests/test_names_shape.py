@@ -26,6 +26,8 @@ def _found(query: str, text: str) -> bool:
     ("قاطعوا", "verb"),  # قاطع + وا "they boycotted"
     ("الطويلين", "plural"),  # طويل + ين with the article
     ("العظيم", "adjective"),  # ال + عظيم (CaCīC)
+    ("قبعات", "feminine plural"),  # قبعة "hat" -> قبعات "hats"
+    ("القبعات", "feminine plural"),  # ... with the article
 ])
 def test_ordinary_shapes(word: str, kind: str) -> None:
     assert shape(fold(word)) == kind
@@ -42,6 +44,7 @@ def test_ordinary_shapes(word: str, kind: str) -> None:
     "سيرينا",  # Serena: not س + يرينا
     "فيغيروا", "بينوا",  # Figueroa (not ف + يغيروا), Benoit (بين: three letters)
     "حفتر",
+    "بولات",  # Polat: بولة is listed, but the name writes its vowel (و) in full
 ])
 def test_names_of_these_shapes_stay_names(word: str) -> None:
     assert shape(fold(word)) is None
@@ -88,3 +91,10 @@ def test_shapes_are_arabic_only() -> None:
     assert may_be_name("пригожина", "Пригожина") and not may_be_name("мира", "мира")
     assert _found("prigozhin", "Встреча с Пригожиным прошла за закрытыми дверями.")
     assert not _found("mir", "Они говорили о мире и войне.")
+
+
+def test_a_feminine_plural_is_no_name_but_polat_is_found() -> None:
+    # قبعات "hats" spells Cabot's consonants; Polat's بولات writes its vowel
+    assert not _found("cabot", "ارتدى المشجعون القبعات الحمراء في الملعب")
+    assert not _found("cabot", "باع التاجر قبعات كثيرة")
+    assert _found("polat", "قال بولات في مؤتمر صحفي إن الفريق مستعد")

@@ -82,6 +82,19 @@ def _latin_same(run: str) -> str:
     return _LATIN_SAME.get(run, run)
 
 
+def _latin_vowels(x: str, y: str) -> float:
+    """Two Latin vowel runs (as :func:`_latin_same` writes them): the same, nothing; one
+    vowel for another, or a run and one of its letters (Haftar, Heftar; Sayed, Saeed), a
+    variant of one transliteration (``same_script``); two runs of two letters or more
+    that share none of their letters, a different vowel (``unknown``): in Latin script the
+    spelling is the writer's own, and Browne is not Bruyn (``ow``, ``uy``) nor Brienne."""
+    if x == y:
+        return 0.0
+    if (len(x) == 1 and len(y) == 1) or set(x) <= set(y) or set(y) <= set(x):
+        return COSTS["same_script"]
+    return COSTS["unknown"]
+
+
 _GLIDES = frozenset("iyйиеёюяيى")  # and the Cyrillic vowels that are y + a vowel
 
 
@@ -102,13 +115,16 @@ def _initial_y(x: str, y: str, sx: str, sy: str) -> bool:
     return ar in ("ي", "وي") and lat[:1] not in ("", "y")  # (وي: under the conjunction و)
 
 
-def _sub_cost(x: str, y: str, sx: str, sy: str, first: bool = False) -> float:
+def _sub_cost(x: str, y: str, sx: str, sy: str, first: bool = False,
+              own: bool = False) -> float:
     if first and _initial_y(x, y, sx, sy):
         return COSTS["unknown"]
     if x == y or not x or not y:  # not x: ANY_VOWEL
         return 0.0
     if sx == sy == "la" and _latin_same(x) == _latin_same(y):
         return 0.0
+    if sx == sy == "la" and own:
+        return _latin_vowels(_latin_same(x), _latin_same(y))
     if sx == sy:
         return COSTS["same_script"]
     if _sounds(x) & _sounds(y) and not _glide_lost(x, y, sx, sy):
@@ -128,7 +144,8 @@ def _costs_left(pieces: list[Piece], mine: str, other: str) -> list[float]:
     return out
 
 
-def _table(a: list[Piece], sa: str, b: list[Piece], sb: str) -> list[list[float]]:
+def _table(a: list[Piece], sa: str, b: list[Piece], sb: str,
+           own: bool = False) -> list[list[float]]:
     la, lb = _costs_left(a, sa, sb), _costs_left(b, sb, sa)
     n, m = len(a), len(b)
     d = [[0.0] * (m + 1) for _ in range(n + 1)]
@@ -143,16 +160,19 @@ def _table(a: list[Piece], sa: str, b: list[Piece], sb: str) -> list[list[float]
             if va != is_vowel(pb):
                 sub = _BIG
             elif va:
-                sub = _sub_cost(pa[0][1:], pb[0][1:], sa, sb, i == j == 1)
+                sub = _sub_cost(pa[0][1:], pb[0][1:], sa, sb, i == j == 1, own)
             else:
                 sub = 0.0 if set(pa) & set(pb) else 1.0
             row[j] = min(up[j - 1] + sub, up[j] + la[i - 1], row[j - 1] + lb[j - 1])
     return d
 
 
-def pieces_distance(a: list[Piece], sa: str, b: list[Piece], sb: str) -> float:
-    """The distance between two readings (scripts ``la``, ``ar``, ``ru``)."""
-    return _table(a, sa, b, sb)[-1][-1]
+def pieces_distance(a: list[Piece], sa: str, b: list[Piece], sb: str,
+                    own: bool = False) -> float:
+    """The distance between two readings (scripts ``la``, ``ar``, ``ru``); ``own``: two
+    Latin words as their writers spell them, whose vowels differ only as one
+    transliteration's variants do (:func:`_latin_vowels`)."""
+    return _table(a, sa, b, sb, own)[-1][-1]
 
 
 def pair_ops(a: list[Piece], sa: str, b: list[Piece], sb: str) -> list[str]:
@@ -193,9 +213,10 @@ def distance(x: str, y: str) -> float:
     fx, fy = fold(x), fold(y)
     sx, sy = _SCRIPT.get(script_of(fx), "xx"), _SCRIPT.get(script_of(fy), "xx")
     best = _BIG
+    own = sx == sy == "la"  # (a Latin word against a Latin name: :func:`_latin_vowels`)
     for a in readings(fx):
         for b in readings(fy):
-            best = min(best, pieces_distance(a, sx, b, sy))
+            best = min(best, pieces_distance(a, sx, b, sy, own))
     return best
 
 

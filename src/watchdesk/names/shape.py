@@ -23,7 +23,10 @@ without proclitics, has one of these shapes built on a listed word (:func:`shape
   letters or more (الطويلين: طويل; the four letters keep the two seas of البحرين aside);
 - ``adjective``: with the article, a listed word of the adjective's shape CaCīC (العظيم "the
   great": عظيم). (A listed word with the article otherwise stays a possible name: الزاوية is
-  the town Zawiya though زاوية is "corner".)
+  the town Zawiya though زاوية is "corner".);
+- ``feminine plural``: ات in place of the ة of a listed word, with or without the article
+  (قبعات "hats", القبعات: قبعة), when the stem writes no long vowel (ا و ي): a name spelled
+  with its vowels in full keeps being one (بولات is Polat, though بولة is listed).
 
 The lists are general lists of frequent words (wordfreq, stop words, watchdesk's own), not of
 words seen in a benchmark; benchmarks/README.md gives what each shape changed.
@@ -98,10 +101,19 @@ def _adjective(r: str) -> bool:
             and bare[0] not in "اوي" and bare[1] not in "اوي" and bare in _words())
 
 
+def _feminine_plural(r: str) -> bool:
+    """A listed word in ة with ات instead (قبعات: قبعة), its stem without long vowels."""
+    bare = r[2:] if r.startswith("ال") else r
+    stem = bare[:-2]
+    return (bare.endswith("ات") and len(stem) >= 3 and not set("اوي") & set(stem)
+            and stem + "ه" in _words())
+
+
 @lru_cache(maxsize=1 << 16)
 def shape(folded: str) -> str | None:
     """The ordinary-word shape a folded Arabic document word has (``possessed``, ``verb``,
-    ``plural``, ``adjective``), as written or without its proclitics; None for none."""
+    ``plural``, ``adjective``, ``feminine plural``), as written or without its proclitics;
+    None for none."""
     if script_of(folded) != "arabic":
         return None
     for r in (folded, *arabic_readings(folded)):
@@ -113,4 +125,6 @@ def shape(folded: str) -> str | None:
             return "plural"
         if _adjective(r):
             return "adjective"
+        if _feminine_plural(r):
+            return "feminine plural"
     return None
