@@ -287,14 +287,14 @@ def test_latin_words_match_latin_names_by_the_latin_variants_only() -> None:
     assert found(Document("", "", "قال Browne في بيان")) is None
 
 
-def test_a_frequent_russian_form_is_a_name_only_when_spelled_exactly() -> None:
-    # Сыну "to the son", capitalised at the start of a sentence, spells Shinji at 0.05;
-    # names in their case forms are still found (Путина, Пригожина, Хафтаром)
+def test_case_forms_of_frequent_russian_place_names_are_found() -> None:
+    # frequent Russian forms are not held to the query's exact spelling (a list of them was
+    # measured and taken out): the case forms of a capital are as frequent as any word
     from watchdesk.rules import Document, compile_query
 
-    assert strict("сыну") and not strict("пригожина")
-    assert not same_name("shinji", "Сыну")
-    assert same_name("putin", "Путина") and same_name("prigozhin", "Пригожина")
-    found = compile_query("name:shinji").matches
-    assert found(Document("", "", "Сыну пришлось уехать из города.")) is None
-    assert found(Document("", "", "Синдзи Абэ прибыл в Москву.")) is not None
+    for query, forms in {"moscou": ("Москва", "Москвы", "Москве", "Москву"),
+                         "moscow": ("Москвы", "Москве"), "europe": ("Европы", "Европе"),
+                         "putin": ("Путина",), "kiev": ("Киева", "Киеве")}.items():
+        found = compile_query(f"name:{query}").matches
+        for form in forms:
+            assert found(Document("", "", f"Вчера в {form} и дальше.")) is not None, form

@@ -21,11 +21,6 @@ known spellings of names (in the tuning part of the Wikidata name pairs):
   with the article leaves one short vowel unwritten (الموصل is Mosul at distance 0.1), a
   common noun read as a foreign name more (القرن is Caranus at 0.2).
 
-In Russian, ``frequent_ru.txt`` (:data:`FREQUENT_RU`, built by ``tools/names_common_ru.py``):
-wordfreq's 5,000 most frequent Russian forms less the known spellings of names, as written or
-without a case ending, held to :data:`STRICT_LIMIT` like ``frequent_ar.txt``: a capitalised
-Сыну "to the son" at the start of a sentence is not Shinji (0.05), Путина is still Putin.
-
 A word of the first two lists read without its article (الزاوية, زاوية "corner") is no
 common word (the town Zawiya), but is held to the same strict spelling: التعديل is not
 Tidwell either.
@@ -38,8 +33,8 @@ from importlib.resources import files
 
 from ..rules.text import arabic_readings
 
-__all__ = ["CLOSE_AR", "CLOSE_LIMIT", "COMMON_AR", "FREQUENT_AR", "FREQUENT_RU", "STRICT_LIMIT",
-           "limit", "strict"]
+__all__ = ["CLOSE_AR", "CLOSE_LIMIT", "COMMON_AR", "FREQUENT_AR", "STRICT_LIMIT", "limit",
+           "strict"]
 
 STRICT_LIMIT = 0.0  # a frequent word's distance to the query: none (silent letters cost)
 CLOSE_LIMIT = 0.15  # a word of close_ar.txt's
@@ -53,8 +48,7 @@ def _read(name: str) -> tuple[str, ...]:
 COMMON_AR = frozenset(_read("common_ar.txt"))
 FREQUENT_AR = frozenset(_read("frequent_ar.txt"))
 CLOSE_AR = frozenset(_read("close_ar.txt"))
-FREQUENT_RU = frozenset(_read("frequent_ru.txt"))
-_STRICT = COMMON_AR | FREQUENT_AR | FREQUENT_RU
+_STRICT = COMMON_AR | FREQUENT_AR
 
 
 def _article_readings(folded: str) -> list[str]:
