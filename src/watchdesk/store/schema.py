@@ -507,7 +507,7 @@ def m021_event_regroup(db: Database) -> None:
 @migrations()
 def m022_event_scores(db: Database) -> None:
     """Regrouping pairs every article by all the scores it took part in and judges the
-    reciprocal bonus again (``events.settle``), at threshold 0.25: the stored matched
+    reciprocal bonus again (``events.settle``), at threshold 0.26: the stored matched
     articles of the archive's last month are grouped again with it
     (``store.events.regroup_all``, as m021: sent event alerts follow their articles)."""
     from .events import regroup_all
