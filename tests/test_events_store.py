@@ -12,6 +12,8 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from watchdesk import events
 from watchdesk.app import Watchdesk
 from watchdesk.config.settings import Settings
@@ -374,15 +376,22 @@ def test_the_upgrade_to_concepts_regroups_with_them(tmp_path: Path) -> None:
         store.close()
 
 
-def test_the_upgrade_to_regrouping_groups_the_month_again(tmp_path: Path) -> None:
-    # Grouped before m021 by joins that could not be undone: a report on oil in the
-    # delegation's story; m021 groups the month again, and it leaves.
+@pytest.mark.parametrize(("migration", "own_story"), [
+    # m021: grouped before by joins that could not be undone (a report on oil in the
+    # delegation's story); grouped again, it leaves
+    ("m021_event_regroup", False),
+    # m022: stored as an earlier method left them (each report its own story); grouped
+    # again with the current method, the delegation's two reports share a story
+    ("m022_event_scores", True),
+])
+def test_the_upgrade_groups_the_month_again(tmp_path: Path, migration: str,
+                                            own_story: bool) -> None:
     db = tmp_path / "old.db"
     store = Store(db)
     names = ["rfi-delegation", "herald-oil", "france24-delegation"]
     with store.transaction() as c:
-        _stored_before(c, names, own_story=False)
-        c.execute("DELETE FROM _sqlite_migrations WHERE name = 'm021_event_regroup'")
+        _stored_before(c, names, own_story=own_story)
+        c.execute("DELETE FROM _sqlite_migrations WHERE name = ?", (migration,))
     store.close()
 
     store = Store(db)
@@ -391,26 +400,7 @@ def test_the_upgrade_to_regrouping_groups_the_month_again(tmp_path: Path) -> Non
         assert st == {"rfi-delegation": 1, "france24-delegation": 1, "herald-oil": 2}
         rows = store.query("SELECT article_id, story_id FROM event_docs ORDER BY article_id")
         assert [tuple(r) for r in rows] == [(1, 1), (2, 2), (3, 1)]
-    finally:
-        store.close()
-
-
-def test_the_upgrade_to_kept_scores_groups_the_month_again(tmp_path: Path) -> None:
-    # Stored as an earlier method left them (each report its own story); m022 groups the
-    # month again with the current one: the delegation's two reports share a story.
-    db = tmp_path / "old.db"
-    store = Store(db)
-    names = ["rfi-delegation", "herald-oil", "france24-delegation"]
-    with store.transaction() as c:
-        _stored_before(c, names, own_story=True)
-        c.execute("DELETE FROM _sqlite_migrations WHERE name = 'm022_event_scores'")
-    store.close()
-
-    store = Store(db)
-    try:
-        st = {r["guid"]: r["story_id"] for r in store.query("SELECT guid, story_id FROM articles")}
-        assert st == {"rfi-delegation": 1, "france24-delegation": 1, "herald-oil": 2}
-        assert store.query("SELECT 1 FROM _sqlite_migrations WHERE name = 'm022_event_scores'")
+        assert store.query("SELECT 1 FROM _sqlite_migrations WHERE name = ?", (migration,))
     finally:
         store.close()
 
