@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import pytest
 
 from watchdesk.config.settings import Settings
 from watchdesk.notify.outbox import deliver, queue_digest
-from watchdesk.store import Store, parse_iso
+from watchdesk.store import Store, iso, parse_iso
 
 from .conftest import SMTPServer, World, parts, utc
 
@@ -279,3 +279,25 @@ def test_login_and_a_refused_login_never_shows_the_password(
         server.stop()
     logged = caplog.text + repr(store.outbox_rows()[0]["last_error"])
     assert "wrong-pw" not in logged and "s3cret-pw" not in logged
+
+
+def test_each_match_lands_in_one_digest_even_stamped_before_the_last(
+        store: Store, settings: Settings, world: World) -> None:
+    """A match committed after a digest but stamped before its end (the pipeline takes its
+    clock before its transaction) is in the next digest; one the last digest saw is not."""
+    feed = world.feed("RFI")
+    seen = world.story(feed, "Vu", "libye", DAY1 - timedelta(hours=2))
+    first_digest(store, settings)
+    late = world.story(feed, "En retard", "libye", DAY1 - timedelta(hours=1))
+    new = world.story(feed, "Nouveau", "libye", DAY1 + timedelta(hours=2))
+    after = world.story(feed, "Demain", "libye", DAY2 + timedelta(hours=1))
+    state = store.digest_state()
+    assert state.window_end is not None and state.match_hw == seen
+
+    def taken(end: datetime, hw: int) -> list[int]:
+        return [r["id"] for r in store.digest_matches(state.window_end, iso(end),
+                                                      prev_hw=state.match_hw, hw=hw)]
+
+    assert taken(DAY2, store.max_match_id()) == [late, new]
+    assert taken(DAY2, late) == [late]                   # not beyond the high-water mark
+    assert taken(DAY2 + timedelta(days=1), after) == [late, new, after]

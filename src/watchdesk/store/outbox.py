@@ -51,6 +51,10 @@ SELECT m.id, m.article_id, m.rule_id, m.priority, m.terms, m.snippet, m.snippets
 FROM matches m JOIN articles a ON a.id = m.article_id JOIN feeds f ON f.id = a.feed_id
 """
 
+# the candidates of a digest after the first, from two index ranges (see digest_matches)
+_SINCE_LAST = (" AND m.id IN (SELECT id FROM matches WHERE created_at > :start"
+               " UNION ALL SELECT id FROM matches WHERE id > :prev_hw)")
+
 
 @dataclass(frozen=True)
 class OutboxWrite:
@@ -119,6 +123,10 @@ class OutboxMixin(StoreBase):
         ``id > prev_hw``): the last clause catches a match committed after the previous digest
         was composed but stamped with an earlier time (the pipeline takes its clock before its
         transaction). Each match thus lands in exactly one digest.
+
+        The matches are found from both ends (``_SINCE_LAST``): those made since the window's
+        start, by the ``created_at`` index, and those committed since ``prev_hw``, by id.
+        The condition alone reads the index from its first entry: a year of matches.
         """
         if prev_hw is None:  # no record: rely on times alone
             prev_hw = hw
@@ -126,7 +134,8 @@ class OutboxMixin(StoreBase):
             _MATCH_SELECT
             + " WHERE m.id <= :hw AND m.created_at <= :end"
             "   AND (:start IS NULL OR m.created_at > :start OR m.id > :prev_hw)"
-            " ORDER BY m.created_at, m.id",
+            + ("" if window_start is None else _SINCE_LAST)
+            + " ORDER BY m.created_at, m.id",
             {"hw": hw, "end": window_end, "start": window_start, "prev_hw": prev_hw})
 
     def event_reports(self, story_ids: Iterable[int]) -> list[sqlite3.Row]:
