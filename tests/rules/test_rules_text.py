@@ -258,3 +258,15 @@ def test_raw_tokens_joined_form_is_the_concatenation(text: str) -> None:
 def test_fold_output_has_no_nonspacing_marks() -> None:
     sample = "Délégation ليبيَا Ἀθῆναι Ñandú"
     assert not any(unicodedata.category(c) == "Mn" for c in fold(sample))
+
+
+def test_the_shipped_mark_classes_are_what_this_unicode_version_defines() -> None:
+    # rules/marks.py spares each process a scan of 196,608 code points at import; for the
+    # running Unicode version it must say what the scan says (tools/marks_table.py rebuilds it)
+    from watchdesk.rules import text
+    from watchdesk.rules.marks import TABLE
+
+    assert TABLE[unicodedata.unidata_version] == text.computed_marks()
+    # a decomposed é (e + U+0301) and an Arabic word with its short vowels stay one word
+    assert text.RAW_TOKEN_RE.findall("Benghaz\u0069\u0301 \u0645\u064f\u0631") == [
+        "Benghaz\u0069\u0301", "\u0645\u064f\u0631"]
