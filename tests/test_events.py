@@ -480,3 +480,32 @@ def test_the_reciprocal_bonus_is_judged_again_when_articles_are_regrouped() -> N
     assert not sim.reciprocal(1, index.docs[1].top, 2, index.docs[2].top)
     stories = sorted({index.docs[d].story for d in (1, 2, 3, 4)})
     assert settling._pairs(index, stories, {})[1, 2] == pytest.approx(raw, abs=0.02)
+
+
+def test_the_index_counts_each_term_by_the_articles_that_hold_it() -> None:
+    # what idf is computed from, kept by add/remove as articles come and go (a poll loads
+    # thousands at once): a term's count is the number of indexed articles holding it, its
+    # log that count (plus the prior of function words) + 1; its postings list those articles
+    # (and maybe more: a removed article's postings are compacted later)
+    from watchdesk.events.terms import FUNCTION_WORDS
+
+    rng = random.Random(5)
+    function = sorted(FUNCTION_WORDS)[:5]
+    vocab = [f"w{i}" for i in range(60)] + ["^haftar", "#12", "~d2024-01-02",
+                                            f"{CONCEPT}17"] + function
+    index = EventIndex()
+    for i in range(200):
+        terms = {t: float(rng.randint(1, 3)) for t in rng.sample(vocab, 12)}
+        index.add(i % 150, 1.7e9 + i, terms, i % 20)   # (ids again: replaced)
+    for d in range(0, 150, 7):
+        index.remove(d)
+    held: dict[str, set[int]] = {}
+    for d, doc in index.docs.items():
+        assert [t for t in doc.keys if not is_key(t)] == list(doc.keys[:doc.words])
+        for t in doc.keys:
+            held.setdefault(t, set()).add(d)
+    assert {t: n for t, n in index._df.items()} == {t: len(ds) for t, ds in held.items()}
+    for t, ds in held.items():
+        prior = ix.PRIOR_DOCS if t in FUNCTION_WORDS else 0
+        assert index._ldf[t] == math.log(len(ds) + prior + 1)
+        assert ds <= set(index._postings[t])

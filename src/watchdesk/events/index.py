@@ -42,7 +42,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from . import settle as settling
 from .compare import facts
-from .keys import CONCEPT, is_key
+from .keys import CONCEPT, KEY_MARKS, is_key
 from .similarity import (
     HORIZON,
     RECIPROCAL_BONUS,
@@ -335,10 +335,17 @@ class EventIndex:
         time), which ``prune`` goes by."""
         if doc_id in self.docs:
             self.remove(doc_id)
-        words = [t for t in terms if not is_key(t)]
-        marks = [t for t in terms if is_key(t) and not t.startswith(CONCEPT)]
-        ideas = [t for t in terms if t.startswith(CONCEPT)]
-        keys = tuple(sys.intern(t) for t in (*words, *marks, *ideas))
+        words: list[str] = []
+        marks: list[str] = []
+        ideas: list[str] = []
+        for t in terms:   # (one pass: a poll loads the window's thousands of articles)
+            if not t.startswith(KEY_MARKS):
+                words.append(t)
+            elif t.startswith(CONCEPT):
+                ideas.append(t)
+            else:
+                marks.append(t)
+        keys = tuple(map(sys.intern, (*words, *marks, *ideas)))
         nums, days = facts(marks)
         ltf = array("d", (1.0 + math.log(terms[t]) for t in keys))
         self.docs[doc_id] = Doc(at, story, keys, ltf, len(words), lang, nums, days,
@@ -349,9 +356,12 @@ class EventIndex:
         members.append(doc_id)
         if len(members) > 1 and self.docs[members[-2]].at > at:
             members.sort(key=lambda m: self.docs[m].at)
-        for t in keys:
-            self._count(t, 1)
-            self._postings.setdefault(t, []).append(doc_id)
+        df, ldf, postings, log = self._df, self._ldf, self._postings, math.log
+        for t in keys:   # (``_count(t, 1)``, inlined)
+            n = df.get(t, 0) + 1
+            df[t] = n
+            ldf[t] = log(n + (PRIOR_DOCS if t in FUNCTION_WORDS else 0) + 1)
+            postings.setdefault(t, []).append(doc_id)
         self._live += len(keys)
 
     def remove(self, doc_id: int) -> None:
