@@ -230,6 +230,17 @@ def test_the_upgrade_regroups_what_is_stored(tmp_path: Path) -> None:
         store.close()
 
 
+def _article_rows(c: sqlite3.Connection, now: str, stories: dict[int, int | None]) -> None:
+    """A feed and the rows of the articles already grouped (id -> their story_id), as the
+    pipeline writes them beside ``event_docs``."""
+    c.execute("INSERT INTO feeds(name, url, config_url, interval_s, created_at) VALUES"
+              " ('f', 'http://127.0.0.1/f', 'http://127.0.0.1/f', 600, ?)", (now,))
+    for n, story in stories.items():
+        c.execute("INSERT INTO articles(id, feed_id, guid, url, canonical_url, title,"
+                  " fetched_at, extraction, content_hash, story_id) VALUES"
+                  " (?, 1, ?, ?, ?, 't', ?, 'page', 'h', ?)", (n, n, n, n, now, story))
+
+
 def test_an_article_of_an_open_story_moves_where_it_belongs(tmp_path: Path) -> None:
     # An earlier grouping left a report on oil in the delegation's story (as a join on the
     # word of a story's first member may); the next batch brings another report of the
@@ -240,13 +251,7 @@ def test_an_article_of_an_open_story_moves_where_it_belongs(tmp_path: Path) -> N
         assert _group(store, 1, "rfi-delegation", now) == 1
         assert _group(store, 2, "herald-oil", now) == 2
         with store.transaction() as c:
-            c.execute("INSERT INTO feeds(name, url, config_url, interval_s, created_at) VALUES"
-                      " ('f', 'http://127.0.0.1/f', 'http://127.0.0.1/f', 600, ?)", (now,))
-            for n in (1, 2, 3):
-                c.execute("INSERT INTO articles(id, feed_id, guid, url, canonical_url, title,"
-                          " fetched_at, extraction, content_hash, story_id) VALUES"
-                          " (?, 1, ?, ?, ?, 't', ?, 'page', 'h', ?)",
-                          (n, n, n, n, now, 1 if n < 3 else None))
+            _article_rows(c, now, {1: 1, 2: 1, 3: None})
             c.execute("UPDATE event_docs SET story_id = 1 WHERE article_id = 2")
     finally:
         store.close()
@@ -270,12 +275,8 @@ def test_a_story_a_digest_or_an_alert_showed_no_longer_merges(tmp_path: Path) ->
         for n, name in enumerate(["rfi-delegation", "rfi-saddam", "herald-oil"], start=1):
             _group(store, n, name, now)
         with store.transaction() as c:
-            c.execute("INSERT INTO feeds(name, url, config_url, interval_s, created_at) VALUES"
-                      " ('f', 'http://127.0.0.1/f', 'http://127.0.0.1/f', 600, ?)", (now,))
+            _article_rows(c, now, {1: 1, 2: 2, 3: 3})
             for n in (1, 2, 3):
-                c.execute("INSERT INTO articles(id, feed_id, guid, url, canonical_url, title,"
-                          " fetched_at, extraction, content_hash, story_id) VALUES"
-                          " (?, 1, ?, ?, ?, 't', ?, 'page', 'h', ?)", (n, n, n, n, now, n))
                 c.execute("INSERT INTO matches(article_id, rule_id, priority, terms, snippet,"
                           " snippets, created_at) VALUES (?, 'r', 'digest', '[]', '', '{}', ?)",
                           (n, now))
