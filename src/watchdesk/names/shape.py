@@ -120,7 +120,7 @@ def _participles() -> frozenset[str]:
 def _participle(r: str) -> bool:
     """ال + a listed participle, with or without ة (المارقة: مارق; الصاعد: صاعد)."""
     if not r.startswith("ال"):
-        return False
+        return r.endswith("ه") and r[:-1] in _participles()
     bare = r[2:]
     return bare in _participles() or (bare.endswith("ه") and bare[:-1] in _participles())
 
