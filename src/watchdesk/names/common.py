@@ -29,7 +29,8 @@ from .keys import name_key, name_keys
 from .score import spells_alike
 from .shape import shape
 
-__all__ = ["ARABIC_COMMON", "RUSSIAN_COMMON", "indefinite", "may_be_name", "name_warning"]
+__all__ = ["ARABIC_COMMON", "RUSSIAN_COMMON", "indefinite", "may_be_name", "name_warning",
+           "reading_spells"]
 
 _ARABIC = """
 في من علي الي عن مع ان او ثم قد لقد كان كانت يكون تكون هذا هذه ذلك تلك التي الذي الذين
@@ -132,6 +133,19 @@ def _arabic_name_like(word: str) -> bool:
             if w.endswith(end) and len(stem) >= 3 and (stem in _LISTED or stem + add in _LISTED):
                 return False
     return True
+
+
+def reading_spells(term: str, word: str, reading: str) -> bool:
+    """Whether ``reading``, a reading of document word ``word`` (or the word itself) that
+    spells the name ``term``, may be taken for it: a reading without the article is read no
+    further. The scorer reads a word without its proclitics (:func:`~.score.distance`), and
+    a reading is a word of its own to it, so بعيدين, the reading of البعيدين "the distant
+    ones" without its article, would be read once more without ب (عيدين: Aden); but nothing
+    comes between the article and its noun, so such a reading must spell ``term`` as the
+    word itself does (its own readings, one proclitic deep)."""
+    if reading == word or not _article_taken(word, reading):
+        return True
+    return spells_alike(term, word)
 
 
 def _article_taken(word: str, reading: str) -> bool:

@@ -27,9 +27,10 @@ without proclitics, has one of these shapes built on a listed word (:func:`shape
 - ``feminine plural``: ات in place of the ة of a listed word, with or without the article
   (قبعات "hats", القبعات: قبعة), when the stem writes no long vowel (ا و ي): a name spelled
   with its vowels in full keeps being one (بولات is Polat, though بولة is listed).
-- ``participle``: with the article, with or without ة, an adjective of the active
-  participle's shape (فاعل) from ``participles_ar.txt`` (المارقة "the renegade", الضارة "the
-  harmful", الصاعد "the rising": مارق، ضار، صاعد). That list, built by
+- ``participle``: an adjective of the active participle's shape (فاعل) from
+  ``participles_ar.txt`` with the article, with or without ة (المارقة "the renegade", الضارة
+  "the harmful", الصاعد "the rising": مارق، ضار، صاعد), or in ة without it (زائفة "fake"; a
+  bare masculine may be a man's name: خالد is not in the list, but صاعد might be one). That list, built by
   ``tools/names_participles.py`` from wordfreq, holds the forms C ا C C (or C ا C) whose
   feminine in ة is about as frequent as themselves, as an adjective's is; a noun in ة is
   not (زاوية "corner", its masculine زاوي rare: الزاوية stays the town Zawiya), nor a
@@ -118,7 +119,8 @@ def _participles() -> frozenset[str]:
 
 
 def _participle(r: str) -> bool:
-    """ال + a listed participle, with or without ة (المارقة: مارق; الصاعد: صاعد)."""
+    """ال + a listed participle, with or without ة (المارقة: مارق; الصاعد: صاعد), or its
+    feminine without the article (زائفة: زائف)."""
     if not r.startswith("ال"):
         return r.endswith("ه") and r[:-1] in _participles()
     bare = r[2:]

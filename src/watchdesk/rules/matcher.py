@@ -271,7 +271,8 @@ class RuleSet:
         if names.may_be_name(word, _written(chunk, k)) \
                 and not names.indefinite(chunk):  # (the chunk as written: its diacritics)
             found.update(a for a in spelled
-                         if not names.explained_away(self._name_words[a], word))
+                         if not names.explained_away(self._name_words[a], word)
+                         and names.reading_spells(self._name_words[a], word, text))
         return found
 
     # -- matching
