@@ -69,6 +69,7 @@ CLOSE_HEADER = """\
 MARGIN = 1.3  # the article form this much rarer (Zipf, ~20 times) makes a proper noun
 ART_MARGIN = 0.7  # a form with the article: its bare form this much rarer (~5 times) makes one
 MIN_PAIRS = 2  # a spelling of names seen fewer times in the pairs is no evidence (noise)
+RARE_NAME = 5  # ... seen fewer times, no evidence against a common noun's article form
 AFTER = 2.0  # ... if the form after ب, و or ل is at most this much rarer (100 times)
 
 
@@ -118,14 +119,23 @@ def proper(word: str, art_margin: float = ART_MARGIN) -> bool:
     return after["ب"] >= z - AFTER - 0.5 and max(after.values()) >= z - AFTER
 
 
-def _pair_names(data: Path) -> set[str]:
+def _common_article(word: str, folded: str, reading: str, pairs: int) -> bool:
+    """Whether ``reading`` is ``folded`` without its article, a spelling of names seen fewer
+    than :data:`RARE_NAME` times in the pairs (``pairs``), and the word is a common noun
+    with the article (:func:`proper` false: the bare form is about as frequent), not that
+    name's spelling under the article."""
+    return (folded.startswith("ال") and reading == folded[2:] and pairs < RARE_NAME
+            and not proper(word))
+
+
+def _pair_names(data: Path) -> dict[str, int]:
     """The folded Arabic spellings of names seen at least MIN_PAIRS times in the tuning
-    part of the pairs."""
+    part of the pairs, with how many times."""
     seen: Counter[str] = Counter()
     for en, t, count in read_pairs(data, "arabic"):
         if not held_out(en):
             seen[fold(t)] += count
-    return {t for t, n in seen.items() if n >= MIN_PAIRS}  # a spelling seen once: noise
+    return {t: n for t, n in seen.items() if n >= MIN_PAIRS}  # a spelling seen once: noise
 
 
 def _teh_marbuta(word: str) -> bool:
@@ -168,8 +178,13 @@ def build(data: Path, top: int, art_margin: float = ART_MARGIN
             continue
         decided.add(f)  # by its most frequent spelling (الإسكندرية, not الاسكندريه)
         # a name, or a name under a proclitic (وبغداد) -- unless the word is more frequent
-        # than that name alone (بديل "alternative" is not ب + ديل, Dell)
-        if f in names or any(r in names and _zipf(r) >= _zipf(w) for r in arabic_readings(f)):
+        # than that name alone (بديل "alternative" is not ب + ديل, Dell), or is a rare
+        # name's spelling with the article and as frequent as it, as a common noun's
+        # article form is (الجناح "the wing", السوبر: not the article on جناح, Jinnah's in
+        # 4 pairs, nor on سوبر, 2; القاسم, 45, stays al-Qasim)
+        if f in names or any(r in names and _zipf(r) >= _zipf(w)
+                             and not _common_article(w, f, r, names[r])
+                             for r in arabic_readings(f)):
             as_name += 1
         elif proper(w, art_margin):
             if f.startswith("ال"):  # (without it, سرت and طبرق are Sirte and Tobruk)

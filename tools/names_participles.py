@@ -80,7 +80,7 @@ def build(data: Path, top: int, min_zipf: float, gap: float) -> list[str]:
         if zm < min_zipf or zf < min_zipf or abs(zm - zf) > gap:
             continue
         forms = {f, f + "ه", "ال" + f, "ال" + f + "ه"}
-        if forms & names or forms & close:
+        if forms & names.keys() or forms & close:
             continue
         out[f] = None
     return list(out)

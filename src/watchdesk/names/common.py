@@ -26,7 +26,7 @@ import stopwordsiso
 from ..rules.text import arabic_readings, fold, script_of
 from .frequent import COMMON_AR
 from .keys import name_key, name_keys
-from .score import spells_alike
+from .score import same_name, spells_alike
 from .shape import shape
 
 __all__ = ["ARABIC_COMMON", "RUSSIAN_COMMON", "indefinite", "may_be_name", "name_warning",
@@ -142,10 +142,12 @@ def reading_spells(term: str, word: str, reading: str) -> bool:
     a reading is a word of its own to it, so بعيدين, the reading of البعيدين "the distant
     ones" without its article, would be read once more without ب (عيدين: Aden); but nothing
     comes between the article and its noun, so such a reading must spell ``term`` as the
-    word itself does (its own readings, one proclitic deep)."""
+    word itself does (:func:`~.score.same_name`: its own readings, one proclitic deep, and
+    the frequency lists' limit on the word as written: السوبر "the super" is listed, so
+    its reading سوبر, a rare name's spelling, spells Zoubeir no more)."""
     if reading == word or not _article_taken(word, reading):
         return True
-    return spells_alike(term, word)
+    return same_name(term, word)
 
 
 def _article_taken(word: str, reading: str) -> bool:

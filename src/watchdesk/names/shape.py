@@ -30,12 +30,11 @@ without proclitics, has one of these shapes built on a listed word (:func:`shape
 - ``participle``: an adjective of the active participle's shape (فاعل) from
   ``participles_ar.txt`` with the article, with or without ة (المارقة "the renegade", الضارة
   "the harmful", الصاعد "the rising": مارق، ضار، صاعد), or in ة without it (زائفة "fake"; a
-  bare masculine may be a man's name: خالد is not in the list, but صاعد might be one). That list, built by
-  ``tools/names_participles.py`` from wordfreq, holds the forms C ا C C (or C ا C) whose
-  feminine in ة is about as frequent as themselves, as an adjective's is; a noun in ة is
-  not (زاوية "corner", its masculine زاوي rare: الزاوية stays the town Zawiya), nor a
-  name's spelling in the pairs, nor a form whose article forms behave as proper nouns
-  (الشام, القاهرة: ``close_ar.txt``).
+  bare masculine may be a man's name). That list, built by ``tools/names_participles.py``
+  from wordfreq, holds the forms C ا C C (or C ا C) whose feminine in ة is about as frequent
+  as themselves, as an adjective's is; a noun in ة is not (زاوية "corner", its masculine
+  زاوي rare: الزاوية stays the town Zawiya), nor a name's spelling in the pairs (خالد), nor
+  a form whose article forms behave as proper nouns (الشام, القاهرة: ``close_ar.txt``).
 
 The lists are general lists of frequent words (wordfreq, stop words, watchdesk's own), not of
 words seen in a benchmark; benchmarks/README.md gives what each shape changed.
