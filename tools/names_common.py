@@ -71,6 +71,7 @@ ART_MARGIN = 0.7  # a form with the article: its bare form this much rarer (~5 t
 MIN_PAIRS = 2  # a spelling of names seen fewer times in the pairs is no evidence (noise)
 RARE_NAME = 5  # ... seen fewer times, no evidence against a common noun's article form
 AFTER = 2.0  # ... if the form after ب, و or ل is at most this much rarer (100 times)
+PRONOUN_MARGIN = 1.5  # a form with ه or ها at most this much rarer (~30 times): no name
 
 
 def _zipf(word: str) -> float:
@@ -99,7 +100,9 @@ def proper(word: str, art_margin: float = ART_MARGIN) -> bool:
     article, its bare form is rare (الموصل, موصل); without it, it is rare with the article
     and common after the preposition ب "in, with" and the conjunctions (ببغداد, وبغداد),
     as the names of places and people are, and neither verbs (يقول) nor adverbs (تماما) —
-    which never take the article either — usually are. Also as read without proclitics."""
+    which never take the article either — usually are; nor a form that takes an attached
+    pronoun (توفره "its availability", بذلها: within :data:`PRONOUN_MARGIN`), which a name
+    does not. Also as read without proclitics."""
     if _possessed(word):
         return False
     forms = (word, *arabic_readings(word))
@@ -115,6 +118,8 @@ def proper(word: str, art_margin: float = ART_MARGIN) -> bool:
     if word.startswith("ال"):
         return True
     z = _zipf(word)
+    if max(_zipf(word + p) for p in ("ه", "ها")) >= z - PRONOUN_MARGIN:
+        return False  # a noun or verb with a pronoun (توفره, بذلها): a name takes none
     after = {p: _zipf(p + word) for p in "بول"}
     return after["ب"] >= z - AFTER - 0.5 and max(after.values()) >= z - AFTER
 
