@@ -16,7 +16,10 @@ is not (بغداد; البغداد is rare) but is after ب (ببغداد), unli
 The ``--top`` first forms go to ``common_ar.txt`` (never names); the next ones, up to
 ``--strict-top``, to ``frequent_ar.txt`` (names only when spelled with the query's vowels:
 :mod:`watchdesk.names.frequent`); the forms with the article among the ``--close-top`` first
-that behave as proper nouns but are no known names, to ``close_ar.txt`` (names only when
+that behave as proper nouns but are no known names, and the other forms with the article
+ranked between ``--strict-top`` and ``--close-top`` (الجنح "the misdemeanours"; not one
+that is a name's spelling under the article, however rare: المنذر, Mondher's), to
+``close_ar.txt`` (names only when
 spelled closely). The forms ranked after ``--strict-top``, up to ``--possessed-top``, that
 are a frequent word with an attached pronoun (:func:`possessed_forms`: ذراعه "his arm") go to
 ``frequent_ar.txt`` too: past the cut, their shape still tells them.
@@ -60,7 +63,8 @@ HEADER = """\
 CLOSE_HEADER = """\
 # Arabic word forms that are names only when spelled closely, folded, one a line: the
 # frequent forms with the article that behave as proper nouns in the counts (proper()) but
-# are no spelling of a name in the pairs. Derived from wordfreq 3.1.1 (https://github.com/rspeer/wordfreq),
+# are no spelling of a name in the pairs, and the other forms with the article ranked after
+# --strict-top that are no name either. Derived from wordfreq 3.1.1 (https://github.com/rspeer/wordfreq),
 # whose data is licensed CC-BY-SA 4.0: see COMMON-AR-LICENSE.md beside this file. Rebuilt by
 # tools/names_common.py {opts}; do not edit by hand.
 """
@@ -167,17 +171,19 @@ def possessed_forms(data: Path, start: int, stop: int) -> list[str]:
     return list(out)
 
 
-def build(data: Path, top: int, art_margin: float = ART_MARGIN
+def build(data: Path, top: int, art_margin: float = ART_MARGIN, article_top: int = STRICT_TOP
           ) -> tuple[list[str], list[str], int]:
     """The kept forms among the ``top`` most frequent, in order of frequency; the forms that
     behave as proper nouns without being spellings of names in the pairs; and how many
-    forms were left out as names."""
+    forms were left out as names. A common noun's article form whose bare form is a rare
+    name's spelling (:func:`_common_article`) is kept among the ``article_top`` first only:
+    further down, a name's evidence is worth more than the word's (المنذر, Mondher)."""
     names = _pair_names(data)
     kept: dict[str, None] = {}
     decided: set[str] = set()
     proper_forms: list[str] = []
     as_name = 0
-    for w in wordfreq.top_n_list("ar", top):
+    for rank, w in enumerate(wordfreq.top_n_list("ar", top)):
         f = fold(w)
         if script_of(f) != "arabic" or not f.isalpha() or f in decided:
             continue
@@ -188,7 +194,8 @@ def build(data: Path, top: int, art_margin: float = ART_MARGIN
         # article form is (الجناح "the wing", السوبر: not the article on جناح, Jinnah's in
         # 4 pairs, nor on سوبر, 2; القاسم, 45, stays al-Qasim)
         if f in names or any(r in names and _zipf(r) >= _zipf(w)
-                             and not _common_article(w, f, r, names[r])
+                             and not (rank < article_top
+                                      and _common_article(w, f, r, names[r]))
                              for r in arabic_readings(f)):
             as_name += 1
         elif proper(w, art_margin):
@@ -214,7 +221,8 @@ def main() -> None:
                          "frequent_ar.txt (names only when spelled closely)")
     ap.add_argument("--close-top", type=int, default=CLOSE_TOP,
                     help="Arabic word forms read for close_ar.txt: the proper-looking ones "
-                         "with the article (names only when spelled closely)")
+                         "with the article, and the others after --strict-top (names only "
+                         "when spelled closely)")
     ap.add_argument("--possessed-top", type=int, default=POSSESSED_TOP,
                     help="Arabic word forms read for the frequent words with an attached "
                          "pronoun added to frequent_ar.txt (past --strict-top and "
@@ -225,7 +233,7 @@ def main() -> None:
     ap.add_argument("--art-margin", type=float, default=ART_MARGIN)
     args = ap.parse_args()
     words, proper_forms, as_name = build(args.data, max(args.strict_top, args.close_top),
-                                         args.art_margin)
+                                         args.art_margin, args.strict_top)
     ranked = [fold(x) for x in wordfreq.top_n_list("ar", args.strict_top)]
     first, upto = set(ranked[:args.top]), set(ranked)
     common = [w for w in words if w in first]
@@ -234,14 +242,15 @@ def main() -> None:
     if args.possessed_top > start:
         frequent += [w for w in possessed_forms(args.data, start, args.possessed_top)
                      if w not in upto]
-    close = proper_forms  # (not the kept forms after --strict-top: see docs/design.md)
+    # with the proper-looking forms, the kept forms with the article after --strict-top
+    close = proper_forms + [w for w in words if w not in upto and w.startswith("ال")]
     opts = (f"--top {args.top} --strict-top {args.strict_top} --close-top {args.close_top} "
             f"--art-margin {args.art_margin} --possessed-top {args.possessed_top}")
     _write(args.out, HEADER.format(what="most frequent", opts=opts), common)
     _write(args.strict_out, HEADER.format(what="next most frequent", opts=opts), frequent)
     _write(args.close_out, CLOSE_HEADER.format(opts=opts), close)
-    print(f"{len(common)} + {len(frequent)} words kept, {len(close)} proper-looking with the "
-          f"article, {as_name} left out as names "
+    print(f"{len(common)} + {len(frequent)} words kept, {len(close)} with the article held "
+          f"closely, {as_name} left out as names "
           f"-> {args.out}, {args.strict_out}, {args.close_out}")
 
 

@@ -17,7 +17,8 @@ C ا C (ضار) — that are at least ``--min-zipf`` frequent, whose feminine in
 ``--gender-gap`` apart (an adjective, not a noun); less the forms that are, with or without
 the article and ة, the Arabic spelling of a name in the *tuning* part of the
 NETransliteration-COLING2018 pairs (CC0; the held-out fifth is never read), and those whose
-article forms behave as proper nouns in the counts (``close_ar.txt``: الشام, القاهرة).
+article forms, among the 50,000 first, behave as proper nouns in the counts
+(``names_common.proper``: الشام, القاهرة).
 
 wordfreq is needed only here, not by watchdesk::
 
@@ -36,12 +37,11 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tools"))
 
 import wordfreq  # noqa: E402
-from names_common import _pair_names  # noqa: E402
+from names_common import CLOSE_TOP, _pair_names, proper  # noqa: E402
 
 from watchdesk.rules.text import fold, script_of  # noqa: E402
 
 OUT = ROOT / "src" / "watchdesk" / "names" / "participles_ar.txt"
-CLOSE = OUT.with_name("close_ar.txt")
 TOP = 200000
 MIN_ZIPF = 2.0  # about once in 10 million words
 GENDER_GAP = 1.0  # masculine and feminine within 10 times each other's frequency
@@ -69,7 +69,7 @@ def participle_shape(word: str) -> bool:
 def build(data: Path, top: int, min_zipf: float, gap: float) -> list[str]:
     """The folded masculine forms of the list (module docstring), in order of frequency."""
     names = _pair_names(data)
-    close = set(CLOSE.read_text("utf-8").split())
+    ranked = {fold(w) for w in wordfreq.top_n_list("ar", CLOSE_TOP)}
     out: dict[str, None] = {}
     for w in wordfreq.top_n_list("ar", top):
         f = fold(w)
@@ -80,8 +80,9 @@ def build(data: Path, top: int, min_zipf: float, gap: float) -> list[str]:
         if zm < min_zipf or zf < min_zipf or abs(zm - zf) > gap:
             continue
         forms = {f, f + "ه", "ال" + f, "ال" + f + "ه"}
-        if forms & names.keys() or forms & close:
-            continue
+        if forms & names.keys() or any(fold(a) in ranked and proper(a)
+                                       for a in ("ال" + w, "ال" + w + "ة")):
+            continue  # a name's spelling, or a proper-looking article form (الشام)
         out[f] = None
     return list(out)
 

@@ -34,7 +34,7 @@ without proclitics, has one of these shapes built on a listed word (:func:`shape
   from wordfreq, holds the forms C ا C C (or C ا C) whose feminine in ة is about as frequent
   as themselves, as an adjective's is; a noun in ة is not (زاوية "corner", its masculine
   زاوي rare: الزاوية stays the town Zawiya), nor a name's spelling in the pairs (خالد), nor
-  a form whose article forms behave as proper nouns (الشام, القاهرة: ``close_ar.txt``).
+  a form whose article forms behave as proper nouns in the counts (الشام, القاهرة).
 
 The lists are general lists of frequent words (wordfreq, stop words, watchdesk's own), not of
 words seen in a benchmark; benchmarks/README.md gives what each shape changed.
