@@ -261,7 +261,9 @@ class RuleSet:
         """The ``name:`` atoms token ``k`` (``text``, a reading of ``word`` or the word
         itself) of ``chunk`` is a spelling of: the query word itself, or a word that spells
         it, may be a name there, and is not a known spelling of another name (decided on
-        the whole word, not the reading: ليندا is Linda's, بليندا Belinda's)."""
+        the whole word, not the reading: ليندا is Linda's, بليندا Belinda's), nor a reading
+        without the article that the whole word does not spell (``names.reading_spells``:
+        البعيدين is not ال + ب + عيدين)."""
         exact = self._name_atoms.get(text)
         found = set() if exact is None else {exact}
         if not spelled:
