@@ -78,3 +78,18 @@ def test_a_rarer_word_with_the_article_is_held_closely() -> None:
     assert not _found("jinnah", "نظرت المحكمة في الجنح والمخالفات")
     assert _found("jinnah", "قال جناح في خطابه إن الدولة الجديدة ستقوم")
     assert _found("mondher", "قال المنذر في بيان إن المفاوضات ستستمر")
+
+
+def test_a_conjunction_is_not_read_after_a_preposition() -> None:
+    # كورسك (Kursk) is not ك "like" + و "and" + رسك (Razak), nor كومار (Kumar) ك + و + مار
+    # (Marj), nor بودرة "powder" ب + و + درة (Daraa): و and ف come before a preposition,
+    # never after it
+    assert _rule_hits(["razak", "basra"], "تقدمت القوات نحو كورسك") == set()
+    assert _rule_hits(["marj", "basra"], "قال كومار في بيان") == set()
+    assert _rule_hits(["daraa", "basra"], "وضعت بودرة على الطاولة") == set()
+    assert _rule_hits(["kursk", "basra"], "تقدمت القوات نحو كورسك") == {"kursk"}
+    # the word's own و after a preposition still spells a Latin w, v, o, u (Windsor)
+    assert _rule_hits(["windsor", "basra"], "والتقى الوفد بوندسور في مقر إقامته") \
+        == {"windsor"}
+    assert reading_spells("windsor", fold("لوندسور"), fold("وندسور"))
+    assert not reading_spells("razak", fold("كورسك"), fold("ورسك"))
