@@ -28,6 +28,12 @@ def _found(query: str, text: str) -> bool:
     ("العظيم", "adjective"),  # ال + عظيم (CaCīC)
     ("قبعات", "feminine plural"),  # قبعة "hat" -> قبعات "hats"
     ("القبعات", "feminine plural"),  # ... with the article
+    ("المارقة", "participle"),  # ال + مارق "renegade" + ة
+    ("والقاطنة", "participle"),  # و + ال + قاطن "resident" + ة
+    ("الضارة", "participle"),  # ال + ضار "harmful" (a doubled root) + ة
+    ("الراقية", "participle"),  # ال + راقي "refined" (a weak root) + ة
+    ("الصاعد", "participle"),  # ال + صاعد "rising"
+    ("زائفة", "participle"),  # زائف "fake" + ة: a feminine, even without the article
 ])
 def test_ordinary_shapes(word: str, kind: str) -> None:
     assert shape(fold(word)) == kind
@@ -39,6 +45,8 @@ def test_ordinary_shapes(word: str, kind: str) -> None:
     "ستارك",  # Stark: تارك alone is listed, not يارك
     "بابك", "مالك",  # ك "your" is not read: Babak, Malik
     "البحرين",  # a plural of a word of three letters: Bahrain
+    "الكفرة", "المرج",  # no participle's shape: Kufra, Marj
+    "صاعد", "خالد",  # a masculine participle without the article: a name may be one
     "الزاوية", "الموصل",  # a listed word with the article, not an adjective's shape
     "جمانه", "بصره",  # a bare ه is a folded ة: Joumana, Basra
     "سيرينا",  # Serena: not س + يرينا
@@ -98,3 +106,18 @@ def test_a_feminine_plural_is_no_name_but_polat_is_found() -> None:
     assert not _found("cabot", "ارتدى المشجعون القبعات الحمراء في الملعب")
     assert not _found("cabot", "باع التاجر قبعات كثيرة")
     assert _found("polat", "قال بولات في مؤتمر صحفي إن الفريق مستعد")
+
+
+def test_a_participle_with_the_article_is_no_name_but_zawiya_is_found() -> None:
+    # المارقة "the renegade", الضارة "the harmful", الصاعد "the rising" spell Marga, Daraa
+    # and Alizadeh as a place with the article spells its name; زاوية "corner" is a noun
+    # (its masculine زاوي is rare), so الزاوية stays the town Zawiya
+    assert not _found("marga", "نددت الحكومة بالجماعات المارقة في الجنوب")
+    assert not _found("daraa", "حذرت الوزارة من المواد الضارة بالصحة")
+    assert not _found("alizadeh", "قال النجم الصاعد في مؤتمر صحفي")
+    assert _found("daraa", "قصفت القوات مدينة درعا")
+    assert _found("zawiya", "اندلعت اشتباكات عنيفة في الزاوية")
+    assert _found("zawiya", "وصل الوفد إلى الزاوية صباح اليوم")
+    assert _found("benghazi", "عاد السكان إلى بنغازي وبنغازي هادئة")
+    assert _found("haftar", "أعلنت مصادر مقربة لحفتر عن لقاء جديد")
+

@@ -16,7 +16,10 @@ is not (بغداد; البغداد is rare) but is after ب (ببغداد), unli
 The ``--top`` first forms go to ``common_ar.txt`` (never names); the next ones, up to
 ``--strict-top``, to ``frequent_ar.txt`` (names only when spelled with the query's vowels:
 :mod:`watchdesk.names.frequent`); the forms with the article among the ``--close-top`` first
-that behave as proper nouns but are no known names, to ``close_ar.txt`` (names only when
+that behave as proper nouns but are no known names, and the other forms with the article
+ranked between ``--strict-top`` and ``--close-top`` (الجنح "the misdemeanours"; not one
+that is a name's spelling under the article, however rare: المنذر, Mondher's), to
+``close_ar.txt`` (names only when
 spelled closely). The forms ranked after ``--strict-top``, up to ``--possessed-top``, that
 are a frequent word with an attached pronoun (:func:`possessed_forms`: ذراعه "his arm") go to
 ``frequent_ar.txt`` too: past the cut, their shape still tells them.
@@ -60,7 +63,8 @@ HEADER = """\
 CLOSE_HEADER = """\
 # Arabic word forms that are names only when spelled closely, folded, one a line: the
 # frequent forms with the article that behave as proper nouns in the counts (proper()) but
-# are no spelling of a name in the pairs. Derived from wordfreq 3.1.1 (https://github.com/rspeer/wordfreq),
+# are no spelling of a name in the pairs, and the other forms with the article ranked after
+# --strict-top that are no name either. Derived from wordfreq 3.1.1 (https://github.com/rspeer/wordfreq),
 # whose data is licensed CC-BY-SA 4.0: see COMMON-AR-LICENSE.md beside this file. Rebuilt by
 # tools/names_common.py {opts}; do not edit by hand.
 """
@@ -69,7 +73,9 @@ CLOSE_HEADER = """\
 MARGIN = 1.3  # the article form this much rarer (Zipf, ~20 times) makes a proper noun
 ART_MARGIN = 0.7  # a form with the article: its bare form this much rarer (~5 times) makes one
 MIN_PAIRS = 2  # a spelling of names seen fewer times in the pairs is no evidence (noise)
+RARE_NAME = 5  # ... seen fewer times, no evidence against a common noun's article form
 AFTER = 2.0  # ... if the form after ب, و or ل is at most this much rarer (100 times)
+PRONOUN_MARGIN = 1.5  # a form with ه or ها at most this much rarer (~30 times): no name
 
 
 def _zipf(word: str) -> float:
@@ -98,7 +104,9 @@ def proper(word: str, art_margin: float = ART_MARGIN) -> bool:
     article, its bare form is rare (الموصل, موصل); without it, it is rare with the article
     and common after the preposition ب "in, with" and the conjunctions (ببغداد, وبغداد),
     as the names of places and people are, and neither verbs (يقول) nor adverbs (تماما) —
-    which never take the article either — usually are. Also as read without proclitics."""
+    which never take the article either — usually are; nor a form that takes an attached
+    pronoun (توفره "its availability", بذلها: within :data:`PRONOUN_MARGIN`), which a name
+    does not. Also as read without proclitics."""
     if _possessed(word):
         return False
     forms = (word, *arabic_readings(word))
@@ -114,18 +122,29 @@ def proper(word: str, art_margin: float = ART_MARGIN) -> bool:
     if word.startswith("ال"):
         return True
     z = _zipf(word)
+    if max(_zipf(word + p) for p in ("ه", "ها")) >= z - PRONOUN_MARGIN:
+        return False  # a noun or verb with a pronoun (توفره, بذلها): a name takes none
     after = {p: _zipf(p + word) for p in "بول"}
     return after["ب"] >= z - AFTER - 0.5 and max(after.values()) >= z - AFTER
 
 
-def _pair_names(data: Path) -> set[str]:
+def _common_article(word: str, folded: str, reading: str, pairs: int) -> bool:
+    """Whether ``reading`` is ``folded`` without its article, a spelling of names seen fewer
+    than :data:`RARE_NAME` times in the pairs (``pairs``), and the word is a common noun
+    with the article (:func:`proper` false: the bare form is about as frequent), not that
+    name's spelling under the article."""
+    return (folded.startswith("ال") and reading == folded[2:] and pairs < RARE_NAME
+            and not proper(word))
+
+
+def _pair_names(data: Path) -> dict[str, int]:
     """The folded Arabic spellings of names seen at least MIN_PAIRS times in the tuning
-    part of the pairs."""
+    part of the pairs, with how many times."""
     seen: Counter[str] = Counter()
     for en, t, count in read_pairs(data, "arabic"):
         if not held_out(en):
             seen[fold(t)] += count
-    return {t for t, n in seen.items() if n >= MIN_PAIRS}  # a spelling seen once: noise
+    return {t: n for t, n in seen.items() if n >= MIN_PAIRS}  # a spelling seen once: noise
 
 
 def _teh_marbuta(word: str) -> bool:
@@ -152,24 +171,32 @@ def possessed_forms(data: Path, start: int, stop: int) -> list[str]:
     return list(out)
 
 
-def build(data: Path, top: int, art_margin: float = ART_MARGIN
+def build(data: Path, top: int, art_margin: float = ART_MARGIN, article_top: int = STRICT_TOP
           ) -> tuple[list[str], list[str], int]:
     """The kept forms among the ``top`` most frequent, in order of frequency; the forms that
     behave as proper nouns without being spellings of names in the pairs; and how many
-    forms were left out as names."""
+    forms were left out as names. A common noun's article form whose bare form is a rare
+    name's spelling (:func:`_common_article`) is kept among the ``article_top`` first only:
+    further down, a name's evidence is worth more than the word's (المنذر, Mondher)."""
     names = _pair_names(data)
     kept: dict[str, None] = {}
     decided: set[str] = set()
     proper_forms: list[str] = []
     as_name = 0
-    for w in wordfreq.top_n_list("ar", top):
+    for rank, w in enumerate(wordfreq.top_n_list("ar", top)):
         f = fold(w)
         if script_of(f) != "arabic" or not f.isalpha() or f in decided:
             continue
         decided.add(f)  # by its most frequent spelling (الإسكندرية, not الاسكندريه)
         # a name, or a name under a proclitic (وبغداد) -- unless the word is more frequent
-        # than that name alone (بديل "alternative" is not ب + ديل, Dell)
-        if f in names or any(r in names and _zipf(r) >= _zipf(w) for r in arabic_readings(f)):
+        # than that name alone (بديل "alternative" is not ب + ديل, Dell), or is a rare
+        # name's spelling with the article and as frequent as it, as a common noun's
+        # article form is (الجناح "the wing", السوبر: not the article on جناح, Jinnah's in
+        # 4 pairs, nor on سوبر, 2; القاسم, 45, stays al-Qasim)
+        if f in names or any(r in names and _zipf(r) >= _zipf(w)
+                             and not (rank < article_top
+                                      and _common_article(w, f, r, names[r]))
+                             for r in arabic_readings(f)):
             as_name += 1
         elif proper(w, art_margin):
             if f.startswith("ال"):  # (without it, سرت and طبرق are Sirte and Tobruk)
@@ -194,7 +221,8 @@ def main() -> None:
                          "frequent_ar.txt (names only when spelled closely)")
     ap.add_argument("--close-top", type=int, default=CLOSE_TOP,
                     help="Arabic word forms read for close_ar.txt: the proper-looking ones "
-                         "with the article (names only when spelled closely)")
+                         "with the article, and the others after --strict-top (names only "
+                         "when spelled closely)")
     ap.add_argument("--possessed-top", type=int, default=POSSESSED_TOP,
                     help="Arabic word forms read for the frequent words with an attached "
                          "pronoun added to frequent_ar.txt (past --strict-top and "
@@ -205,7 +233,7 @@ def main() -> None:
     ap.add_argument("--art-margin", type=float, default=ART_MARGIN)
     args = ap.parse_args()
     words, proper_forms, as_name = build(args.data, max(args.strict_top, args.close_top),
-                                         args.art_margin)
+                                         args.art_margin, args.strict_top)
     ranked = [fold(x) for x in wordfreq.top_n_list("ar", args.strict_top)]
     first, upto = set(ranked[:args.top]), set(ranked)
     common = [w for w in words if w in first]
@@ -214,14 +242,15 @@ def main() -> None:
     if args.possessed_top > start:
         frequent += [w for w in possessed_forms(args.data, start, args.possessed_top)
                      if w not in upto]
-    close = proper_forms  # (not the kept forms after --strict-top: see docs/design.md)
+    # with the proper-looking forms, the kept forms with the article after --strict-top
+    close = proper_forms + [w for w in words if w not in upto and w.startswith("ال")]
     opts = (f"--top {args.top} --strict-top {args.strict_top} --close-top {args.close_top} "
             f"--art-margin {args.art_margin} --possessed-top {args.possessed_top}")
     _write(args.out, HEADER.format(what="most frequent", opts=opts), common)
     _write(args.strict_out, HEADER.format(what="next most frequent", opts=opts), frequent)
     _write(args.close_out, CLOSE_HEADER.format(opts=opts), close)
-    print(f"{len(common)} + {len(frequent)} words kept, {len(close)} proper-looking with the "
-          f"article, {as_name} left out as names "
+    print(f"{len(common)} + {len(frequent)} words kept, {len(close)} with the article held "
+          f"closely, {as_name} left out as names "
           f"-> {args.out}, {args.strict_out}, {args.close_out}")
 
 

@@ -15,11 +15,11 @@ The rule language's ``name:`` operator (:mod:`watchdesk.rules`) uses the first t
 
 from __future__ import annotations
 
-from .common import indefinite, may_be_name, name_warning
+from .common import indefinite, may_be_name, name_warning, reading_spells
 from .explain import explained_away
 from .keys import MIN_KEY, name_key, name_keys
 from .score import distance, same_name
 from .text import text_name_keys
 
 __all__ = ["MIN_KEY", "distance", "explained_away", "indefinite", "may_be_name", "name_key",
-           "name_keys", "name_warning", "same_name", "text_name_keys"]
+           "name_keys", "name_warning", "reading_spells", "same_name", "text_name_keys"]

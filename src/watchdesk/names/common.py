@@ -26,10 +26,11 @@ import stopwordsiso
 from ..rules.text import arabic_readings, fold, script_of
 from .frequent import COMMON_AR
 from .keys import name_key, name_keys
-from .score import spells_alike
+from .score import same_name, spells_alike
 from .shape import shape
 
-__all__ = ["ARABIC_COMMON", "RUSSIAN_COMMON", "indefinite", "may_be_name", "name_warning"]
+__all__ = ["ARABIC_COMMON", "RUSSIAN_COMMON", "indefinite", "may_be_name", "name_warning",
+           "reading_spells"]
 
 _ARABIC = """
 في من علي الي عن مع ان او ثم قد لقد كان كانت يكون تكون هذا هذه ذلك تلك التي الذي الذين
@@ -132,6 +133,42 @@ def _arabic_name_like(word: str) -> bool:
             if w.endswith(end) and len(stem) >= 3 and (stem in _LISTED or stem + add in _LISTED):
                 return False
     return True
+
+
+def reading_spells(term: str, word: str, reading: str) -> bool:
+    """Whether ``reading``, a reading of document word ``word`` (or the word itself) that
+    spells the name ``term``, may be taken for it: a reading without the article is read no
+    further. The scorer reads a word without its proclitics (:func:`~.score.distance`), and
+    a reading is a word of its own to it, so بعيدين, the reading of البعيدين "the distant
+    ones" without its article, would be read once more without ب (عيدين: Aden); but nothing
+    comes between the article and its noun, so such a reading must spell ``term`` as the
+    word itself does (:func:`~.score.same_name`: its own readings, one proclitic deep, and
+    the frequency lists' limit on the word as written: السوبر "the super" is listed, so
+    its reading سوبر, a rare name's spelling, spells Zoubeir no more). Likewise a reading
+    without a preposition that starts with و or ف (:func:`_conjunction_next`: كورسك is not
+    ك + و + رسك, Razak) is not read without that letter, unless the name starts with a
+    letter it may spell (w v o u, f p: ل + وندسور is Windsor, whose initial و the scorer
+    aligns only once it is taken off)."""
+    if reading == word:
+        return True
+    if _article_taken(word, reading):
+        return same_name(term, word)
+    if _conjunction_next(word, reading) and fold(term)[:1] not in _WAW_FA_LATIN:
+        return spells_alike(term, word)
+    return True
+
+
+# what an Arabic initial و or ف may spell: the Latin letters a name starting with them has
+_WAW_FA_LATIN = frozenset("wvoufp")
+
+
+def _conjunction_next(word: str, reading: str) -> bool:
+    """Whether ``reading`` is ``word`` without a preposition (ب ك ل, maybe after و or ف) and
+    starts with و or ف: a conjunction comes before a preposition, never after it, so that
+    letter is the word's own (بودرة "powder" is not ب + و + درة)."""
+    prefix = word[: len(word) - len(reading)]
+    return (bool(prefix) and word.endswith(reading) and prefix[-1] in "بكل"
+            and reading[:1] in ("و", "ف"))
 
 
 def _article_taken(word: str, reading: str) -> bool:

@@ -27,6 +27,14 @@ without proclitics, has one of these shapes built on a listed word (:func:`shape
 - ``feminine plural``: ات in place of the ة of a listed word, with or without the article
   (قبعات "hats", القبعات: قبعة), when the stem writes no long vowel (ا و ي): a name spelled
   with its vowels in full keeps being one (بولات is Polat, though بولة is listed).
+- ``participle``: an adjective of the active participle's shape (فاعل) from
+  ``participles_ar.txt`` with the article, with or without ة (المارقة "the renegade", الضارة
+  "the harmful", الصاعد "the rising": مارق، ضار، صاعد), or in ة without it (زائفة "fake"; a
+  bare masculine may be a man's name). That list, built by ``tools/names_participles.py``
+  from wordfreq, holds the forms C ا C C (or C ا C) whose feminine in ة is about as frequent
+  as themselves, as an adjective's is; a noun in ة is not (زاوية "corner", its masculine
+  زاوي rare: الزاوية stays the town Zawiya), nor a name's spelling in the pairs (خالد), nor
+  a form whose article forms behave as proper nouns in the counts (الشام, القاهرة).
 
 The lists are general lists of frequent words (wordfreq, stop words, watchdesk's own), not of
 words seen in a benchmark; benchmarks/README.md gives what each shape changed.
@@ -101,6 +109,23 @@ def _adjective(r: str) -> bool:
             and bare[0] not in "اوي" and bare[1] not in "اوي" and bare in _words())
 
 
+@lru_cache(maxsize=1)
+def _participles() -> frozenset[str]:
+    from importlib.resources import files
+
+    text = files(__package__).joinpath("participles_ar.txt").read_text("utf-8")
+    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
+
+
+def _participle(r: str) -> bool:
+    """ال + a listed participle, with or without ة (المارقة: مارق; الصاعد: صاعد), or its
+    feminine without the article (زائفة: زائف)."""
+    if not r.startswith("ال"):
+        return r.endswith("ه") and r[:-1] in _participles()
+    bare = r[2:]
+    return bare in _participles() or (bare.endswith("ه") and bare[:-1] in _participles())
+
+
 def _feminine_plural(r: str) -> bool:
     """A listed word in ة with ات instead (قبعات: قبعة), its stem without long vowels."""
     bare = r[2:] if r.startswith("ال") else r
@@ -112,8 +137,8 @@ def _feminine_plural(r: str) -> bool:
 @lru_cache(maxsize=1 << 16)
 def shape(folded: str) -> str | None:
     """The ordinary-word shape a folded Arabic document word has (``possessed``, ``verb``,
-    ``plural``, ``adjective``, ``feminine plural``), as written or without its proclitics;
-    None for none."""
+    ``plural``, ``adjective``, ``feminine plural``, ``participle``), as written or without
+    its proclitics; None for none."""
     if script_of(folded) != "arabic":
         return None
     for r in (folded, *arabic_readings(folded)):
@@ -127,4 +152,6 @@ def shape(folded: str) -> str | None:
             return "adjective"
         if _feminine_plural(r):
             return "feminine plural"
+        if _participle(r):
+            return "participle"
     return None

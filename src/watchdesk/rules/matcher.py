@@ -261,7 +261,9 @@ class RuleSet:
         """The ``name:`` atoms token ``k`` (``text``, a reading of ``word`` or the word
         itself) of ``chunk`` is a spelling of: the query word itself, or a word that spells
         it, may be a name there, and is not a known spelling of another name (decided on
-        the whole word, not the reading: ليندا is Linda's, بليندا Belinda's)."""
+        the whole word, not the reading: ليندا is Linda's, بليندا Belinda's), nor a reading
+        without the article that the whole word does not spell (``names.reading_spells``:
+        البعيدين is not ال + ب + عيدين)."""
         exact = self._name_atoms.get(text)
         found = set() if exact is None else {exact}
         if not spelled:
@@ -271,7 +273,8 @@ class RuleSet:
         if names.may_be_name(word, _written(chunk, k)) \
                 and not names.indefinite(chunk):  # (the chunk as written: its diacritics)
             found.update(a for a in spelled
-                         if not names.explained_away(self._name_words[a], word))
+                         if not names.explained_away(self._name_words[a], word)
+                         and names.reading_spells(self._name_words[a], word, text))
         return found
 
     # -- matching
