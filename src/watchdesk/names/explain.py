@@ -126,6 +126,18 @@ def _reduced(op: str) -> str:
     return "|".join(sorted((x or "la", y or "la")))
 
 
+def _alike(op: str) -> bool:
+    """Whether a vowel difference is seen between spellings of one name: as it is, or
+    without the letters its runs share (``eie|eye`` as ``i|y``), unless that leaves a
+    vowel one run lacks: ``i|ia`` is not ``a|la`` (Kristian is not Kristine, nor Christine,
+    though Mikhail is Mikhaïl)."""
+    alike = _alike_ops()
+    if alike.get(op, 0) >= ALIKE:
+        return True
+    reduced = _reduced(op)
+    return "la" not in reduced.split("|") and alike.get(reduced, 0) >= ALIKE
+
+
 def relation(term: str, name: str, russian: bool = False) -> str:
     """How two folded Latin words relate: ``same`` (one name: equal, vowels that differ only
     as spellings of one name do, or consonants that meet in :func:`~.keys.name_key`'s
@@ -137,9 +149,7 @@ def relation(term: str, name: str, russian: bool = False) -> str:
         return "same"
     d, ops = latin_ops(term, name, russian)
     if d < 1.0:  # (a consonant apart costs 1)
-        alike = _alike_ops()
-        return "vowels" if any(max(alike.get(op, 0), alike.get(_reduced(op), 0)) < ALIKE
-                               for op in ops) else "same"
+        return "vowels" if any(not _alike(op) for op in ops) else "same"
     if not {coarse(k) for k in name_keys(term)}.isdisjoint(coarse(k) for k in name_keys(name)):
         return "same"
     return "other"
