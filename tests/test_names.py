@@ -198,6 +198,25 @@ def test_a_diphthong_is_not_a_single_vowel() -> None:
     assert same_name("Zaid", "زيد") and same_name("Haig", "Хейг")
 
 
+def test_an_arabic_glide_and_long_vowel_is_no_single_latin_vowel() -> None:
+    from watchdesk.rules import Document, compile_query
+
+    # بيونغ writes y + o (Byung; Pyongyang's بيونغ يانغ): not Bing nor Peng, whose one vowel
+    # has not the sound of و; أندريا (Andrea) is not Andrius's andri-, مايورجا not Marga
+    assert spells_alike("bing", "بيونغ") and not same_name("bing", "بيونغ")
+    assert not same_name("peng", "لبيونغ") and same_name("byung", "بيونغ")
+    assert not same_name("andrius", "أندريا") and same_name("andrea", "أندريا")
+    assert not same_name("marga", "ومايورجا") and same_name("mayorga", "مايورجا")
+    rule = compile_query("name:bing")
+    assert rule.matches(Document("", "", "أطلقت بيونغ يانغ صاروخا جديدا")) is None
+    assert rule.matches(Document("", "", "قال بينغ في بيان")) is not None
+    # the Latin vowel's own sound (يو for u, وا for a), a mute Latin letter that writes the
+    # glide (Ratiwatana), and a first و that may be the conjunction stay names
+    assert same_name("sergio", "سيرجيو") and same_name("julian", "جوليان")
+    assert same_name("kwame", "كوامي") and same_name("ratiwatana", "راتيواتانا")
+    assert same_name("unger", "وأنجر") and same_name("haftar", "وحفتر")
+
+
 def test_two_shared_consonants_need_close_vowels() -> None:
     # Borja and برية "wild" share B-R only (ة is read as a vowel): not close enough
     assert not same_name("borja", "برية") and not same_name("marat", "للمرة")

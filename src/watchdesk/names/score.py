@@ -25,6 +25,7 @@ the closest reading counts. Two words are the same name when the distance is at 
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import pairwise
 
 from ..rules.text import fold, script_of
 from . import frequent
@@ -115,8 +116,22 @@ def _initial_y(x: str, y: str, sx: str, sy: str) -> bool:
     return ar in ("ي", "وي") and lat[:1] not in ("", "y")  # (وي: under the conjunction و)
 
 
+def _glide_vowel(x: str, y: str, sx: str, sy: str, first: bool) -> bool:
+    """Whether an Arabic run of a glide and a long vowel (يو, يا, وا, وي, within a longer run
+    too: ايو) stands against one Latin vowel letter that has not the long vowel's sound:
+    بيونغ (Byung, and Pyongyang's بيونغ يانغ) is not Bing nor Peng, أندريا (Andrea) not Andri,
+    مايورجا (Mayorga) not Marga; يو for u (هيوم, Hume) and وا for a (إدوارد, Edward) are the
+    Latin's own sound. Not a first run in و, which may be the conjunction (وأنجر)."""
+    lat, ar = (x, y) if (sx, sy) == ("la", "ar") else (y, x) if (sx, sy) == ("ar", "la") \
+        else ("", "")
+    if len(lat) != 1 or (first and ar[:1] == "و"):
+        return False
+    return any(a in "يو" and b in "اوي" and not (_sounds(b) & _sounds(lat))
+               for a, b in pairwise(ar))
+
+
 def _sub_cost(x: str, y: str, sx: str, sy: str, first: bool = False,
-              own: bool = False) -> float:
+              own: bool = False, glide: bool = False) -> float:
     if first and _initial_y(x, y, sx, sy):
         return COSTS["unknown"]
     if x == y or not x or not y:  # not x: ANY_VOWEL
@@ -127,7 +142,8 @@ def _sub_cost(x: str, y: str, sx: str, sy: str, first: bool = False,
         return _latin_vowels(_latin_same(x), _latin_same(y))
     if sx == sy:
         return COSTS["same_script"]
-    if _sounds(x) & _sounds(y) and not _glide_lost(x, y, sx, sy):
+    if _sounds(x) & _sounds(y) and not _glide_lost(x, y, sx, sy) \
+            and not (glide and _glide_vowel(x, y, sx, sy, first)):
         return 0.0
     if sx != sy and (sx == "la" or sy == "la"):
         return VOWELS.get(vowel_key(x, y, sx, sy), COSTS["unknown"])
@@ -145,8 +161,11 @@ def _costs_left(pieces: list[Piece], mine: str, other: str) -> list[float]:
 
 
 def _table(a: list[Piece], sa: str, b: list[Piece], sb: str,
-           own: bool = False) -> list[list[float]]:
+           own: bool = False, glide: bool = False) -> list[list[float]]:
     la, lb = _costs_left(a, sa, sb), _costs_left(b, sb, sa)
+    # (a Latin letter that may be mute, w, h or j, may be the glide itself: Ratiwatana,
+    # راتيواتانا)
+    glide = glide and not any("" in p for p in (a if sa == "la" else b if sb == "la" else []))
     n, m = len(a), len(b)
     d = [[0.0] * (m + 1) for _ in range(n + 1)]
     for j in range(1, m + 1):
@@ -160,7 +179,7 @@ def _table(a: list[Piece], sa: str, b: list[Piece], sb: str,
             if va != is_vowel(pb):
                 sub = _BIG
             elif va:
-                sub = _sub_cost(pa[0][1:], pb[0][1:], sa, sb, i == j == 1, own)
+                sub = _sub_cost(pa[0][1:], pb[0][1:], sa, sb, i == j == 1, own, glide)
             else:
                 sub = 0.0 if set(pa) & set(pb) else 1.0
             row[j] = min(up[j - 1] + sub, up[j] + la[i - 1], row[j - 1] + lb[j - 1])
@@ -168,11 +187,13 @@ def _table(a: list[Piece], sa: str, b: list[Piece], sb: str,
 
 
 def pieces_distance(a: list[Piece], sa: str, b: list[Piece], sb: str,
-                    own: bool = False) -> float:
+                    own: bool = False, glide: bool = False) -> float:
     """The distance between two readings (scripts ``la``, ``ar``, ``ru``); ``own``: two
     Latin words as their writers spell them, whose vowels differ only as one
-    transliteration's variants do (:func:`_latin_vowels`)."""
-    return _table(a, sa, b, sb, own)[-1][-1]
+    transliteration's variants do (:func:`_latin_vowels`); ``glide``: an Arabic glide and
+    long vowel against a Latin vowel without that sound cost what the learned table says
+    (:func:`_glide_vowel`)."""
+    return _table(a, sa, b, sb, own, glide)[-1][-1]
 
 
 def pair_ops(a: list[Piece], sa: str, b: list[Piece], sb: str) -> list[str]:
@@ -208,15 +229,16 @@ def pair_ops(a: list[Piece], sa: str, b: list[Piece], sb: str) -> list[str]:
 
 
 @lru_cache(maxsize=1 << 16)
-def distance(x: str, y: str) -> float:
-    """The least distance between the readings of two words (any scripts)."""
+def distance(x: str, y: str, glide: bool = False) -> float:
+    """The least distance between the readings of two words (any scripts); ``glide``: with
+    the test of an Arabic glide and long vowel (:func:`_glide_vowel`, for :func:`same_name`)."""
     fx, fy = fold(x), fold(y)
     sx, sy = _SCRIPT.get(script_of(fx), "xx"), _SCRIPT.get(script_of(fy), "xx")
     best = _BIG
     own = sx == sy == "la"  # (a Latin word against a Latin name: :func:`_latin_vowels`)
     for a in readings(fx):
         for b in readings(fy):
-            best = min(best, pieces_distance(a, sx, b, sy, own))
+            best = min(best, pieces_distance(a, sx, b, sy, own, glide))
     return best
 
 
@@ -230,12 +252,12 @@ def same_name(x: str, y: str) -> bool:
     agree closely (:data:`SHORT_KEY_LIMIT`). A frequent Arabic word ``y`` is held closer
     (:func:`.frequent.limit`): exactly, or for a proper-looking one with the article within
     :data:`.frequent.CLOSE_LIMIT`, unless the query writes the article itself."""
-    if not spells_alike(x, y):
+    if not spells_alike(x, y, glide=True):
         return False
     most = frequent.limit(fold(y))
     if most == frequent.CLOSE_LIMIT and _with_article(x):
         return True  # (al-Qarni: the query writes the article, the distance reads it)
-    return most is None or distance(x, y) <= most + 1e-9  # (sums of tenths)
+    return most is None or distance(x, y, True) <= most + 1e-9  # (sums of tenths)
 
 
 def _with_article(word: str) -> bool:
@@ -245,10 +267,11 @@ def _with_article(word: str) -> bool:
     return w[:2] in ("al", "el") and w[2:3].isalpha() and w[2] not in "aeiouy"
 
 
-def spells_alike(x: str, y: str) -> bool:
+def spells_alike(x: str, y: str, glide: bool = False) -> bool:
     """Whether ``x`` and ``y`` are spelled alike across scripts, whatever ``y`` means
-    (:func:`same_name` without the frequent words' stricter limit)."""
-    d = distance(x, y)
+    (:func:`same_name` without the frequent words' stricter limit; ``glide``: with its test
+    of an Arabic glide and long vowel, :func:`_glide_vowel`)."""
+    d = distance(x, y, glide)
     if d > COSTS["limit"]:
         return False
     return d <= SHORT_KEY_LIMIT or _long_shared_key(x, y)
