@@ -12,8 +12,9 @@ accounts for it:
   more than :data:`MARGIN` (كارلوس is 0.1 closer to Carlos than to Aurelius: not enough);
 - a name with the same consonants whose vowels differ from ``term``'s in a way two spellings
   of one name never do in the pairs (:func:`relation`: Mayorga is not Marga, Dmitry not
-  Demetrio, though Hafter is Haftar and Katya Katja), seen at least :data:`STRONG` times,
-  that spells the word at least as closely.
+  Demetrio, though Hafter is Haftar and Katya Katja), seen at least :data:`STRONG` times
+  (it alone, or the word's names of that kind together: هولت is Hoult once and Hult once,
+  not Howlett), that spells the word at least as closely.
 
 Which vowel differences occur between spellings of one name is learned from the same pairs:
 the Latin names the table lists for one word (Haftar, Hafter for حفتر) are aligned
@@ -41,7 +42,8 @@ __all__ = ["ALIKE", "MARGIN", "STRONG", "explained_away", "known", "latin_ops", 
 # A name with other consonants explains a word only when it spells it this much better
 # than the query (distances are sums of tenths and twentieths).
 MARGIN = 0.1
-# A name with the same consonants but other vowels: seen this often for the word
+# A name with the same consonants but other vowels: seen this often for the word (it, or
+# all such names of the word together)
 STRONG = 2
 # A vowel difference seen this often between two spellings of one name is a variant
 ALIKE = 20
@@ -190,9 +192,10 @@ def explained_away(term: str, word: str) -> bool:
     names = [(f, n, c, relation(t, n, russian)) for f in listed for n, c in known(f).items()]
     if not names or any(r == "same" for _, _, _, r in names):
         return False
+    seen = sum(c for _, _, c, r in names if r == "vowels")  # (هولت: Hoult 1, Hult 1)
     for f, n, c, r in names:
         gap = d - distance(n, f)
-        if (r == "other" and gap > MARGIN + 1e-9) or (r == "vowels" and c >= STRONG
+        if (r == "other" and gap > MARGIN + 1e-9) or (r == "vowels" and max(c, seen) >= STRONG
                                                         and gap > -1e-9):
             return True
     return False

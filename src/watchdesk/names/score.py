@@ -14,7 +14,10 @@ distance:
   English-Russian). What the table does not know costs ``unknown``; two vowel runs in the
   same script cost 0 when equal, ``same_script`` otherwise (Haftar, Hafter, Heftar); an
   Arabic initial ي before a consonant (a verb's prefix: يزعم) against a Latin initial vowel
-  other than y costs ``unknown`` (Arabic writes Izium إيزيوم).
+  other than y costs ``unknown`` (Arabic writes Izium إيزيوم). Two Latin words one of
+  which ends in a doubled consonant and e where the other has that consonant alone are
+  ``unknown`` further apart: a feminine form is another name (Chanelle, Channel; Michelle,
+  Michel).
 
 A Russian word is also read without its case ending and an Arabic one without its article;
 the closest reading counts. Two words are the same name when the distance is at most
@@ -239,7 +242,16 @@ def distance(x: str, y: str, glide: bool = False) -> float:
     for a in readings(fx):
         for b in readings(fy):
             best = min(best, pieces_distance(a, sx, b, sy, own, glide))
+    if own and (_feminine(fx, fy) or _feminine(fy, fx)):
+        best += COSTS["unknown"]
     return best
+
+
+def _feminine(x: str, y: str) -> bool:
+    """Whether Latin ``x`` ends in a doubled consonant and e where ``y`` ends in that
+    consonant alone: a feminine form (Chanelle, Channel; Michelle, Michel; Yvonne, Yvon)."""
+    return (len(x) > 3 and x[-1] == "e" and x[-2] == x[-3] and x[-2] not in "aeiouy"
+            and y.endswith(x[-2]) and not y.endswith(x[-3:]))
 
 
 SHORT_KEY_LIMIT = 0.1  # the limit when the words share only a key of two consonants
@@ -249,7 +261,10 @@ def same_name(x: str, y: str) -> bool:
     """Whether the words ``x`` and ``y`` (which share a key) spell the same name. When the
     keys they share have two consonants only (a letter dropped as mute, ة read as a vowel:
     Borja and برية "wild", Tjaša and تسعى), two consonants say little: the vowels must
-    agree closely (:data:`SHORT_KEY_LIMIT`). A frequent Arabic word ``y`` is held closer
+    agree closely (:data:`SHORT_KEY_LIMIT`). An Arabic glide and long vowel against one
+    Latin vowel without that vowel's sound costs what the learned table says
+    (:func:`_glide_vowel`: بيونغ is not Bing), here only: the lint's :func:`spells_alike`
+    keeps the looser reading. A frequent Arabic word ``y`` is held closer
     (:func:`.frequent.limit`): exactly, or for a proper-looking one with the article within
     :data:`.frequent.CLOSE_LIMIT`, unless the query writes the article itself."""
     if not spells_alike(x, y, glide=True):
