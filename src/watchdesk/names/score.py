@@ -164,11 +164,12 @@ def _costs_left(pieces: list[Piece], mine: str, other: str) -> list[float]:
 
 
 def _table(a: list[Piece], sa: str, b: list[Piece], sb: str,
-           own: bool = False, glide: bool = False) -> list[list[float]]:
+           own: bool = False, as_name: bool = False) -> list[list[float]]:
     la, lb = _costs_left(a, sa, sb), _costs_left(b, sb, sa)
     # (a Latin letter that may be mute, w, h or j, may be the glide itself: Ratiwatana,
     # راتيواتانا)
-    glide = glide and not any("" in p for p in (a if sa == "la" else b if sb == "la" else []))
+    fatha = _fatha_e(a if sa == "la" else b) if as_name and {sa, sb} == {"la", "ru"} else -1
+    glide = as_name and not any("" in p for p in (a if sa == "la" else b if sb == "la" else []))
     n, m = len(a), len(b)
     d = [[0.0] * (m + 1) for _ in range(n + 1)]
     for j in range(1, m + 1):
@@ -183,20 +184,34 @@ def _table(a: list[Piece], sa: str, b: list[Piece], sb: str,
                 sub = _BIG
             elif va:
                 sub = _sub_cost(pa[0][1:], pb[0][1:], sa, sb, i == j == 1, own, glide)
+                if fatha >= 0 and sub > COSTS["same_script"] and (
+                        (i - 1, pb) if sa == "la" else (j - 1, pa)) == (fatha, ("*а",)):
+                    sub = COSTS["same_script"]
             else:
                 sub = 0.0 if set(pa) & set(pb) else 1.0
             row[j] = min(up[j - 1] + sub, up[j] + la[i - 1], row[j - 1] + lb[j - 1])
     return d
 
 
+def _fatha_e(pieces: list[Piece]) -> int:
+    """The index of a Latin word's last vowel when it is e before a final consonant and the
+    word has an a elsewhere, else -1: such an e may be an Arabic short a that Russian writes
+    а (Hafter, Haftar: Хафтар); against а it costs ``same_script``, as Haftar and Hafter
+    are apart (not Boucher, Бушар, nor Paletta, Палату)."""
+    vowels = [k for k, p in enumerate(pieces) if is_vowel(p)]
+    if not vowels or pieces[vowels[-1]] != ("*e",) or vowels[-1] == len(pieces) - 1:
+        return -1
+    return vowels[-1] if any(pieces[k] == ("*a",) for k in vowels[:-1]) else -1
+
+
 def pieces_distance(a: list[Piece], sa: str, b: list[Piece], sb: str,
-                    own: bool = False, glide: bool = False) -> float:
+                    own: bool = False, as_name: bool = False) -> float:
     """The distance between two readings (scripts ``la``, ``ar``, ``ru``); ``own``: two
     Latin words as their writers spell them, whose vowels differ only as one
-    transliteration's variants do (:func:`_latin_vowels`); ``glide``: an Arabic glide and
-    long vowel against a Latin vowel without that sound cost what the learned table says
-    (:func:`_glide_vowel`)."""
-    return _table(a, sa, b, sb, own, glide)[-1][-1]
+    transliteration's variants do (:func:`_latin_vowels`); ``as_name``: with
+    :func:`same_name`'s own tests (an Arabic glide and long vowel, :func:`_glide_vowel`; a
+    Latin e for a Russian а, :func:`_fatha_e`)."""
+    return _table(a, sa, b, sb, own, as_name)[-1][-1]
 
 
 def pair_ops(a: list[Piece], sa: str, b: list[Piece], sb: str) -> list[str]:
@@ -232,16 +247,16 @@ def pair_ops(a: list[Piece], sa: str, b: list[Piece], sb: str) -> list[str]:
 
 
 @lru_cache(maxsize=1 << 16)
-def distance(x: str, y: str, glide: bool = False) -> float:
-    """The least distance between the readings of two words (any scripts); ``glide``: with
-    the test of an Arabic glide and long vowel (:func:`_glide_vowel`, for :func:`same_name`)."""
+def distance(x: str, y: str, as_name: bool = False) -> float:
+    """The least distance between the readings of two words (any scripts); ``as_name``:
+    with :func:`same_name`'s own tests (:func:`pieces_distance`)."""
     fx, fy = fold(x), fold(y)
     sx, sy = _SCRIPT.get(script_of(fx), "xx"), _SCRIPT.get(script_of(fy), "xx")
     best = _BIG
     own = sx == sy == "la"  # (a Latin word against a Latin name: :func:`_latin_vowels`)
     for a in readings(fx):
         for b in readings(fy):
-            best = min(best, pieces_distance(a, sx, b, sy, own, glide))
+            best = min(best, pieces_distance(a, sx, b, sy, own, as_name))
     if own and (_feminine(fx, fy) or _feminine(fy, fx)):
         best += COSTS["unknown"]
     return best
@@ -263,11 +278,13 @@ def same_name(x: str, y: str) -> bool:
     Borja and برية "wild", Tjaša and تسعى), two consonants say little: the vowels must
     agree closely (:data:`SHORT_KEY_LIMIT`). An Arabic glide and long vowel against one
     Latin vowel without that vowel's sound costs what the learned table says
-    (:func:`_glide_vowel`: بيونغ is not Bing), here only: the lint's :func:`spells_alike`
-    keeps the looser reading. A frequent Arabic word ``y`` is held closer
-    (:func:`.frequent.limit`): exactly, or for a proper-looking one with the article within
-    :data:`.frequent.CLOSE_LIMIT`, unless the query writes the article itself."""
-    if not spells_alike(x, y, glide=True):
+    (:func:`_glide_vowel`: بيونغ is not Bing), and a Latin e before a final consonant is a
+    Russian а in a word that has an a already (:func:`_fatha_e`: Hafter, Хафтар), here
+    only: the lint's :func:`spells_alike` keeps the plain reading. A frequent Arabic word
+    ``y`` is held closer (:func:`.frequent.limit`): exactly, or for a proper-looking one
+    with the article within :data:`.frequent.CLOSE_LIMIT`, unless the query writes the
+    article itself."""
+    if not spells_alike(x, y, as_name=True):
         return False
     most = frequent.limit(fold(y))
     if most == frequent.CLOSE_LIMIT and _with_article(x):
@@ -282,11 +299,11 @@ def _with_article(word: str) -> bool:
     return w[:2] in ("al", "el") and w[2:3].isalpha() and w[2] not in "aeiouy"
 
 
-def spells_alike(x: str, y: str, glide: bool = False) -> bool:
+def spells_alike(x: str, y: str, as_name: bool = False) -> bool:
     """Whether ``x`` and ``y`` are spelled alike across scripts, whatever ``y`` means
-    (:func:`same_name` without the frequent words' stricter limit; ``glide``: with its test
-    of an Arabic glide and long vowel, :func:`_glide_vowel`)."""
-    d = distance(x, y, glide)
+    (:func:`same_name` without the frequent words' stricter limit; ``as_name``: with its own
+    tests, :func:`pieces_distance`)."""
+    d = distance(x, y, as_name)
     if d > COSTS["limit"]:
         return False
     return d <= SHORT_KEY_LIMIT or _long_shared_key(x, y)
