@@ -12,8 +12,9 @@ accounts for it:
   more than :data:`MARGIN` (كارلوس is 0.1 closer to Carlos than to Aurelius: not enough);
 - a name with the same consonants whose vowels differ from ``term``'s in a way two spellings
   of one name never do in the pairs (:func:`relation`: Mayorga is not Marga, Dmitry not
-  Demetrio, though Hafter is Haftar and Katya Katja), seen at least :data:`STRONG` times,
-  that spells the word at least as closely.
+  Demetrio, though Hafter is Haftar and Katya Katja), seen at least :data:`STRONG` times
+  (it alone, or the word's names of that kind together: هولت is Hoult once and Hult once,
+  not Howlett), that spells the word at least as closely.
 
 Which vowel differences occur between spellings of one name is learned from the same pairs:
 the Latin names the table lists for one word (Haftar, Hafter for حفتر) are aligned
@@ -41,7 +42,8 @@ __all__ = ["ALIKE", "MARGIN", "STRONG", "explained_away", "known", "latin_ops", 
 # A name with other consonants explains a word only when it spells it this much better
 # than the query (distances are sums of tenths and twentieths).
 MARGIN = 0.1
-# A name with the same consonants but other vowels: seen this often for the word
+# A name with the same consonants but other vowels: seen this often for the word (it, or
+# all such names of the word together)
 STRONG = 2
 # A vowel difference seen this often between two spellings of one name is a variant
 ALIKE = 20
@@ -126,6 +128,18 @@ def _reduced(op: str) -> str:
     return "|".join(sorted((x or "la", y or "la")))
 
 
+def _alike(op: str) -> bool:
+    """Whether a vowel difference is seen between spellings of one name: as it is, or
+    without the letters its runs share (``eie|eye`` as ``i|y``), unless that leaves a
+    vowel one run lacks: ``i|ia`` is not ``a|la`` (Kristian is not Kristine, nor Christine,
+    though Mikhail is Mikhaïl)."""
+    alike = _alike_ops()
+    if alike.get(op, 0) >= ALIKE:
+        return True
+    reduced = _reduced(op)
+    return "la" not in reduced.split("|") and alike.get(reduced, 0) >= ALIKE
+
+
 def relation(term: str, name: str, russian: bool = False) -> str:
     """How two folded Latin words relate: ``same`` (one name: equal, vowels that differ only
     as spellings of one name do, or consonants that meet in :func:`~.keys.name_key`'s
@@ -137,9 +151,7 @@ def relation(term: str, name: str, russian: bool = False) -> str:
         return "same"
     d, ops = latin_ops(term, name, russian)
     if d < 1.0:  # (a consonant apart costs 1)
-        alike = _alike_ops()
-        return "vowels" if any(max(alike.get(op, 0), alike.get(_reduced(op), 0)) < ALIKE
-                               for op in ops) else "same"
+        return "vowels" if any(not _alike(op) for op in ops) else "same"
     if not {coarse(k) for k in name_keys(term)}.isdisjoint(coarse(k) for k in name_keys(name)):
         return "same"
     return "other"
@@ -180,9 +192,10 @@ def explained_away(term: str, word: str) -> bool:
     names = [(f, n, c, relation(t, n, russian)) for f in listed for n, c in known(f).items()]
     if not names or any(r == "same" for _, _, _, r in names):
         return False
+    seen = sum(c for _, _, c, r in names if r == "vowels")  # (هولت: Hoult 1, Hult 1)
     for f, n, c, r in names:
         gap = d - distance(n, f)
-        if (r == "other" and gap > MARGIN + 1e-9) or (r == "vowels" and c >= STRONG
+        if (r == "other" and gap > MARGIN + 1e-9) or (r == "vowels" and max(c, seen) >= STRONG
                                                         and gap > -1e-9):
             return True
     return False

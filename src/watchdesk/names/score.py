@@ -14,7 +14,10 @@ distance:
   English-Russian). What the table does not know costs ``unknown``; two vowel runs in the
   same script cost 0 when equal, ``same_script`` otherwise (Haftar, Hafter, Heftar); an
   Arabic initial ي before a consonant (a verb's prefix: يزعم) against a Latin initial vowel
-  other than y costs ``unknown`` (Arabic writes Izium إيزيوم).
+  other than y costs ``unknown`` (Arabic writes Izium إيزيوم). Two Latin words one of
+  which ends in a doubled consonant and e where the other has that consonant alone are
+  ``unknown`` further apart: a feminine form is another name (Chanelle, Channel; Michelle,
+  Michel).
 
 A Russian word is also read without its case ending and an Arabic one without its article;
 the closest reading counts. Two words are the same name when the distance is at most
@@ -25,6 +28,7 @@ the closest reading counts. Two words are the same name when the distance is at 
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import pairwise
 
 from ..rules.text import fold, script_of
 from . import frequent
@@ -115,8 +119,22 @@ def _initial_y(x: str, y: str, sx: str, sy: str) -> bool:
     return ar in ("ي", "وي") and lat[:1] not in ("", "y")  # (وي: under the conjunction و)
 
 
+def _glide_vowel(x: str, y: str, sx: str, sy: str, first: bool) -> bool:
+    """Whether an Arabic run of a glide and a long vowel (يو, يا, وا, وي, within a longer run
+    too: ايو) stands against one Latin vowel letter that has not the long vowel's sound:
+    بيونغ (Byung, and Pyongyang's بيونغ يانغ) is not Bing nor Peng, أندريا (Andrea) not Andri,
+    مايورجا (Mayorga) not Marga; يو for u (هيوم, Hume) and وا for a (إدوارد, Edward) are the
+    Latin's own sound. Not a first run in و, which may be the conjunction (وأنجر)."""
+    lat, ar = (x, y) if (sx, sy) == ("la", "ar") else (y, x) if (sx, sy) == ("ar", "la") \
+        else ("", "")
+    if len(lat) != 1 or (first and ar[:1] == "و"):
+        return False
+    return any(a in "يو" and b in "اوي" and not (_sounds(b) & _sounds(lat))
+               for a, b in pairwise(ar))
+
+
 def _sub_cost(x: str, y: str, sx: str, sy: str, first: bool = False,
-              own: bool = False) -> float:
+              own: bool = False, glide: bool = False) -> float:
     if first and _initial_y(x, y, sx, sy):
         return COSTS["unknown"]
     if x == y or not x or not y:  # not x: ANY_VOWEL
@@ -127,7 +145,8 @@ def _sub_cost(x: str, y: str, sx: str, sy: str, first: bool = False,
         return _latin_vowels(_latin_same(x), _latin_same(y))
     if sx == sy:
         return COSTS["same_script"]
-    if _sounds(x) & _sounds(y) and not _glide_lost(x, y, sx, sy):
+    if _sounds(x) & _sounds(y) and not _glide_lost(x, y, sx, sy) \
+            and not (glide and _glide_vowel(x, y, sx, sy, first)):
         return 0.0
     if sx != sy and (sx == "la" or sy == "la"):
         return VOWELS.get(vowel_key(x, y, sx, sy), COSTS["unknown"])
@@ -145,8 +164,12 @@ def _costs_left(pieces: list[Piece], mine: str, other: str) -> list[float]:
 
 
 def _table(a: list[Piece], sa: str, b: list[Piece], sb: str,
-           own: bool = False) -> list[list[float]]:
+           own: bool = False, as_name: bool = False) -> list[list[float]]:
     la, lb = _costs_left(a, sa, sb), _costs_left(b, sb, sa)
+    # (a Latin letter that may be mute, w, h or j, may be the glide itself: Ratiwatana,
+    # راتيواتانا)
+    fatha = _fatha_e(a if sa == "la" else b) if as_name and {sa, sb} == {"la", "ru"} else -1
+    glide = as_name and not any("" in p for p in (a if sa == "la" else b if sb == "la" else []))
     n, m = len(a), len(b)
     d = [[0.0] * (m + 1) for _ in range(n + 1)]
     for j in range(1, m + 1):
@@ -160,19 +183,35 @@ def _table(a: list[Piece], sa: str, b: list[Piece], sb: str,
             if va != is_vowel(pb):
                 sub = _BIG
             elif va:
-                sub = _sub_cost(pa[0][1:], pb[0][1:], sa, sb, i == j == 1, own)
+                sub = _sub_cost(pa[0][1:], pb[0][1:], sa, sb, i == j == 1, own, glide)
+                if fatha >= 0 and sub > COSTS["same_script"] and (
+                        (i - 1, pb) if sa == "la" else (j - 1, pa)) == (fatha, ("*а",)):
+                    sub = COSTS["same_script"]
             else:
                 sub = 0.0 if set(pa) & set(pb) else 1.0
             row[j] = min(up[j - 1] + sub, up[j] + la[i - 1], row[j - 1] + lb[j - 1])
     return d
 
 
+def _fatha_e(pieces: list[Piece]) -> int:
+    """The index of a Latin word's last vowel when it is e before a final consonant and the
+    word has an a elsewhere, else -1: such an e may be an Arabic short a that Russian writes
+    а (Hafter, Haftar: Хафтар); against а it costs ``same_script``, as Haftar and Hafter
+    are apart (not Boucher, Бушар, nor Paletta, Палату)."""
+    vowels = [k for k, p in enumerate(pieces) if is_vowel(p)]
+    if not vowels or pieces[vowels[-1]] != ("*e",) or vowels[-1] == len(pieces) - 1:
+        return -1
+    return vowels[-1] if any(pieces[k] == ("*a",) for k in vowels[:-1]) else -1
+
+
 def pieces_distance(a: list[Piece], sa: str, b: list[Piece], sb: str,
-                    own: bool = False) -> float:
+                    own: bool = False, as_name: bool = False) -> float:
     """The distance between two readings (scripts ``la``, ``ar``, ``ru``); ``own``: two
     Latin words as their writers spell them, whose vowels differ only as one
-    transliteration's variants do (:func:`_latin_vowels`)."""
-    return _table(a, sa, b, sb, own)[-1][-1]
+    transliteration's variants do (:func:`_latin_vowels`); ``as_name``: with
+    :func:`same_name`'s own tests (an Arabic glide and long vowel, :func:`_glide_vowel`; a
+    Latin e for a Russian а, :func:`_fatha_e`)."""
+    return _table(a, sa, b, sb, own, as_name)[-1][-1]
 
 
 def pair_ops(a: list[Piece], sa: str, b: list[Piece], sb: str) -> list[str]:
@@ -208,16 +247,26 @@ def pair_ops(a: list[Piece], sa: str, b: list[Piece], sb: str) -> list[str]:
 
 
 @lru_cache(maxsize=1 << 16)
-def distance(x: str, y: str) -> float:
-    """The least distance between the readings of two words (any scripts)."""
+def distance(x: str, y: str, as_name: bool = False) -> float:
+    """The least distance between the readings of two words (any scripts); ``as_name``:
+    with :func:`same_name`'s own tests (:func:`pieces_distance`)."""
     fx, fy = fold(x), fold(y)
     sx, sy = _SCRIPT.get(script_of(fx), "xx"), _SCRIPT.get(script_of(fy), "xx")
     best = _BIG
     own = sx == sy == "la"  # (a Latin word against a Latin name: :func:`_latin_vowels`)
     for a in readings(fx):
         for b in readings(fy):
-            best = min(best, pieces_distance(a, sx, b, sy, own))
+            best = min(best, pieces_distance(a, sx, b, sy, own, as_name))
+    if own and (_feminine(fx, fy) or _feminine(fy, fx)):
+        best += COSTS["unknown"]
     return best
+
+
+def _feminine(x: str, y: str) -> bool:
+    """Whether Latin ``x`` ends in a doubled consonant and e where ``y`` ends in that
+    consonant alone: a feminine form (Chanelle, Channel; Michelle, Michel; Yvonne, Yvon)."""
+    return (len(x) > 3 and x[-1] == "e" and x[-2] == x[-3] and x[-2] not in "aeiouy"
+            and y.endswith(x[-2]) and not y.endswith(x[-3:]))
 
 
 SHORT_KEY_LIMIT = 0.1  # the limit when the words share only a key of two consonants
@@ -227,15 +276,20 @@ def same_name(x: str, y: str) -> bool:
     """Whether the words ``x`` and ``y`` (which share a key) spell the same name. When the
     keys they share have two consonants only (a letter dropped as mute, ة read as a vowel:
     Borja and برية "wild", Tjaša and تسعى), two consonants say little: the vowels must
-    agree closely (:data:`SHORT_KEY_LIMIT`). A frequent Arabic word ``y`` is held closer
-    (:func:`.frequent.limit`): exactly, or for a proper-looking one with the article within
-    :data:`.frequent.CLOSE_LIMIT`, unless the query writes the article itself."""
-    if not spells_alike(x, y):
+    agree closely (:data:`SHORT_KEY_LIMIT`). An Arabic glide and long vowel against one
+    Latin vowel without that vowel's sound costs what the learned table says
+    (:func:`_glide_vowel`: بيونغ is not Bing), and a Latin e before a final consonant is a
+    Russian а in a word that has an a already (:func:`_fatha_e`: Hafter, Хафтар), here
+    only: the lint's :func:`spells_alike` keeps the plain reading. A frequent Arabic word
+    ``y`` is held closer (:func:`.frequent.limit`): exactly, or for a proper-looking one
+    with the article within :data:`.frequent.CLOSE_LIMIT`, unless the query writes the
+    article itself."""
+    if not spells_alike(x, y, as_name=True):
         return False
     most = frequent.limit(fold(y))
     if most == frequent.CLOSE_LIMIT and _with_article(x):
         return True  # (al-Qarni: the query writes the article, the distance reads it)
-    return most is None or distance(x, y) <= most + 1e-9  # (sums of tenths)
+    return most is None or distance(x, y, True) <= most + 1e-9  # (sums of tenths)
 
 
 def _with_article(word: str) -> bool:
@@ -245,10 +299,11 @@ def _with_article(word: str) -> bool:
     return w[:2] in ("al", "el") and w[2:3].isalpha() and w[2] not in "aeiouy"
 
 
-def spells_alike(x: str, y: str) -> bool:
+def spells_alike(x: str, y: str, as_name: bool = False) -> bool:
     """Whether ``x`` and ``y`` are spelled alike across scripts, whatever ``y`` means
-    (:func:`same_name` without the frequent words' stricter limit)."""
-    d = distance(x, y)
+    (:func:`same_name` without the frequent words' stricter limit; ``as_name``: with its own
+    tests, :func:`pieces_distance`)."""
+    d = distance(x, y, as_name)
     if d > COSTS["limit"]:
         return False
     return d <= SHORT_KEY_LIMIT or _long_shared_key(x, y)
