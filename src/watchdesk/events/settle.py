@@ -131,9 +131,13 @@ def _agglomerate(index: EventIndex, groups: list[list[int]], labels: list[int],
             sums[gb][ga] = sums[gb].get(ga, 0.0) + x
     alive = [True] * len(groups)
     times = [[docs[m].at for m in members] for members in groups]
+    first, last = [min(t) for t in times], [max(t) for t in times]
 
     def average(g: int, h: int) -> float:
-        n = sum(1 for s in times[g] for t in times[h] if -HORIZON <= s - t <= HORIZON)
+        if last[g] - first[h] <= HORIZON and last[h] - first[g] <= HORIZON:
+            n = len(times[g]) * len(times[h])   # (every pair within the horizon: not counted)
+        else:
+            n = sum(1 for s in times[g] for t in times[h] if -HORIZON <= s - t <= HORIZON)
         return sums[g].get(h, 0.0) / n if n else 0.0
 
     def key(g: int, h: int) -> tuple[int, int]:
@@ -151,6 +155,7 @@ def _agglomerate(index: EventIndex, groups: list[list[int]], labels: list[int],
         groups[g].extend(groups[h])
         labels[g] = min(labels[g], labels[h])
         times[g].extend(times[h])
+        first[g], last[g] = min(first[g], first[h]), max(last[g], last[h])
         for k, y in sums[h].items():
             if k != g:
                 del sums[k][h]
