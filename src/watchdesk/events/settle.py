@@ -94,8 +94,10 @@ def _pairs(index: EventIndex, stories: list[int], seen: Seen) -> dict[tuple[int,
                 key = (a, b) if a < b else (b, a)
                 if x > pairs.get(key, -1.0):
                     pairs[key] = x
-    for (a, b), x in pairs.items():   # reciprocal now, by what each has seen since
-        if x >= RECIPROCAL_FLOOR and reciprocal(a, docs[a].top, b, docs[b].top):
+    # reciprocal now, by what each has seen since (``reciprocal``, its two nearest looked up once)
+    nearest = {d: [c for _, c in docs[d].top[:2]] for d in inside}
+    for (a, b), x in pairs.items():
+        if x >= RECIPROCAL_FLOOR and b in nearest[a] and a in nearest[b]:
             pairs[a, b] = x + RECIPROCAL_BONUS
     big = index.big()
     for s in stories:
