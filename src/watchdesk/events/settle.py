@@ -145,9 +145,11 @@ def _agglomerate(index: EventIndex, groups: list[list[int]], labels: list[int],
     def key(g: int, h: int) -> tuple[int, int]:
         return labels[g], labels[h]
 
-    heap = [(-average(g, h), key(g, h), g, h)
-            for g in range(len(groups)) for h in sums[g] if g < h]
-    heap = [e for e in heap if -e[0] >= threshold]
+    heap = []   # (the order pairs are pushed in does not matter: no two entries are equal)
+    for g, near in enumerate(sums):
+        for h in near:
+            if g < h and (y := average(g, h)) >= threshold:
+                heap.append((-y, key(g, h), g, h))
     heapq.heapify(heap)
     while heap:
         x, _, g, h = heapq.heappop(heap)
@@ -164,8 +166,12 @@ def _agglomerate(index: EventIndex, groups: list[list[int]], labels: list[int],
                 sums[g][k] = sums[k][g] = sums[g].get(k, 0.0) + y
         sums[g].pop(h, None)
         sums[h] = {}
-        for k in sums[g]:
-            y = average(g, k)
+        size, since, until = len(times[g]), first[g], last[g]
+        for k, total in sums[g].items():   # (``average``, inlined: most of its calls are here)
+            if until - first[k] <= HORIZON and last[k] - since <= HORIZON:
+                y = total / (size * len(times[k]))
+            else:
+                y = average(g, k)
             if y >= threshold:
                 heapq.heappush(heap, (-y, key(g, k) if g < k else key(k, g),
                                       min(g, k), max(g, k)))
