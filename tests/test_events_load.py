@@ -132,3 +132,26 @@ def test_the_agglomeration_merges_as_counting_every_pair_would(seed: int) -> Non
     index: Any = SimpleNamespace(docs={d: SimpleNamespace(at=t) for d, t in times.items()})
     got = settling._agglomerate(index, [[d] for d in ids], list(ids), dict(pairs), 0.26)
     assert sorted(got) == counted(times, [[d] for d in ids], ids, pairs, 0.26)
+
+
+def test_a_kept_score_is_the_score_until_what_it_was_computed_from_changes() -> None:
+    rows = stored()
+    index = EventIndex()
+    index.load(rows[:12])
+    big = index.big()
+    p = index.stored_probe(1)
+    first = index.kept_score(p, 2, big)
+    assert first == index.score(p, index.docs[2], big) > 0.0
+    assert index.kept_score(p, 2, big) == first
+    # the article's norms refreshed (enough articles added since): computed again
+    for doc_id, at, text, story, kept, lang in rows[12:60]:
+        index.add(doc_id, at, loads(text), story, kept, lang)
+    big = index.big()
+    again = index.kept_score(p, 2, big)
+    assert again == index.score(p, index.docs[2], big) != first
+    # the article replaced (its text changed): computed again
+    index.update(2, loads(rows[3][2]))
+    assert index.kept_score(p, 2, big) == index.score(p, index.docs[2], big) != again
+    # another probe of the same article: computed for it
+    q = index.stored_probe(1)
+    assert index.kept_score(q, 2, big) == index.score(q, index.docs[2], big)

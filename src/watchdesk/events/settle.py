@@ -108,7 +108,7 @@ def _pairs(index: EventIndex, stories: list[int], seen: Seen) -> dict[tuple[int,
             for b in members[i + 1:]:
                 key = (a, b) if a < b else (b, a)
                 if key not in pairs:
-                    x = index.score(_near_of(index, a, seen)[0], docs[b], big)
+                    x = index.kept_score(_near_of(index, a, seen)[0], b, big)
                     if x >= RECIPROCAL_FLOOR and reciprocal(a, docs[a].top, b, docs[b].top):
                         x += RECIPROCAL_BONUS
                     pairs[key] = x
