@@ -155,3 +155,23 @@ def test_a_kept_score_is_the_score_until_what_it_was_computed_from_changes() -> 
     # another probe of the same article: computed for it
     q = index.stored_probe(1)
     assert index.kept_score(q, 2, big) == index.score(q, index.docs[2], big)
+
+
+def test_kept_scores_go_with_their_probes(monkeypatch: pytest.MonkeyPatch) -> None:
+    # kept per probe, as long as ``_known`` keeps the probe: bounded by what it keeps
+    from watchdesk.events import index as ix
+
+    monkeypatch.setattr(ix, "KNOWN", 3)
+    rows = stored()
+    index = EventIndex()
+    index.load(rows[:12])
+    big = index.big()
+    for d in range(1, 9):
+        p = index.stored_probe(d)
+        index._known[d] = (p, {})
+        index.kept_score(p, 10, big)
+    assert len(index._scores) == 8
+    index._forget()
+    assert set(index._scores) == set(index._known) == {6, 7, 8}
+    index.remove(7)
+    assert set(index._scores) == {6, 8}

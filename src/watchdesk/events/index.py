@@ -70,7 +70,6 @@ SEED_KEYS = 8
 CANDIDATES = 24
 STORY_MEMBERS = 30          # a story's most recent members compared with a new article
 KNOWN = 2000                # articles whose probe and candidates are kept for ``settle``
-KEPT_SCORES = 50_000        # scores ``kept_score`` remembers (then it forgets them all)
 REFRESH = 0.2
 COLD_DOCS, COLD_EXTRA = 50, 0.08   # a nearly empty index asks for more (see ``threshold_now``)
 SEED_MAX_DF = 100           # a seed term held by more articles is skipped
@@ -107,7 +106,8 @@ class EventIndex:
         # the probes and candidates of recent articles (assigned, or looked at by ``settle``),
         # kept up to date with the articles added since (their scores with them)
         self._known: dict[int, tuple[Probe, dict[int, float]]] = {}
-        self._scores: dict[tuple[int, int], tuple[Probe, Doc, int, float]] = {}   # kept_score
+        # ``kept_score``'s: per probe, the stored articles scored with it
+        self._scores: dict[int, tuple[Probe, dict[int, tuple[Doc, int, float]]]] = {}
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -195,17 +195,17 @@ class EventIndex:
         same probe, the same stored article, its norms not refreshed since. ``settle``
         scores the pairs of a story's members no candidate list holds after every batch,
         mostly the same pairs again (in a poll against the 8-day window, 9,166 scores in 40
-        batches)."""
+        batches). Kept per probe, as long as its article's probe is kept (``_forget``)."""
         doc = self.docs[d]
         norm, knorm = self._norms(doc, big)   # (refreshed as ``score`` would)
-        key = (p.ident, d)
-        kept = self._scores.get(key)
-        if kept is not None and kept[0] is p and kept[1] is doc and kept[2] == doc.seen:
-            return kept[3]
-        if len(self._scores) >= KEPT_SCORES:
-            self._scores.clear()
+        entry = self._scores.get(p.ident)
+        if entry is None or entry[0] is not p:
+            entry = self._scores[p.ident] = (p, {})
+        kept = entry[1].get(d)
+        if kept is not None and kept[0] is doc and kept[1] == doc.seen:
+            return kept[2]
         x = score(p, doc, norm, knorm)
-        self._scores[key] = (p, doc, doc.seen, x)
+        entry[1][d] = (doc, doc.seen, x)
         return x
 
     # -- deciding ---------------------------------------------------------------------------
@@ -328,6 +328,9 @@ class EventIndex:
         known = self._known
         while len(known) > KNOWN:
             del known[next(iter(known))]
+        if len(self._scores) > KNOWN:   # (``kept_score``'s, of the probes kept only)
+            self._scores = {a: e for a, e in self._scores.items()
+                            if a in known and known[a][0] is e[0]}
 
     def move(self, moved: Mapping[int, int]) -> None:
         """Put each article of ``moved`` into its story there."""
@@ -429,6 +432,7 @@ class EventIndex:
     def remove(self, doc_id: int) -> None:
         doc = self.docs.pop(doc_id, None)
         self._known.pop(doc_id, None)
+        self._scores.pop(doc_id, None)
         if doc is None:
             return
         if doc.scores:   # (the scores are mutual: each other's candidates)
