@@ -147,9 +147,15 @@ def _agglomerate(index: EventIndex, groups: list[list[int]], labels: list[int],
 
     heap = []   # (the order pairs are pushed in does not matter: no two entries are equal)
     for g, near in enumerate(sums):
-        for h in near:
-            if g < h and (y := average(g, h)) >= threshold:
-                heap.append((-y, key(g, h), g, h))
+        size, since, until = len(times[g]), first[g], last[g]
+        for h, total in near.items():   # (``average``, inlined, as below)
+            if g < h:
+                if until - first[h] <= HORIZON and last[h] - since <= HORIZON:
+                    y = total / (size * len(times[h]))
+                else:
+                    y = average(g, h)
+                if y >= threshold:
+                    heap.append((-y, key(g, h), g, h))
     heapq.heapify(heap)
     while heap:
         x, _, g, h = heapq.heappop(heap)
