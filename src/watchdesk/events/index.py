@@ -38,6 +38,7 @@ from __future__ import annotations
 import math
 import sys
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 
 from . import settle as settling
@@ -58,7 +59,7 @@ from .similarity import (
     reciprocal,
     score,
 )
-from .terms import FUNCTION_WORDS, Terms
+from .terms import FUNCTION_WORDS, Terms, loads
 
 __all__ = ["HORIZON", "THRESHOLD", "EventIndex", "decay", "epoch", "event_time"]
 
@@ -105,6 +106,8 @@ class EventIndex:
         # the probes and candidates of recent articles (assigned, or looked at by ``settle``),
         # kept up to date with the articles added since (their scores with them)
         self._known: dict[int, tuple[Probe, dict[int, float]]] = {}
+        # ``kept_score``'s: per probe, the stored articles scored with it
+        self._scores: dict[int, tuple[Probe, dict[int, tuple[Doc, int, float]]]] = {}
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -185,6 +188,25 @@ class EventIndex:
     def score(self, p: Probe, doc: Doc, big: float) -> float:
         """Time-weighted similarity of a probe and a stored article (``similarity.score``)."""
         return score(p, doc, *self._norms(doc, big))
+
+    def kept_score(self, p: Probe, d: int, big: float) -> float:
+        """``score`` of a kept probe (``settle``'s: an article's, kept in ``_known``) and
+        the stored article ``d``, remembered while it stays what it was computed from: the
+        same probe, the same stored article, its norms not refreshed since. ``settle``
+        scores the pairs of a story's members no candidate list holds after every batch,
+        mostly the same pairs again (in a poll against the 8-day window, 9,166 scores in 40
+        batches). Kept per probe, as long as its article's probe is kept (``_forget``)."""
+        doc = self.docs[d]
+        norm, knorm = self._norms(doc, big)   # (refreshed as ``score`` would)
+        entry = self._scores.get(p.ident)
+        if entry is None or entry[0] is not p:
+            entry = self._scores[p.ident] = (p, {})
+        kept = entry[1].get(d)
+        if kept is not None and kept[0] is doc and kept[1] == doc.seen:
+            return kept[2]
+        x = score(p, doc, norm, knorm)
+        entry[1][d] = (doc, doc.seen, x)
+        return x
 
     # -- deciding ---------------------------------------------------------------------------
 
@@ -306,6 +328,9 @@ class EventIndex:
         known = self._known
         while len(known) > KNOWN:
             del known[next(iter(known))]
+        if len(self._scores) > KNOWN:   # (``kept_score``'s, of the probes kept only)
+            self._scores = {a: e for a, e in self._scores.items()
+                            if a in known and known[a][0] is e[0]}
 
     def move(self, moved: Mapping[int, int]) -> None:
         """Put each article of ``moved`` into its story there."""
@@ -335,38 +360,79 @@ class EventIndex:
         time), which ``prune`` goes by."""
         if doc_id in self.docs:
             self.remove(doc_id)
-        words: list[str] = []
-        marks: list[str] = []
-        ideas: list[str] = []
-        for t in terms:   # (one pass: a poll loads the window's thousands of articles)
-            if not t.startswith(KEY_MARKS):
-                words.append(t)
-            elif t.startswith(CONCEPT):
-                ideas.append(t)
-            else:
-                marks.append(t)
-        keys = tuple(map(sys.intern, (*words, *marks, *ideas)))
-        nums, days = facts(marks)
-        ltf = array("d", (1.0 + math.log(terms[t]) for t in keys))
-        self.docs[doc_id] = Doc(at, story, keys, ltf, len(words), lang, nums, days,
-                                at if kept is None else kept, concepts=len(keys) - len(ideas),
-                                cnorm=math.sqrt(sum(x * x for x in ltf[len(keys) - len(ideas):])))
-        self._added += 1
-        members = self.stories.setdefault(story, [])
-        members.append(doc_id)
-        if len(members) > 1 and self.docs[members[-2]].at > at:
-            members.sort(key=lambda m: self.docs[m].at)
+        keys = self._record(doc_id, at, list(terms), list(terms.values()), story, kept,
+                            lang)
         df, ldf, postings, log = self._df, self._ldf, self._postings, math.log
         for t in keys:   # (``_count(t, 1)``, inlined)
             n = df.get(t, 0) + 1
             df[t] = n
             ldf[t] = log(n + (PRIOR_DOCS if t in FUNCTION_WORDS else 0) + 1)
             postings.setdefault(t, []).append(doc_id)
+
+    def load(self, rows: Iterable[tuple[int, float, str, int, float | None, str]]) -> None:
+        """Record stored articles ``(id, time, terms as stored (terms.dumps), story, kept,
+        language)``, in the order ``add`` would take them: the same index as ``add`` one by
+        one, but each term's count and its logarithm are set once at the end, and the
+        stored text is read without a dict of it (a one-shot ``watchdesk poll`` loads the
+        8-day window, thousands of articles, every time)."""
+        counts: Counter[str] = Counter()
+        postings = self._postings
+        for doc_id, at, text, story, kept, lang in rows:
+            if doc_id in self.docs:   # (not from the store, whose ids are unique: as ``add``)
+                self._counted(counts)
+                counts.clear()
+                self.add(doc_id, at, loads(text), story, kept, lang)
+                continue
+            parts = text.split()   # (``loads``: each term once, with its weight)
+            if len(parts) % 2:
+                del parts[-1]
+            keys = self._record(doc_id, at, parts[::2], list(map(float, parts[1::2])), story,
+                                kept, lang)
+            counts.update(keys)
+            for t in keys:
+                postings.setdefault(t, []).append(doc_id)
+        self._counted(counts)
+
+    def _counted(self, counts: Mapping[str, int]) -> None:
+        """Add ``counts`` to the terms' counts (``_count`` for many at once)."""
+        df, ldf, log = self._df, self._ldf, math.log
+        for t, k in counts.items():
+            n = df.get(t, 0) + k
+            df[t] = n
+            ldf[t] = log(n + (PRIOR_DOCS if t in FUNCTION_WORDS else 0) + 1)
+
+    def _record(self, doc_id: int, at: float, names: list[str], tfs: list[float], story: int,
+                kept: float | None, lang: str) -> tuple[str, ...]:
+        """Hold a new article (its terms ``names``, their weights ``tfs``) and put it in its
+        story (its terms' counts and postings are the caller's); returns its keys: words
+        first, then marks, then concepts, each in their order in ``names``."""
+        kinds = [0 if not t.startswith(KEY_MARKS) else 2 if t.startswith(CONCEPT) else 1
+                 for t in names]
+        words, marks = kinds.count(0), kinds.count(1)
+        if kinds[:words].count(0) != words or kinds[words:words + marks].count(1) != marks:
+            order = sorted(range(len(names)), key=kinds.__getitem__)   # (stable)
+            names, tfs = [names[i] for i in order], [tfs[i] for i in order]
+        # (as ``terms_of`` writes them, they come in that order: nothing to sort)
+        keys = tuple(map(sys.intern, names))
+        nums, days = facts(keys[words:words + marks])
+        log = math.log
+        ltf = array("d", [1.0 + log(tf) for tf in tfs])
+        start = words + marks
+        self.docs[doc_id] = Doc(at, story, keys, ltf, words, lang, nums, days,
+                                at if kept is None else kept, concepts=start,
+                                cnorm=math.sqrt(sum(x * x for x in ltf[start:])))
+        self._added += 1
+        members = self.stories.setdefault(story, [])
+        members.append(doc_id)
+        if len(members) > 1 and self.docs[members[-2]].at > at:
+            members.sort(key=lambda m: self.docs[m].at)
         self._live += len(keys)
+        return keys
 
     def remove(self, doc_id: int) -> None:
         doc = self.docs.pop(doc_id, None)
         self._known.pop(doc_id, None)
+        self._scores.pop(doc_id, None)
         if doc is None:
             return
         if doc.scores:   # (the scores are mutual: each other's candidates)

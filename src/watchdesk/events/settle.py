@@ -94,8 +94,10 @@ def _pairs(index: EventIndex, stories: list[int], seen: Seen) -> dict[tuple[int,
                 key = (a, b) if a < b else (b, a)
                 if x > pairs.get(key, -1.0):
                     pairs[key] = x
-    for (a, b), x in pairs.items():   # reciprocal now, by what each has seen since
-        if x >= RECIPROCAL_FLOOR and reciprocal(a, docs[a].top, b, docs[b].top):
+    # reciprocal now, by what each has seen since (``reciprocal``, its two nearest looked up once)
+    nearest = {d: [c for _, c in docs[d].top[:2]] for d in inside}
+    for (a, b), x in pairs.items():
+        if x >= RECIPROCAL_FLOOR and b in nearest[a] and a in nearest[b]:
             pairs[a, b] = x + RECIPROCAL_BONUS
     big = index.big()
     for s in stories:
@@ -106,7 +108,7 @@ def _pairs(index: EventIndex, stories: list[int], seen: Seen) -> dict[tuple[int,
             for b in members[i + 1:]:
                 key = (a, b) if a < b else (b, a)
                 if key not in pairs:
-                    x = index.score(_near_of(index, a, seen)[0], docs[b], big)
+                    x = index.kept_score(_near_of(index, a, seen)[0], b, big)
                     if x >= RECIPROCAL_FLOOR and reciprocal(a, docs[a].top, b, docs[b].top):
                         x += RECIPROCAL_BONUS
                     pairs[key] = x
@@ -131,17 +133,29 @@ def _agglomerate(index: EventIndex, groups: list[list[int]], labels: list[int],
             sums[gb][ga] = sums[gb].get(ga, 0.0) + x
     alive = [True] * len(groups)
     times = [[docs[m].at for m in members] for members in groups]
+    first, last = [min(t) for t in times], [max(t) for t in times]
 
     def average(g: int, h: int) -> float:
-        n = sum(1 for s in times[g] for t in times[h] if -HORIZON <= s - t <= HORIZON)
+        if last[g] - first[h] <= HORIZON and last[h] - first[g] <= HORIZON:
+            n = len(times[g]) * len(times[h])   # (every pair within the horizon: not counted)
+        else:
+            n = sum(1 for s in times[g] for t in times[h] if -HORIZON <= s - t <= HORIZON)
         return sums[g].get(h, 0.0) / n if n else 0.0
 
     def key(g: int, h: int) -> tuple[int, int]:
         return labels[g], labels[h]
 
-    heap = [(-average(g, h), key(g, h), g, h)
-            for g in range(len(groups)) for h in sums[g] if g < h]
-    heap = [e for e in heap if -e[0] >= threshold]
+    heap = []   # (the order pairs are pushed in does not matter: no two entries are equal)
+    for g, near in enumerate(sums):
+        size, since, until = len(times[g]), first[g], last[g]
+        for h, total in near.items():   # (``average``, inlined, as below)
+            if g < h:
+                if until - first[h] <= HORIZON and last[h] - since <= HORIZON:
+                    y = total / (size * len(times[h]))
+                else:
+                    y = average(g, h)
+                if y >= threshold:
+                    heap.append((-y, key(g, h), g, h))
     heapq.heapify(heap)
     while heap:
         x, _, g, h = heapq.heappop(heap)
@@ -151,14 +165,19 @@ def _agglomerate(index: EventIndex, groups: list[list[int]], labels: list[int],
         groups[g].extend(groups[h])
         labels[g] = min(labels[g], labels[h])
         times[g].extend(times[h])
+        first[g], last[g] = min(first[g], first[h]), max(last[g], last[h])
         for k, y in sums[h].items():
             if k != g:
                 del sums[k][h]
                 sums[g][k] = sums[k][g] = sums[g].get(k, 0.0) + y
         sums[g].pop(h, None)
         sums[h] = {}
-        for k in sums[g]:
-            y = average(g, k)
+        size, since, until = len(times[g]), first[g], last[g]
+        for k, total in sums[g].items():   # (``average``, inlined: most of its calls are here)
+            if until - first[k] <= HORIZON and last[k] - since <= HORIZON:
+                y = total / (size * len(times[k]))
+            else:
+                y = average(g, k)
             if y >= threshold:
                 heapq.heappush(heap, (-y, key(g, k) if g < k else key(k, g),
                                       min(g, k), max(g, k)))

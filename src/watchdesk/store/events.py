@@ -82,12 +82,11 @@ class EventsMixin(StoreBase):
         cutoff = _cutoff(now)
         if self._events is None or rev != self._events_rev:
             index = EventIndex()
-            for article_id, story_id, at, terms, created, lang in c.execute(
-                    "SELECT article_id, story_id, at, terms, created_at, lang FROM event_docs"
-                    " WHERE created_at >= ? ORDER BY created_at, article_id",
-                    (iso_of(cutoff),)):
-                index.add(article_id, events.event_time(at, at), events.loads(terms), story_id,
-                          events.epoch(created), lang)
+            index.load((article_id, events.event_time(at, at), terms, story_id,
+                        events.epoch(created), lang)
+                       for article_id, story_id, at, terms, created, lang in c.execute(
+                "SELECT article_id, story_id, at, terms, created_at, lang FROM event_docs"
+                " WHERE created_at >= ? ORDER BY created_at, article_id", (iso_of(cutoff),)))
             self._events, self._events_rev = index, rev
         self._events.prune(cutoff)
         return self._events
