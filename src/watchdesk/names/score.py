@@ -170,6 +170,7 @@ def _table(a: list[Piece], sa: str, b: list[Piece], sb: str,
     # راتيواتانا)
     fatha = _fatha_e(a if sa == "la" else b) if as_name and {sa, sb} == {"la", "ru"} else -1
     glide = as_name and not any("" in p for p in (a if sa == "la" else b if sb == "la" else []))
+    ae = as_name and {sa, sb} == {"la", "ru"}  # (an English a, Russian э: :func:`_english_a`)
     n, m = len(a), len(b)
     d = [[0.0] * (m + 1) for _ in range(n + 1)]
     for j in range(1, m + 1):
@@ -186,6 +187,8 @@ def _table(a: list[Piece], sa: str, b: list[Piece], sb: str,
                 sub = _sub_cost(pa[0][1:], pb[0][1:], sa, sb, i == j == 1, own, glide)
                 if fatha >= 0 and sub > COSTS["same_script"] and (
                         (i - 1, pb) if sa == "la" else (j - 1, pa)) == (fatha, ("*а",)):
+                    sub = COSTS["same_script"]
+                if ae and sub > COSTS["same_script"] and _english_a(pa[0][1:], pb[0][1:]):
                     sub = COSTS["same_script"]
             else:
                 sub = 0.0 if set(pa) & set(pb) else 1.0
@@ -204,13 +207,21 @@ def _fatha_e(pieces: list[Piece]) -> int:
     return vowels[-1] if any(pieces[k] == ("*a",) for k in vowels[:-1]) else -1
 
 
+def _english_a(x: str, y: str) -> bool:
+    """Whether one vowel run is a Latin a and the other a Russian э: the English short a
+    (the vowel of "cat"), which Russian transcription writes э (Hamlin, Хэмлин; Haddock,
+    Хэддок; Fagan, Фэган)."""
+    return {x, y} == {"a", "э"}  # (against э the table has 1.0: most pairs' a are а)
+
+
 def pieces_distance(a: list[Piece], sa: str, b: list[Piece], sb: str,
                     own: bool = False, as_name: bool = False) -> float:
     """The distance between two readings (scripts ``la``, ``ar``, ``ru``); ``own``: two
     Latin words as their writers spell them, whose vowels differ only as one
     transliteration's variants do (:func:`_latin_vowels`); ``as_name``: with
     :func:`same_name`'s own tests (an Arabic glide and long vowel, :func:`_glide_vowel`; a
-    Latin e for a Russian а, :func:`_fatha_e`)."""
+    Latin e for a Russian а, :func:`_fatha_e`; a Latin a for a Russian э,
+    :func:`_english_a`)."""
     return _table(a, sa, b, sb, own, as_name)[-1][-1]
 
 
@@ -279,8 +290,8 @@ def same_name(x: str, y: str) -> bool:
     agree closely (:data:`SHORT_KEY_LIMIT`). An Arabic glide and long vowel against one
     Latin vowel without that vowel's sound costs what the learned table says
     (:func:`_glide_vowel`: بيونغ is not Bing), and a Latin e before a final consonant is a
-    Russian а in a word that has an a already (:func:`_fatha_e`: Hafter, Хафтар), here
-    only: the lint's :func:`spells_alike` keeps the plain reading. A frequent Arabic word
+    Russian а in a word that has an a already (:func:`_fatha_e`: Hafter, Хафтар), and a
+    Latin a may be a Russian э (:func:`_english_a`: Hamlin, Хэмлин), here only: the lint's :func:`spells_alike` keeps the plain reading. A frequent Arabic word
     ``y`` is held closer (:func:`.frequent.limit`): exactly, or for a proper-looking one
     with the article within :data:`.frequent.CLOSE_LIMIT`, unless the query writes the
     article itself."""
