@@ -249,6 +249,21 @@ def test_an_english_a_may_be_a_russian_e() -> None:
     assert distance("hamlin", "Хэмлин", True) == pytest.approx(0.3)
 
 
+def test_mc_is_read_mac() -> None:
+    from watchdesk.names.keys import latin_forms
+    from watchdesk.rules import Document, compile_query
+
+    # Russian and Arabic write the Mc of Scottish and Irish names Мак, ماك
+    rule = compile_query("name:mcgregor")
+    for form in ("Макгрегор", "Макгрегора", "Макгрегором"):
+        assert rule.matches(Document("", "", f"Встреча с {form} прошла вчера.")) is not None
+    assert rule.matches(Document("", "", "قال ماكغريغور في بيان")) is not None
+    assert same_name("mcnab", "Макнабом") and same_name("macgregor", "Макгрегор")
+    # a reading of the vowels only: the keys are the same, and Mc before a vowel stays
+    assert name_keys("mcgregor") == name_keys("macgregor")
+    assert latin_forms("mcadam") == ["mcadam"]
+
+
 def test_look_alike_names_rejected_and_the_desks_names_kept() -> None:
     from watchdesk.rules import Document, compile_query
 

@@ -160,8 +160,11 @@ def latin_forms(word: str) -> list[str]:
     -us after a consonant or i (Albertus, Альберт; not -aus: Nicolaus is not Nicola), a
     French mute t, d, x after e, o or r (Gaspard, Гаспар; not after a: Marat, Rabat), when
     three consonants are left. A final s stays: Russian and Arabic write it (Edwards,
-    Эдвардс, إدواردز)."""
+    Эдвардс, إدواردز). A Scottish or Irish Mc before a consonant is also read Mac, as
+    Russian and Arabic write it (McGregor, Макгрегор, ماكغريغور)."""
     out = [word]
+    if word.startswith("mc") and len(word) > 3 and word[2] not in _VOWELS:
+        out.append("ma" + word[1:])
     if len(word) >= 5:
         if word.endswith("us") and word[-3] not in "aeou":
             out.append(word[:-2])

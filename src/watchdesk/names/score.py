@@ -291,8 +291,9 @@ def same_name(x: str, y: str) -> bool:
     Latin vowel without that vowel's sound costs what the learned table says
     (:func:`_glide_vowel`: بيونغ is not Bing), and a Latin e before a final consonant is a
     Russian а in a word that has an a already (:func:`_fatha_e`: Hafter, Хафтар), and a
-    Latin a may be a Russian э (:func:`_english_a`: Hamlin, Хэмлин), here only: the lint's :func:`spells_alike` keeps the plain reading. A frequent Arabic word
-    ``y`` is held closer (:func:`.frequent.limit`): exactly, or for a proper-looking one
+    Latin a may be a Russian э (:func:`_english_a`: Hamlin, Хэмлин), here only: the
+    lint's :func:`spells_alike` keeps the plain reading. A frequent Arabic word ``y`` is
+    held closer (:func:`.frequent.limit`): exactly, or for a proper-looking one
     with the article within :data:`.frequent.CLOSE_LIMIT`, unless the query writes the
     article itself."""
     if not spells_alike(x, y, as_name=True):
