@@ -264,6 +264,24 @@ def test_mc_is_read_mac() -> None:
     assert latin_forms("mcadam") == ["mcadam"]
 
 
+def test_arabic_ts_and_tz_are_one_sound() -> None:
+    from watchdesk.names.keys import initials
+    from watchdesk.rules import Document, compile_query
+
+    # Arabic writes a Latin ts, tz (Japanese tsu, German tz) and Russian ц as تس or تز:
+    # two letters, one sound
+    for query, text in (("name:hertz", "قال هيرتز في بيان"),
+                        ("name:muramatsu", "قال موراماتسو في بيان"),
+                        ("name:tskhinvali", "وصلت قافلة مساعدات إلى تسخينفالي"),
+                        ("name:schultz", "والتقى الوفد بشولتز في مقر إقامته")):
+        assert compile_query(query).matches(Document("", "", text)) is not None, query
+    assert name_keys("hertz") & name_keys("هيرتز")
+    # a t and an s of their own still spell apart (Watson, واتسون), and the one sound is
+    # no other: Sasaki is not تساكي, and no index letter is added for it
+    assert same_name("watson", "واتسون") and not same_name("sasaki", "تساكي")
+    assert initials("tskhinvali").isalpha()
+
+
 def test_look_alike_names_rejected_and_the_desks_names_kept() -> None:
     from watchdesk.rules import Document, compile_query
 

@@ -211,7 +211,8 @@ def _english_a(x: str, y: str) -> bool:
     """Whether one vowel run is a Latin a and the other a Russian э: the English short a
     (the vowel of "cat"), which Russian transcription writes э (Hamlin, Хэмлин; Haddock,
     Хэддок; Fagan, Фэган)."""
-    return {x, y} == {"a", "э"}  # (against э the table has 1.0: most pairs' a are а)
+    # (against э the table has 1.0: most pairs' a are а)
+    return (x == "a" and y == "э") or (x == "э" and y == "a")
 
 
 def pieces_distance(a: list[Piece], sa: str, b: list[Piece], sb: str,
