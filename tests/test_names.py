@@ -282,6 +282,23 @@ def test_arabic_ts_and_tz_are_one_sound() -> None:
     assert initials("tskhinvali").isalpha()
 
 
+def test_an_arabic_initial_alef_carries_any_first_vowel() -> None:
+    from watchdesk.rules import Document, compile_query
+
+    # إ, أ (folded: ا) are the seat of the hamza that carries the first short vowel,
+    # whichever it is: Ibrahim, Ismail, Idris, Estrada, Ehsan
+    for query, text in (("name:ibrahim", "قال إبراهيم في بيان"),
+                        ("name:ibrahim", "والتقى الوفد بإبراهيم في مقر إقامته"),
+                        ("name:ismail", "وصل الوزير وإسماعيل إلى المطار"),
+                        ("name:idris", "قال إدريس في بيان"),
+                        ("name:estrada", "قال إسترادا في بيان")):
+        assert compile_query(query).matches(Document("", "", text)) is not None, query
+    assert same_name("ehsan", "إحسان") and same_name("idlib", "إدلب")
+    # one letter and the first run only: a Latin diphthong or a later vowel costs as before
+    assert not same_name("eisner", "إسنر") and not same_name("petra", "باترا")
+    assert not spells_alike("ibrahim", "إبراهيم")  # `check`'s lint keeps the table's cost
+
+
 def test_look_alike_names_rejected_and_the_desks_names_kept() -> None:
     from watchdesk.rules import Document, compile_query
 

@@ -171,6 +171,7 @@ def _table(a: list[Piece], sa: str, b: list[Piece], sb: str,
     fatha = _fatha_e(a if sa == "la" else b) if as_name and {sa, sb} == {"la", "ru"} else -1
     glide = as_name and not any("" in p for p in (a if sa == "la" else b if sb == "la" else []))
     ae = as_name and {sa, sb} == {"la", "ru"}  # (an English a, Russian э: :func:`_english_a`)
+    seat = as_name and {sa, sb} == {"la", "ar"}  # (an initial alef: :func:`_hamza_seat`)
     n, m = len(a), len(b)
     d = [[0.0] * (m + 1) for _ in range(n + 1)]
     for j in range(1, m + 1):
@@ -190,6 +191,9 @@ def _table(a: list[Piece], sa: str, b: list[Piece], sb: str,
                     sub = COSTS["same_script"]
                 if ae and sub > COSTS["same_script"] and _english_a(pa[0][1:], pb[0][1:]):
                     sub = COSTS["same_script"]
+                if seat and i == j == 1 and sub > SEAT and _hamza_seat(
+                        *((pa[0][1:], pb[0][1:]) if sa == "la" else (pb[0][1:], pa[0][1:]))):
+                    sub = SEAT
             else:
                 sub = 0.0 if set(pa) & set(pb) else 1.0
             row[j] = min(up[j - 1] + sub, up[j] + la[i - 1], row[j - 1] + lb[j - 1])
@@ -213,6 +217,18 @@ def _english_a(x: str, y: str) -> bool:
     Хэддок; Fagan, Фэган)."""
     # (against э the table has 1.0: most pairs' a are а)
     return (x == "a" and y == "э") or (x == "э" and y == "a")
+
+
+SEAT = 0.3  # a Latin first vowel against an Arabic initial alef (:func:`_hamza_seat`)
+
+
+def _hamza_seat(latin: str, arabic: str) -> bool:
+    """Whether a Latin word's first vowel run, one letter, stands against an Arabic word's
+    first letter alone, an alef: the seat of the hamza that carries the first short vowel,
+    whichever it is (إبراهيم Ibrahim, إسترادا Estrada, أسامة Osama and Usama; folded, إ and
+    أ are ا). The learned table has e, i, o, u against ا at 1.0: its pairs are mostly
+    western names, whose first vowel Arabic writes long (إيفانز, Evans; أوتو, Otto)."""
+    return arabic == "ا" and latin in ("e", "i", "o", "u")
 
 
 def pieces_distance(a: list[Piece], sa: str, b: list[Piece], sb: str,
