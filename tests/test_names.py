@@ -299,6 +299,19 @@ def test_an_arabic_initial_alef_carries_any_first_vowel() -> None:
     assert not spells_alike("ibrahim", "إبراهيم")  # `check`'s lint keeps the table's cost
 
 
+def test_an_english_w_before_a_vowel_may_be_a_russian_u() -> None:
+    from watchdesk.rules import Document, compile_query
+
+    # Russian writes an English w before a vowel у: Warner Уорнер, Walter Уолтер
+    rule = compile_query("name:warner")
+    for form in ("Уорнер", "Уорнера", "Уорнером", "Варнер"):
+        assert rule.matches(Document("", "", f"Встреча с {form} прошла вчера.")) is not None
+    assert same_name("walter", "Уолтер") and same_name("wilson", "Уилсон")
+    # in Russian only, as a name: Arabic writes it و already, and the lint is unchanged
+    assert distance("warner", "Уорнер") > distance("warner", "Уорнер", True)
+    assert not same_name("arner", "Уорнер")
+
+
 def test_look_alike_names_rejected_and_the_desks_names_kept() -> None:
     from watchdesk.rules import Document, compile_query
 

@@ -32,7 +32,7 @@ from itertools import pairwise
 
 from ..rules.text import fold, script_of
 from . import frequent
-from .keys import Piece, is_vowel, readings
+from .keys import Piece, is_vowel, latin_pieces, readings
 from .table import COSTS, VOWELS
 
 __all__ = ["distance", "pair_ops", "pieces_distance", "same_name", "spells_alike",
@@ -282,12 +282,25 @@ def distance(x: str, y: str, as_name: bool = False) -> float:
     sx, sy = _SCRIPT.get(script_of(fx), "xx"), _SCRIPT.get(script_of(fy), "xx")
     best = _BIG
     own = sx == sy == "la"  # (a Latin word against a Latin name: :func:`_latin_vowels`)
-    for a in readings(fx):
-        for b in readings(fy):
+    ra, rb = readings(fx), readings(fy)
+    if as_name and (sx, sy) == ("la", "ru"):
+        ra = ra + _english_w(fx)
+    elif as_name and (sx, sy) == ("ru", "la"):
+        rb = rb + _english_w(fy)
+    for a in ra:
+        for b in rb:
             best = min(best, pieces_distance(a, sx, b, sy, own, as_name))
     if own and (_feminine(fx, fy) or _feminine(fy, fx)):
         best += COSTS["unknown"]
     return best
+
+
+def _english_w(word: str) -> list[list[Piece]]:
+    """An English w before a vowel, which Russian writes у (Warner Уорнер, Walter Уолтер,
+    Warrington Уоррингтон): the Latin word read with u for it, a vowel run with the next."""
+    if len(word) > 3 and word[0] == "w" and word[1] in "aeio":
+        return [latin_pieces("u" + word[1:])]
+    return []
 
 
 def _feminine(x: str, y: str) -> bool:
