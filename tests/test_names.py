@@ -280,6 +280,9 @@ def test_arabic_ts_and_tz_are_one_sound() -> None:
     # no other: Sasaki is not تساكي, and no index letter is added for it
     assert same_name("watson", "واتسون") and not same_name("sasaki", "تساكي")
     assert initials("tskhinvali").isalpha()
+    # Russian тс likewise, beside ц: Watson Уотсон, Irkutsk Иркутска, Hertz Герц
+    assert same_name("watson", "Уотсон") and same_name("irkutsk", "Иркутска")
+    assert same_name("scotson", "Скотсоном") and same_name("hertz", "Герц")
 
 
 def test_an_arabic_initial_alef_carries_any_first_vowel() -> None:

@@ -13,7 +13,8 @@ accents, no Arabic short vowels, ``ى`` is ``ي`` and ``ة`` is ``ه``):
 3. what a name gains in running text gives extra readings: without a Russian case ending
    (``Хафтаром`` → ``Хафтар``), without Arabic proclitics and the article (``وحفتر`` →
    ``حفتر``), و after alef as a consonant (``زاوية``, Zawiya), تس and تز as the one sound of
-   a Latin ts, tz and Russian ц (``هيرتز``, Hertz, Герц).
+   a Latin ts, tz and Russian ц (``هيرتز``, Hertz, Герц), Russian тс as ц (``Уотсон``,
+   Watson).
 
 =====  ================================  ==============  ============
 class  Latin                             Arabic          Cyrillic
@@ -234,6 +235,8 @@ def readings(word: str) -> list[list[Piece]]:
                 if stem:
                     out.insert(0, stem if is_vowel(stem[-1]) else [*stem, ANY_VOWEL])
                 break
+        if "тс" in word:  # and тс is also the one piece of a Latin ts (Watson, Уотсон)
+            out += readings(word.replace("тс", "ц"))
         return out
     return []
 
