@@ -93,3 +93,32 @@ def test_a_conjunction_is_not_read_after_a_preposition() -> None:
         == {"windsor"}
     assert reading_spells("windsor", fold("لوندسور"), fold("وندسور"))
     assert not reading_spells("razak", fold("كورسك"), fold("ورسك"))
+
+
+def test_no_second_preposition_after_a_preposition() -> None:
+    # لبركة "to a pond" is not ل + ب + ركة (Raqqa), ببطرس "with Boutros" not ب + ب + طرس
+    # (Torres): after a preposition comes the article or the word, not another preposition
+    assert _rule_hits(["raqqa", "basra"], "وجهت الحكومة دعوة لبركة لحضور الاجتماع") == set()
+    assert _rule_hits(["raqqa", "basra"], "مر القارب ببركة ماء") == set()
+    assert _rule_hits(["torres", "basra"], "والتقى الوفد ببطرس في مقر إقامته") == set()
+    assert not reading_spells("raqqa", fold("لبركة"), fold("بركة"))
+    assert not reading_spells("torres", fold("ببطرس"), fold("بطرس"))
+    # a name's own first ب, ك or ل after a preposition still spells it, and the article
+    # after a preposition is still read (بالرقة, للرقة)
+    assert _rule_hits(["benghazi", "basra"], "وصل الوفد لبنغازي صباح اليوم") == {"benghazi"}
+    assert _rule_hits(["kabul", "basra"], "وصل الوفد لكابول صباح اليوم") == {"kabul"}
+    assert _rule_hits(["lagos", "basra"], "وصل الوفد بلاغوس صباح اليوم") == {"lagos"}
+    assert _rule_hits(["raqqa", "basra"], "اشتباكات عنيفة بالرقة") == {"raqqa"}
+    assert _rule_hits(["raqqa", "basra"], "عاد السكان للرقة") == {"raqqa"}
+    assert reading_spells("benghazi", fold("لبنغازي"), fold("بنغازي"))
+
+
+def test_no_second_conjunction_after_a_conjunction() -> None:
+    # وفريد "and Farid" is not و + ف + ريد (Reid), ووروس not و + و + روس (Ross)
+    assert not reading_spells("reid", fold("وفريد"), fold("فريد"))
+    assert not reading_spells("ross", fold("ووروس"), fold("وروس"))
+    assert reading_spells("farid", fold("وفريد"), fold("فريد"))
+    assert _rule_hits(["farid", "basra"], "وصل الوزير وفريد إلى المطار") == {"farid"}
+    # the word's own و after the conjunction still spells a Latin w (ووترمان, Waterman)
+    assert reading_spells("waterman", fold("ووترمان"), fold("وترمان"))
+    assert _rule_hits(["waterman", "basra"], "وصل الوفد ووترمان صباح اليوم") == {"waterman"}

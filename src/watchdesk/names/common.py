@@ -145,30 +145,38 @@ def reading_spells(term: str, word: str, reading: str) -> bool:
     word itself does (:func:`~.score.same_name`: its own readings, one proclitic deep, and
     the frequency lists' limit on the word as written: السوبر "the super" is listed, so
     its reading سوبر, a rare name's spelling, spells Zoubeir no more). Likewise a reading
-    without a preposition that starts with و or ف (:func:`_conjunction_next`: كورسك is not
-    ك + و + رسك, Razak) is not read without that letter, unless the name starts with a
-    letter it may spell (w v o u, f p: ل + وندسور is Windsor, whose initial و the scorer
-    aligns only once it is taken off)."""
+    whose first letter cannot be one more proclitic (:func:`_own_letter_next`: كورسك is not
+    ك + و + رسك, Razak; لبركة not ل + ب + ركة, Raqqa) must spell ``term`` as the whole word
+    does (:func:`~.score.spells_alike`), unless that letter is a و and the name starts with
+    a letter it may spell (w v o u: ل + وندسور is Windsor, whose initial و the scorer aligns
+    only once it is taken off)."""
     if reading == word:
         return True
     if _article_taken(word, reading):
         return same_name(term, word)
-    if _conjunction_next(word, reading) and fold(term)[:1] not in _WAW_FA_LATIN:
+    if _own_letter_next(word, reading) and not (reading[:1] == "و"
+                                                 and fold(term)[:1] in _WAW_LATIN):
         return spells_alike(term, word)
     return True
 
 
-# what an Arabic initial و or ف may spell: the Latin letters a name starting with them has
-_WAW_FA_LATIN = frozenset("wvoufp")
+# the Latin letters an Arabic initial و may spell (the scorer reads it as a vowel, and aligns
+# it with a Latin w only once it is taken off: وندسور, Windsor)
+_WAW_LATIN = frozenset("wvou")
 
 
-def _conjunction_next(word: str, reading: str) -> bool:
-    """Whether ``reading`` is ``word`` without a preposition (ب ك ل, maybe after و or ف) and
-    starts with و or ف: a conjunction comes before a preposition, never after it, so that
-    letter is the word's own (بودرة "powder" is not ب + و + درة)."""
+def _own_letter_next(word: str, reading: str) -> bool:
+    """Whether ``reading`` is ``word`` without its proclitics and starts with a letter that
+    cannot be one more proclitic there, so is the word's own: after a preposition (ب ك ل),
+    neither a conjunction nor another preposition (only the article: بالزاوية); after a
+    conjunction alone, no second one. بودرة "powder" is not ب + و + درة, لبركة not
+    ل + ب + ركة."""
     prefix = word[: len(word) - len(reading)]
-    return (bool(prefix) and word.endswith(reading) and prefix[-1] in "بكل"
-            and reading[:1] in ("و", "ف"))
+    if not prefix or not word.endswith(reading):
+        return False
+    if prefix[-1] in "بكل":  # after a preposition, no conjunction nor preposition
+        return reading[:1] in ("و", "ف", "ب", "ك", "ل") and not reading.startswith("ال")
+    return prefix[-1] in "وف" and reading[:1] in ("و", "ف")  # nor a conjunction twice
 
 
 def _article_taken(word: str, reading: str) -> bool:

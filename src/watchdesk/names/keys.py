@@ -12,7 +12,9 @@ accents, no Arabic short vowels, ``ى`` is ``ي`` and ``ة`` is ``ه``):
    ``SM`` Sami);
 3. what a name gains in running text gives extra readings: without a Russian case ending
    (``Хафтаром`` → ``Хафтар``), without Arabic proclitics and the article (``وحفتر`` →
-   ``حفتر``), و after alef as a consonant (``زاوية``, Zawiya).
+   ``حفتر``), و after alef as a consonant (``زاوية``, Zawiya), تس and تز as the one sound of
+   a Latin ts, tz and Russian ц (``هيرتز``, Hertz, Герц), Russian тс as ц (``Уотсон``,
+   Watson).
 
 =====  ================================  ==============  ============
 class  Latin                             Arabic          Cyrillic
@@ -77,6 +79,9 @@ _ARABIC_CLASSES: dict[str, Piece] = {
     "ش": ("W",), "چ": ("C",), "ژ": ("J",), "ج": ("J", "G"), "غ": ("G",), "گ": ("G",),
     "ق": ("K", "G"), "ك": ("K",), "ک": ("K",), "خ": ("X",), "ح": ("H",), "ه": ("H",),
 }
+
+# تس or تز read as one sound (a Latin ts, tz; Russian ц): a private letter in a reading
+_TS, _TS_PIECE, _TS_RE = "\ue000", ("TS",), re.compile("ت[سز]")
 
 _CYRILLIC_VOWELS: dict[str, Piece] = {v: ("*" + v,) for v in "аеиоуыэюяй"}
 _CYRILLIC_CLASSES: dict[str, Piece] = {
@@ -160,8 +165,11 @@ def latin_forms(word: str) -> list[str]:
     -us after a consonant or i (Albertus, Альберт; not -aus: Nicolaus is not Nicola), a
     French mute t, d, x after e, o or r (Gaspard, Гаспар; not after a: Marat, Rabat), when
     three consonants are left. A final s stays: Russian and Arabic write it (Edwards,
-    Эдвардс, إدواردز)."""
+    Эдвардс, إدواردز). A Scottish or Irish Mc before a consonant is also read Mac, as
+    Russian and Arabic write it (McGregor, Макгрегор, ماكغريغور)."""
     out = [word]
+    if word.startswith("mc") and len(word) > 3 and word[2] not in _VOWELS:
+        out.append("ma" + word[1:])
     if len(word) >= 5:
         if word.endswith("us") and word[-3] not in "aeou":
             out.append(word[:-2])
@@ -180,7 +188,8 @@ def arabic_pieces(word: str) -> list[Piece]:
     pieces: list[Piece] = []
     prev = ""
     for ch in word:
-        alts = _ARABIC_CLASSES.get(ch) or _ARABIC_VOWELS.get(ch)
+        alts = _ARABIC_CLASSES.get(ch) or _ARABIC_VOWELS.get(ch) \
+            or (_TS_PIECE if ch == _TS else None)
         if alts is not None and ch != prev:
             _add(pieces, alts)
         prev = ch
@@ -212,6 +221,9 @@ def readings(word: str) -> list[list[Piece]]:
         # (the article, or Al- of Albert); and و after a long a is also a consonant: زاوية
         # is Zawiya, حوار is Hiwar
         forms += [f.replace("او", "اڤ") for f in forms if "او" in f[1:]]
+        # and تس, تز are also the one sound of a Latin ts, tz (Muramatsu موراماتسو, Hertz
+        # هيرتز), as Russian ц is
+        forms += [_TS_RE.sub(_TS, f) for f in forms if _TS_RE.search(f)]
         return [arabic_pieces(f) for f in forms]
     if script == "cyrillic":
         out = [cyrillic_pieces(word)]
@@ -223,6 +235,8 @@ def readings(word: str) -> list[list[Piece]]:
                 if stem:
                     out.insert(0, stem if is_vowel(stem[-1]) else [*stem, ANY_VOWEL])
                 break
+        if "тс" in word:  # and тс is also the one piece of a Latin ts (Watson, Уотсон)
+            out += readings(word.replace("тс", "ц"))
         return out
     return []
 

@@ -32,7 +32,7 @@ from itertools import pairwise
 
 from ..rules.text import fold, script_of
 from . import frequent
-from .keys import Piece, is_vowel, readings
+from .keys import Piece, is_vowel, latin_pieces, readings
 from .table import COSTS, VOWELS
 
 __all__ = ["distance", "pair_ops", "pieces_distance", "same_name", "spells_alike",
@@ -170,6 +170,8 @@ def _table(a: list[Piece], sa: str, b: list[Piece], sb: str,
     # راتيواتانا)
     fatha = _fatha_e(a if sa == "la" else b) if as_name and {sa, sb} == {"la", "ru"} else -1
     glide = as_name and not any("" in p for p in (a if sa == "la" else b if sb == "la" else []))
+    ae = as_name and {sa, sb} == {"la", "ru"}  # (an English a, Russian э: :func:`_english_a`)
+    seat = as_name and {sa, sb} == {"la", "ar"}  # (an initial alef: :func:`_hamza_seat`)
     n, m = len(a), len(b)
     d = [[0.0] * (m + 1) for _ in range(n + 1)]
     for j in range(1, m + 1):
@@ -187,6 +189,11 @@ def _table(a: list[Piece], sa: str, b: list[Piece], sb: str,
                 if fatha >= 0 and sub > COSTS["same_script"] and (
                         (i - 1, pb) if sa == "la" else (j - 1, pa)) == (fatha, ("*а",)):
                     sub = COSTS["same_script"]
+                if ae and sub > COSTS["same_script"] and _english_a(pa[0][1:], pb[0][1:]):
+                    sub = COSTS["same_script"]
+                if seat and i == j == 1 and sub > SEAT and _hamza_seat(
+                        *((pa[0][1:], pb[0][1:]) if sa == "la" else (pb[0][1:], pa[0][1:]))):
+                    sub = SEAT
             else:
                 sub = 0.0 if set(pa) & set(pb) else 1.0
             row[j] = min(up[j - 1] + sub, up[j] + la[i - 1], row[j - 1] + lb[j - 1])
@@ -204,13 +211,34 @@ def _fatha_e(pieces: list[Piece]) -> int:
     return vowels[-1] if any(pieces[k] == ("*a",) for k in vowels[:-1]) else -1
 
 
+def _english_a(x: str, y: str) -> bool:
+    """Whether one vowel run is a Latin a and the other a Russian э: the English short a
+    (the vowel of "cat"), which Russian transcription writes э (Hamlin, Хэмлин; Haddock,
+    Хэддок; Fagan, Фэган)."""
+    # (against э the table has 1.0: most pairs' a are а)
+    return (x == "a" and y == "э") or (x == "э" and y == "a")
+
+
+SEAT = 0.3  # a Latin first vowel against an Arabic initial alef (:func:`_hamza_seat`)
+
+
+def _hamza_seat(latin: str, arabic: str) -> bool:
+    """Whether a Latin word's first vowel run, one letter, stands against an Arabic word's
+    first letter alone, an alef: the seat of the hamza that carries the first short vowel,
+    whichever it is (إبراهيم Ibrahim, إسترادا Estrada, أسامة Osama and Usama; folded, إ and
+    أ are ا). The learned table has e, i, o, u against ا at 1.0: its pairs are mostly
+    western names, whose first vowel Arabic writes long (إيفانز, Evans; أوتو, Otto)."""
+    return arabic == "ا" and latin in ("e", "i", "o", "u")
+
+
 def pieces_distance(a: list[Piece], sa: str, b: list[Piece], sb: str,
                     own: bool = False, as_name: bool = False) -> float:
     """The distance between two readings (scripts ``la``, ``ar``, ``ru``); ``own``: two
     Latin words as their writers spell them, whose vowels differ only as one
     transliteration's variants do (:func:`_latin_vowels`); ``as_name``: with
     :func:`same_name`'s own tests (an Arabic glide and long vowel, :func:`_glide_vowel`; a
-    Latin e for a Russian а, :func:`_fatha_e`)."""
+    Latin e for a Russian а, :func:`_fatha_e`; a Latin a for a Russian э,
+    :func:`_english_a`)."""
     return _table(a, sa, b, sb, own, as_name)[-1][-1]
 
 
@@ -254,12 +282,25 @@ def distance(x: str, y: str, as_name: bool = False) -> float:
     sx, sy = _SCRIPT.get(script_of(fx), "xx"), _SCRIPT.get(script_of(fy), "xx")
     best = _BIG
     own = sx == sy == "la"  # (a Latin word against a Latin name: :func:`_latin_vowels`)
-    for a in readings(fx):
-        for b in readings(fy):
+    ra, rb = readings(fx), readings(fy)
+    if as_name and (sx, sy) == ("la", "ru"):
+        ra = ra + _english_w(fx)
+    elif as_name and (sx, sy) == ("ru", "la"):
+        rb = rb + _english_w(fy)
+    for a in ra:
+        for b in rb:
             best = min(best, pieces_distance(a, sx, b, sy, own, as_name))
     if own and (_feminine(fx, fy) or _feminine(fy, fx)):
         best += COSTS["unknown"]
     return best
+
+
+def _english_w(word: str) -> list[list[Piece]]:
+    """An English w before a vowel, which Russian writes у (Warner Уорнер, Walter Уолтер,
+    Warrington Уоррингтон): the Latin word read with u for it, a vowel run with the next."""
+    if len(word) > 3 and word[0] == "w" and word[1] in "aeio":
+        return [latin_pieces("u" + word[1:])]
+    return []
 
 
 def _feminine(x: str, y: str) -> bool:
@@ -279,9 +320,10 @@ def same_name(x: str, y: str) -> bool:
     agree closely (:data:`SHORT_KEY_LIMIT`). An Arabic glide and long vowel against one
     Latin vowel without that vowel's sound costs what the learned table says
     (:func:`_glide_vowel`: بيونغ is not Bing), and a Latin e before a final consonant is a
-    Russian а in a word that has an a already (:func:`_fatha_e`: Hafter, Хафтар), here
-    only: the lint's :func:`spells_alike` keeps the plain reading. A frequent Arabic word
-    ``y`` is held closer (:func:`.frequent.limit`): exactly, or for a proper-looking one
+    Russian а in a word that has an a already (:func:`_fatha_e`: Hafter, Хафтар), and a
+    Latin a may be a Russian э (:func:`_english_a`: Hamlin, Хэмлин), here only: the
+    lint's :func:`spells_alike` keeps the plain reading. A frequent Arabic word ``y`` is
+    held closer (:func:`.frequent.limit`): exactly, or for a proper-looking one
     with the article within :data:`.frequent.CLOSE_LIMIT`, unless the query writes the
     article itself."""
     if not spells_alike(x, y, as_name=True):
