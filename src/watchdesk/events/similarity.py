@@ -22,12 +22,27 @@ the store, not assigned).
 Two articles each among the other's two most similar (and at least ``RECIPROCAL_FLOOR``
 alike) gain ``RECIPROCAL_BONUS``: what is closest to a report on every side is likely its
 event, however the outlets framed it.
+
+**Contrast** (events-6). How alike two articles are is judged against how alike each is to
+what it is usually near: an article's *hubness* is the mean of its ``HUB_K`` best scores
+(``hubness``: its candidates' scores, unknown ones 0), and a pair's score is lowered by
+``HUB_WEIGHT`` times the amount by which the mean of the two hubnesses exceeds
+``HUB_CENTRE`` (raised when it falls short), in proportion to the time weight (``contrast``;
+a pair that shares nothing stays 0). A report on a running story (the weekly jobless
+claims, the day's Kavanaugh hearing) is close to many others in the same words: its scores
+say less. An opinion piece written in words of its own is close to nothing: its best
+score, to a report of its event, says more. In a batch average-link clustering of the
+development set this took recall at precision 0.95 from 0.825 to 0.910 (seed 1, ±10 h;
+seed 2 0.812 to 0.923). A local scaling of the kind of CSLS (Conneau et al., 2018, "Word
+translation without parallel data") against hubs.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..dates import read_iso
@@ -43,6 +58,9 @@ DAY_BONUS, DAY_CONFLICT = 0.03, 0.06
 RECIPROCAL_BONUS, RECIPROCAL_FLOOR = 0.08, 0.10
 CONCEPTS_ALIKE = 0.3        # keys count in full across languages from this concepts' cosine
 TOP = 4                     # best scores each article keeps, with whom (2 decide)
+HUB_K = 5                   # an article's hubness: the mean of its HUB_K best scores
+HUB_WEIGHT = 1.0            # how much a pair's score moves by its articles' hubness
+HUB_CENTRE = 0.20           # the hubness at which it does not move (about the median)
 
 
 def event_time(published_at: str | None, fetched_at: str) -> float:
@@ -142,6 +160,20 @@ def score(p: Probe, doc: Doc, norm: float, knorm: float) -> float:
         s += agreement(p.nums, doc.nums, NUMBER_BONUS, NUMBER_CONFLICT)
         s += agreement(p.days, doc.days, DAY_BONUS, DAY_CONFLICT)
     return max(0.0, s) * decay(doc.at - p.at)
+
+
+def hubness(scores: Iterable[float]) -> float:
+    """The mean of the ``HUB_K`` best of an article's scores with others (fewer: the missing
+    count 0)."""
+    return sum(heapq.nlargest(HUB_K, scores)) / HUB_K
+
+
+def contrast(x: float, hub_a: float, hub_b: float, dt: float) -> float:
+    """A pair's score ``x`` (``dt`` seconds apart) against its articles' hubness (see the
+    module); a pair that shares nothing (0) stays 0."""
+    if x <= 0.0:
+        return 0.0
+    return max(0.0, x - HUB_WEIGHT * ((hub_a + hub_b) / 2 - HUB_CENTRE) * decay(dt))
 
 
 def offer(top: Neighbours, x: float, who: int) -> Neighbours:
