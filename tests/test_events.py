@@ -140,8 +140,11 @@ def test_average_link_an_article_close_to_one_member_only_does_not_join() -> Non
     assert index.similarity(newcomer, a) > ix.THRESHOLD > index.similarity(newcomer, b)
     story, score = index.decide(0.0, newcomer)
     assert story is None
-    # (a and the newcomer are each other's nearest: the reciprocal bonus, on one member)
-    assert score == pytest.approx((index.similarity(newcomer, a) + sim.RECIPROCAL_BONUS) / 2)
+    # (a and the newcomer are each other's nearest: the reciprocal bonus, on one member; its
+    # score against the two articles' hubness, ``similarity.contrast``; b counts 0)
+    near_a = sim.contrast(index.similarity(newcomer, a), sim.hubness(index._raw.values()),
+                          index.hub(1), 0.0, index.hub_weight())
+    assert score == pytest.approx((near_a + sim.RECIPROCAL_BONUS) / 2)
 
 
 @pytest.mark.parametrize(("word", "expected"), [

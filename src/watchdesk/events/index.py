@@ -46,6 +46,7 @@ from .compare import facts
 from .keys import CONCEPT, KEY_MARKS, is_key
 from .similarity import (
     HORIZON,
+    HUB_WEIGHT,
     RECIPROCAL_BONUS,
     RECIPROCAL_FLOOR,
     THRESHOLD,
@@ -277,9 +278,9 @@ class EventIndex:
             return None, 0.0
         # each score against the two articles' hubness (``similarity.contrast``), the
         # reciprocal bonus kept
-        hub = hubness(raw.values())
+        hub, weight = hubness(raw.values()), self.hub_weight()
         docs = self.docs
-        scored = {d: contrast(raw[d], hub, self.hub(d), docs[d].at - p.at) + x - raw[d]
+        scored = {d: contrast(raw[d], hub, self.hub(d), docs[d].at - p.at, weight) + x - raw[d]
                   for d, x in scored.items()}
         # A story's average reaches the threshold only if one of its members does.
         threshold = self.threshold_now()
@@ -306,18 +307,28 @@ class EventIndex:
                 if s is None:
                     s = self.score(p, doc, big)
                     if hub is not None:
-                        s = contrast(s, hub, self.hub(m), doc.at - p.at)
+                        s = contrast(s, hub, self.hub(m), doc.at - p.at, self.hub_weight())
                 total += s
                 n += 1
         return total / n if n else 0.0
 
+    def hub_weight(self) -> float:
+        """How much hubness moves a score now (``similarity.contrast``): ``HUB_WEIGHT``, less
+        while the index holds fewer than ``COLD_DOCS`` articles (none when empty). Until
+        then every article is near few others because there are few, not because it is
+        written in words of its own: its hubness says nothing yet, as which words all the
+        desk's articles share does not (``threshold_now``)."""
+        return HUB_WEIGHT * min(1.0, len(self.docs) / COLD_DOCS)
+
     def hub(self, d: int) -> float:
         """A stored article's hubness (``similarity.hubness``): over its kept scores, else
-        (loaded, not assigned) its best neighbours so far."""
-        doc = self.docs[d]
+        (loaded, not assigned) its best neighbours so far that are still indexed (and the
+        article being assigned)."""
+        docs = self.docs
+        doc = docs[d]
         if doc.scores is not None:
             return hubness(doc.scores.values())
-        return hubness(x for x, _ in doc.top)
+        return hubness(x for x, c in doc.top if c in docs or c == self._assigning)
 
     def assign(self, doc_id: int, at: float, terms: Terms, kept: float | None = None,
                lang: str = "") -> int:

@@ -105,9 +105,10 @@ def _pairs(index: EventIndex, stories: list[int], seen: Seen) -> dict[tuple[int,
     # each against the two articles' hubness now (``similarity.contrast``), then
     # reciprocal now, by what each has seen since (``reciprocal``, its two nearest looked up once)
     hubs = {a: hubness(_candidates_of(index, a, seen).values()) for a in inside}
+    weight = index.hub_weight()
     nearest = {d: [c for _, c in docs[d].top[:2]] for d in inside}
     for (a, b), x in pairs.items():
-        y = contrast(x, hubs[a], hubs[b], docs[b].at - docs[a].at)
+        y = contrast(x, hubs[a], hubs[b], docs[b].at - docs[a].at, weight)
         if x >= RECIPROCAL_FLOOR and b in nearest[a] and a in nearest[b]:
             y += RECIPROCAL_BONUS
         pairs[a, b] = y
@@ -121,7 +122,7 @@ def _pairs(index: EventIndex, stories: list[int], seen: Seen) -> dict[tuple[int,
                 key = (a, b) if a < b else (b, a)
                 if key not in pairs:
                     x = index.kept_score(_near_of(index, a, seen)[0], b, big)
-                    y = contrast(x, hubs[a], hubs[b], docs[b].at - docs[a].at)
+                    y = contrast(x, hubs[a], hubs[b], docs[b].at - docs[a].at, weight)
                     if x >= RECIPROCAL_FLOOR and reciprocal(a, docs[a].top, b, docs[b].top):
                         y += RECIPROCAL_BONUS
                     pairs[key] = y

@@ -59,8 +59,8 @@ RECIPROCAL_BONUS, RECIPROCAL_FLOOR = 0.08, 0.10
 CONCEPTS_ALIKE = 0.3        # keys count in full across languages from this concepts' cosine
 TOP = 4                     # best scores each article keeps, with whom (2 decide)
 HUB_K = 5                   # an article's hubness: the mean of its HUB_K best scores
-HUB_WEIGHT = 1.0            # how much a pair's score moves by its articles' hubness
-HUB_CENTRE = 0.20           # the hubness at which it does not move (about the median)
+HUB_WEIGHT = 1.0            # how much a pair's score rises by its articles' lack of hubness
+HUB_CENTRE = 0.20           # the hubness from which it does not rise (about the median)
 
 
 def event_time(published_at: str | None, fetched_at: str) -> float:
@@ -163,17 +163,20 @@ def score(p: Probe, doc: Doc, norm: float, knorm: float) -> float:
 
 
 def hubness(scores: Iterable[float]) -> float:
-    """The mean of the ``HUB_K`` best of an article's scores with others (fewer: the missing
-    count 0)."""
-    return sum(heapq.nlargest(HUB_K, scores)) / HUB_K
+    """The mean of the ``HUB_K`` best of an article's scores with others; fewer known (it
+    was compared with fewer), the missing count ``HUB_CENTRE``: not known to be low."""
+    best = heapq.nlargest(HUB_K, scores)
+    return (sum(best) + (HUB_K - len(best)) * HUB_CENTRE) / HUB_K
 
 
-def contrast(x: float, hub_a: float, hub_b: float, dt: float) -> float:
-    """A pair's score ``x`` (``dt`` seconds apart) against its articles' hubness (see the
-    module); a pair that shares nothing (0) stays 0."""
+def contrast(x: float, hub_a: float, hub_b: float, dt: float,
+             weight: float = HUB_WEIGHT) -> float:
+    """A pair's score ``x`` (``dt`` seconds apart) raised, by ``weight``, as far as the mean
+    of its articles' hubness falls short of ``HUB_CENTRE`` (see the module); never lowered,
+    and a pair that shares nothing (0) stays 0."""
     if x <= 0.0:
         return 0.0
-    return max(0.0, x - HUB_WEIGHT * ((hub_a + hub_b) / 2 - HUB_CENTRE) * decay(dt))
+    return x + weight * max(0.0, HUB_CENTRE - (hub_a + hub_b) / 2) * decay(dt)
 
 
 def offer(top: Neighbours, x: float, who: int) -> Neighbours:
