@@ -25,8 +25,9 @@ same scores gives 0.79 at 0.97 (``benchmarks/README.md``, ``benchmarks/events_lo
 ``Doc.scores``), without the reciprocal bonus, which is given here by what the two articles
 have seen *now* (``Doc.top``: in a backlog, an article that came early had few neighbours
 to compare with, and its first ones looked reciprocal); and the pairs of one story's
-members not among them, scored now. Two articles no candidate list pairs count as 0. A
-story of more than ``BLOCK`` articles is not taken apart (it moves as one).
+members not among them, scored now; each raised by the two articles' lack of hubness over
+their candidates now (``similarity.contrast``). Two articles no candidate list pairs count
+as 0. A story of more than ``BLOCK`` articles is not taken apart (it moves as one).
 """
 
 from __future__ import annotations

@@ -24,17 +24,20 @@ alike) gain ``RECIPROCAL_BONUS``: what is closest to a report on every side is l
 event, however the outlets framed it.
 
 **Contrast** (events-6). How alike two articles are is judged against how alike each is to
-what it is usually near: an article's *hubness* is the mean of its ``HUB_K`` best scores
-(``hubness``: its candidates' scores, unknown ones 0), and a pair's score is lowered by
-``HUB_WEIGHT`` times the amount by which the mean of the two hubnesses exceeds
-``HUB_CENTRE`` (raised when it falls short), in proportion to the time weight (``contrast``;
-a pair that shares nothing stays 0). A report on a running story (the weekly jobless
-claims, the day's Kavanaugh hearing) is close to many others in the same words: its scores
-say less. An opinion piece written in words of its own is close to nothing: its best
-score, to a report of its event, says more. In a batch average-link clustering of the
-development set this took recall at precision 0.95 from 0.825 to 0.910 (seed 1, ±10 h;
-seed 2 0.812 to 0.923). A local scaling of the kind of CSLS (Conneau et al., 2018, "Word
-translation without parallel data") against hubs.
+what it is usually near, in the manner of CSLS (cross-domain similarity local scaling:
+Conneau et al., 2018, "Word translation without parallel data"), one-sided: an article's
+*hubness* is the mean of its ``HUB_K`` best scores (``hubness``: over its candidates'
+scores; compared with fewer, the missing count ``HUB_CENTRE``, not known to be low), and a
+pair's score rises by ``HUB_WEIGHT`` times the amount by which the mean of the two
+hubnesses falls short of ``HUB_CENTRE``, in proportion to the time weight (``contrast``; a
+pair that shares nothing stays 0). An opinion piece written in words of its own is close
+to nothing else: its best score, to a report of its event, says more than the same score
+between two reports of a running story (the weekly jobless claims), each close to many.
+It never lowers a score: the reports of an event many outlets cover are close to one
+another on every side, hubs of their own event, and lowering their pairs (CSLS's other
+half, events-6's first version) split such an event into pieces. The index scales the
+weight down while it holds fewer than ``COLD_DOCS`` articles (``EventIndex.hub_weight``):
+every article is then near little because there is little.
 """
 
 from __future__ import annotations
