@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from ..dates import read_iso
 from .compare import NONE, agreement, key_norm
 
-THRESHOLD = 0.26
+THRESHOLD = 0.28
 GRACE = 12 * 3600.0         # seconds within which time does not matter
 DECAY = 18 * 3600.0         # then similarity decays as exp(-(dt - GRACE) / DECAY)
 HORIZON = GRACE + DECAY * math.log(1 / THRESHOLD)   # beyond it nothing can link (~33 h)
