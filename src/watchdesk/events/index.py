@@ -313,11 +313,11 @@ class EventIndex:
         return total / n if n else 0.0
 
     def hub_weight(self) -> float:
-        """How much hubness moves a score now (``similarity.contrast``): ``HUB_WEIGHT``, less
-        while the index holds fewer than ``COLD_DOCS`` articles (none when empty). Until
-        then every article is near few others because there are few, not because it is
-        written in words of its own: its hubness says nothing yet, as which words all the
-        desk's articles share does not (``threshold_now``)."""
+        """How much a lack of hubness raises a score now (``similarity.contrast``):
+        ``HUB_WEIGHT``, less while the index holds fewer than ``COLD_DOCS`` articles (none
+        when empty). Until then every article is near few others because there are few,
+        not because it is written in words of its own: its hubness says nothing yet, as
+        which words all the desk's articles share does not (``threshold_now``)."""
         return HUB_WEIGHT * min(1.0, len(self.docs) / COLD_DOCS)
 
     def hub(self, d: int) -> float:
