@@ -5,8 +5,9 @@
 
 Groups the development file as ``events.py`` does (the real code, one arrival order), then
 clusters the same articles in one batch: every pair within the horizon scored exactly under
-the counts of all the articles (``similarity.score``), the reciprocal bonus by each
-article's two best among all, and average-link agglomeration (``settle._agglomerate``) at
+the counts of all the articles (``similarity.score``), raised by the contrast of each
+article's hubness over all its scores (``similarity.contrast``), the reciprocal bonus by
+each article's two best among all, and average-link agglomeration (``settle._agglomerate``) at
 the same threshold. Each pair of reports of one event the code put apart is put down to one
 cause, the first that holds:
 
@@ -94,8 +95,9 @@ def run(articles: Sequence[Article], terms: Sequence[events.Terms], order: str,
 
 
 def exact_pairs(articles: Sequence[Article], terms: Sequence[events.Terms]) -> Pairs:
-    """Every pair within the horizon scored under the counts of all the articles, the
-    reciprocal bonus by each one's two best among all."""
+    """Every pair within the horizon scored under the counts of all the articles, raised
+    by the two articles' lack of hubness over all their scores (``similarity.contrast``),
+    the reciprocal bonus by each one's two best among all."""
     full = EventIndex.of((a.n, a.at, terms[a.n], a.n) for a in articles)
     big, docs = full.big(), full.docs
     by_time = sorted(docs, key=lambda d: docs[d].at)
@@ -113,9 +115,12 @@ def exact_pairs(articles: Sequence[Article], terms: Sequence[events.Terms]) -> P
         best[a].append((x, b))
         best[b].append((x, a))
     top2 = {d: {c for _, c in sorted(v, reverse=True)[:2]} for d, v in best.items()}
+    hub = {d: sim.hubness(x for x, _ in v) for d, v in best.items()}
     for (a, b), x in out.items():
+        y = sim.contrast(x, hub[a], hub[b], docs[b].at - docs[a].at)
         if x >= sim.RECIPROCAL_FLOOR and b in top2[a] and a in top2[b]:
-            out[a, b] = x + sim.RECIPROCAL_BONUS
+            y += sim.RECIPROCAL_BONUS
+        out[a, b] = y
     return out
 
 

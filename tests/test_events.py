@@ -140,8 +140,11 @@ def test_average_link_an_article_close_to_one_member_only_does_not_join() -> Non
     assert index.similarity(newcomer, a) > ix.THRESHOLD > index.similarity(newcomer, b)
     story, score = index.decide(0.0, newcomer)
     assert story is None
-    # (a and the newcomer are each other's nearest: the reciprocal bonus, on one member)
-    assert score == pytest.approx((index.similarity(newcomer, a) + sim.RECIPROCAL_BONUS) / 2)
+    # (a and the newcomer are each other's nearest: the reciprocal bonus, on one member; its
+    # score against the two articles' hubness, ``similarity.contrast``; b counts 0)
+    near_a = sim.contrast(index.similarity(newcomer, a), sim.hubness(index._raw.values()),
+                          index.hub(1), 0.0, index.hub_weight())
+    assert score == pytest.approx((near_a + sim.RECIPROCAL_BONUS) / 2)
 
 
 @pytest.mark.parametrize(("word", "expected"), [
@@ -480,6 +483,99 @@ def test_the_reciprocal_bonus_is_judged_again_when_articles_are_regrouped() -> N
     assert not sim.reciprocal(1, index.docs[1].top, 2, index.docs[2].top)
     stories = sorted({index.docs[d].story for d in (1, 2, 3, 4)})
     assert settling._pairs(index, stories, {})[1, 2] == pytest.approx(raw, abs=0.02)
+
+
+def test_hubness_is_the_mean_of_the_best_scores_the_unknown_counted_typical() -> None:
+    k, centre = sim.HUB_K, sim.HUB_CENTRE
+    scores = [0.9, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05][: k + 2]
+    assert sim.hubness(scores) == pytest.approx(sum(sorted(scores, reverse=True)[:k]) / k)
+    # compared with fewer than HUB_K others: not known to be close to little
+    assert sim.hubness([0.05]) == pytest.approx((0.05 + (k - 1) * centre) / k)
+    assert sim.hubness([]) == pytest.approx(centre)
+
+
+@given(st.floats(0.001, 1.0), st.floats(0.0, 1.0), st.floats(0.0, 1.0),
+       st.floats(0.0, 2 * ix.HORIZON))
+def test_the_contrast_only_raises_and_a_pair_sharing_nothing_stays_0(
+        x: float, hub_a: float, hub_b: float, dt: float) -> None:
+    assert sim.contrast(0.0, hub_a, hub_b, dt) == 0.0
+    y = sim.contrast(x, hub_a, hub_b, dt)
+    assert y >= x   # never lowered: an event many outlets report is close on every side
+    if (hub_a + hub_b) / 2 >= sim.HUB_CENTRE:
+        assert y == x
+    else:   # raised as far as the two fall short of the centre, in proportion to time
+        assert y == pytest.approx(
+            x + sim.HUB_WEIGHT * (sim.HUB_CENTRE - (hub_a + hub_b) / 2) * decay(dt))
+    assert sim.contrast(x, hub_a, hub_b, dt, weight=0.0) == x
+
+
+def _hub_index() -> EventIndex:
+    """300 unrelated articles, and a running topic: eight reports of eight things (one an
+    hour) sharing five of the topic's words, each close to all the others a little."""
+    index = EventIndex.of([(1000 + i, 0.0, _words(f"w{i}-", 15), 1000 + i)
+                           for i in range(300)])
+    for n in range(8):
+        index.assign(100 + n, n * HOUR, {**_words("topic", 5), **_words(f"t{n}-", 9)})
+    return index
+
+
+def test_a_pair_close_to_little_else_links_where_a_running_topic_does_not() -> None:
+    # Two outlets tell one event in words of their own (a word each shares with six other
+    # articles: known, and far); a ninth report on the running topic is as close to the
+    # topic's reports as the second outlet to the first, but close to all of them: it says
+    # less. The first pair links; the running topic's does not.
+    a = {**_words("event", 4), **_words("a-", 11), **{f"w{i}-0": 1.0 for i in range(6)}}
+    b = {**_words("event", 4), **_words("b-", 11), **{f"w{i}-0": 1.0 for i in range(6, 12)}}
+    p = {**_words("topic", 5), **_words("p-", 9)}
+    index = _hub_index()
+    index.assign(1, 0.0, a)
+    raw_pair = index.similarity(b, a)
+    assert index.hub(1) < sim.HUB_CENTRE / 2
+    assert index.assign(2, HOUR, b) == 1
+    assert index.settle([2], lambda story: True) == {}
+    index = _hub_index()
+    assert min(index.hub(100 + n) for n in range(5)) > sim.HUB_CENTRE
+    raw_topic = max(index.similarity(p, {**_words("topic", 5), **_words(f"t{n}-", 9)})
+                    for n in range(8))
+    assert raw_topic > raw_pair
+    assert index.assign(9, 9 * HOUR, p) == 9
+    assert index.settle([9], lambda story: True) == {}
+    assert index.docs[9].story == 9
+    # without the contrast the pair would not link either: it is what links them
+    index = _hub_index()
+    index.assign(1, 0.0, a)
+    weight = ix.HUB_WEIGHT
+    try:
+        ix.HUB_WEIGHT = 0.0
+        assert index.assign(2, HOUR, b) == 2
+        assert index.settle([2], lambda story: True) == {}
+    finally:
+        ix.HUB_WEIGHT = weight
+
+
+@pytest.mark.parametrize("outlets", [6, 10])
+def test_an_event_many_outlets_report_stays_one_story(outlets: int) -> None:
+    # Its reports are close to one another on every side: each is a hub of its own event.
+    # Lowering a pair's score for that (events-6's first contrast) split it, 6 reports into
+    # 4 stories; the contrast only raises.
+    index = EventIndex.of([(1000 + i, 0.0, _words(f"w{i}-", 15), 1000 + i)
+                           for i in range(600)])
+    ids = list(range(1, outlets + 1))
+    for n in ids:
+        index.assign(n, n * 600.0, {**_words("event", 10), **_words(f"own{n}-", 8)})
+    index.settle(ids, lambda story: True)
+    assert min(index.hub(n) for n in ids) > sim.HUB_CENTRE
+    assert {index.docs[n].story for n in ids} == {1}
+
+
+def test_in_a_nearly_empty_index_hubness_does_not_count() -> None:
+    # every article is close to little while there is little: no rise until COLD_DOCS
+    index = EventIndex()
+    assert index.hub_weight() == 0.0
+    index.add(1, 0.0, _words("a", 12), 1)
+    assert index.hub_weight() == pytest.approx(sim.HUB_WEIGHT / ix.COLD_DOCS)
+    index = EventIndex.of([(n, 0.0, _words(f"x{n}-", 12), n) for n in range(ix.COLD_DOCS)])
+    assert index.hub_weight() == sim.HUB_WEIGHT
 
 
 def test_the_index_counts_each_term_by_the_articles_that_hold_it() -> None:

@@ -46,15 +46,18 @@ from .compare import facts
 from .keys import CONCEPT, KEY_MARKS, is_key
 from .similarity import (
     HORIZON,
+    HUB_WEIGHT,
     RECIPROCAL_BONUS,
     RECIPROCAL_FLOOR,
     THRESHOLD,
     Doc,
     Neighbours,
     Probe,
+    contrast,
     decay,
     epoch,
     event_time,
+    hubness,
     offer,
     reciprocal,
     score,
@@ -269,33 +272,63 @@ class EventIndex:
         if not p.norm:
             return None, 0.0
         scored = self.candidates(p)
-        self._decided = (p, self._raw)
+        raw = self._raw
+        self._decided = (p, raw)
         if not scored:
             return None, 0.0
+        # each score against the two articles' hubness (``similarity.contrast``), the
+        # reciprocal bonus kept
+        hub, weight = hubness(raw.values()), self.hub_weight()
+        docs = self.docs
+        scored = {d: contrast(raw[d], hub, self.hub(d), docs[d].at - p.at, weight) + x - raw[d]
+                  for d, x in scored.items()}
         # A story's average reaches the threshold only if one of its members does.
         threshold = self.threshold_now()
         hopeful = dict.fromkeys(self.docs[d].story for d, s in scored.items() if s >= threshold)
         if not hopeful:
             return None, max(scored.values())
         # the most similar on average (on a tie, the most recent story)
-        best_score, best_story = max((self.average(p, story, scored), story)
+        best_score, best_story = max((self.average(p, story, scored, hub=hub), story)
                                      for story in hopeful)
         join = threshold + JOIN_MARGIN
         return (best_story if best_score >= join else None), best_score
 
     def average(self, p: Probe, story: int, scored: dict[int, float],
-                members: int = STORY_MEMBERS) -> float:
+                members: int = STORY_MEMBERS, hub: float | None = None) -> float:
         """Average time-weighted similarity to the (latest ``members``) members of
-        ``story`` within the horizon (``scored``: those already known)."""
+        ``story`` within the horizon (``scored``: those already known; the others scored
+        now, against the hubness of both when the probe's, ``hub``, is given)."""
         big = math.log(len(self.docs) + PRIOR_DOCS + 1)
         total, n = 0.0, 0
         for m in self.stories[story][-members:]:
             doc = self.docs[m]
             if -HORIZON <= doc.at - p.at <= HORIZON:
                 s = scored.get(m)
-                total += self.score(p, doc, big) if s is None else s
+                if s is None:
+                    s = self.score(p, doc, big)
+                    if hub is not None:
+                        s = contrast(s, hub, self.hub(m), doc.at - p.at, self.hub_weight())
+                total += s
                 n += 1
         return total / n if n else 0.0
+
+    def hub_weight(self) -> float:
+        """How much a lack of hubness raises a score now (``similarity.contrast``):
+        ``HUB_WEIGHT``, less while the index holds fewer than ``COLD_DOCS`` articles (none
+        when empty). Until then every article is near few others because there are few,
+        not because it is written in words of its own: its hubness says nothing yet, as
+        which words all the desk's articles share does not (``threshold_now``)."""
+        return HUB_WEIGHT * min(1.0, len(self.docs) / COLD_DOCS)
+
+    def hub(self, d: int) -> float:
+        """A stored article's hubness (``similarity.hubness``): over its kept scores, else
+        (loaded, not assigned) its best neighbours so far that are still indexed (and the
+        article being assigned)."""
+        docs = self.docs
+        doc = docs[d]
+        if doc.scores is not None:
+            return hubness(doc.scores.values())
+        return hubness(x for x, c in doc.top if c in docs or c == self._assigning)
 
     def assign(self, doc_id: int, at: float, terms: Terms, kept: float | None = None,
                lang: str = "") -> int:

@@ -25,8 +25,9 @@ same scores gives 0.79 at 0.97 (``benchmarks/README.md``, ``benchmarks/events_lo
 ``Doc.scores``), without the reciprocal bonus, which is given here by what the two articles
 have seen *now* (``Doc.top``: in a backlog, an article that came early had few neighbours
 to compare with, and its first ones looked reciprocal); and the pairs of one story's
-members not among them, scored now. Two articles no candidate list pairs count as 0. A
-story of more than ``BLOCK`` articles is not taken apart (it moves as one).
+members not among them, scored now; each raised by the two articles' lack of hubness over
+their candidates now (``similarity.contrast``). Two articles no candidate list pairs count
+as 0. A story of more than ``BLOCK`` articles is not taken apart (it moves as one).
 """
 
 from __future__ import annotations
@@ -35,7 +36,15 @@ import heapq
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from .similarity import HORIZON, RECIPROCAL_BONUS, RECIPROCAL_FLOOR, Probe, reciprocal
+from .similarity import (
+    HORIZON,
+    RECIPROCAL_BONUS,
+    RECIPROCAL_FLOOR,
+    Probe,
+    contrast,
+    hubness,
+    reciprocal,
+)
 
 if TYPE_CHECKING:
     from .index import EventIndex
@@ -94,11 +103,16 @@ def _pairs(index: EventIndex, stories: list[int], seen: Seen) -> dict[tuple[int,
                 key = (a, b) if a < b else (b, a)
                 if x > pairs.get(key, -1.0):
                     pairs[key] = x
+    # each against the two articles' hubness now (``similarity.contrast``), then
     # reciprocal now, by what each has seen since (``reciprocal``, its two nearest looked up once)
+    hubs = {a: hubness(_candidates_of(index, a, seen).values()) for a in inside}
+    weight = index.hub_weight()
     nearest = {d: [c for _, c in docs[d].top[:2]] for d in inside}
     for (a, b), x in pairs.items():
+        y = contrast(x, hubs[a], hubs[b], docs[b].at - docs[a].at, weight)
         if x >= RECIPROCAL_FLOOR and b in nearest[a] and a in nearest[b]:
-            pairs[a, b] = x + RECIPROCAL_BONUS
+            y += RECIPROCAL_BONUS
+        pairs[a, b] = y
     big = index.big()
     for s in stories:
         members = index.stories[s]
@@ -109,9 +123,10 @@ def _pairs(index: EventIndex, stories: list[int], seen: Seen) -> dict[tuple[int,
                 key = (a, b) if a < b else (b, a)
                 if key not in pairs:
                     x = index.kept_score(_near_of(index, a, seen)[0], b, big)
+                    y = contrast(x, hubs[a], hubs[b], docs[b].at - docs[a].at, weight)
                     if x >= RECIPROCAL_FLOOR and reciprocal(a, docs[a].top, b, docs[b].top):
-                        x += RECIPROCAL_BONUS
-                    pairs[key] = x
+                        y += RECIPROCAL_BONUS
+                    pairs[key] = y
     return pairs
 
 

@@ -22,18 +22,36 @@ the store, not assigned).
 Two articles each among the other's two most similar (and at least ``RECIPROCAL_FLOOR``
 alike) gain ``RECIPROCAL_BONUS``: what is closest to a report on every side is likely its
 event, however the outlets framed it.
+
+**Contrast** (events-6). How alike two articles are is judged against how alike each is to
+what it is usually near, in the manner of CSLS (cross-domain similarity local scaling:
+Conneau et al., 2018, "Word translation without parallel data"), one-sided: an article's
+*hubness* is the mean of its ``HUB_K`` best scores (``hubness``: over its candidates'
+scores; compared with fewer, the missing count ``HUB_CENTRE``, not known to be low), and a
+pair's score rises by ``HUB_WEIGHT`` times the amount by which the mean of the two
+hubnesses falls short of ``HUB_CENTRE``, in proportion to the time weight (``contrast``; a
+pair that shares nothing stays 0). An opinion piece written in words of its own is close
+to nothing else: its best score, to a report of its event, says more than the same score
+between two reports of a running story (the weekly jobless claims), each close to many.
+It never lowers a score: the reports of an event many outlets cover are close to one
+another on every side, hubs of their own event, and lowering their pairs (CSLS's other
+half, events-6's first version) split such an event into pieces. The index scales the
+weight down while it holds fewer than ``COLD_DOCS`` articles (``EventIndex.hub_weight``):
+every article is then near little because there is little.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..dates import read_iso
 from .compare import NONE, agreement, key_norm
 
-THRESHOLD = 0.26
+THRESHOLD = 0.28
 GRACE = 12 * 3600.0         # seconds within which time does not matter
 DECAY = 18 * 3600.0         # then similarity decays as exp(-(dt - GRACE) / DECAY)
 HORIZON = GRACE + DECAY * math.log(1 / THRESHOLD)   # beyond it nothing can link (~33 h)
@@ -43,6 +61,9 @@ DAY_BONUS, DAY_CONFLICT = 0.03, 0.06
 RECIPROCAL_BONUS, RECIPROCAL_FLOOR = 0.08, 0.10
 CONCEPTS_ALIKE = 0.3        # keys count in full across languages from this concepts' cosine
 TOP = 4                     # best scores each article keeps, with whom (2 decide)
+HUB_K = 5                   # an article's hubness: the mean of its HUB_K best scores
+HUB_WEIGHT = 1.0            # how much a pair's score rises by its articles' lack of hubness
+HUB_CENTRE = 0.20           # the hubness from which it does not rise (about the median)
 
 
 def event_time(published_at: str | None, fetched_at: str) -> float:
@@ -142,6 +163,23 @@ def score(p: Probe, doc: Doc, norm: float, knorm: float) -> float:
         s += agreement(p.nums, doc.nums, NUMBER_BONUS, NUMBER_CONFLICT)
         s += agreement(p.days, doc.days, DAY_BONUS, DAY_CONFLICT)
     return max(0.0, s) * decay(doc.at - p.at)
+
+
+def hubness(scores: Iterable[float]) -> float:
+    """The mean of the ``HUB_K`` best of an article's scores with others; fewer known (it
+    was compared with fewer), the missing count ``HUB_CENTRE``: not known to be low."""
+    best = heapq.nlargest(HUB_K, scores)
+    return (sum(best) + (HUB_K - len(best)) * HUB_CENTRE) / HUB_K
+
+
+def contrast(x: float, hub_a: float, hub_b: float, dt: float,
+             weight: float = HUB_WEIGHT) -> float:
+    """A pair's score ``x`` (``dt`` seconds apart) raised, by ``weight``, as far as the mean
+    of its articles' hubness falls short of ``HUB_CENTRE`` (see the module); never lowered,
+    and a pair that shares nothing (0) stays 0."""
+    if x <= 0.0:
+        return 0.0
+    return x + weight * max(0.0, HUB_CENTRE - (hub_a + hub_b) / 2) * decay(dt)
 
 
 def offer(top: Neighbours, x: float, who: int) -> Neighbours:
