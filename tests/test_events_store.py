@@ -384,6 +384,8 @@ def test_the_upgrade_to_concepts_regroups_with_them(tmp_path: Path) -> None:
     # m022: stored as an earlier method left them (each report its own story); grouped
     # again with the current method, the delegation's two reports share a story
     ("m022_event_scores", True),
+    # m023: the same, grouped again with the hubness contrast
+    ("m023_event_contrast", True),
 ])
 def test_the_upgrade_groups_the_month_again(tmp_path: Path, migration: str,
                                             own_story: bool) -> None:

@@ -513,3 +513,14 @@ def m022_event_scores(db: Database) -> None:
     from .events import regroup_all
 
     regroup_all(db.conn)
+
+
+@migrations()
+def m023_event_contrast(db: Database) -> None:
+    """A pair's score is raised for two articles close to little else (``events.similarity``'s
+    hubness contrast), at threshold 0.28: the stored matched articles of the archive's last
+    month are grouped again with it (``store.events.regroup_all``, as m022: sent event
+    alerts follow their articles)."""
+    from .events import regroup_all
+
+    regroup_all(db.conn)
