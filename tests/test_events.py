@@ -558,7 +558,8 @@ def test_an_event_many_outlets_report_stays_one_story(outlets: int) -> None:
     # Its reports are close to one another on every side: each is a hub of its own event.
     # Lowering a pair's score for that (events-6's first contrast) split it, 6 reports into
     # 4 stories; the contrast only raises. Counting the links of two groups no reciprocal
-    # pair joins for less (events-7, measured and left out) split 20 reports into 9.
+    # pair joins for less (events-7, measured and left out) split 6 reports into 4 (pairs
+    # each among the other's two nearest), 20 into 9 (four nearest).
     index = EventIndex.of([(1000 + i, 0.0, _words(f"w{i}-", 15), 1000 + i)
                            for i in range(600)])
     ids = list(range(1, outlets + 1))
