@@ -271,6 +271,29 @@ def test_event_loss_benchmark_puts_every_missed_pair_down_to_one_cause(tmp_path:
         assert lines[-1].startswith("wrong pairs of the code: ")
 
 
+def test_event_pairs_benchmark_tables_the_missed_pairs(tmp_path: Path) -> None:
+    # events_pairs.py on the tiny file: a Markdown table of four kinds of pairs whose counts
+    # add up (the pairs of one event grouped or apart: every pair of one event), and the
+    # spread of the ranks of the three kinds it lists after.
+    data = _events_file(tmp_path)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "events_pairs.py"), str(data),
+         "--hours", "10", "--weeks", "0.5", "--threshold", "0.5", "--floor", "0.2"],
+        capture_output=True, text=True, timeout=120, env=_env())
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "±10 h, seed 1, backlog, threshold 0.5: medians"
+    assert lines[1].startswith("| pairs | n | score | hours | hubness | rank |")
+    rows = {cells[1].strip(): cells[2:] for cells in (line.split("|") for line in lines[3:7])}
+    assert list(rows) == ["one event, grouped", "one event, apart",
+                          "one event, apart, exact >= 0.2", "two events, exact >= 0.2"]
+    n = {name: int(cells[0]) for name, cells in rows.items()}
+    sizes = [len(json.loads(line)["articles"]) for line in data.read_text().splitlines()]
+    assert n["one event, grouped"] + n["one event, apart"] == sum(k * (k - 1) // 2 for k in sizes)
+    assert 0 < n["one event, apart, exact >= 0.2"] <= n["one event, apart"]
+    assert len([line for line in lines if line.startswith("rank (")]) == 3
+
+
 def test_event_loss_causes(monkeypatch: pytest.MonkeyPatch) -> None:
     # Four events of two reports each, all put apart by the code: one the batch clustering
     # keeps apart too, one in two shown stories, one its own scores would join, one only
