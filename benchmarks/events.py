@@ -252,7 +252,7 @@ def baseline_edges(articles: Sequence[Article], horizon: float = ix.HORIZON,
         vecs.append({t: x / norm for t, x in v.items()})
     order = sorted(range(n), key=lambda i: articles[i].at)
     postings: dict[str, list[int]] = {}
-    edges = []
+    edges: list[tuple[float, int, int]] = []
     for i in order:
         dots: dict[int, float] = {}
         for t, x in vecs[i].items():
@@ -408,8 +408,9 @@ def main(argv: list[str] | None = None) -> int:
             run[name] = s
             print(_row(name, s) + f"   {s['ms_cpu']:.2f} ms")
         for name in ("watchdesk, time order", "watchdesk, one backlog"):
-            s = run[name]
-            assert isinstance(s, dict)
+            kept = run[name]
+            assert isinstance(kept, dict)
+            s = kept
             if hours >= 10:
                 met = met and s["pairwise_p"] >= TARGET_P and s["pairwise_r"] >= TARGET_R
         if args.sweep:
