@@ -188,8 +188,10 @@ def causes(gold: Sequence[int], pred: Sequence[int], batch: dict[int, int], show
     return missed, wrong
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(description: str) -> argparse.ArgumentParser:
+    """The arguments of this script and of ``events_pairs.py``: a draw of the events file
+    and how the code groups it."""
+    ap = argparse.ArgumentParser(description=description)
     ap.add_argument("path", type=Path, help="events JSONL (e.g. events-dev.jsonl)")
     ap.add_argument("--hours", type=float, default=10.0)
     ap.add_argument("--weeks", type=float, default=6.0)
@@ -197,7 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--order", choices=("backlog", "time"), default="backlog")
     ap.add_argument("--threshold", type=float, default=sim.THRESHOLD)
     ap.add_argument("--batch", type=int, default=20)
-    args = ap.parse_args(argv)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arguments(__doc__.splitlines()[0]).parse_args(argv)
 
     articles = load(args.path, args.weeks, args.hours, args.seed)
     gold = [a.event for a in articles]

@@ -19,14 +19,12 @@ the ranks spread. About a minute of CPU at ±10 h.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from pathlib import Path
 
 from events import load
-from events_loss import Pairs, exact_pairs, run
+from events_loss import Pairs, arguments, exact_pairs, run
 
 from watchdesk import events
 from watchdesk.events import similarity as sim
@@ -65,16 +63,9 @@ def table(kinds: dict[str, list[Row]]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("path", type=Path, help="events JSONL (e.g. events-dev.jsonl)")
-    ap.add_argument("--hours", type=float, default=10.0)
-    ap.add_argument("--weeks", type=float, default=6.0)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--order", choices=("backlog", "time"), default="backlog")
-    ap.add_argument("--threshold", type=float, default=sim.THRESHOLD)
+    ap = arguments(__doc__.splitlines()[0])
     ap.add_argument("--floor", type=float, default=0.25,
                     help="the exact score from which pairs of two events are listed")
-    ap.add_argument("--batch", type=int, default=20)
     args = ap.parse_args(argv)
 
     articles = load(args.path, args.weeks, args.hours, args.seed)
