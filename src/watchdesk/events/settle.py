@@ -43,7 +43,6 @@ from .similarity import (
     Probe,
     contrast,
     hubness,
-    reciprocal,
 )
 
 if TYPE_CHECKING:
@@ -96,23 +95,28 @@ def _pairs(index: EventIndex, stories: list[int], seen: Seen) -> dict[tuple[int,
     """The known scores of pairs of the stories' articles, and of each story's members."""
     docs = index.docs
     inside = {m for s in stories for m in index.stories[s]}
+    candidates = {a: _candidates_of(index, a, seen) for a in inside}
     pairs: dict[tuple[int, int], float] = {}
-    for a in inside:
-        for b, x in _candidates_of(index, a, seen).items():
+    for a, scored in candidates.items():
+        for b, x in scored.items():
             if b in inside and b != a:
                 key = (a, b) if a < b else (b, a)
                 if x > pairs.get(key, -1.0):
                     pairs[key] = x
     # each against the two articles' hubness now (``similarity.contrast``), then
     # reciprocal now, by what each has seen since (``reciprocal``, its two nearest looked up once)
-    hubs = {a: hubness(_candidates_of(index, a, seen).values()) for a in inside}
+    hubs = {a: hubness(scored.values()) for a, scored in candidates.items()}
     weight = index.hub_weight()
     nearest = {d: [c for _, c in docs[d].top[:2]] for d in inside}
-    for (a, b), x in pairs.items():
+
+    def judged(a: int, b: int, x: float) -> float:
         y = contrast(x, hubs[a], hubs[b], docs[b].at - docs[a].at, weight)
         if x >= RECIPROCAL_FLOOR and b in nearest[a] and a in nearest[b]:
             y += RECIPROCAL_BONUS
-        pairs[a, b] = y
+        return y
+
+    for (a, b), x in pairs.items():
+        pairs[a, b] = judged(a, b, x)
     big = index.big()
     for s in stories:
         members = index.stories[s]
@@ -122,11 +126,8 @@ def _pairs(index: EventIndex, stories: list[int], seen: Seen) -> dict[tuple[int,
             for b in members[i + 1:]:
                 key = (a, b) if a < b else (b, a)
                 if key not in pairs:
-                    x = index.kept_score(_near_of(index, a, seen)[0], b, big)
-                    y = contrast(x, hubs[a], hubs[b], docs[b].at - docs[a].at, weight)
-                    if x >= RECIPROCAL_FLOOR and reciprocal(a, docs[a].top, b, docs[b].top):
-                        y += RECIPROCAL_BONUS
-                    pairs[key] = y
+                    pairs[key] = judged(a, b, index.kept_score(_near_of(index, a, seen)[0], b,
+                                                               big))
     return pairs
 
 
