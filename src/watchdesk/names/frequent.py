@@ -43,14 +43,15 @@ STRICT_LIMIT = 0.0  # a frequent word's distance to the query: none (silent lett
 CLOSE_LIMIT = 0.15  # a word of close_ar.txt's
 
 
-def _read(name: str) -> tuple[str, ...]:
+def read_list(name: str) -> tuple[str, ...]:
+    """The words of one of the package's word lists (one a line, ``#`` comments)."""
     text = files(__package__).joinpath(name).read_text("utf-8")
     return tuple(w for w in text.split("\n") if w and not w.startswith("#"))
 
 
-COMMON_AR = frozenset(_read("common_ar.txt"))
-FREQUENT_AR = frozenset(_read("frequent_ar.txt"))
-CLOSE_AR = frozenset(_read("close_ar.txt"))
+COMMON_AR = frozenset(read_list("common_ar.txt"))
+FREQUENT_AR = frozenset(read_list("frequent_ar.txt"))
+CLOSE_AR = frozenset(read_list("close_ar.txt"))
 _STRICT = COMMON_AR | FREQUENT_AR
 
 

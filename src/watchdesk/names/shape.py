@@ -111,10 +111,9 @@ def _adjective(r: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _participles() -> frozenset[str]:
-    from importlib.resources import files
+    from .frequent import read_list  # (as ``_words``)
 
-    text = files(__package__).joinpath("participles_ar.txt").read_text("utf-8")
-    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
+    return frozenset(read_list("participles_ar.txt"))
 
 
 def _participle(r: str) -> bool:
