@@ -431,6 +431,8 @@ def test_the_upgrade_to_concepts_regroups_with_them(tmp_path: Path) -> None:
     ("m022_event_scores", True),
     # m023: the same, grouped again with the hubness contrast
     ("m023_event_contrast", True),
+    # m024: the same, the contrast from a hubness of 0.23
+    ("m024_event_open_until_alerted", True),
 ])
 def test_the_upgrade_groups_the_month_again(tmp_path: Path, migration: str,
                                             own_story: bool) -> None:
