@@ -12,7 +12,8 @@ the same threshold. Each pair of reports of one event the code put apart is put 
 cause, the first that holds:
 
 - *batch misses too*: the batch clustering keeps them apart as well (the scores' fault);
-- *both stories shown*, *one story shown*: time order only, a digest froze them;
+- *both stories shown*, *one story shown*: time order only, a breaking-story alert held
+  them (as ``events.group`` models it; a digest holds nothing since events-9);
 - *a story of more than BLOCK*: regrouped as one block;
 - *missing or lower scores*: their two stories average the threshold on the exact scores,
   not on the scores the code ever knew (pairs no candidate list held count 0);
@@ -43,12 +44,13 @@ from watchdesk.events import similarity as sim
 from watchdesk.store.events import KEEP
 
 HOUR = 3600.0
+BREAKING = 0.2   # the share of articles under a rule alerting at 3 sources (``events.py``)
 Pairs = dict[tuple[int, int], float]
 
 
 def run(articles: Sequence[Article], terms: Sequence[events.Terms], order: str,
         threshold: float, batch: int) -> tuple[list[int], set[int], Pairs]:
-    """The code's stories (as ``events.group``), the stories a digest showed, and every
+    """The code's stories (as ``events.group``), the stories an alert held, and every
     score the code knew of a pair (candidates found, pairs settle read)."""
     known: Pairs = {}
     candidates, pairs = EventIndex.candidates, settling._pairs
@@ -77,17 +79,22 @@ def run(articles: Sequence[Article], terms: Sequence[events.Terms], order: str,
             random.Random(11).shuffle(arrivals)
         story: dict[int, int] = {}
         shown: set[int] = set()
-        next_digest = arrivals[0].fetched + 24 * HOUR
+        urgent = random.Random(12)   # (as ``events.group``: seed 11 + 1)
+        alerting = {a.n for a in arrivals if urgent.random() < BREAKING}
         for i in range(0, len(arrivals), batch):
             chunk = arrivals[i:i + batch]
             now = max(a.fetched for a in chunk) if order == "time" else arrivals[-1].fetched
-            if order == "time" and now >= next_digest:
-                shown.update(story.values())
-                next_digest += 24 * HOUR
             index.prune(now - KEEP.total_seconds())
             for a in sorted(chunk, key=lambda a: a.at):
-                story[a.n] = index.assign(a.n, a.at, terms[a.n], now, a.lang)
+                story[a.n] = index.assign(a.n, a.at, terms[a.n], now, a.lang,
+                                          lambda s: s not in shown)
             story.update(index.settle([a.n for a in chunk], lambda s: s not in shown))
+            if order == "time":   # (``events.group``'s breaking-story alerts)
+                members: dict[int, set[int]] = {}
+                for n, st in story.items():
+                    members.setdefault(st, set()).add(n)
+                shown.update(st for st, ns in members.items()
+                             if len(ns) >= 3 and ns & alerting)
     finally:
         EventIndex.candidates = candidates   # type: ignore[method-assign]
         settling._pairs = pairs

@@ -359,8 +359,9 @@ def test_a_story_whose_first_article_was_pruned_keeps_its_name() -> None:
 
 def test_an_article_near_the_threshold_waits_for_the_batch_to_be_settled() -> None:
     # Joining a story when it comes needs JOIN_MARGIN more than the threshold: an article
-    # that joined on the word of a story's first members could not leave a story shown
-    # since; just above the threshold it starts alone, and settling its batch groups it.
+    # that joined on the word of a story's first members could not leave it once a
+    # breaking-story alert held it; just above the threshold it starts alone, and settling
+    # its batch groups it.
     by = {a["id"]: a for a in LANGUAGES}
     visit = terms(by["en-visit"])
     at, french = epoch(by["fr-visit"]["time"]), terms(by["fr-visit"])
@@ -379,6 +380,27 @@ def test_an_article_near_the_threshold_waits_for_the_batch_to_be_settled() -> No
         index.remove(2)
         assert index.assign(2, at, french, lang="fr") == 2
         assert index.settle([2], lambda story: True) == {}
+
+
+def test_a_held_story_is_joined_only_well_above_the_threshold() -> None:
+    # A story a breaking-story alert named is held: no regrouping takes a wrong report out
+    # of it, so a report joins it when it comes only HELD_MARGIN above the threshold; between
+    # the two margins it joins the same story open, and starts its own beside a held one.
+    by = {a["id"]: a for a in LANGUAGES}
+    at, french = epoch(by["fr-visit"]["time"]), terms(by["fr-visit"])
+    index = warm_index()
+    index.add(1, epoch(by["en-visit"]["time"]), terms(by["en-visit"]), 1, lang="en")
+    story, x = index.decide(at, french, "fr")
+    assert story == 1 and ix.HELD_MARGIN > ix.JOIN_MARGIN
+    index.threshold = x - (ix.JOIN_MARGIN + ix.HELD_MARGIN) / 2
+    for held in (False, True):
+        index.remove(2)
+        joined = index.assign(2, at, french, lang="fr", is_open=lambda s, held=held: not held)
+        assert joined == (2 if held else 1)
+        assert index.settle([2], lambda s, held=held: s != 1 or not held) == {}
+    index.threshold = x - ix.HELD_MARGIN - 0.01   # well above it: joins the held story too
+    index.remove(2)
+    assert index.assign(2, at, french, lang="fr", is_open=lambda s: False) == 1
 
 
 # A report of the same day naming the same people and places as the visit (Haftar,

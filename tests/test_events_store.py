@@ -268,7 +268,8 @@ def test_an_article_of_an_open_story_moves_where_it_belongs(tmp_path: Path) -> N
         store.close()
 
 
-def test_a_story_a_digest_or_an_alert_showed_no_longer_merges(tmp_path: Path) -> None:
+def test_a_story_a_breaking_alert_named_is_held_and_one_a_digest_or_an_alert_showed_is_not(
+        tmp_path: Path) -> None:
     store = Store(tmp_path / "w.db")
     try:
         now = "2025-02-20T20:00:00Z"
@@ -282,14 +283,58 @@ def test_a_story_a_digest_or_an_alert_showed_no_longer_merges(tmp_path: Path) ->
                           (n, now))
             is_open = store._open_stories(c)
             assert is_open(1) and is_open(2) and is_open(3)
-            # a digest saw the first match; an alert carried the third article's
-            store.set_meta("digest.match_hw", "1", c)
+            # a digest saw every match, an urgent match's alert carried the third article's:
+            # snapshots, they hold nothing since events-9
+            store.set_meta("digest.match_hw", "3", c)
             c.execute("UPDATE matches SET alert_outbox_id = 7 WHERE article_id = 3")
             is_open = store._open_stories(c)
-            assert not is_open(1) and is_open(2) and not is_open(3)
+            assert is_open(1) and is_open(2) and is_open(3)
+            # a breaking-story alert (once per rule and event) holds its story
             c.execute("INSERT INTO event_alerts(rule_id, story_id, outbox_id, sources,"
                       " created_at) VALUES ('r', 2, 8, 3, ?)", (now,))
-            assert not store._open_stories(c)(2)              # a breaking-story alert
+            is_open = store._open_stories(c)
+            assert is_open(1) and not is_open(2) and is_open(3)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("shown_by", ["digest", "alert", "breaking alert"])
+def test_an_article_a_digest_showed_in_the_wrong_story_still_moves_a_broken_one_does_not(
+        tmp_path: Path, shown_by: str) -> None:
+    # A report on oil was grouped with the delegation's (as a join on the word of a story's
+    # first member may), and a digest or an urgent match's alert showed them so. The next
+    # report of the delegation shows that it does not belong: the story is grouped again
+    # and the next digest shows the event as grouped then. Had a breaking-story alert named
+    # the story, it would keep its articles (so that no event breaks twice), and the oil
+    # report would keep the delegation's next report out of it (on average under the join
+    # threshold): a story of its own.
+    now = "2025-02-20T20:00:00Z"
+    store = Store(tmp_path / "w.db")
+    try:
+        assert _group(store, 1, "rfi-delegation", now) == 1
+        assert _group(store, 2, "herald-oil", now) == 2
+        with store.transaction() as c:
+            _article_rows(c, now, {1: 1, 2: 1, 3: None})
+            c.execute("UPDATE event_docs SET story_id = 1 WHERE article_id = 2")
+            for n in (1, 2):
+                c.execute("INSERT INTO matches(article_id, rule_id, priority, terms, snippet,"
+                          " snippets, created_at) VALUES (?, 'r', 'digest', '[]', '', '{}', ?)",
+                          (n, now))
+            if shown_by == "digest":
+                store.set_meta("digest.match_hw", "2", c)
+            elif shown_by == "alert":
+                c.execute("UPDATE matches SET alert_outbox_id = 7 WHERE article_id = 1")
+            else:
+                c.execute("INSERT INTO event_alerts(rule_id, story_id, outbox_id, sources,"
+                          " created_at) VALUES ('r', 1, 8, 2, ?)", (now,))
+    finally:
+        store.close()
+    store = Store(tmp_path / "w.db")
+    try:
+        expected = {1: 1, 2: 1, 3: 3} if shown_by == "breaking alert" else {1: 1, 2: 2, 3: 1}
+        assert _group(store, 3, "france24-delegation", now) == expected[3]
+        rows = dict(store.query("SELECT id, story_id FROM articles"))   # type: ignore[arg-type]
+        assert rows == expected
     finally:
         store.close()
 
@@ -386,6 +431,8 @@ def test_the_upgrade_to_concepts_regroups_with_them(tmp_path: Path) -> None:
     ("m022_event_scores", True),
     # m023: the same, grouped again with the hubness contrast
     ("m023_event_contrast", True),
+    # m024: the same, the contrast from a hubness of 0.23
+    ("m024_event_open_until_alerted", True),
 ])
 def test_the_upgrade_groups_the_month_again(tmp_path: Path, migration: str,
                                             own_story: bool) -> None:

@@ -104,6 +104,17 @@ def test_event_page_every_report_side_by_side_and_the_timeline(reading: Reading)
     assert w.client.get("/events/999999").status_code == 404
 
 
+def test_a_link_to_a_story_grouped_into_another_finds_the_event(reading: Reading) -> None:
+    # A story is named after its oldest article; a link sent before the English report
+    # joined the French one's event (its own story then) leads to the event as it is now.
+    en = article_id(reading.db, "Africa Corps replaces Wagner")
+    assert en != reading.story and not q(reading.db, "SELECT 1 FROM articles WHERE story_id = ?",
+                                         en)
+    r = reading.web.client.get(f"/events/{en}")
+    assert r.status_code == 307 and r.headers["location"] == f"/events/{reading.story}"
+    assert reading.web.client.get(f"/events/{reading.story}").status_code == 200
+
+
 def test_article_page_body_matches_and_why(reading: Reading) -> None:
     aid = article_id(reading.db, "Libye : une délégation militaire russe")
     w = reading.web

@@ -16,10 +16,12 @@ desk's articles share (Libye, Haftar) are common in the index and weigh little.
 *on average* most similar to it, if that average reaches ``THRESHOLD`` + ``JOIN_MARGIN``;
 else it starts its own story, whose id is its own. Average, not single link: one article
 that shares a few names with another event cannot pull it in. The margin: a story joined on
-the word of its first members may be shown before the reports that would have told
-otherwise come, and a shown story keeps its articles; an article just above the threshold
-is grouped when its batch is settled instead (``settle``: the open stories near a batch
-are grouped again as one batch, and their articles may move).
+the word of its first members may be named by a breaking-story alert before the reports
+that would have told otherwise come, and such a story keeps its articles; an article just
+above the threshold is grouped when its batch is settled instead (``settle``: the open
+stories near a batch are grouped again as one batch, and their articles may move). A held
+story (``settle`` may not regroup it) is joined only ``HELD_MARGIN`` above the threshold:
+no regrouping will take a wrong report out of it.
 While the index is nearly empty the threshold is a little higher (``threshold_now``): which
 words all the desk's articles share is not known yet. Texts with fewer than ``MIN_TERMS``
 distinct words (a bare headline) are never linked.
@@ -77,6 +79,7 @@ REFRESH = 0.2
 COLD_DOCS, COLD_EXTRA = 50, 0.08   # a nearly empty index asks for more (see ``threshold_now``)
 SEED_MAX_DF = 100           # a seed term held by more articles is skipped
 JOIN_MARGIN = 0.06          # an article joins a story when it comes only this far above THRESHOLD
+HELD_MARGIN = 0.10          # or this far, a held story (one ``settle`` may not regroup)
 
 
 class EventIndex:
@@ -261,10 +264,12 @@ class EventIndex:
         self.candidates(p, skip)
         return self._raw
 
-    def decide(self, at: float, terms: Mapping[str, float],
-               lang: str = "") -> tuple[int | None, float]:
+    def decide(self, at: float, terms: Mapping[str, float], lang: str = "",
+               is_open: Callable[[int], bool] | None = None) -> tuple[int | None, float]:
         """The story this article reports, with its average time-weighted similarity, or
-        (None, best score seen) when no story is close enough."""
+        (None, best score seen) when no story is close enough. ``is_open``: whether a story
+        may still be regrouped (``settle``'s); a held one is joined only ``HELD_MARGIN``
+        above the threshold, as no later regrouping can take a wrong report out of it."""
         if not self.docs or sum(not is_key(t) for t in terms) < MIN_TERMS:
             return None, 0.0
         p = self.probe(at, terms, lang)
@@ -290,7 +295,8 @@ class EventIndex:
         # the most similar on average (on a tie, the most recent story)
         best_score, best_story = max((self.average(p, story, scored, hub=hub), story)
                                      for story in hopeful)
-        join = threshold + JOIN_MARGIN
+        held = is_open is not None and not is_open(best_story)
+        join = threshold + (HELD_MARGIN if held else JOIN_MARGIN)
         return (best_story if best_score >= join else None), best_score
 
     def average(self, p: Probe, story: int, scored: dict[int, float],
@@ -331,13 +337,13 @@ class EventIndex:
         return hubness(x for x, c in doc.top if c in docs or c == self._assigning)
 
     def assign(self, doc_id: int, at: float, terms: Terms, kept: float | None = None,
-               lang: str = "") -> int:
+               lang: str = "", is_open: Callable[[int], bool] | None = None) -> int:
         """Decide the story of a new article and add it; returns the story id (its own id
-        when it starts one)."""
+        when it starts one). ``is_open``: as ``decide``'s."""
         self._top = []
         self._decided = None
         self._assigning = doc_id
-        story, _ = self.decide(at, terms, lang)
+        story, _ = self.decide(at, terms, lang, is_open)
         self._assigning = -1
         story = doc_id if story is None else story
         self.add(doc_id, at, terms, story, kept, lang)

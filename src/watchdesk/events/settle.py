@@ -7,11 +7,12 @@ the open stories its articles come near are taken apart and their articles group
 from scratch, as one batch: average-link agglomeration, most similar pair of groups first,
 while the average similarity of two groups (over their pairs of articles within the
 horizon) reaches the threshold. Stories are *open* when the caller says so (the store's:
-those no digest or alert has shown): a shown story keeps its articles and its id, is never
+those no breaking-story alert has named; digests and urgent matches' alerts are snapshots
+and hold nothing since events-9): a held story keeps its articles and its id, is never
 merged into another and never absorbs one (it may still gain new reports, ``assign``), so
-what a digest or an alert showed stays true. An article of an open story may move; a story
-is named after its oldest article (the smallest id), so the names do not depend on the order
-the articles came in either.
+that no event breaks twice. An article of
+an open story may move; a story is named after its oldest article (the smallest id), so the
+names do not depend on the order the articles came in either.
 
 In a batch average-link clustering of the development set (±10 h) the same scores reach
 recall 0.82 at precision 0.95; joining one story at a time, then merging open stories,

@@ -52,9 +52,9 @@ from ..dates import read_iso
 from .compare import NONE, agreement, key_norm
 
 THRESHOLD = 0.28
-GRACE = 12 * 3600.0         # seconds within which time does not matter
+GRACE = 14 * 3600.0         # seconds within which time does not matter (events-9; 12 h before)
 DECAY = 18 * 3600.0         # then similarity decays as exp(-(dt - GRACE) / DECAY)
-HORIZON = GRACE + DECAY * math.log(1 / THRESHOLD)   # beyond it nothing can link (~33 h)
+HORIZON = GRACE + DECAY * math.log(1 / THRESHOLD)   # beyond it nothing can link (~37 h)
 KEY_WEIGHT = 1.25           # keys' cosine against words': fewer terms, lower values
 NUMBER_BONUS, NUMBER_CONFLICT = 0.05, 0.08
 DAY_BONUS, DAY_CONFLICT = 0.03, 0.06
@@ -63,7 +63,7 @@ CONCEPTS_ALIKE = 0.3        # keys count in full across languages from this conc
 TOP = 4                     # best scores each article keeps, with whom (2 decide)
 HUB_K = 5                   # an article's hubness: the mean of its HUB_K best scores
 HUB_WEIGHT = 1.0            # how much a pair's score rises by its articles' lack of hubness
-HUB_CENTRE = 0.20           # the hubness from which it does not rise (about the median)
+HUB_CENTRE = 0.23           # the hubness from which it does not rise (events-9; 0.20 before)
 
 
 def event_time(published_at: str | None, fetched_at: str) -> float:

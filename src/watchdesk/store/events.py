@@ -11,11 +11,14 @@ index in step with the database:
   fetch); ``KEEP`` only bounds what is kept, by when it was grouped, so that a backfill
   (7 days back) finds the events of its articles;
 - stories are *regrouped* (``EventIndex.settle``, after each batch: their articles may
-  move, the stories merge or split) only while not shown: no match of theirs was in a
-  digest (match id up to the last digest's high-water mark) or an alert
-  (``alert_outbox_id``), and no breaking-story alert names them (``event_alerts``). A
-  shown story keeps its id and its articles, and may still gain new reports; a regrouped
-  story is named after its oldest article (smallest id);
+  move, the stories merge or split) until a breaking-story alert names them
+  (``event_alerts``, one per rule and event): such a story is *held*, keeps its id and its
+  articles, and may still gain new reports, so that no event breaks twice. Digests and
+  the alerts of urgent matches (sent once per match, ``alert_outbox_id``) hold nothing:
+  each is a snapshot, and a later one shows each event as grouped then, with all its
+  reports, some perhaps shown under another event before (events-9, docs/design.md). A
+  regrouped story is named after its oldest article (smallest id), and an article's id
+  finds its story now (the web page of a story that was merged away);
 - the index lives in this process, built on first use. Every transaction that changes
   ``event_docs`` bumps ``meta.events.rev``; a transaction that finds another value than the
   one its index was built or last written at (another process grouped articles meanwhile:
@@ -32,7 +35,6 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from .base import StoreBase, iso, parse_iso
-from .outbox import DIGEST_HW_KEY
 
 KEEP = timedelta(days=8)   # backfill looks 7 days back: its articles find their events
 REGROUP = timedelta(days=30)   # a migration regroups the archive's last month (see regroup_all)
@@ -109,15 +111,16 @@ class EventsMixin(StoreBase):
             return {}
         index = self._event_index(c, now)
         kept = events.epoch(now)
+        is_open = self._open_stories(c)
         out: dict[int, int] = {}
         for at, article_id, terms, lang in sorted((at, a, t, g) for a, at, t, g in items):
-            out[article_id] = index.assign(article_id, at, terms, kept, lang)
+            out[article_id] = index.assign(article_id, at, terms, kept, lang, is_open)
             c.execute("INSERT OR REPLACE INTO event_docs(article_id, story_id, at, terms,"
                       " created_at, lang) VALUES (?,?,?,?,?,?)",
                       (article_id, out[article_id], iso_of(at), events.dumps(terms), now, lang))
         c.executemany("UPDATE articles SET story_id = ? WHERE id = ?",
                       [(s, a) for a, s in out.items()])
-        moved = index.settle(out, self._open_stories(c))
+        moved = index.settle(out, is_open)
         c.executemany("UPDATE articles SET story_id = ? WHERE id = ?",
                       [(s, a) for a, s in moved.items()])
         c.executemany("UPDATE event_docs SET story_id = ? WHERE article_id = ?",
@@ -126,18 +129,14 @@ class EventsMixin(StoreBase):
         return {a: moved.get(a, s) for a, s in out.items()}
 
     def _open_stories(self, c: sqlite3.Connection) -> Callable[[int], bool]:
-        """Whether a story may still merge: nothing of it was shown (see the module)."""
-        row = c.execute("SELECT value FROM meta WHERE key = ?", (DIGEST_HW_KEY,)).fetchone()
-        hw = int(row[0]) if row else 0
+        """Whether a story may still be regrouped: no breaking-story alert named it (see the
+        module)."""
         known: dict[int, bool] = {}
 
         def is_open(story: int) -> bool:
             if story not in known:
-                known[story] = not c.execute(
-                    "SELECT EXISTS(SELECT 1 FROM event_alerts WHERE story_id = :s)"
-                    " OR EXISTS(SELECT 1 FROM articles a JOIN matches m ON m.article_id = a.id"
-                    " WHERE a.story_id = :s AND (m.id <= :hw OR m.alert_outbox_id IS NOT NULL))",
-                    {"s": story, "hw": hw}).fetchone()[0]
+                known[story] = c.execute("SELECT 1 FROM event_alerts WHERE story_id = ?"
+                                         " LIMIT 1", (story,)).fetchone() is None
             return known[story]
         return is_open
 

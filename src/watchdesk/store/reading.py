@@ -81,6 +81,16 @@ class ReadingMixin(StoreBase):
         return self.query("SELECT * FROM matches WHERE article_id = ?"
                           " ORDER BY priority != 'alert', rule_id", (article_id,))
 
+    def story_now(self, story_id: int) -> int | None:
+        """The story that the article ``story_id`` is in now, when no story has that id any
+        more (a story is named after its oldest article, and regrouping may move that
+        article into an older story: a link to the story shown before still finds its
+        event); None when the id names a story, or no matched article."""
+        row = self.query("SELECT a.story_id FROM articles a WHERE a.id = ?"
+                         " AND NOT EXISTS (SELECT 1 FROM articles b WHERE b.story_id = a.id)",
+                         (story_id,))
+        return int(row[0][0]) if row and row[0][0] is not None else None
+
     def story_articles(self, story_id: int, *, limit: int = 20) -> list[sqlite3.Row]:
         """The articles of one story (event), by shown date: what else told it."""
         return self.query(

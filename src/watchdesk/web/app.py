@@ -49,7 +49,10 @@ class Desk(EditorRoutes):
             return pages.event(store, self.settings, story_id,
                                self.titles(self.rules.current(store)), now)
         found = await self.read(go)
-        if found is None:
+        if found is None:   # (regrouped into another story since a link named it?)
+            now_in = await self.read(lambda store: store.story_now(story_id))
+            if now_in is not None and now_in != story_id:
+                return RedirectResponse(f"/events/{now_in}", 307)
             raise HTTPException(404, "no such event")
         d, reports = found
         return self.render(request, "event.html", d=d, item=d.groups[0].items[0],
