@@ -19,8 +19,8 @@ fetches; a share ``--breaking`` of the articles is matched by a rule with ``aler
 {sources: 3}``, and once a story holding one of them has 3 reports after a batch, a
 breaking-story alert names it and holds it: it may gain reports, never lose one nor merge;
 ``--digests-hold HOURS`` adds the rule before events-9, a digest every HOURS holding every
-story it showed) and *backlog* (the first poll of a new feeds list:
-everything at once, in random batches, nothing sent yet). The method this replaced
+story it showed) and *backlog* (the first poll of a new feeds list: everything at once, in
+random batches, nothing sent yet). The method this replaced
 (``events_previous``: one language, no merges, decay after 6 h) runs on the same articles
 in time order.
 

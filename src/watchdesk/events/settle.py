@@ -10,9 +10,9 @@ horizon) reaches the threshold. Stories are *open* when the caller says so (the 
 those no breaking-story alert has named; digests and urgent matches' alerts are snapshots
 and hold nothing since events-9): a held story keeps its articles and its id, is never
 merged into another and never absorbs one (it may still gain new reports, ``assign``), so
-that no event breaks twice. An article of
-an open story may move; a story is named after its oldest article (the smallest id), so the
-names do not depend on the order the articles came in either.
+that no event breaks twice. An article of an open story may move; a story is named after its
+oldest article (the smallest id), so the names do not depend on the order the articles came
+in either.
 
 In a batch average-link clustering of the development set (±10 h) the same scores reach
 recall 0.82 at precision 0.95; joining one story at a time, then merging open stories,

@@ -529,8 +529,8 @@ def m023_event_contrast(db: Database) -> None:
 @migrations()
 def m024_event_open_until_alerted(db: Database) -> None:
     """A pair's score rises from a hubness of 0.23 (``events.similarity``, 0.20 before), and
-    a story a digest showed may still be regrouped (only an alert holds one): the stored
-    matched articles of the archive's last month are grouped again
+    a story a digest showed may still be regrouped (only a breaking-story alert holds one):
+    the stored matched articles of the archive's last month are grouped again
     (``store.events.regroup_all``, as m023: sent event alerts follow their articles)."""
     from .events import regroup_all
 
