@@ -455,6 +455,41 @@ def test_the_upgrade_groups_the_month_again(tmp_path: Path, migration: str,
         store.close()
 
 
+def test_an_upgrade_with_several_regroupings_pending_groups_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each regrouping migration groups with the code that runs, so four pending (a
+    # database last opened before m021) group the month once, with the same stories.
+    from watchdesk.store import events as store_events
+
+    db = tmp_path / "old.db"
+    store = Store(db)
+    names = ["rfi-delegation", "herald-oil", "france24-delegation"]
+    pending = ["m021_event_regroup", "m022_event_scores", "m023_event_contrast",
+               "m024_event_open_until_alerted"]
+    with store.transaction() as c:
+        _stored_before(c, names, own_story=True)
+        c.executemany("DELETE FROM _sqlite_migrations WHERE name = ?", [(m,) for m in pending])
+    store.close()
+
+    calls: list[int] = []
+    regroup_all = store_events.regroup_all
+
+    def counted(c: sqlite3.Connection) -> int:
+        calls.append(1)
+        return regroup_all(c)
+
+    monkeypatch.setattr(store_events, "regroup_all", counted)
+    store = Store(db)
+    try:
+        assert len(calls) == 1
+        st = {r["guid"]: r["story_id"] for r in store.query("SELECT guid, story_id FROM articles")}
+        assert st == {"rfi-delegation": 1, "france24-delegation": 1, "herald-oil": 2}
+        assert len(store.query("SELECT 1 FROM _sqlite_migrations WHERE name IN"
+                               " (?, ?, ?, ?)", pending)) == 4
+    finally:
+        store.close()
+
+
 LANGUAGES: dict[str, dict[str, Any]] = {a["id"]: a for a in json.loads(
     (Path(__file__).parent / "data" / "events_languages.json").read_text(
         encoding="utf-8"))["articles"]}
