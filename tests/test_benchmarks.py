@@ -161,6 +161,26 @@ def test_event_grouping_benchmark_runs(tmp_path: Path) -> None:
     assert "across languages" in proc.stdout
 
 
+def test_event_grouping_through_a_poll_benchmark_runs(tmp_path: Path) -> None:
+    # events_poll.py serves the tiny file as three outlets' feeds on loopback and runs one
+    # `watchdesk poll`: every report stored and matched, its stories scored against the
+    # events, next to the code alone on the same articles.
+    data = _events_file(tmp_path)
+    events = len(data.read_text().splitlines())
+    out = tmp_path / "poll.json"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "events_poll.py"), str(data), "--events",
+         str(events), "--days", "2", "--json", str(out)],
+        capture_output=True, text=True, timeout=120, env=_env())
+    assert proc.returncode in (0, 1), proc.stderr
+    r = json.loads(out.read_text())
+    n = sum(len(json.loads(line)["articles"]) for line in data.read_text().splitlines())
+    assert r["stored"] == n and r["languages"] == {"en": n}
+    assert r["poll"]["events"] == r["code_backlog"]["events"] == events
+    assert 0 <= r["poll"]["pairwise_p"] <= 1 and 0 < r["poll"]["bcubed_f1"] <= 1
+    assert "watchdesk poll" in proc.stdout and "target:" in proc.stdout
+
+
 @pytest.mark.timeout(120)
 def test_names_benchmark_runs(tmp_path: Path) -> None:
     # The real benchmark takes NETransliteration-COLING2018's data (not in the repository);

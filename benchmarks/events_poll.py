@@ -1,0 +1,149 @@
+"""Event grouping through ``watchdesk poll``: the development events served as outlets' feeds.
+
+    PYTHONPATH=src python benchmarks/events_poll.py PATH/events-dev.jsonl
+        [--events 350] [--days 7] [--hours 10] [--outlets 3] [--seed 1] [--json out.json]
+
+``events.py`` measures the grouping code (``EventIndex``) on the articles' own text. This
+runs the product instead, as a new desk's first poll would meet the same news: the first
+``--events`` events of ``PATH`` (350 over 7 days: the 50 events a day of ``events.py``'s
+default), each report a publication time within ``--hours`` of its event (drawn as
+``events.load`` draws them, then moved so that the newest is ten minutes old), are served on
+a loopback ``FixtureServer`` as ``--outlets`` RSS feeds (each event's reports on distinct
+feeds, one an outlet), every item linking to its page (title and lead in a news page's
+navigation and footer). One ``watchdesk poll`` (a subprocess, a fresh database, one rule that
+matches every English text) fetches, extracts, matches, groups and stores them; the stories
+are read back from ``articles.story_id``. Reported: pairwise precision and recall, B-cubed,
+how many articles were stored and matched, their languages, and the same articles grouped by
+``events.group`` in one backlog (the code alone) for comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import email.utils
+import html
+import json
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import events as ev
+
+from watchdesk.demo.server import FixtureServer
+
+RULE = "the OR a OR an OR of OR to OR in OR and OR for OR on OR is OR with OR as OR at"
+
+
+def page(title: str, text: str) -> str:
+    """A news page: navigation, the article, a 'read also' box and a footer."""
+    nav = "".join(f'<li><a href="/section/{i}">{s}</a></li>'
+                  for i, s in enumerate(["World", "Politics", "Business", "Opinion"]))
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            f"<title>{html.escape(title)}</title></head><body><nav><ul>{nav}</ul></nav>"
+            f"<main><article><h1>{html.escape(title)}</h1><p>{html.escape(text)}</p>"
+            f"</article><aside><h2>Read also</h2><ul><li><a href=\"/a/x\">Markets close"
+            f" higher</a></li></ul></aside></main><footer>© The Outlet. All rights"
+            f" reserved.</footer></body></html>")
+
+
+def rss(name: str, items: list[ev.Article]) -> str:
+    out = []
+    for a in sorted(items, key=lambda a: -a.at):
+        lead = a.text.split(". ")[0].rstrip(".") + "."
+        out.append(f"<item><title>{html.escape(a.title)}</title>"
+                   f"<link>{{{{BASE}}}}/a/{a.n}</link>"
+                   f'<guid isPermaLink="false">{a.n}</guid>'
+                   f"<description>{html.escape(lead)}</description>"
+                   f"<pubDate>{email.utils.formatdate(a.at, usegmt=True)}</pubDate></item>")
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f"<title>{name}</title><link>{{{{BASE}}}}/</link><description>{name}</description>"
+            f"{''.join(out)}</channel></rss>")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("path", type=Path, help="events JSONL (e.g. events-dev.jsonl)")
+    ap.add_argument("--events", type=int, default=350)
+    ap.add_argument("--days", type=float, default=7.0)
+    ap.add_argument("--hours", type=float, default=10.0)
+    ap.add_argument("--outlets", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args(argv)
+
+    articles = [a for a in ev.load(args.path, args.days / 7, args.hours, args.seed)
+                if a.event < args.events]
+    shift = time.time() - 600 - max(a.fetched for a in articles)
+    for a in articles:
+        a.at += shift
+        a.fetched += shift
+    articles = ev.number(articles)
+    rng = random.Random(args.seed)
+    outlet: dict[int, int] = {}
+    by_event: dict[int, list[ev.Article]] = {}
+    for a in articles:
+        by_event.setdefault(a.event, []).append(a)
+    for reports in by_event.values():
+        for a, k in zip(reports, rng.sample(range(args.outlets), len(reports)), strict=False):
+            outlet[a.n] = k
+    gold = [a.event for a in articles]
+
+    with tempfile.TemporaryDirectory() as tmp, FixtureServer() as site:
+        work = Path(tmp)
+        for a in articles:
+            site.set(f"/a/{a.n}", page(a.title, a.text))
+        lines = ["feeds:"]
+        for k in range(args.outlets):
+            site.set(f"/outlet{k}.xml",
+                     rss(f"Outlet {k}", [a for a in articles if outlet[a.n] == k]))
+            lines += [f"  - name: outlet{k}", f"    url: {site.url(f'/outlet{k}.xml')}"]
+        (work / "feeds.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (work / "rules").mkdir()
+        (work / "rules" / "all.yaml").write_text(
+            f"rules:\n  - id: all\n    query: '{RULE}'\n", encoding="utf-8")
+        env = {**os.environ, "WATCHDESK_FEEDS": str(work / "feeds.yaml"),
+               "WATCHDESK_RULES": str(work / "rules"), "WATCHDESK_DB": str(work / "w.db"),
+               "WATCHDESK_MAX_ENTRIES": str(len(articles) + 1)}
+        t0 = time.monotonic()
+        run = subprocess.run([sys.executable, "-m", "watchdesk", "poll"], env=env,
+                             capture_output=True, text=True, check=False)
+        wall = time.monotonic() - t0
+        if run.returncode != 0:
+            print(run.stderr[-2000:], file=sys.stderr)
+            return 2
+        with sqlite3.connect(work / "w.db") as c:
+            rows = {int(g): (s, lang) for g, s, lang in c.execute(
+                "SELECT guid, story_id, lang FROM articles")}
+            matched = c.execute("SELECT count(DISTINCT article_id) FROM matches").fetchone()[0]
+
+    pred = [rows[a.n][0] if a.n in rows and rows[a.n][0] is not None else -1 - a.n
+            for a in articles]
+    s = ev.scores(gold, pred)
+    code, _ = ev.group(articles, order="backlog")
+    c = ev.scores(gold, code)
+    langs = Counter(lang or "?" for _, lang in rows.values())
+    print(f"{len(by_event)} events, {len(articles)} articles over {args.days:g} days on"
+          f" {args.outlets} feeds, within {args.hours:g} h of their event: {len(rows)} stored,"
+          f" {matched} matched, languages {dict(langs)}; poll {wall:.1f} s")
+    print(f"{'':<34} {'pairwise P/R/F1':<22} {'B-cubed P/R/F1':<23} stories")
+    print(ev._row("watchdesk poll", s))
+    print(ev._row("events.group, one backlog", c))
+    met = s["pairwise_p"] >= ev.TARGET_P and s["pairwise_r"] >= ev.TARGET_R
+    print(f"target: pairwise precision >= {ev.TARGET_P} with recall >= {ev.TARGET_R}:"
+          f" {'met' if met else 'NOT met'}")
+    if args.json:
+        args.json.write_text(json.dumps({
+            "params": vars(args) | {"path": str(args.path), "json": str(args.json)},
+            "stored": len(rows), "matched": matched, "languages": dict(langs),
+            "poll_seconds": wall, "poll": s, "code_backlog": c}, indent=2), encoding="utf-8")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
