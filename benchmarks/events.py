@@ -207,11 +207,15 @@ def group_previous(articles: Sequence[Article]) -> tuple[list[int], float]:
 # Scotsman's accounts of one football match (Livingston 1-0 Rangers: the same day, the
 # same scorer); The Independent's and Reuters' reports of one day of the 2018 Ryder Cup
 # (Saturday's fourballs and foursomes at Le Golf National: the Americans' afternoon, and
-# Mickelson left out of both sessions). ``precision_same_event`` counts each pair as one
-# event; both figures are reported. The file's other shared topics (the Indonesian
-# tsunami, Kavanaugh, North Korea) are reports of other days or other statements: apart.
+# Mickelson left out of both sessions); CNBC's and Reuters' reports of one speech (North
+# Korea's foreign minister Ri Yong Ho at the UN General Assembly on Saturday: no
+# disarmament without trust in the US; added at events-9, when a poll first joined them).
+# ``precision_same_event`` counts each pair as one event; both figures are reported. The
+# file's other shared topics (the Indonesian tsunami, Kavanaugh, other North Korea
+# stories) are reports of other days or other statements: apart.
 SAME_EVENT = {"ntrex-scotsman.133791": "ntrex-bbc.381746",
-              "ntrex-reuters.218914": "ntrex-independent.226301"}
+              "ntrex-reuters.218914": "ntrex-independent.226301",
+              "ntrex-reuters.218861": "ntrex-cnbc.com.6769"}
 
 
 def crosslingual_scores(articles: Sequence[Article], pred: Sequence[int]) -> dict[str, float]:

@@ -27,12 +27,17 @@ words all the desk's articles share is not known yet. Texts with fewer than ``MI
 distinct words (a bare headline) are never linked.
 
 **Cost.** Only articles sharing one of the new article's ``SEED_TERMS`` most weighted terms
-(and ``SEED_KEYS`` keys) held by at most ``SEED_MAX_DF`` articles are looked at (postings
-lists, in time order), the ``CANDIDATES`` sharing the most weight are scored exactly, and
-their stories compared in full. The cap on a seed's articles is fixed, not 2% of the index:
-at 10,000 recent articles 2% read 200 postings a seed, a third of the CPU, for no
-article a rarer seed does not find (the development runs, some 1,200 articles indexed,
-never reached it).
+(and ``SEED_KEYS`` keys, and as many more keys that an article in another language holds)
+held by at most ``SEED_MAX_DF`` articles are looked at (postings lists, in time order), the
+``CANDIDATES`` sharing the most weight are scored exactly (and the ``CROSS_CANDIDATES``
+best in other languages), and their stories compared in full. The keys other languages
+hold are asked for because a text's rarest keys may be its own language's: Arabic has no
+capitals, and common words read as names are rarer in the index than the name a translation
+shares, when the Arabic feed is polled after the others (its reports found 79% of their
+translations so, all of them since; ``benchmarks/README.md``, events-9). The cap on a
+seed's articles is fixed, not 2% of the index: at 10,000 recent articles 2% read 200
+postings a seed, a third of the CPU, for no article a rarer seed does not find (the
+development runs, some 1,200 articles indexed, never reached it).
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ import sys
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from itertools import islice
 
 from . import settle as settling
 from .compare import facts
@@ -73,6 +79,7 @@ MIN_TERMS = 10
 SEED_TERMS = 8
 SEED_KEYS = 8
 CANDIDATES = 24
+CROSS_CANDIDATES = 8        # and at most so many more in other languages (see ``candidates``)
 STORY_MEMBERS = 30          # a story's most recent members compared with a new article
 KNOWN = 2000                # articles whose probe and candidates are kept for ``settle``
 REFRESH = 0.2
@@ -104,6 +111,7 @@ class EventIndex:
         self._postings: dict[str, list[int]] = {}
         self._dead = 0
         self._live = 0
+        self._langs: Counter[str] = Counter()   # articles held per language
         self._assigning = -1   # the article ``assign`` is deciding
         self._added = 0
         self._top: Neighbours = []   # the last probe's best scores
@@ -176,7 +184,17 @@ class EventIndex:
         held = sorted((t for t in v if 0 < df.get(t, 0) <= SEED_MAX_DF
                        and not t.startswith(CONCEPT)), key=v.__getitem__, reverse=True)
         seeds = held[:SEED_TERMS]
-        seeds += [t for t in held if t in uk and t not in seeds][:SEED_KEYS]
+        keys = [t for t in held if t in uk and t not in seeds]
+        seeds += keys[:SEED_KEYS]
+        if lang and self._langs[lang] < len(self.docs):
+            # and its most weighted keys that an article in another language holds: the
+            # rarest keys of a text in a script without capitals (Arabic) are often common
+            # words read as names, which only articles in its own language share, and its
+            # translation's names came after them (an Arabic feed polled after the others)
+            postings, docs = self._postings, self.docs
+            seeds += islice((t for t in keys[SEED_KEYS:] if any(
+                (d := docs.get(a)) is not None and d.lang != lang for a in postings.get(t, ())
+            )), SEED_KEYS)
         nums, days = facts(uk)
         cw = {t: 1.0 + math.log(tf) for t, tf in terms.items() if t.startswith(CONCEPT)}
         return Probe(at, lang, u, uk, math.sqrt(wn), math.sqrt(kn), nums, days, seeds,
@@ -235,8 +253,12 @@ class EventIndex:
                 if doc is not None and d != skip and -HORIZON <= doc.at - p.at <= HORIZON:
                     shared[d] = shared.get(d, 0.0) + weight
         big = math.log(len(docs) + PRIOR_DOCS + 1)
-        scored = {d: self.score(p, docs[d], big) for d in
-                  sorted(shared, key=shared.__getitem__, reverse=True)[:CANDIDATES]}
+        ranked = sorted(shared, key=shared.__getitem__, reverse=True)
+        chosen = ranked[:CANDIDATES]
+        if p.lang:   # and the best of those in other languages, which share only keys
+            chosen += [d for d in ranked[CANDIDATES:] if docs[d].lang != p.lang][
+                :CROSS_CANDIDATES]
+        scored = {d: self.score(p, docs[d], big) for d in chosen}
         # reciprocal nearest neighbours: an article among the probe's two most similar, the
         # probe among its two most similar (so far), gains RECIPROCAL_BONUS
         top: Neighbours = []
@@ -461,6 +483,7 @@ class EventIndex:
                                 at if kept is None else kept, concepts=start,
                                 cnorm=math.sqrt(sum(x * x for x in ltf[start:])))
         self._added += 1
+        self._langs[lang] += 1
         members = self.stories.setdefault(story, [])
         members.append(doc_id)
         if len(members) > 1 and self.docs[members[-2]].at > at:
@@ -474,6 +497,7 @@ class EventIndex:
         self._scores.pop(doc_id, None)
         if doc is None:
             return
+        self._langs[doc.lang] -= 1
         if doc.scores:   # (the scores are mutual: each other's candidates)
             for c in doc.scores:
                 other = self.docs.get(c)
