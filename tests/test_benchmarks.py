@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -113,6 +114,20 @@ def test_search_benchmark_runs(tmp_path: Path) -> None:
     assert any(q["hits"] for q in result["queries"])
 
 
+def _crosslingual_file(tmp_path: Path) -> Path:
+    """A tiny translated-events file in the benchmarks' format: the test articles of one
+    visit told in four languages (and the events told in some of them)."""
+    translated = json.loads((ROOT / "tests" / "data" / "events_languages.json").read_text())
+    by_story: dict[str, list[dict[str, str]]] = {}
+    for a in translated["articles"]:
+        by_story.setdefault(a["event"], []).append(
+            {"lang": a["lang"], "title": a["title"], "text": a["lead"]})
+    cross = tmp_path / "crosslingual.jsonl"
+    cross.write_text("".join(json.dumps({"event": e, "articles": arts}) + "\n"
+                             for e, arts in by_story.items()))
+    return cross
+
+
 def _events_file(tmp_path: Path) -> Path:
     """A tiny events file in the benchmarks' format, made from the test articles."""
     articles = json.loads((ROOT / "tests" / "data" / "events.json").read_text())["articles"]
@@ -128,15 +143,7 @@ def _events_file(tmp_path: Path) -> Path:
 def test_event_grouping_benchmark_runs(tmp_path: Path) -> None:
     # The real benchmark takes the events files as arguments (they are not in the
     # repository); here tiny ones made from the test articles, in the same formats.
-    data = _events_file(tmp_path)
-    translated = json.loads((ROOT / "tests" / "data" / "events_languages.json").read_text())
-    by_story: dict[str, list[dict[str, str]]] = {}
-    for a in translated["articles"]:
-        by_story.setdefault(a["event"], []).append(
-            {"lang": a["lang"], "title": a["title"], "text": a["lead"]})
-    cross = tmp_path / "crosslingual.jsonl"
-    cross.write_text("".join(json.dumps({"event": e, "articles": arts}) + "\n"
-                             for e, arts in by_story.items()))
+    data, cross = _events_file(tmp_path), _crosslingual_file(tmp_path)
     out = tmp_path / "events.json"
     proc = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "events.py"), str(data), "--crosslingual",
@@ -162,23 +169,29 @@ def test_event_grouping_benchmark_runs(tmp_path: Path) -> None:
 
 
 def test_event_grouping_through_a_poll_benchmark_runs(tmp_path: Path) -> None:
-    # events_poll.py serves the tiny file as three outlets' feeds on loopback and runs one
-    # `watchdesk poll`: every report stored and matched, its stories scored against the
-    # events, next to the code alone on the same articles.
-    data = _events_file(tmp_path)
+    # events_poll.py serves the tiny files as three outlets' feeds and one feed per language
+    # on loopback and runs one `watchdesk poll`: every report stored, matched and read in
+    # its page's language, its stories scored against the events, next to the code alone
+    # on the same articles.
+    data, cross = _events_file(tmp_path), _crosslingual_file(tmp_path)
     events = len(data.read_text().splitlines())
     out = tmp_path / "poll.json"
     proc = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "events_poll.py"), str(data), "--events",
-         str(events), "--days", "2", "--json", str(out)],
+         str(events), "--days", "2", "--crosslingual", str(cross), "--json", str(out)],
         capture_output=True, text=True, timeout=120, env=_env())
     assert proc.returncode in (0, 1), proc.stderr
     r = json.loads(out.read_text())
     n = sum(len(json.loads(line)["articles"]) for line in data.read_text().splitlines())
-    assert r["stored"] == n and r["languages"] == {"en": n}
+    translated = [a for line in cross.read_text().splitlines()
+                  for a in json.loads(line)["articles"]]
+    assert r["stored"] == r["matched"] == n + len(translated)
+    assert r["languages"] == dict(Counter(["en"] * n + [a["lang"] for a in translated]))
     assert r["poll"]["events"] == r["code_backlog"]["events"] == events
     assert 0 <= r["poll"]["pairwise_p"] <= 1 and 0 < r["poll"]["bcubed_f1"] <= 1
-    assert "watchdesk poll" in proc.stdout and "target:" in proc.stdout
+    x = r["crosslingual"]["watchdesk poll"]
+    assert 0 <= x["precision"] <= x["precision_same_event"] <= 1 and "recall_ar-en" in x
+    assert "watchdesk poll" in proc.stdout and "across languages" in proc.stdout
 
 
 @pytest.mark.timeout(120)
