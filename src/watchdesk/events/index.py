@@ -255,9 +255,10 @@ class EventIndex:
         big = math.log(len(docs) + PRIOR_DOCS + 1)
         ranked = sorted(shared, key=shared.__getitem__, reverse=True)
         chosen = ranked[:CANDIDATES]
-        if p.lang:   # and the best of those in other languages, which share only keys
-            chosen += [d for d in ranked[CANDIDATES:] if docs[d].lang != p.lang][
-                :CROSS_CANDIDATES]
+        if p.lang and self._langs[p.lang] < len(docs):   # and the best of those in other
+            # languages, which share only keys (none to look for in a one-language index)
+            chosen += islice((d for d in ranked[CANDIDATES:] if docs[d].lang != p.lang),
+                             CROSS_CANDIDATES)
         scored = {d: self.score(p, docs[d], big) for d in chosen}
         # reciprocal nearest neighbours: an article among the probe's two most similar, the
         # probe among its two most similar (so far), gains RECIPROCAL_BONUS
