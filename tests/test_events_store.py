@@ -241,6 +241,16 @@ def _article_rows(c: sqlite3.Connection, now: str, stories: dict[int, int | None
                   " (?, 1, ?, ?, ?, 't', ?, 'page', 'h', ?)", (n, n, n, n, now, story))
 
 
+def _oil_in_the_delegations_story(store: Store, now: str) -> None:
+    """The delegation's report (1) and a report on oil (2) grouped apart, then stored as
+    if a join had put the oil report in the delegation's story."""
+    assert _group(store, 1, "rfi-delegation", now) == 1
+    assert _group(store, 2, "herald-oil", now) == 2
+    with store.transaction() as c:
+        _article_rows(c, now, {1: 1, 2: 1, 3: None})
+        c.execute("UPDATE event_docs SET story_id = 1 WHERE article_id = 2")
+
+
 def test_an_article_of_an_open_story_moves_where_it_belongs(tmp_path: Path) -> None:
     # An earlier grouping left a report on oil in the delegation's story (as a join on the
     # word of a story's first member may); the next batch brings another report of the
@@ -248,11 +258,7 @@ def test_an_article_of_an_open_story_moves_where_it_belongs(tmp_path: Path) -> N
     now = "2025-02-20T20:00:00Z"
     store = Store(tmp_path / "w.db")
     try:
-        assert _group(store, 1, "rfi-delegation", now) == 1
-        assert _group(store, 2, "herald-oil", now) == 2
-        with store.transaction() as c:
-            _article_rows(c, now, {1: 1, 2: 1, 3: None})
-            c.execute("UPDATE event_docs SET story_id = 1 WHERE article_id = 2")
+        _oil_in_the_delegations_story(store, now)
     finally:
         store.close()
     store = Store(tmp_path / "w.db")   # (its index is built from the cache)
@@ -311,11 +317,8 @@ def test_an_article_a_digest_showed_in_the_wrong_story_still_moves_a_broken_one_
     now = "2025-02-20T20:00:00Z"
     store = Store(tmp_path / "w.db")
     try:
-        assert _group(store, 1, "rfi-delegation", now) == 1
-        assert _group(store, 2, "herald-oil", now) == 2
+        _oil_in_the_delegations_story(store, now)
         with store.transaction() as c:
-            _article_rows(c, now, {1: 1, 2: 1, 3: None})
-            c.execute("UPDATE event_docs SET story_id = 1 WHERE article_id = 2")
             for n in (1, 2):
                 c.execute("INSERT INTO matches(article_id, rule_id, priority, terms, snippet,"
                           " snippets, created_at) VALUES (?, 'r', 'digest', '[]', '', '{}', ?)",
