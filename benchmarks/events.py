@@ -337,7 +337,12 @@ _SCRIPTS = {   # English letters written in another script, one for one (see ``c
 }
 
 
+_ROT13 = str.maketrans(_LATIN, _LATIN[13:] + _LATIN[:13])
+
+
 def _in_script(text: str, lang: str) -> str:
+    if lang == "fr":   # names (capitalised) and numbers kept, every other word another
+        return " ".join(w if w[:1].isupper() else w.translate(_ROT13) for w in text.split())
     return text.translate(_SCRIPTS[lang]) if lang in _SCRIPTS else text
 
 
@@ -351,9 +356,9 @@ def cost(articles: Sequence[Article], docs: int, probes: int = 1000,
     10,000 articles remixed from 63 texts cost 4-9 times as much per probe as from the
     6,345, their every word shared by hundreds), so each is remixed from the English
     articles and written in its script letter for letter (``_SCRIPTS``: Cyrillic for ru,
-    Arabic, without capitals, for ar; French stays in English words): as many words as
-    English, none shared with it but names, which match across scripts as a translation's
-    do (and French shares every word: more candidates than real French)."""
+    Arabic, without capitals, for ar; for fr, its names kept and its other words in ROT13):
+    as many words as English, none shared with it but names and numbers, which match
+    across languages as a translation's do."""
     rng = random.Random(seed)
 
     def made() -> tuple[str, str, str]:
