@@ -44,7 +44,8 @@ Reported, against the events of the files:
   article's title with another's shuffled lead, all within the last 20 hours, which is
   harder than real life: every one of them is a candidate in time), through the index alone
   and through the store (one SQLite transaction per 20 articles, as a poll of one feed);
-  and the memory the index takes.
+  and the memory the index takes. With ``--crosslingual``, the cost again with the index
+  and the probes in four languages (``FOUR_LANGUAGES``; how they are made: ``cost``).
 
 Timings are noisy on a shared machine: compare runs by their ratios, measured in one run.
 """
@@ -76,6 +77,8 @@ from watchdesk.store.events import KEEP, iso_of
 
 TARGET_P, TARGET_R, TARGET_XR = 0.95, 0.80, 0.80
 TARGET_MS = 5.0
+# the languages of a desk's index in the cost run of ``--crosslingual``
+FOUR_LANGUAGES = {"en": 0.4, "fr": 0.2, "ar": 0.2, "ru": 0.2}
 HOUR = 3600.0
 
 
@@ -320,38 +323,78 @@ def baseline(articles: Sequence[Article], gold: Sequence[int]) -> dict[str, dict
 # -- cost at scale ----------------------------------------------------------------------------
 
 def _remix(rng: random.Random, articles: Sequence[Article]) -> tuple[str, str]:
+    """One article's title with another's shuffled lead."""
     a, b = rng.choice(articles), rng.choice(articles)
     words = b.text.split()
     rng.shuffle(words)
     return a.title, " ".join(words)
 
 
+_LATIN = "abcdefghijklmnopqrstuvwxyz"
+_SCRIPTS = {   # English letters written in another script, one for one (see ``cost``)
+    "ru": str.maketrans(_LATIN + _LATIN.upper(), (c := "абцдефгхийклмнопкрстуввхыз") + c.upper()),
+    "ar": str.maketrans(_LATIN + _LATIN.upper(), (c := "ابكديفغهيجكلمنوبقرستوفوكيز") * 2),
+}
+
+
+_ROT13 = str.maketrans(_LATIN, _LATIN[13:] + _LATIN[:13])
+
+
+def _in_script(text: str, lang: str) -> str:
+    if lang == "fr":   # names (capitalised) and numbers kept, every other word another
+        return " ".join(w if w[:1].isupper() else w.translate(_ROT13) for w in text.split())
+    return text.translate(_SCRIPTS[lang]) if lang in _SCRIPTS else text
+
+
 def cost(articles: Sequence[Article], docs: int, probes: int = 1000,
-         seed: int = 7) -> dict[str, float]:
+         seed: int = 7, shares: dict[str, float] | None = None) -> dict[str, float]:
     """ms per article with ``docs`` recent articles in the index: index alone, and through
-    the store (SQLite), plus the index's memory."""
+    the store (SQLite), plus the index's memory.
+
+    ``shares`` (language -> share): the index and the probes in these languages. The
+    development file has far too few articles in languages other than English (63 each:
+    10,000 articles remixed from 63 texts cost 4-9 times as much per probe as from the
+    6,345, their every word shared by hundreds), so each is remixed from the English
+    articles and written in its script letter for letter (``_SCRIPTS``: Cyrillic for ru,
+    Arabic, without capitals, for ar; for fr, its names kept and its other words in ROT13):
+    as many words as English, none shared with it but names and numbers, which match
+    across languages as a translation's do."""
     rng = random.Random(seed)
-    texts = [(a.title, a.text) for a in articles][:docs]
-    texts += [_remix(rng, articles) for _ in range(docs - len(texts))]
+
+    def made() -> tuple[str, str, str]:
+        lang = "en" if not shares else \
+            rng.choices(list(shares), weights=list(shares.values()))[0]
+        title, text = _remix(rng, articles)
+        return _in_script(title, lang), _in_script(text, lang), lang
+
+    texts = [] if shares else [(a.title, a.text, "en") for a in articles][:docs]
+    texts += [made() for _ in range(docs - len(texts))]
     rng.shuffle(texts)
     now = 30 * 24 * HOUR
     times = [now - rng.uniform(0, 20 * HOUR) for _ in texts]
+    # the terms first: the memory is the index's own (the word caches ``terms_of`` fills
+    # are bounded, and as full in a process that has grouped a day of news)
+    terms = [events.terms_of(title, text, lang=lang) for title, text, lang in texts]
     tracemalloc.start()
     index = EventIndex()
-    for n, ((title, text), at) in enumerate(zip(texts, times, strict=True)):
-        index.assign(n, at, events.terms_of(title, text, lang="en"), at, "en")
+    for n, ((_, _, lang), at) in enumerate(zip(texts, times, strict=True)):
+        index.assign(n, at, terms[n], at, lang)
     memory = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
+    del terms
     # each probe a title and a text of five leads (~300 words: what a page gives, all of it
     # read for keys), grouped 20 at a time and settled, as the store does
-    probe = [(_remix(rng, articles)[0], " ".join(_remix(rng, articles)[1] for _ in range(5)))
-             for _ in range(probes)]
+    probe = []
+    for _ in range(probes):
+        title, _, lang = made()
+        probe.append((title, _in_script(" ".join(_remix(rng, articles)[1] for _ in range(5)),
+                                        lang), lang))
     cpu, wall = time.process_time(), time.perf_counter()
     for k in range(0, probes, 20):
         ids = []
-        for i, (title, text) in enumerate(probe[k:k + 20]):
+        for i, (title, text, lang) in enumerate(probe[k:k + 20]):
             at = now - rng.uniform(0, 20 * HOUR)
-            index.assign(10**9 + k + i, at, events.terms_of(title, text, lang="en"), at, "en")
+            index.assign(10**9 + k + i, at, events.terms_of(title, text, lang=lang), at, lang)
             ids.append(10**9 + k + i)
         index.settle(ids, lambda story: True)
         for d in ids:
@@ -362,8 +405,8 @@ def cost(articles: Sequence[Article], docs: int, probes: int = 1000,
         store = Store(Path(tmp) / "bench.db")
         stamp = iso_of(now)
         batch: list[tuple[int, float, events.Terms, str]] = []
-        for n, ((title, text), at) in enumerate(zip(texts, times, strict=True)):
-            batch.append((n, at, events.terms_of(title, text, lang="en"), "en"))
+        for n, ((title, text, lang), at) in enumerate(zip(texts, times, strict=True)):
+            batch.append((n, at, events.terms_of(title, text, lang=lang), lang))
             if len(batch) == 20 or n == len(texts) - 1:
                 with store.transaction() as c:
                     store._group(c, batch, stamp)
@@ -371,7 +414,8 @@ def cost(articles: Sequence[Article], docs: int, probes: int = 1000,
         cpu, wall = time.process_time(), time.perf_counter()
         for k in range(0, probes, 20):
             chunk = [(10**9 + k + i, now - rng.uniform(0, 20 * HOUR),
-                      events.terms_of(*p, lang="en"), "en") for i, p in enumerate(probe[k:k + 20])]
+                      events.terms_of(title, text, lang=lang), lang)
+                     for i, (title, text, lang) in enumerate(probe[k:k + 20])]
             with store.transaction() as c:
                 store._group(c, chunk, stamp)
         store_cpu, store_wall = time.process_time() - cpu, time.perf_counter() - wall
@@ -478,22 +522,33 @@ def main(argv: list[str] | None = None) -> int:
                   f" {x['precision_same_event']:.3f}, {int(x['wrong_pairs_same_event'])}, with"
                   f" SAME_EVENT), cross-language R {x['cross_recall']:.3f}: {pairs}")
             if name.startswith("watchdesk"):
-                met = (met and x["precision"] >= TARGET_P
+                # judged with SAME_EVENT (as events_poll.py): the file labels two pairs
+                # of its documents as two events each reports one event
+                met = (met and x["precision_same_event"] >= TARGET_P
                        and x["cross_recall"] >= TARGET_XR)
         report["crosslingual"] = cross
 
     articles = load(args.path, args.weeks, 10.0, args.seed)
-    c = cost(articles, args.cost_docs)
-    report["cost"] = c
-    print(f"cost with {c['docs']:,} recent articles: index {c['index_ms_cpu']:.3f} ms CPU "
-          f"({c['index_ms_wall']:.3f} wall), through the store {c['store_ms_cpu']:.3f} ms CPU "
-          f"({c['store_ms_wall']:.3f} wall) per article; index memory {c['index_mb']:.1f} MB")
-    cheap = (c["docs"] >= 10_000
-             and max(c["index_ms_cpu"], c["store_ms_cpu"]) <= TARGET_MS and c["index_mb"] <= 100)
-    verdict = ("met" if cheap else "NOT met") if c["docs"] >= 10_000 else \
-        f"not measured (--cost-docs {c['docs']:,})"
+    runs = [("", cost(articles, args.cost_docs))]
+    if args.crosslingual:   # a desk reading four languages: each language's own remixes
+        runs.append((" in four languages (" + ", ".join(
+            f"{lang} {x:.0%}" for lang, x in FOUR_LANGUAGES.items()) + ")", cost(
+            articles, args.cost_docs, shares=FOUR_LANGUAGES)))
+        report["cost_four_languages"] = runs[-1][1]
+    report["cost"] = c = runs[0][1]
+    cheap = c["docs"] >= 10_000
+    for what, c in runs:
+        print(f"cost with {c['docs']:,} recent articles{what}: index {c['index_ms_cpu']:.3f} ms"
+              f" CPU ({c['index_ms_wall']:.3f} wall), through the store"
+              f" {c['store_ms_cpu']:.3f} ms CPU ({c['store_ms_wall']:.3f} wall) per article;"
+              f" index memory {c['index_mb']:.1f} MB")
+        cheap = (cheap and max(c["index_ms_cpu"], c["store_ms_cpu"]) <= TARGET_MS
+                 and c["index_mb"] <= 100)
+    verdict = ("met" if cheap else "NOT met") if args.cost_docs >= 10_000 else \
+        f"not measured (--cost-docs {args.cost_docs:,})"
     print(f"target: pairwise precision >= {TARGET_P} with recall >= {TARGET_R} at 10 h and more"
-          f" (both orders), cross-language recall >= {TARGET_XR}: {'met' if met else 'NOT met'};"
+          f" (both orders), across languages precision (with SAME_EVENT) >= {TARGET_P} and"
+          f" recall >= {TARGET_XR}: {'met' if met else 'NOT met'};"
           f" cost <= {TARGET_MS:g} ms per article and <= 100 MB at 10,000: {verdict}")
     report["target_met"] = met and cheap
     if args.json:

@@ -164,6 +164,10 @@ def test_event_grouping_benchmark_runs(tmp_path: Path) -> None:
     assert x["precision_same_event"] == x["precision"]
     assert x["wrong_pairs_same_event"] == x["wrong_pairs"]
     assert r["cost"]["docs"] == 300 and r["cost"]["index_ms_cpu"] > 0
+    # and again with the index and the probes in four languages
+    four = r["cost_four_languages"]
+    assert four["docs"] == 300 and four["index_ms_cpu"] > 0 and four["store_ms_cpu"] > 0
+    assert "recent articles in four languages (en 40%, fr 20%, ar 20%, ru 20%)" in proc.stdout
     assert "baseline single link" in proc.stdout and "target:" in proc.stdout
     assert "across languages" in proc.stdout
 

@@ -182,7 +182,7 @@ class EventIndex:
         # and its most weighted keys, which articles in other languages share
         # (not its concepts: common words, which its names and rarer words find anyway)
         held = sorted((t for t in v if 0 < df.get(t, 0) <= SEED_MAX_DF
-                       and not t.startswith(CONCEPT)), key=v.__getitem__, reverse=True)
+                       and not t.startswith(CONCEPT)), key=lambda t: (-v[t], t))
         seeds = held[:SEED_TERMS]
         keys = [t for t in held if t in uk and t not in seeds]
         seeds += keys[:SEED_KEYS]

@@ -113,12 +113,14 @@ def terms_of(title: str | None, body: str | None, summary: str | None = None,
         words += len(terms) or 1
         if words >= LEAD_WORDS:
             break
-    for k in keys_of(title or ""):
+    # (keys come as sets: taken in sorted order, so that the terms, and every sum and tie
+    # over them later, do not depend on the process's string hashing, ``PYTHONHASHSEED``)
+    for k in sorted(keys_of(title or "")):
         out[k] = out.get(k, 0.0) + TITLE_WEIGHT
     lead = keys_of(" ".join(chunks[:n + 1]))
-    for k in lead:
+    for k in sorted(lead):
         out[k] = out.get(k, 0.0) + 1.0
-    for k in keys_of(" ".join(chunks[n + 1:KEY_WORDS])) - lead:
+    for k in sorted(keys_of(" ".join(chunks[n + 1:KEY_WORDS])) - lead):
         out[k] = out.get(k, 0.0) + 1.0
     lang = lang.split("-")[0].split("_")[0].strip().lower()   # its primary subtag
     if lang in LANGUAGES:
