@@ -335,9 +335,7 @@ _SCRIPTS = {   # English letters written in another script, one for one (see ``c
     "ru": str.maketrans(_LATIN + _LATIN.upper(), (c := "абцдефгхийклмнопкрстуввхыз") + c.upper()),
     "ar": str.maketrans(_LATIN + _LATIN.upper(), (c := "ابكديفغهيجكلمنوبقرستوفوكيز") * 2),
 }
-
-
-_ROT13 = str.maketrans(_LATIN, _LATIN[13:] + _LATIN[:13])
+_ROT13 = str.maketrans(_LATIN, _LATIN[13:] + _LATIN[:13])   # fr's words other than names
 
 
 def _in_script(text: str, lang: str) -> str:
@@ -530,7 +528,7 @@ def main(argv: list[str] | None = None) -> int:
 
     articles = load(args.path, args.weeks, 10.0, args.seed)
     runs = [("", cost(articles, args.cost_docs))]
-    if args.crosslingual:   # a desk reading four languages: each language's own remixes
+    if args.crosslingual:   # a desk reading four languages (how they are made: ``cost``)
         runs.append((" in four languages (" + ", ".join(
             f"{lang} {x:.0%}" for lang, x in FOUR_LANGUAGES.items()) + ")", cost(
             articles, args.cost_docs, shares=FOUR_LANGUAGES)))
