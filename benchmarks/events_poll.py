@@ -137,10 +137,10 @@ def main(argv: list[str] | None = None) -> int:
         if run.returncode != 0:
             print(run.stderr[-2000:], file=sys.stderr)
             return 2
-        with sqlite3.connect(work / "w.db") as c:
-            rows = {int(g): (s, lang) for g, s, lang in c.execute(
+        with sqlite3.connect(work / "w.db") as db:
+            rows = {int(g): (s, lang) for g, s, lang in db.execute(
                 "SELECT guid, story_id, lang FROM articles")}
-            matched = c.execute("SELECT count(DISTINCT article_id) FROM matches").fetchone()[0]
+            matched = db.execute("SELECT count(DISTINCT article_id) FROM matches").fetchone()[0]
 
     pred = [rows[a.n][0] if a.n in rows and rows[a.n][0] is not None else -1 - a.n
             for a in articles]
@@ -148,10 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     mono = [a.n for a in articles if not a.crosslingual]
     s = ev.scores([gold[n] for n in mono], [pred[n] for n in mono])
     c = ev.scores([gold[n] for n in mono], [code[n] for n in mono])
-    langs = Counter(lang or "?" for _, lang in rows.values())
+    langs = dict(sorted(Counter(lang or "?" for _, lang in rows.values()).items()))
     print(f"{len(by_event)} events, {len(articles)} articles over {args.days:g} days on"
           f" {args.outlets} feeds, within {args.hours:g} h of their event: {len(rows)} stored,"
-          f" {matched} matched, languages {dict(langs)}; poll {wall:.1f} s")
+          f" {matched} matched, languages {langs}; poll {wall:.1f} s")
     print(f"{'':<34} {'pairwise P/R/F1':<22} {'B-cubed P/R/F1':<23} stories")
     print(ev._row("watchdesk poll", s))
     print(ev._row("events.group, one backlog", c))
@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps({
             "params": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
-            "stored": len(rows), "matched": matched, "languages": dict(langs),
+            "stored": len(rows), "matched": matched, "languages": langs,
             "poll_seconds": wall, "poll": s, "code_backlog": c, "crosslingual": cross},
             indent=2), encoding="utf-8")
     return 0 if met else 1
