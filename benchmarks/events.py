@@ -347,7 +347,8 @@ def _in_script(text: str, lang: str) -> str:
 def cost(articles: Sequence[Article], docs: int, probes: int = 1000,
          seed: int = 7, shares: dict[str, float] | None = None) -> dict[str, float]:
     """ms per article with ``docs`` recent articles in the index: index alone, and through
-    the store (SQLite), plus the index's memory.
+    the store (SQLite), plus the index's memory; ``probes`` articles grouped, no more than
+    the index holds (a small run is a quick check, not a measure).
 
     ``shares`` (language -> share): the index and the probes in these languages. The
     development file has far too few articles in languages other than English (63 each:
@@ -358,6 +359,7 @@ def cost(articles: Sequence[Article], docs: int, probes: int = 1000,
     as many words as English, none shared with it but names and numbers, which match
     across languages as a translation's do."""
     rng = random.Random(seed)
+    probes = min(probes, docs) if docs else probes
 
     def made() -> tuple[str, str, str]:
         lang = "en" if not shares else \
